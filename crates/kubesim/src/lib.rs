@@ -1,0 +1,10 @@
+//! kubesim: a pure, deterministic model of a Kubernetes v1.35 cluster for the StatefulSet
+//! Playground. No I/O, no wall clock, no global state: it builds and is tested natively and
+//! compiles unchanged to wasm. See ARCHITECTURE.md at the repository root.
+
+pub mod examples;
+pub mod manifest;
+pub mod validation;
+
+/// The Kubernetes version whose behaviour this crate models.
+pub const KUBERNETES_VERSION: &str = "v1.35";

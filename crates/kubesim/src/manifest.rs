@@ -1,0 +1,759 @@
+//! Manifests: YAML text in, typed Kubernetes objects and positioned diagnostics out.
+//!
+//! `parse` never panics and never gives up on the whole file because of one bad document: every
+//! `---` document is read on its own, and each problem becomes a [`Diagnostic`] with a 1-based
+//! line and column in the original text. The checks mirror what `kubectl apply` against a v1.35
+//! API server would reject: syntax errors, wrong types, unknown fields (kubectl's default
+//! `--validate=strict`), removed API versions, and the required fields and cross-field rules of
+//! API validation that k8s-openapi's deserializers do not enforce.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim, Service};
+use k8s_openapi::api::storage::v1::StorageClass;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::de::DeserializeOwned;
+
+/// A Kubernetes object the playground simulates.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Object {
+    StatefulSet(StatefulSet),
+    Service(Service),
+    PersistentVolume(PersistentVolume),
+    PersistentVolumeClaim(PersistentVolumeClaim),
+    StorageClass(StorageClass),
+}
+
+impl Object {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Object::StatefulSet(_) => "StatefulSet",
+            Object::Service(_) => "Service",
+            Object::PersistentVolume(_) => "PersistentVolume",
+            Object::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
+            Object::StorageClass(_) => "StorageClass",
+        }
+    }
+
+    pub fn metadata(&self) -> &ObjectMeta {
+        match self {
+            Object::StatefulSet(o) => &o.metadata,
+            Object::Service(o) => &o.metadata,
+            Object::PersistentVolume(o) => &o.metadata,
+            Object::PersistentVolumeClaim(o) => &o.metadata,
+            Object::StorageClass(o) => &o.metadata,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        self.metadata().name.as_deref().unwrap_or("")
+    }
+
+    /// kubectl's resource reference for this object, e.g. `statefulset.apps/mongo`.
+    pub fn reference(&self) -> String {
+        let resource = match self {
+            Object::StatefulSet(_) => "statefulset.apps",
+            Object::Service(_) => "service",
+            Object::PersistentVolume(_) => "persistentvolume",
+            Object::PersistentVolumeClaim(_) => "persistentvolumeclaim",
+            Object::StorageClass(_) => "storageclass.storage.k8s.io",
+        };
+        format!("{resource}/{}", self.name())
+    }
+
+    /// A one-line description of what the object asks for, for object lists.
+    pub fn summary(&self) -> String {
+        match self {
+            Object::StatefulSet(s) => {
+                let spec = s.spec.as_ref();
+                let replicas = spec.and_then(|s| s.replicas).unwrap_or(1);
+                let service = spec
+                    .and_then(|s| s.service_name.clone())
+                    .unwrap_or_default();
+                let claims = spec
+                    .and_then(|s| s.volume_claim_templates.as_ref())
+                    .map(|t| t.len())
+                    .unwrap_or(0);
+                format!(
+                    "{replicas} replicas, serviceName {service:?}, {claims} volumeClaimTemplate(s)"
+                )
+            }
+            Object::Service(s) => {
+                let spec = s.spec.as_ref();
+                let headless = spec.and_then(|s| s.cluster_ip.as_deref()) == Some("None");
+                let ports: Vec<String> = spec
+                    .and_then(|s| s.ports.as_ref())
+                    .map(|ports| ports.iter().map(|p| p.port.to_string()).collect())
+                    .unwrap_or_default();
+                let kind = if headless { "headless" } else { "ClusterIP" };
+                format!("{kind}, ports {}", ports.join(","))
+            }
+            Object::PersistentVolume(pv) => {
+                let spec = pv.spec.as_ref();
+                let capacity = spec
+                    .and_then(|s| s.capacity.as_ref())
+                    .and_then(|c| c.get("storage"))
+                    .map(|q| q.0.clone())
+                    .unwrap_or_default();
+                let modes = access_modes(spec.and_then(|s| s.access_modes.as_deref()));
+                format!("{capacity} {modes}")
+            }
+            Object::PersistentVolumeClaim(pvc) => {
+                let spec = pvc.spec.as_ref();
+                let request = spec
+                    .and_then(|s| s.resources.as_ref())
+                    .and_then(|r| r.requests.as_ref())
+                    .and_then(|r| r.get("storage"))
+                    .map(|q| q.0.clone())
+                    .unwrap_or_default();
+                let modes = access_modes(spec.and_then(|s| s.access_modes.as_deref()));
+                format!("requests {request} {modes}")
+            }
+            Object::StorageClass(sc) => format!("provisioner {}", sc.provisioner),
+        }
+    }
+}
+
+/// Access modes as kubectl abbreviates them (`RWO,ROX,RWX,RWOP`, in that order).
+pub fn access_modes(modes: Option<&[String]>) -> String {
+    let modes = modes.unwrap_or(&[]);
+    [
+        ("ReadWriteOnce", "RWO"),
+        ("ReadOnlyMany", "ROX"),
+        ("ReadWriteMany", "RWX"),
+        ("ReadWriteOncePod", "RWOP"),
+    ]
+    .iter()
+    .filter(|(long, _)| modes.iter().any(|m| m == long))
+    .map(|(_, short)| *short)
+    .collect::<Vec<_>>()
+    .join(",")
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A problem in the text, at a 1-based line and column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}: {severity}: {}",
+            self.line, self.column, self.message
+        )
+    }
+}
+
+/// An object and where its document starts (1-based line).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parsed {
+    pub object: Object,
+    pub line: usize,
+}
+
+/// The result of reading one file: every object that is valid, and every problem found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Manifest {
+    pub objects: Vec<Parsed>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Manifest {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Reads a YAML stream of Kubernetes manifests.
+pub fn parse(text: &str) -> Manifest {
+    let mut out = Manifest::default();
+    for doc in split_documents(text) {
+        parse_document(&doc, &mut out);
+    }
+    out.diagnostics
+        .sort_by_key(|d| (d.line, d.column, d.severity));
+    out
+}
+
+/// One `---`-separated document: its text and the 0-based line where it starts.
+struct Document<'a> {
+    text: &'a str,
+    first_line: usize,
+}
+
+fn is_marker(line: &str, marker: &str) -> bool {
+    line.strip_prefix(marker)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '#', '\r']))
+}
+
+/// Splits on document markers at column 0. A `---` at column 0 cannot be scalar content in a
+/// block document, so this agrees with the YAML parser for the block style manifests use.
+fn split_documents(text: &str) -> Vec<Document<'_>> {
+    let mut docs = Vec::new();
+    let mut start = 0usize;
+    let mut start_line = 0usize;
+    let mut offset = 0usize;
+    for (number, line) in text.split_inclusive('\n').enumerate() {
+        let trimmed = line.trim_end_matches(['\n', '\r']);
+        if is_marker(trimmed, "---") || is_marker(trimmed, "...") {
+            docs.push(Document {
+                text: &text[start..offset],
+                first_line: start_line,
+            });
+            // Content after `--- ` on the marker line belongs to the next document; keep it by
+            // blanking the marker itself.
+            start = offset;
+            start_line = number;
+            offset += line.len();
+            if trimmed.len() > 3 && !trimmed[3..].trim_start().starts_with('#') {
+                // `--- key: value` is rare in manifests; treat the rest of the line as content.
+                start = offset - line.len() + 3;
+            } else {
+                start = offset;
+                start_line = number + 1;
+            }
+            continue;
+        }
+        offset += line.len();
+    }
+    docs.push(Document {
+        text: &text[start..],
+        first_line: start_line,
+    });
+    docs.retain(|d| {
+        d.text
+            .lines()
+            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    });
+    docs
+}
+
+fn diagnostic(
+    severity: Severity,
+    line: usize,
+    column: usize,
+    message: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic {
+        severity,
+        line,
+        column,
+        message: message.into(),
+    }
+}
+
+/// (apiVersion, kind) pairs the API server of v1.35 serves for the kinds the playground models.
+const SERVED: &[(&str, &str)] = &[
+    ("apps/v1", "StatefulSet"),
+    ("v1", "Service"),
+    ("v1", "PersistentVolume"),
+    ("v1", "PersistentVolumeClaim"),
+    ("storage.k8s.io/v1", "StorageClass"),
+];
+
+fn parse_document(doc: &Document<'_>, out: &mut Manifest) {
+    let at = |line: usize, column: usize| (doc.first_line + line, column);
+    let value: serde_yaml::Value = match serde_yaml::from_str(doc.text) {
+        Ok(v) => v,
+        Err(e) => {
+            let (line, column) = e
+                .location()
+                .map(|l| at(l.line(), l.column()))
+                .unwrap_or(at(1, 1));
+            out.diagnostics.push(diagnostic(
+                Severity::Error,
+                line,
+                column,
+                format!("YAML syntax: {}", strip_location(&e.to_string())),
+            ));
+            return;
+        }
+    };
+    let locate_at = |path: &[Segment]| {
+        let (line, column) = locate(doc.text, path);
+        at(line, column)
+    };
+    let Some(map) = value.as_mapping() else {
+        if !value.is_null() {
+            let (line, column) = at(1, 1);
+            out.diagnostics.push(diagnostic(
+                Severity::Error,
+                line,
+                column,
+                "a manifest must be a mapping with apiVersion, kind and metadata",
+            ));
+        }
+        return;
+    };
+    let field = |name: &str| map.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+    let (api_version, kind) = match (field("apiVersion"), field("kind")) {
+        (Some(a), Some(k)) => (a, k),
+        (a, k) => {
+            let mut missing = Vec::new();
+            if a.is_none() {
+                missing.push("apiVersion not set");
+            }
+            if k.is_none() {
+                missing.push("kind not set");
+            }
+            let (line, column) = at(1, 1);
+            out.diagnostics.push(diagnostic(
+                Severity::Error,
+                line,
+                column,
+                format!("error validating data: [{}]", missing.join(", ")),
+            ));
+            return;
+        }
+    };
+    if !SERVED.contains(&(api_version.as_str(), kind.as_str())) {
+        let (line, column) = locate_at(&[Segment::Key("apiVersion".into())]);
+        let message = match SERVED.iter().find(|(_, k)| *k == kind) {
+            Some((served, _)) => format!(
+                "no matches for kind \"{kind}\" in version \"{api_version}\": Kubernetes v1.35 serves {kind} as apiVersion: {served}"
+            ),
+            None => {
+                let (line, column) = locate_at(&[Segment::Key("kind".into())]);
+                out.diagnostics.push(diagnostic(
+                    Severity::Warning,
+                    line,
+                    column,
+                    format!(
+                        "kind \"{kind}\" ({api_version}) is not simulated by the playground; this document is ignored (supported: StatefulSet, Service, PersistentVolume, PersistentVolumeClaim, StorageClass)"
+                    ),
+                ));
+                return;
+            }
+        };
+        out.diagnostics
+            .push(diagnostic(Severity::Error, line, column, message));
+        return;
+    }
+
+    let before = out.diagnostics.len();
+    let object = match kind.as_str() {
+        "StatefulSet" => typed::<StatefulSet>(doc, out).map(Object::StatefulSet),
+        "Service" => typed::<Service>(doc, out).map(Object::Service),
+        "PersistentVolume" => typed::<PersistentVolume>(doc, out).map(Object::PersistentVolume),
+        "PersistentVolumeClaim" => {
+            typed::<PersistentVolumeClaim>(doc, out).map(Object::PersistentVolumeClaim)
+        }
+        _ => typed::<StorageClass>(doc, out).map(Object::StorageClass),
+    };
+    let Some(object) = object else { return };
+    for problem in crate::validation::validate(&object) {
+        let (line, column) = locate_at(&problem.path);
+        out.diagnostics
+            .push(diagnostic(Severity::Error, line, column, problem.message));
+    }
+    if out.diagnostics[before..]
+        .iter()
+        .all(|d| d.severity != Severity::Error)
+    {
+        let (line, _) = at(1, 1);
+        out.objects.push(Parsed { object, line });
+    }
+}
+
+/// Deserializes a document into its k8s-openapi type, reporting type errors and unknown fields.
+fn typed<T: DeserializeOwned>(doc: &Document<'_>, out: &mut Manifest) -> Option<T> {
+    let mut unknown: Vec<Vec<Segment>> = Vec::new();
+    let result = serde_ignored::deserialize(serde_yaml::Deserializer::from_str(doc.text), |path| {
+        unknown.push(segments(&path))
+    });
+    for path in &unknown {
+        let (line, column) = locate(doc.text, path);
+        out.diagnostics.push(diagnostic(
+            Severity::Error,
+            doc.first_line + line,
+            column,
+            format!(
+                "strict decoding error: unknown field \"{}\"",
+                format_path(path)
+            ),
+        ));
+    }
+    match result {
+        Ok(v) if unknown.is_empty() => Some(v),
+        Ok(_) => None,
+        Err(e) => {
+            let (line, column) = e
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((1, 1));
+            out.diagnostics.push(diagnostic(
+                Severity::Error,
+                doc.first_line + line,
+                column,
+                strip_location(&e.to_string()),
+            ));
+            None
+        }
+    }
+}
+
+/// serde_yaml appends " at line L column C" to its messages; the diagnostic carries it instead.
+fn strip_location(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(" column ") => message[..i].to_owned(),
+        _ => message.to_owned(),
+    }
+}
+
+/// One step of a field path: a mapping key or a sequence index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// Builds a path from `a.b[0].c` notation (keys must not contain dots or brackets).
+pub fn path(dotted: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    for part in dotted.split('.').filter(|p| !p.is_empty()) {
+        let mut rest = part;
+        if let Some(i) = rest.find('[') {
+            out.push(Segment::Key(rest[..i].to_owned()));
+            rest = &rest[i..];
+            while let Some(end) = rest.find(']') {
+                if let Ok(n) = rest[1..end].parse() {
+                    out.push(Segment::Index(n));
+                }
+                rest = &rest[end + 1..];
+            }
+        } else {
+            out.push(Segment::Key(rest.to_owned()));
+        }
+    }
+    out
+}
+
+/// Formats a path as Kubernetes field paths read: `spec.template.spec.containers[0].name`.
+pub fn format_path(path: &[Segment]) -> String {
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Segment::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+fn segments(path: &serde_ignored::Path<'_>) -> Vec<Segment> {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => Vec::new(),
+        Path::Seq { parent, index } => {
+            let mut v = segments(parent);
+            v.push(Segment::Index(*index));
+            v
+        }
+        Path::Map { parent, key } => {
+            let mut v = segments(parent);
+            v.push(Segment::Key(key.clone()));
+            v
+        }
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => segments(parent),
+    }
+}
+
+/// The first significant token of a line: its 0-based column, whether it is a `- ` sequence
+/// entry, and the mapping key on the line with the key's column (after any dashes).
+struct LineTokens {
+    first: usize,
+    dashes: Vec<usize>,
+    key: Option<(usize, String)>,
+}
+
+fn tokens(line: &str) -> Option<LineTokens> {
+    let bytes = line.as_bytes();
+    let mut i = line.len() - line.trim_start_matches(' ').len();
+    if i >= bytes.len() || bytes[i] == b'#' || line.trim().is_empty() {
+        return None;
+    }
+    let first = i;
+    let mut dashes = Vec::new();
+    while i < bytes.len() && bytes[i] == b'-' && (i + 1 == bytes.len() || bytes[i + 1] == b' ') {
+        dashes.push(i);
+        i += 1;
+        while i < bytes.len() && bytes[i] == b' ' {
+            i += 1;
+        }
+    }
+    let rest = &line[i..];
+    let key = key_of(rest).map(|k| (i, k));
+    Some(LineTokens { first, dashes, key })
+}
+
+fn key_of(rest: &str) -> Option<String> {
+    let (key, after) = if let Some(q) = rest.strip_prefix('"') {
+        let end = q.find('"')?;
+        (&q[..end], &q[end + 1..])
+    } else if let Some(q) = rest.strip_prefix('\'') {
+        let end = q.find('\'')?;
+        (&q[..end], &q[end + 1..])
+    } else {
+        if rest.starts_with(['{', '[', '|', '>', '&', '*', '!']) {
+            return None;
+        }
+        let end = rest
+            .find(": ")
+            .or_else(|| rest.strip_suffix(':').map(str::len))?;
+        (&rest[..end], &rest[end..])
+    };
+    after.starts_with(':').then(|| key.trim_end().to_owned())
+}
+
+/// Finds where a field path is written in a block-style YAML document, as a 1-based
+/// (line, column). Falls back to the deepest ancestor found (or the document start) for paths
+/// it cannot follow, such as fields inside flow mappings.
+pub fn locate(text: &str, path: &[Segment]) -> (usize, usize) {
+    let lines: Vec<Option<LineTokens>> = text.lines().map(tokens).collect();
+    let mut best = lines
+        .iter()
+        .position(Option::is_some)
+        .map(|i| (i + 1, lines[i].as_ref().map_or(1, |t| t.first + 1)))
+        .unwrap_or((1, 1));
+    // The scope is a range of lines; `item` is set when the scope starts at a `- ` entry whose
+    // column is the given one, so keys on that line belong to the entry.
+    let (mut lo, mut hi) = (0usize, lines.len());
+    for segment in path {
+        match segment {
+            Segment::Key(name) => {
+                let level = (lo..hi)
+                    .filter_map(|i| lines[i].as_ref()?.key.as_ref().map(|k| k.0))
+                    .min();
+                let Some(level) = level else { break };
+                let found = (lo..hi).find(|&i| {
+                    lines[i]
+                        .as_ref()
+                        .and_then(|t| t.key.as_ref())
+                        .is_some_and(|(col, k)| *col == level && k == name)
+                });
+                let Some(line) = found else { break };
+                best = (line + 1, level + 1);
+                let end = (line + 1..hi)
+                    .find(|&i| {
+                        lines[i].as_ref().is_some_and(|t| {
+                            t.first < level || (t.first == level && t.dashes.is_empty())
+                        })
+                    })
+                    .unwrap_or(hi);
+                lo = line + 1;
+                hi = end;
+            }
+            Segment::Index(index) => {
+                let level = (lo..hi)
+                    .filter_map(|i| lines[i].as_ref()?.dashes.first().copied())
+                    .min();
+                let Some(level) = level else { break };
+                let items: Vec<usize> = (lo..hi)
+                    .filter(|&i| {
+                        lines[i]
+                            .as_ref()
+                            .is_some_and(|t| t.dashes.first() == Some(&level) && t.first == level)
+                    })
+                    .collect();
+                let Some(&line) = items.get(*index) else {
+                    break;
+                };
+                best = (line + 1, level + 1);
+                let end = items.get(index + 1).copied().unwrap_or_else(|| {
+                    (line + 1..hi)
+                        .find(|&i| lines[i].as_ref().is_some_and(|t| t.first <= level))
+                        .unwrap_or(hi)
+                });
+                lo = line;
+                hi = end;
+                // Keys on the entry's own line sit after the dash; a nested `- - x` is rare.
+            }
+        }
+    }
+    best
+}
+
+/// Counts objects by kind, for summaries such as "5 PersistentVolumes, 1 Service".
+pub fn count_by_kind(objects: &[Parsed]) -> BTreeMap<&'static str, usize> {
+    let mut counts = BTreeMap::new();
+    for p in objects {
+        *counts.entry(p.object.kind()).or_insert(0) += 1;
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::examples;
+
+    fn errors(m: &Manifest) -> Vec<String> {
+        m.diagnostics.iter().map(|d| d.to_string()).collect()
+    }
+
+    #[test]
+    fn seed_mongodb_manifests_parse_into_typed_objects() {
+        let pvs = parse(examples::MONGO_PVS);
+        assert_eq!(errors(&pvs), Vec::<String>::new());
+        let names: Vec<&str> = pvs.objects.iter().map(|p| p.object.name()).collect();
+        assert_eq!(names, ["pv001", "pv002", "pv003", "pv004", "pv005"]);
+        // Each PV document starts after the previous one's `---`.
+        let lines: Vec<usize> = pvs.objects.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [1, 15, 29, 43, 57]);
+        assert_eq!(pvs.objects[2].object.summary(), "100Mi RWX");
+
+        let svc = parse(examples::MONGO_SERVICE);
+        assert!(svc.diagnostics.is_empty());
+        assert_eq!(svc.objects[0].object.summary(), "headless, ports 27017");
+
+        let sts = parse(examples::MONGO_STATEFULSET);
+        assert!(sts.diagnostics.is_empty(), "{:?}", errors(&sts));
+        let Object::StatefulSet(set) = &sts.objects[0].object else {
+            panic!("not a StatefulSet")
+        };
+        let spec = set.spec.as_ref().unwrap();
+        assert_eq!(spec.replicas, Some(3));
+        assert_eq!(spec.template.spec.as_ref().unwrap().containers.len(), 2);
+        assert_eq!(sts.objects[0].object.reference(), "statefulset.apps/mongo");
+    }
+
+    #[test]
+    fn the_seeds_removed_apps_v1beta1_is_rejected_with_kubectls_words() {
+        let text = examples::MONGO_STATEFULSET.replace("apps/v1", "apps/v1beta1");
+        let m = parse(&text);
+        assert!(m.objects.is_empty());
+        assert_eq!(
+            errors(&m),
+            ["1:1: error: no matches for kind \"StatefulSet\" in version \"apps/v1beta1\": Kubernetes v1.35 serves StatefulSet as apiVersion: apps/v1"]
+        );
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_line_and_column_in_the_whole_file() {
+        let text = format!("{}---\nkind: Service\n  bad: [\n", examples::MONGO_SERVICE);
+        let m = parse(&text);
+        assert_eq!(m.objects.len(), 1, "the good document is kept");
+        assert_eq!(m.diagnostics.len(), 1);
+        let d = &m.diagnostics[0];
+        assert_eq!(d.severity, Severity::Error);
+        assert!(d.message.starts_with("YAML syntax: "), "{}", d.message);
+        assert!(
+            d.line >= 16,
+            "error is reported in the second document, got line {}",
+            d.line
+        );
+    }
+
+    #[test]
+    fn a_wrong_type_is_reported_with_its_field_path_and_position() {
+        let text = examples::MONGO_STATEFULSET.replace("replicas: 3", "replicas: three");
+        let m = parse(&text);
+        assert!(m.objects.is_empty());
+        let d = &m.diagnostics[0];
+        assert_eq!((d.line, d.column), (7, 13), "{d}");
+        assert!(
+            d.message
+                .contains("spec.replicas: invalid type: string \"three\""),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_strict_decoding_errors_at_the_field() {
+        let text = examples::MONGO_STATEFULSET.replace(
+            "          image: cvallance/mongo-k8s-sidecar",
+            "          image: cvallance/mongo-k8s-sidecar\n          colour: blue",
+        );
+        let m = parse(&text);
+        assert_eq!(
+            errors(&m),
+            ["37:11: error: strict decoding error: unknown field \"spec.template.spec.containers[1].colour\""]
+        );
+    }
+
+    #[test]
+    fn required_fields_and_selector_mismatch_are_validated() {
+        let text = examples::MONGO_STATEFULSET
+            .replace(
+                "      labels:\n        role: mongo\n        environment: test\n",
+                "      labels:\n        role: db\n",
+            )
+            .replace("          image: mongo:3.4\n", "");
+        let m = parse(&text);
+        let all = errors(&m);
+        assert!(m.objects.is_empty());
+        assert!(
+            all.iter().any(|e| e
+                .starts_with("14:7: error: spec.template.metadata.labels: Invalid value")
+                && e.ends_with("`selector` does not match template `labels`")),
+            "{all:?}"
+        );
+        assert!(
+            all.iter().any(|e| e == "19:9: error: spec.template.spec.containers[0].image: Required value"),
+            "{all:?}"
+        );
+    }
+
+    #[test]
+    fn unsupported_kinds_are_ignored_with_a_warning() {
+        let m = parse("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n");
+        assert!(m.objects.is_empty());
+        assert!(!m.has_errors());
+        assert_eq!(m.diagnostics[0].line, 2);
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        for text in [
+            "",
+            "---",
+            "- a\n- b",
+            "a: [",
+            ":\n:",
+            "apiVersion: v1\nkind: Service",
+            "\t\u{0}",
+            "--- |\n  x",
+        ] {
+            let _ = parse(text);
+        }
+    }
+
+    #[test]
+    fn locate_follows_keys_and_sequence_items() {
+        let text = "a:\n  b:\n  - x: 1\n    y: 2\n  - x: 3\n    z:\n      w: 4\nc: 5\n";
+        assert_eq!(locate(text, &path("a.b[1].z.w")), (7, 7));
+        assert_eq!(locate(text, &path("a.b[0].y")), (4, 5));
+        assert_eq!(locate(text, &path("c")), (8, 1));
+        assert_eq!(locate(text, &path("a.missing")), (1, 1));
+        assert_eq!(
+            format_path(&path("spec.containers[0].name")),
+            "spec.containers[0].name"
+        );
+    }
+}
