@@ -1,0 +1,129 @@
+//! The playground mounted in real headless Chromium (wasm-bindgen-test): the pipeline from YAML
+//! through k8s-openapi types to the rendered DOM, as a user drives it.
+#![cfg(target_arch = "wasm32")]
+
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts a fresh app (with no saved edits) into its own container.
+async fn mount() -> HtmlElement {
+    let window = web_sys::window().unwrap();
+    window.local_storage().unwrap().unwrap().clear().unwrap();
+    let document = window.document().unwrap();
+    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&container).unwrap();
+    statefulset_playground::mount(container.clone());
+    settle().await;
+    container
+}
+
+/// Lets Leptos run its scheduled effects.
+async fn settle() {
+    TimeoutFuture::new(0).await;
+}
+
+fn all(root: &HtmlElement, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().unchecked_into())
+        .collect()
+}
+
+fn one(root: &HtmlElement, selector: &str) -> HtmlElement {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+        .unchecked_into()
+}
+
+fn texts(root: &HtmlElement, selector: &str) -> Vec<String> {
+    all(root, selector)
+        .iter()
+        .map(|e| e.text_content().unwrap_or_default())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn apply_lists_every_object_of_the_mongodb_example() {
+    let app = mount().await;
+    assert_eq!(
+        texts(&app, ".tab"),
+        ["pv-demo.yaml", "mongo-service.yaml", "mongo-sts.yaml"]
+    );
+    let editor: HtmlTextAreaElement = one(&app, "textarea.editor").unchecked_into();
+    assert!(
+        editor.value().contains("name: pv001"),
+        "the PV file is open first"
+    );
+
+    one(&app, "button.apply").click();
+    settle().await;
+
+    assert_eq!(
+        texts(&app, "table.objects td.ref"),
+        [
+            "persistentvolume/pv001",
+            "persistentvolume/pv002",
+            "persistentvolume/pv003",
+            "persistentvolume/pv004",
+            "persistentvolume/pv005",
+            "service/mongo",
+            "statefulset.apps/mongo",
+        ]
+    );
+    let rows = all(&app, "table.objects tr[data-kind=StatefulSet] td");
+    assert_eq!(
+        rows[1].text_content().unwrap(),
+        "3 replicas, serviceName \"mongo\", 1 volumeClaimTemplate(s)"
+    );
+    assert_eq!(rows[2].text_content().unwrap(), "mongo-sts.yaml:1");
+}
+
+#[wasm_bindgen_test]
+async fn a_typing_error_shows_at_line_and_column_and_blocks_apply() {
+    let app = mount().await;
+    all(&app, ".tab")[2].unchecked_ref::<HtmlElement>().click();
+    settle().await;
+    let editor: HtmlTextAreaElement = one(&app, "textarea.editor").unchecked_into();
+    assert!(editor.value().contains("kind: StatefulSet"));
+    assert!(texts(&app, ".diagnostics.live li").is_empty());
+
+    editor.set_value(&editor.value().replace("replicas: 3", "replicas: three"));
+    let input = web_sys::Event::new("input").unwrap();
+    editor.dispatch_event(&input).unwrap();
+    settle().await;
+
+    let live = texts(&app, ".diagnostics.live li");
+    assert_eq!(live.len(), 1, "{live:?}");
+    assert!(
+        live[0].starts_with(
+            "mongo-sts.yaml:7:13: error: spec.replicas: invalid type: string \"three\""
+        ),
+        "{}",
+        live[0]
+    );
+
+    one(&app, "button.apply").click();
+    settle().await;
+    assert!(all(&app, "table.objects").is_empty(), "nothing is applied");
+    assert_eq!(texts(&app, ".apply-errors .diagnostics li"), live);
+
+    // The edit survives switching files and is saved for a reload.
+    all(&app, ".tab")[0].unchecked_ref::<HtmlElement>().click();
+    settle().await;
+    all(&app, ".tab")[2].unchecked_ref::<HtmlElement>().click();
+    settle().await;
+    assert!(editor.value().contains("replicas: three"));
+    let saved = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item("sts-playground/file/mongo-sts.yaml")
+        .unwrap();
+    assert!(saved.unwrap().contains("replicas: three"));
+}
