@@ -1085,3 +1085,7 @@ impl Printable for Event {
 pub fn labels_of(meta: &ObjectMeta) -> BTreeMap<String, String> {
     meta.labels.clone().unwrap_or_default()
 }
+
+#[cfg(test)]
+#[path = "printers_tests.rs"]
+mod tests;
