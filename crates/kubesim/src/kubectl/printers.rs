@@ -1088,4 +1088,4 @@ pub fn labels_of(meta: &ObjectMeta) -> BTreeMap<String, String> {
 
 #[cfg(test)]
 #[path = "printers_tests.rs"]
-mod tests;
+pub(crate) mod tests;
