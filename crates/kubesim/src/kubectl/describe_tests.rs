@@ -2,7 +2,7 @@
 //! outputs for the playground's objects.
 
 use super::*;
-use crate::kubectl::printers::tests::{ago, now, obj};
+use crate::kubectl::printers::tests::{now, obj};
 use serde_json::json;
 
 fn lb_service(target_port: serde_json::Value, internal: &str) -> Service {

@@ -29,6 +29,11 @@ pub trait Printable: Resource + Metadata<Ty = ObjectMeta> {
     /// The cells of this object's row, one per column.
     fn cells(&self, now: Timestamp) -> Vec<String>;
 
+    /// Whether the kind is cluster-scoped (no NAMESPACE column under `-A`).
+    fn cluster_scoped() -> bool {
+        false
+    }
+
     /// The row, with the metadata the `-A` / `--show-labels` decorations need.
     fn row(&self, now: Timestamp) -> Row {
         let meta = self.metadata();
@@ -46,6 +51,10 @@ pub fn table<T: Printable>(items: &[T], now: Timestamp) -> Table {
     Table {
         columns: T::columns(),
         rows: items.iter().map(|o| o.row(now)).collect(),
+        resource: resource_ref(T::KIND, T::GROUP, "")
+            .trim_end_matches('/')
+            .to_string(),
+        cluster_scoped: T::cluster_scoped(),
     }
 }
 
@@ -565,6 +574,10 @@ impl Printable for PersistentVolumeClaim {
 }
 
 impl Printable for PersistentVolume {
+    fn cluster_scoped() -> bool {
+        true
+    }
+
     fn columns() -> Vec<Column> {
         vec![
             col("Name"),
@@ -631,6 +644,10 @@ pub fn is_default_class(meta: &ObjectMeta) -> bool {
 }
 
 impl Printable for StorageClass {
+    fn cluster_scoped() -> bool {
+        true
+    }
+
     fn columns() -> Vec<Column> {
         vec![
             col("Name"),
@@ -913,6 +930,10 @@ impl Printable for EndpointSlice {
 // Nodes
 
 impl Printable for Node {
+    fn cluster_scoped() -> bool {
+        true
+    }
+
     fn columns() -> Vec<Column> {
         vec![
             col("Name"),

@@ -504,6 +504,18 @@ fn statefulset_table() {
          web    2/3     10m   nginx,sidecar   registry.k8s.io/nginx-slim:0.24,busybox\n"
     );
     assert_eq!(name_output(&sts), "statefulset.apps/web\n");
+    assert_eq!(table(&sts, now()).resource, "statefulset.apps");
+    assert_eq!(
+        render(
+            &sts,
+            &PrintOptions {
+                with_namespace: true,
+                show_labels: true,
+                ..Default::default()
+            }
+        ),
+        "NAMESPACE   NAME   READY   AGE   LABELS\ndefault     web    2/3     10m   <none>\n"
+    );
     assert_eq!(
         operation_line(&sts[0], "scaled", None),
         "statefulset.apps/web scaled"
@@ -604,6 +616,16 @@ fn pv_table() {
          pv002   1Gi        ROX            Delete           Available                                slow           gold                             25m\n"
     );
     assert_eq!(name_output(&pvs[..1]), "persistentvolume/pv001\n");
+    let t = table(&pvs, now());
+    assert_eq!(t.resource, "persistentvolume");
+    assert!(t.cluster_scoped);
+    // -A adds no NAMESPACE column to a cluster-scoped kind
+    assert!(t
+        .render(&PrintOptions {
+            with_namespace: true,
+            ..Default::default()
+        })
+        .starts_with("NAME    CAPACITY"));
 }
 
 #[test]

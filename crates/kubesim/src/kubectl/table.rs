@@ -39,11 +39,16 @@ pub struct Row {
     pub labels: BTreeMap<String, String>,
 }
 
-/// A server-side table (`metav1.Table`).
+/// A server-side table (`metav1.Table`), plus what kubectl knows about its resource type.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Table {
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
+    /// The resource as the name printer spells it (`pod`, `statefulset.apps`), used for the
+    /// `kind/name` NAME cells when several resource types are printed together.
+    pub resource: String,
+    /// Cluster-scoped kinds (PV, StorageClass, Node) never get the `-A` NAMESPACE column.
+    pub cluster_scoped: bool,
 }
 
 /// The `kubectl get` flags that shape a table.
@@ -59,6 +64,9 @@ pub struct PrintOptions {
     pub column_labels: Vec<String>,
     /// `--no-headers`.
     pub no_headers: bool,
+    /// Prefix NAME cells with `<resource>/` (kubectl does when several types are requested,
+    /// e.g. `kubectl get sts,pods`; [`render_all`] sets it by itself).
+    pub with_kind: bool,
 }
 
 /// A watch event type, for `--output-watch-events`.
@@ -95,11 +103,15 @@ impl Table {
             .filter(|(_, c)| options.wide || c.priority == 0)
             .map(|(i, _)| i)
             .collect();
+        let with_namespace = options.with_namespace && !self.cluster_scoped;
+        let name_column = self.columns.iter().position(|c| c.name == "Name");
+        let kind_prefix =
+            (options.with_kind && !self.resource.is_empty()).then(|| format!("{}/", self.resource));
         let mut header = Vec::new();
         if event.is_some() {
             header.push("EVENT".to_string());
         }
-        if options.with_namespace {
+        if with_namespace {
             header.push("NAMESPACE".to_string());
         }
         header.extend(visible.iter().map(|&i| self.columns[i].name.to_uppercase()));
@@ -117,12 +129,18 @@ impl Table {
                 if let Some(e) = event {
                     cells.push(e.cell().to_string());
                 }
-                if options.with_namespace {
+                if with_namespace {
                     cells.push(row.namespace.clone());
                 }
                 // a row with fewer cells than columns leaves those cells empty
                 for &i in &visible {
-                    cells.push(row.cells.get(i).map(|c| sanitize(c)).unwrap_or_default());
+                    let mut cell = row.cells.get(i).map(|c| sanitize(c)).unwrap_or_default();
+                    if let (Some(prefix), Some(n)) = (&kind_prefix, name_column) {
+                        if n == i {
+                            cell = format!("{prefix}{cell}");
+                        }
+                    }
+                    cells.push(cell);
                 }
                 for key in &options.column_labels {
                     cells.push(row.labels.get(key).cloned().unwrap_or_default());
@@ -166,6 +184,28 @@ impl Table {
         self.write_to(&mut w, options, None, options.no_headers);
         w.finish()
     }
+}
+
+/// `kubectl get` of several resource types (`kubectl get sts,pods,pvc`): one table per type,
+/// each aligned on its own (kubectl resets the remembered widths per type), separated by an
+/// empty line, NAME cells prefixed with the resource when more than one non-empty type is
+/// printed. Tables without rows print nothing.
+pub fn render_all(tables: &[Table], options: &PrintOptions) -> String {
+    let non_empty: Vec<&Table> = tables.iter().filter(|t| !t.rows.is_empty()).collect();
+    let mut kinds: Vec<&str> = non_empty.iter().map(|t| t.resource.as_str()).collect();
+    kinds.sort();
+    kinds.dedup();
+    let mut opts = options.clone();
+    opts.with_kind = options.with_kind || kinds.len() > 1;
+    let mut out = String::new();
+    for t in non_empty {
+        let text = t.render(&opts);
+        if !out.is_empty() && !opts.no_headers && !text.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 /// A cell as printTable writes it: cut at the first newline, carriage return or form feed,
@@ -266,6 +306,8 @@ mod tests {
                     labels: BTreeMap::new(),
                 },
             ],
+            resource: "pod".into(),
+            cluster_scoped: false,
         }
     }
 
@@ -313,7 +355,7 @@ mod tests {
     fn empty_table_prints_nothing() {
         let t = Table {
             columns: sample().columns,
-            rows: vec![],
+            ..Default::default()
         };
         assert_eq!(t.render(&PrintOptions::default()), "");
         assert_eq!(
@@ -331,6 +373,7 @@ mod tests {
                 cells: vec!["a".into(), "first\nsecond".into()],
                 ..Default::default()
             }],
+            ..Default::default()
         };
         assert_eq!(
             t.render(&PrintOptions::default()),
@@ -345,6 +388,7 @@ mod tests {
                 cells: vec![name.into(), ready.into(), status.into(), age.into()],
                 ..Default::default()
             }],
+            ..Default::default()
         }
     }
 
@@ -376,7 +420,7 @@ mod tests {
         let mut p = WatchPrinter::new(PrintOptions::default(), true);
         let empty = Table {
             columns: one("", "", "", "").columns,
-            rows: vec![],
+            ..Default::default()
         };
         let mut out = p.initial(&empty);
         assert_eq!(out, "");
@@ -391,5 +435,51 @@ mod tests {
              ADDED      web-0   0/1     Pending   0s\n\
              DELETED    web-0   0/1     Terminating   9s\n"
         );
+    }
+
+    #[test]
+    fn several_types_get_kind_prefixes_and_blank_lines() {
+        let sts = Table {
+            columns: vec![col("Name"), col("Ready"), col("Age")],
+            rows: vec![Row {
+                cells: vec!["web".into(), "2/2".into(), "5m".into()],
+                ..Default::default()
+            }],
+            resource: "statefulset.apps".into(),
+            cluster_scoped: false,
+        };
+        let empty_pvcs = Table {
+            columns: vec![col("Name"), col("Status")],
+            resource: "persistentvolumeclaim".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            render_all(
+                &[sts.clone(), empty_pvcs.clone(), sample()],
+                &PrintOptions::default()
+            ),
+            "NAME                   READY   AGE\n\
+             statefulset.apps/web   2/2     5m\n\
+             \n\
+             NAME         READY   AGE\n\
+             pod/web-0    1/1     5m\n\
+             pod/web-10   0/1     5s\n"
+        );
+        // one non-empty type: no prefixes
+        assert_eq!(
+            render_all(&[sts, empty_pvcs], &PrintOptions::default()),
+            "NAME   READY   AGE\nweb    2/2     5m\n"
+        );
+    }
+
+    #[test]
+    fn cluster_scoped_tables_ignore_all_namespaces() {
+        let mut t = sample();
+        t.cluster_scoped = true;
+        let opts = PrintOptions {
+            with_namespace: true,
+            ..Default::default()
+        };
+        assert!(t.render(&opts).starts_with("NAME     READY   AGE\n"));
     }
 }
