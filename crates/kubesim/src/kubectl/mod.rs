@@ -16,6 +16,25 @@
 //! - [`describe`]: `kubectl describe` for StatefulSet, Pod, PVC, PV and Service, with Events.
 //! - [`rollout`]: `kubectl rollout status` messages and `rollout history` for StatefulSets.
 
+//! ```
+//! use kubesim::kubectl::{printers, table::PrintOptions, Timestamp};
+//! use k8s_openapi::api::core::v1::PersistentVolumeClaim;
+//!
+//! let pvc: PersistentVolumeClaim = serde_json::from_value(serde_json::json!({
+//!     "metadata": {"name": "mongo-data-mongo-0", "creationTimestamp": "2026-01-01T00:00:00Z"},
+//!     "spec": {"volumeName": "pv001", "storageClassName": ""},
+//!     "status": {"phase": "Bound", "accessModes": ["ReadWriteMany"], "capacity": {"storage": "100Mi"}},
+//! }))
+//! .unwrap();
+//! let now: Timestamp = "2026-01-01T00:19:30Z".parse().unwrap();
+//! let out = printers::table(&[pvc], now).render(&PrintOptions::default());
+//! assert_eq!(
+//!     out,
+//!     "NAME                 STATUS   VOLUME   CAPACITY   ACCESS MODES   STORAGECLASS   VOLUMEATTRIBUTESCLASS   AGE\n\
+//!      mongo-data-mongo-0   Bound    pv001    100Mi      RWX                           <unset>                 19m\n"
+//! );
+//! ```
+
 pub mod describe;
 pub mod duration;
 pub mod printers;
