@@ -3,6 +3,7 @@
 //! compiles unchanged to wasm. See ARCHITECTURE.md at the repository root.
 
 pub mod examples;
+pub mod kubectl;
 pub mod manifest;
 pub mod validation;
 
