@@ -35,6 +35,7 @@
 //! );
 //! ```
 
+pub mod cli;
 pub mod describe;
 pub mod duration;
 pub mod printers;
