@@ -4,6 +4,7 @@
 
 pub mod examples;
 pub mod manifest;
+pub mod storage;
 pub mod validation;
 
 /// The Kubernetes version whose behaviour this crate models.
