@@ -4,6 +4,7 @@
 
 pub mod examples;
 pub mod manifest;
+pub mod network;
 pub mod storage;
 pub mod validation;
 
