@@ -235,12 +235,10 @@ fn absolute(name: &str) -> String {
     }
 }
 
-fn wildcard(s: &str) -> bool {
-    s == "*" || s == "any"
-}
-
+/// `matchPortAndProtocol` half: an empty request part matches anything, otherwise
+/// case-insensitive equality (current CoreDNS has no `*`/`any` wildcards).
 fn matches(req: &str, have: &str) -> bool {
-    req.is_empty() || wildcard(req) || req.eq_ignore_ascii_case(have)
+    req.is_empty() || req.eq_ignore_ascii_case(have)
 }
 
 fn is_ipv4(s: &str) -> bool {
@@ -386,7 +384,7 @@ impl<'a> Dns<'a> {
             let base = format!("{}.{}.svc.{}.", name_of_svc(svc), ns_of_svc(svc), self.zone);
             let spec = svc.spec.clone().unwrap_or_default();
             if spec.type_.as_deref() == Some("ExternalName") {
-                if !endpoint.is_empty() {
+                if !endpoint.is_empty() || !port.is_empty() || !protocol.is_empty() {
                     continue;
                 }
                 if let Some(ext) = spec.external_name.filter(|e| !e.is_empty()) {
@@ -486,12 +484,16 @@ impl<'a> Dns<'a> {
                 }
             }
             RecordType::Srv => {
-                let n = entries.len() as u32;
-                let weight = u16::try_from((100 / n).max(1)).unwrap_or(1);
+                // `Services()` drops CNAME (ExternalName) entries for SRV; the weight is
+                // floor(100 / (100 * N) * 100) in float64 over all remaining entries,
+                // port -1 ("no ports") ones included.
+                let entries: Vec<&Entry> = entries.iter().filter(|e| is_ip(&e.host)).collect();
+                let n = entries.len().max(1) as f64;
+                let weight = ((100.0 / (100.0 * n)) * 100.0).floor().max(1.0) as u16;
                 let mut seen_srv = BTreeSet::new();
                 let mut seen_extra = BTreeSet::new();
-                for e in &entries {
-                    if e.port < 0 || !is_ip(&e.host) {
+                for e in entries {
+                    if e.port < 0 {
                         continue;
                     }
                     let port = u16::try_from(e.port).unwrap_or(0);

@@ -82,6 +82,17 @@ pub fn is_headless(service: &Service) -> bool {
     service.spec.as_ref().and_then(|s| s.cluster_ip.as_deref()) == Some("None")
 }
 
+/// `helper.IsServiceIPSet`: a cluster IP other than "" and "None" is set. Both controllers
+/// add the `service.kubernetes.io/headless` label when it is not.
+pub fn is_service_ip_set(service: &Service) -> bool {
+    let ip = service
+        .spec
+        .as_ref()
+        .and_then(|s| s.cluster_ip.as_deref())
+        .unwrap_or("");
+    !ip.is_empty() && ip != "None"
+}
+
 /// `podutil.IsPodReady`: condition `Ready` is `True`.
 pub fn is_pod_ready(pod: &Pod) -> bool {
     pod.status
@@ -307,10 +318,12 @@ pub fn endpoint_for_pod<'a>(
 }
 
 fn slice_labels(service: &Service) -> BTreeMap<String, String> {
+    // Service labels minus the reserved keys, then the reserved keys.
     let mut labels = service.metadata.labels.clone().unwrap_or_default();
+    labels.remove(LABEL_HEADLESS);
     labels.insert(LABEL_SERVICE_NAME.into(), svc_name(service).into());
     labels.insert(LABEL_MANAGED_BY.into(), MANAGED_BY_CONTROLLER.into());
-    if is_headless(service) {
+    if !is_service_ip_set(service) {
         labels.insert(LABEL_HEADLESS.into(), String::new());
     }
     labels
@@ -503,7 +516,7 @@ pub fn endpoints_for<'a>(
         })
         .collect();
     let mut labels = service.metadata.labels.clone().unwrap_or_default();
-    if is_headless(service) {
+    if !is_service_ip_set(service) {
         labels.insert(LABEL_HEADLESS.into(), String::new());
     }
     Some(Endpoints {
