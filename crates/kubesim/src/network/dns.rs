@@ -1128,6 +1128,14 @@ pub fn explain_no_pod_dns<'a>(
             })
         })
         .collect();
+    if owned.is_empty() {
+        let replicas = spec.replicas.unwrap_or(1);
+        return (replicas > 0).then(|| {
+            format!(
+                "StatefulSet {set_name} has no pods selected by Service {service_name} yet; each pod's name appears once it exists, has an IP and is Ready."
+            )
+        });
+    }
     if publish {
         return None;
     }

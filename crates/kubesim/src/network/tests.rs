@@ -680,6 +680,11 @@ fn explain_why_a_set_has_no_pod_dns() {
             .unwrap()
             .contains("does not match")
     );
+    assert!(
+        explain_no_pod_dns(&mongo_set(Some("mongo")), &services, &[])
+            .unwrap()
+            .contains("no pods selected")
+    );
     let why = explain_no_pod_dns(&mongo_set(Some("mongo")), &services, &pods).unwrap();
     assert!(why.starts_with("Pod mongo-2 is not Ready"), "{why}");
     let mut publish = svc;

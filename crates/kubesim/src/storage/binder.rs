@@ -16,7 +16,10 @@
 //!    classes only once the scheduler has set `volume.kubernetes.io/selected-node`, which
 //!    the engine's scheduler does with [`select_node`]; a scheduler that picks a static PV
 //!    writes the binding with [`scheduler_bind_volume`]);
-//! 5. apply each [`Outcome`]: replace updated objects, create/delete volumes, append events
+//! 5. for pods: [`pod_volumes`] tells the scheduler whether a pod's claims let it schedule
+//!    (with the upstream reason text); finalizers: [`pvc_protection_allows_removal`],
+//!    [`pv_protection_allows_removal`];
+//! 6. apply each [`Outcome`]: replace updated objects, create/delete volumes, append events
 //!    (aggregating repeats), and run [`sync_claim`] again for `resync_claims`.
 //!
 //! Applying outcomes one at a time against the current store (rather than a snapshot) keeps
@@ -1268,4 +1271,106 @@ pub fn select_node(claim: &PersistentVolumeClaim, node: &str) -> PersistentVolum
     let mut out = claim.clone();
     set_annotation(&mut out.metadata, ANN_SELECTED_NODE, node);
     out
+}
+
+/// pvc-protection controller: may the `kubernetes.io/pvc-protection` finalizer of a claim
+/// being deleted be removed? Only when no pod that is not Succeeded/Failed uses it (the
+/// claim shows `Terminating` until then).
+pub fn pvc_protection_allows_removal(claim: &PersistentVolumeClaim, view: &StorageView) -> bool {
+    !view.pods.iter().any(|p| {
+        pod_uses_claim(p, namespace(&claim.metadata), name(&claim.metadata)) && !pod_terminated(p)
+    })
+}
+
+/// pv-protection controller: may the `kubernetes.io/pv-protection` finalizer of a volume
+/// being deleted be removed? Only when the volume is not `Bound`.
+pub fn pv_protection_allows_removal(volume: &PersistentVolume) -> bool {
+    volume_phase(volume) != "Bound"
+}
+
+/// Where a pod's claims stand for scheduling (`volumebinding` PreFilter/Filter), with the
+/// scheduler's reason texts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PodVolumes {
+    /// Every claim is bound to an existing volume (node affinity still applies per node).
+    Bound,
+    /// `persistentvolumeclaim "<name>" not found` (UnschedulableAndUnresolvable).
+    MissingClaim { claim: String },
+    /// `persistentvolumeclaim "<name>" is being deleted`.
+    ClaimBeingDeleted { claim: String },
+    /// `pod has unbound immediate PersistentVolumeClaims` (the PV controller must bind first).
+    UnboundImmediate { claims: Vec<String> },
+    /// `node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)`.
+    BoundToMissingVolume { claims: Vec<String> },
+    /// WaitForFirstConsumer claims the scheduler binds or provisions on the chosen node
+    /// (static volume via [`find_matching_volume`] + [`scheduler_bind_volume`], else
+    /// [`select_node`]).
+    DelayBinding { claims: Vec<String> },
+}
+
+impl PodVolumes {
+    /// The scheduler's status message (as it appears inside `FailedScheduling`).
+    pub fn message(&self) -> Option<String> {
+        match self {
+            PodVolumes::Bound | PodVolumes::DelayBinding { .. } => None,
+            PodVolumes::MissingClaim { claim } => {
+                Some(format!("persistentvolumeclaim {claim:?} not found"))
+            }
+            PodVolumes::ClaimBeingDeleted { claim } => {
+                Some(format!("persistentvolumeclaim {claim:?} is being deleted"))
+            }
+            PodVolumes::UnboundImmediate { .. } => {
+                Some("pod has unbound immediate PersistentVolumeClaims".into())
+            }
+            PodVolumes::BoundToMissingVolume { .. } => Some(
+                "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)".into(),
+            ),
+        }
+    }
+}
+
+/// Classifies a pod's PersistentVolumeClaim volumes (direct and generic ephemeral) the way
+/// the scheduler's volumebinding plugin does before looking at nodes.
+pub fn pod_volumes(pod: &Pod, view: &StorageView) -> PodVolumes {
+    let ns = namespace(&pod.metadata);
+    let pod_name = name(&pod.metadata);
+    let mut unbound_immediate = Vec::new();
+    let mut delayed = Vec::new();
+    let mut missing_pv = Vec::new();
+    for v in pod.spec.iter().flat_map(|s| s.volumes.iter().flatten()) {
+        let claim_name = if let Some(p) = v.persistent_volume_claim.as_ref() {
+            p.claim_name.clone()
+        } else if v.ephemeral.is_some() {
+            format!("{pod_name}-{}", v.name)
+        } else {
+            continue;
+        };
+        let Some(claim) = view.claim(ns, &claim_name) else {
+            return PodVolumes::MissingClaim { claim: claim_name };
+        };
+        if claim.metadata.deletion_timestamp.is_some() {
+            return PodVolumes::ClaimBeingDeleted { claim: claim_name };
+        }
+        let volume_name = claim_volume_name(claim);
+        if !volume_name.is_empty() {
+            if view.volume(volume_name).is_none() {
+                missing_pv.push(claim_name);
+            }
+        } else if is_delay_binding_mode(claim, view) {
+            delayed.push(claim_name);
+        } else {
+            unbound_immediate.push(claim_name);
+        }
+    }
+    if !unbound_immediate.is_empty() {
+        PodVolumes::UnboundImmediate {
+            claims: unbound_immediate,
+        }
+    } else if !missing_pv.is_empty() {
+        PodVolumes::BoundToMissingVolume { claims: missing_pv }
+    } else if !delayed.is_empty() {
+        PodVolumes::DelayBinding { claims: delayed }
+    } else {
+        PodVolumes::Bound
+    }
 }

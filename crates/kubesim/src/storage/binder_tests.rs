@@ -893,3 +893,62 @@ fn odd_objects_do_not_panic() {
     let _ = sync_volume(&weird, &view(&[], &[], &[], &[]));
     assert!(!Decision::InSync.describe().is_empty());
 }
+
+#[test]
+fn protection_finalizers_wait_for_users() {
+    let c = claim("default", "www-web-0", "u1", "1Gi", &[RWO]);
+    let running = [pod("web-0", "www-web-0", Some("n1"))];
+    assert!(!pvc_protection_allows_removal(
+        &c,
+        &view(&[], &[], &[], &running)
+    ));
+    let mut done = running.clone();
+    done[0].status.as_mut().unwrap().phase = Some("Succeeded".into());
+    assert!(pvc_protection_allows_removal(
+        &c,
+        &view(&[], &[], &[], &done)
+    ));
+    let (v, _) = bound_pair("pv1", "data", "u1");
+    assert!(!pv_protection_allows_removal(&v));
+    assert!(pv_protection_allows_removal(&with_phase(v, "Released")));
+}
+
+#[test]
+fn pod_volume_classification_uses_scheduler_texts() {
+    let p = pod("web-0", "www-web-0", None);
+    let v = view(&[], &[], &[], &[]);
+    assert_eq!(
+        pod_volumes(&p, &v).message().as_deref(),
+        Some("persistentvolumeclaim \"www-web-0\" not found")
+    );
+    let mut c = claim("default", "www-web-0", "u1", "1Gi", &[RWO]);
+    c.spec.as_mut().unwrap().storage_class_name = Some("fast".into());
+    let classes = [class("fast", "ebs.csi.aws.com", "Immediate")];
+    let claims = [c.clone()];
+    assert_eq!(
+        pod_volumes(&p, &view(&[], &claims, &classes, &[]))
+            .message()
+            .as_deref(),
+        Some("pod has unbound immediate PersistentVolumeClaims")
+    );
+    let wffc = [class("fast", "ebs.csi.aws.com", "WaitForFirstConsumer")];
+    assert_eq!(
+        pod_volumes(&p, &view(&[], &claims, &wffc, &[])),
+        PodVolumes::DelayBinding {
+            claims: vec!["www-web-0".into()]
+        }
+    );
+    let (v1, c1) = bound_pair("pv1", "www-web-0", "u1");
+    let claims = [c1];
+    assert_eq!(
+        pod_volumes(&p, &view(&[], &claims, &[], &[]))
+            .message()
+            .as_deref(),
+        Some("node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)")
+    );
+    let vols = [v1];
+    assert_eq!(
+        pod_volumes(&p, &view(&vols, &claims, &[], &[])),
+        PodVolumes::Bound
+    );
+}
