@@ -5,6 +5,8 @@
 pub mod examples;
 pub mod kubectl;
 pub mod manifest;
+pub mod network;
+pub mod storage;
 pub mod validation;
 
 /// The Kubernetes version whose behaviour this crate models.

@@ -1,0 +1,531 @@
+//! What the EndpointSlice controller (`k8s.io/endpointslice/utils.go`, `reconciler.go`) and
+//! the legacy Endpoints controller (`pkg/controller/endpoint/endpoints_controller.go`) write
+//! for a Service, as pure functions of the Service, its namespace's pods and the nodes.
+//!
+//! Deterministic choices (upstream is random or informer-ordered):
+//! * slice names: `generateName` `<svc>-` (base cut to 58 characters) plus a 5-character
+//!   suffix from the apimachinery random alphabet `bcdfghjklmnpqrstvwxz2456789`, derived by
+//!   FNV-1a from the service UID (or `namespace/name` when the UID is empty) — see
+//!   [`slice_name`];
+//! * endpoints are listed in pod-name order; legacy addresses in IP order (as upstream sorts).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    EndpointAddress, EndpointPort as CoreEndpointPort, EndpointSubset, Endpoints, Node,
+    ObjectReference, Pod, Service, ServicePort,
+};
+use k8s_openapi::api::discovery::v1::{Endpoint, EndpointConditions, EndpointPort, EndpointSlice};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use crate::validation::selector_matches;
+
+pub const LABEL_SERVICE_NAME: &str = "kubernetes.io/service-name";
+pub const LABEL_MANAGED_BY: &str = "endpointslice.kubernetes.io/managed-by";
+pub const MANAGED_BY_CONTROLLER: &str = "endpointslice-controller.k8s.io";
+pub const LABEL_HEADLESS: &str = "service.kubernetes.io/headless";
+pub const LABEL_ZONE: &str = "topology.kubernetes.io/zone";
+
+const RANDOM_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+
+fn fnv1a(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Stable 5-character suffix for a seed, in the alphabet of `utilrand.String`.
+pub fn stable_suffix(seed: &str) -> String {
+    let mut h = fnv1a(seed);
+    (0..5)
+        .map(|_| {
+            let c = RANDOM_ALPHABET[(h % RANDOM_ALPHABET.len() as u64) as usize] as char;
+            h /= RANDOM_ALPHABET.len() as u64;
+            c
+        })
+        .collect()
+}
+
+fn svc_name(service: &Service) -> &str {
+    service.metadata.name.as_deref().unwrap_or("")
+}
+
+fn svc_namespace(service: &Service) -> &str {
+    service.metadata.namespace.as_deref().unwrap_or("default")
+}
+
+/// Name of the `index`-th slice of a service: `<svc>-<suffix>` with the generateName base
+/// cut to 58 characters as `SimpleNameGenerator` does.
+pub fn slice_name(service: &Service, index: usize) -> String {
+    let mut base = format!("{}-", svc_name(service));
+    if base.len() > 58 {
+        base.truncate(58);
+    }
+    let uid = service.metadata.uid.as_deref().unwrap_or("");
+    let mut seed = if uid.is_empty() {
+        format!("{}/{}", svc_namespace(service), svc_name(service))
+    } else {
+        uid.to_string()
+    };
+    if index > 0 {
+        seed.push_str(&format!("#{index}"));
+    }
+    format!("{base}{}", stable_suffix(&seed))
+}
+
+/// `clusterIP: None`.
+pub fn is_headless(service: &Service) -> bool {
+    service.spec.as_ref().and_then(|s| s.cluster_ip.as_deref()) == Some("None")
+}
+
+/// `helper.IsServiceIPSet`: a cluster IP other than "" and "None" is set. Both controllers
+/// add the `service.kubernetes.io/headless` label when it is not.
+pub fn is_service_ip_set(service: &Service) -> bool {
+    let ip = service
+        .spec
+        .as_ref()
+        .and_then(|s| s.cluster_ip.as_deref())
+        .unwrap_or("");
+    !ip.is_empty() && ip != "None"
+}
+
+/// `podutil.IsPodReady`: condition `Ready` is `True`.
+pub fn is_pod_ready(pod: &Pod) -> bool {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+}
+
+fn is_terminal(pod: &Pod) -> bool {
+    matches!(
+        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
+        Some("Succeeded") | Some("Failed")
+    )
+}
+
+/// The pod's IPs (status.podIPs, else status.podIP).
+pub fn pod_ips(pod: &Pod) -> Vec<String> {
+    let Some(status) = pod.status.as_ref() else {
+        return Vec::new();
+    };
+    let mut ips: Vec<String> = status
+        .pod_ips
+        .iter()
+        .flatten()
+        .map(|p| p.ip.clone())
+        .filter(|ip| !ip.is_empty())
+        .collect();
+    if ips.is_empty() {
+        if let Some(ip) = status.pod_ip.as_ref().filter(|ip| !ip.is_empty()) {
+            ips.push(ip.clone());
+        }
+    }
+    ips
+}
+
+/// `ShouldPodBeInEndpoints`: not Succeeded/Failed, has an IP, and (unless
+/// `include_terminating`) not being deleted.
+pub fn should_pod_be_in_endpoints(pod: &Pod, include_terminating: bool) -> bool {
+    !is_terminal(pod)
+        && !pod_ips(pod).is_empty()
+        && (include_terminating || pod.metadata.deletion_timestamp.is_none())
+}
+
+/// `ShouldSetHostname`: the pod has `spec.hostname`, its `spec.subdomain` equals the
+/// service name, and both are in the same namespace.
+pub fn should_set_hostname(pod: &Pod, service: &Service) -> bool {
+    let Some(spec) = pod.spec.as_ref() else {
+        return false;
+    };
+    !spec.hostname.as_deref().unwrap_or("").is_empty()
+        && spec.subdomain.as_deref() == Some(svc_name(service))
+        && pod.metadata.namespace.as_deref().unwrap_or("default") == svc_namespace(service)
+}
+
+/// Pods the service selects: same namespace, non-empty selector matching the pod labels.
+/// Services without a selector (or ExternalName services) select nothing: their endpoints
+/// are not managed by the controllers.
+pub fn selected_pods<'a>(
+    service: &Service,
+    pods: impl IntoIterator<Item = &'a Pod>,
+) -> Vec<&'a Pod> {
+    let Some(spec) = service.spec.as_ref() else {
+        return Vec::new();
+    };
+    if spec.type_.as_deref() == Some("ExternalName") {
+        return Vec::new();
+    }
+    let Some(selector) = spec.selector.as_ref().filter(|s| !s.is_empty()) else {
+        return Vec::new();
+    };
+    let empty = BTreeMap::new();
+    let mut out: Vec<&Pod> = pods
+        .into_iter()
+        .filter(|p| p.metadata.namespace.as_deref().unwrap_or("default") == svc_namespace(service))
+        .filter(|p| {
+            let labels = p.metadata.labels.as_ref().unwrap_or(&empty);
+            selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+        })
+        .collect();
+    out.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+    out
+}
+
+/// Does the service select pods with these labels? (equality selector, as Services use)
+pub fn service_selects(service: &Service, labels: &BTreeMap<String, String>) -> bool {
+    let Some(selector) = service
+        .spec
+        .as_ref()
+        .and_then(|s| s.selector.as_ref())
+        .filter(|s| !s.is_empty())
+    else {
+        return false;
+    };
+    let sel = k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
+        match_labels: Some(selector.clone()),
+        match_expressions: None,
+    };
+    selector_matches(&sel, labels)
+}
+
+/// `podutil.FindPort`: a numeric targetPort as is (absent = the service port); a named one
+/// looked up among the pod's container (and restartable init container) ports with the same
+/// protocol. `None` when the name is not found.
+pub fn find_port(pod: &Pod, service_port: &ServicePort) -> Option<i32> {
+    match service_port.target_port.as_ref() {
+        None => Some(service_port.port),
+        Some(IntOrString::Int(0)) => Some(service_port.port),
+        Some(IntOrString::Int(n)) => Some(*n),
+        Some(IntOrString::String(name)) => {
+            let protocol = service_port.protocol.as_deref().unwrap_or("TCP");
+            let spec = pod.spec.as_ref()?;
+            let sidecars = spec
+                .init_containers
+                .iter()
+                .flatten()
+                .filter(|c| c.restart_policy.as_deref() == Some("Always"));
+            spec.containers
+                .iter()
+                .chain(sidecars)
+                .flat_map(|c| c.ports.iter().flatten())
+                .find(|p| {
+                    p.name.as_deref() == Some(name.as_str())
+                        && p.protocol.as_deref().unwrap_or("TCP") == protocol
+                })
+                .map(|p| p.container_port)
+        }
+    }
+}
+
+fn pod_ref(pod: &Pod) -> ObjectReference {
+    ObjectReference {
+        kind: Some("Pod".into()),
+        namespace: pod.metadata.namespace.clone(),
+        name: pod.metadata.name.clone(),
+        uid: pod.metadata.uid.clone(),
+        ..Default::default()
+    }
+}
+
+fn address_type(service: &Service) -> &'static str {
+    let ipv6 = service
+        .spec
+        .as_ref()
+        .and_then(|s| s.ip_families.as_ref())
+        .and_then(|f| f.first())
+        .is_some_and(|f| f == "IPv6");
+    if ipv6 {
+        "IPv6"
+    } else {
+        "IPv4"
+    }
+}
+
+fn ip_of_family(pod: &Pod, family: &str) -> Option<String> {
+    pod_ips(pod)
+        .into_iter()
+        .find(|ip| (family == "IPv6") == ip.contains(':'))
+}
+
+fn endpoint_ports(service: &Service, pod: &Pod) -> Vec<EndpointPort> {
+    service
+        .spec
+        .as_ref()
+        .and_then(|s| s.ports.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|sp| {
+            let port = find_port(pod, sp)?;
+            Some(EndpointPort {
+                name: Some(sp.name.clone().unwrap_or_default()),
+                port: Some(port),
+                protocol: Some(sp.protocol.clone().unwrap_or_else(|| "TCP".into())),
+                app_protocol: sp.app_protocol.clone(),
+            })
+        })
+        .collect()
+}
+
+/// `podToEndpoint`: conditions `serving` = pod Ready, `terminating` = being deleted,
+/// `ready` = publishNotReadyAddresses || (serving && !terminating); hostname by
+/// [`should_set_hostname`]; targetRef, nodeName, zone from the node's label.
+pub fn endpoint_for_pod<'a>(
+    service: &Service,
+    pod: &Pod,
+    nodes: impl IntoIterator<Item = &'a Node>,
+) -> Option<Endpoint> {
+    let ip = ip_of_family(pod, address_type(service))?;
+    let serving = is_pod_ready(pod);
+    let terminating = pod.metadata.deletion_timestamp.is_some();
+    let publish = service
+        .spec
+        .as_ref()
+        .and_then(|s| s.publish_not_ready_addresses)
+        .unwrap_or(false);
+    let ready = publish || (serving && !terminating);
+    let node_name = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.clone())
+        .filter(|n| !n.is_empty());
+    let zone = node_name.as_ref().and_then(|n| {
+        nodes
+            .into_iter()
+            .find(|node| node.metadata.name.as_ref() == Some(n))
+            .and_then(|node| node.metadata.labels.as_ref()?.get(LABEL_ZONE).cloned())
+            .filter(|z| !z.is_empty())
+    });
+    Some(Endpoint {
+        addresses: vec![ip],
+        conditions: Some(EndpointConditions {
+            ready: Some(ready),
+            serving: Some(serving),
+            terminating: Some(terminating),
+        }),
+        hostname: should_set_hostname(pod, service)
+            .then(|| pod.spec.as_ref().and_then(|s| s.hostname.clone()))
+            .flatten(),
+        node_name,
+        target_ref: Some(pod_ref(pod)),
+        zone,
+        ..Default::default()
+    })
+}
+
+fn slice_labels(service: &Service) -> BTreeMap<String, String> {
+    // Service labels minus the reserved keys, then the reserved keys.
+    let mut labels = service.metadata.labels.clone().unwrap_or_default();
+    labels.remove(LABEL_HEADLESS);
+    labels.insert(LABEL_SERVICE_NAME.into(), svc_name(service).into());
+    labels.insert(LABEL_MANAGED_BY.into(), MANAGED_BY_CONTROLLER.into());
+    if !is_service_ip_set(service) {
+        labels.insert(LABEL_HEADLESS.into(), String::new());
+    }
+    labels
+}
+
+fn owner_ref(service: &Service) -> OwnerReference {
+    OwnerReference {
+        api_version: "v1".into(),
+        kind: "Service".into(),
+        name: svc_name(service).into(),
+        uid: service.metadata.uid.clone().unwrap_or_default(),
+        controller: Some(true),
+        block_owner_deletion: Some(true),
+    }
+}
+
+/// All EndpointSlices the controller keeps for a service: endpoints grouped by their
+/// resolved port list (one slice per distinct list, as the reconciler does), or one empty
+/// placeholder slice when no pod qualifies. Empty for services without a selector and
+/// ExternalName services (the controller does not manage those).
+///
+/// Included pods: selected, not Succeeded/Failed, with an IP; terminating pods are kept
+/// (with `ready: false` unless publishNotReadyAddresses).
+pub fn endpoint_slices_for<'a>(
+    service: &Service,
+    pods: impl IntoIterator<Item = &'a Pod>,
+    nodes: impl IntoIterator<Item = &'a Node>,
+) -> Vec<EndpointSlice> {
+    let has_selector = service
+        .spec
+        .as_ref()
+        .and_then(|s| s.selector.as_ref())
+        .is_some_and(|s| !s.is_empty());
+    if !has_selector
+        || service.spec.as_ref().and_then(|s| s.type_.as_deref()) == Some("ExternalName")
+    {
+        return Vec::new();
+    }
+    let nodes: Vec<&Node> = nodes.into_iter().collect();
+    let mut groups: Vec<(Vec<EndpointPort>, Vec<Endpoint>)> = Vec::new();
+    for pod in selected_pods(service, pods) {
+        if !should_pod_be_in_endpoints(pod, true) {
+            continue;
+        }
+        let Some(ep) = endpoint_for_pod(service, pod, nodes.iter().copied()) else {
+            continue;
+        };
+        let ports = endpoint_ports(service, pod);
+        match groups.iter_mut().find(|(p, _)| *p == ports) {
+            Some((_, eps)) => eps.push(ep),
+            None => groups.push((ports, vec![ep])),
+        }
+    }
+    let make =
+        |index: usize, ports: Option<Vec<EndpointPort>>, endpoints: Vec<Endpoint>| EndpointSlice {
+            metadata: ObjectMeta {
+                name: Some(slice_name(service, index)),
+                generate_name: Some(format!("{}-", svc_name(service))),
+                namespace: Some(svc_namespace(service).into()),
+                labels: Some(slice_labels(service)),
+                owner_references: Some(vec![owner_ref(service)]),
+                ..Default::default()
+            },
+            address_type: address_type(service).into(),
+            endpoints,
+            ports,
+        };
+    if groups.is_empty() {
+        return vec![make(0, None, Vec::new())];
+    }
+    groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, (ports, eps))| make(i, Some(ports), eps))
+        .collect()
+}
+
+/// The (first) EndpointSlice for a service — all of them when the pods agree on ports,
+/// which is always the case for one StatefulSet. `None` when the controller manages none.
+pub fn endpoint_slice_for<'a>(
+    service: &Service,
+    pods: impl IntoIterator<Item = &'a Pod>,
+    nodes: impl IntoIterator<Item = &'a Node>,
+) -> Option<EndpointSlice> {
+    endpoint_slices_for(service, pods, nodes).into_iter().next()
+}
+
+fn less_address(a: &EndpointAddress, b: &EndpointAddress) -> std::cmp::Ordering {
+    a.ip.as_bytes().cmp(b.ip.as_bytes()).then_with(|| {
+        let ua = a.target_ref.as_ref().and_then(|r| r.uid.clone());
+        let ub = b.target_ref.as_ref().and_then(|r| r.uid.clone());
+        ua.cmp(&ub)
+    })
+}
+
+/// The legacy `Endpoints` object (name = service name). Terminating pods are left out unless
+/// publishNotReadyAddresses; Ready pods (all, with publishNotReadyAddresses) go to
+/// `addresses`, the rest to `notReadyAddresses`; subsets are repacked by identical port lists
+/// with addresses sorted by IP. A headless service without ports still lists addresses.
+/// `None` for services without a selector and ExternalName services.
+pub fn endpoints_for<'a>(
+    service: &Service,
+    pods: impl IntoIterator<Item = &'a Pod>,
+) -> Option<Endpoints> {
+    let spec = service.spec.as_ref()?;
+    if spec.type_.as_deref() == Some("ExternalName")
+        || spec.selector.as_ref().is_none_or(|s| s.is_empty())
+    {
+        return None;
+    }
+    let tolerate_unready = spec.publish_not_ready_addresses.unwrap_or(false);
+    let family = address_type(service);
+    // port list -> (ready addresses, not-ready addresses)
+    let mut by_ports: Vec<(
+        Vec<CoreEndpointPort>,
+        Vec<EndpointAddress>,
+        Vec<EndpointAddress>,
+    )> = Vec::new();
+    let mut add = |ports: Vec<CoreEndpointPort>, addr: EndpointAddress, ready: bool| {
+        let idx = match by_ports.iter().position(|(p, _, _)| *p == ports) {
+            Some(i) => i,
+            None => {
+                by_ports.push((ports, Vec::new(), Vec::new()));
+                by_ports.len() - 1
+            }
+        };
+        let entry = &mut by_ports[idx];
+        if ready {
+            entry.1.push(addr);
+        } else {
+            entry.2.push(addr);
+        }
+    };
+    // Upstream adds one subset per (pod, port) and repacks; grouping a pod's full port list
+    // gives the same result when, as here, all ports resolve for every pod or none.
+    for pod in selected_pods(service, pods) {
+        if !should_pod_be_in_endpoints(pod, tolerate_unready) {
+            continue;
+        }
+        let Some(ip) = ip_of_family(pod, family) else {
+            continue;
+        };
+        let addr = EndpointAddress {
+            ip,
+            hostname: should_set_hostname(pod, service)
+                .then(|| pod.spec.as_ref().and_then(|s| s.hostname.clone()))
+                .flatten(),
+            node_name: pod
+                .spec
+                .as_ref()
+                .and_then(|s| s.node_name.clone())
+                .filter(|n| !n.is_empty()),
+            target_ref: Some(pod_ref(pod)),
+        };
+        let ready = tolerate_unready || is_pod_ready(pod);
+        let svc_ports = spec.ports.as_deref().unwrap_or(&[]);
+        if svc_ports.is_empty() {
+            if is_headless(service) {
+                add(Vec::new(), addr, ready);
+            }
+            continue;
+        }
+        let mut ports: Vec<CoreEndpointPort> = svc_ports
+            .iter()
+            .filter_map(|sp| {
+                Some(CoreEndpointPort {
+                    name: sp.name.clone().filter(|n| !n.is_empty()),
+                    port: find_port(pod, sp)?,
+                    protocol: Some(sp.protocol.clone().unwrap_or_else(|| "TCP".into())),
+                    app_protocol: sp.app_protocol.clone(),
+                })
+            })
+            .collect();
+        if ports.is_empty() {
+            continue;
+        }
+        ports.sort_by(|a, b| a.name.cmp(&b.name).then(a.port.cmp(&b.port)));
+        add(ports, addr, ready);
+    }
+    let subsets: Vec<EndpointSubset> = by_ports
+        .into_iter()
+        .map(|(ports, mut ready, mut not_ready)| {
+            ready.sort_by(less_address);
+            not_ready.sort_by(less_address);
+            EndpointSubset {
+                addresses: (!ready.is_empty()).then_some(ready),
+                not_ready_addresses: (!not_ready.is_empty()).then_some(not_ready),
+                ports: (!ports.is_empty()).then_some(ports),
+            }
+        })
+        .collect();
+    let mut labels = service.metadata.labels.clone().unwrap_or_default();
+    if !is_service_ip_set(service) {
+        labels.insert(LABEL_HEADLESS.into(), String::new());
+    }
+    Some(Endpoints {
+        metadata: ObjectMeta {
+            name: Some(svc_name(service).into()),
+            namespace: Some(svc_namespace(service).into()),
+            labels: Some(labels),
+            ..Default::default()
+        },
+        subsets: (!subsets.is_empty()).then_some(subsets),
+    })
+}
