@@ -145,9 +145,15 @@ pub enum KeyChange {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WaitFor {
     /// `condition=Ready` (value defaults to `true`).
-    Condition { name: String, value: String },
+    Condition {
+        name: String,
+        value: String,
+    },
     /// `jsonpath='{.status.readyReplicas}'=3`.
-    JsonPath { path: String, value: Option<String> },
+    JsonPath {
+        path: String,
+        value: Option<String>,
+    },
     Delete,
 }
 
@@ -163,8 +169,12 @@ pub enum Rollout {
 /// A parsed command line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
-    Apply { files: Vec<String> },
-    Create { files: Vec<String> },
+    Apply {
+        files: Vec<String>,
+    },
+    Create {
+        files: Vec<String>,
+    },
     Get {
         selections: Vec<Selection>,
         output: Output,
@@ -176,7 +186,10 @@ pub enum Command {
         show_labels: bool,
         no_headers: bool,
     },
-    Describe { resource: Resource, names: Vec<String> },
+    Describe {
+        resource: Resource,
+        names: Vec<String>,
+    },
     Delete {
         files: Vec<String>,
         selections: Vec<Selection>,
@@ -184,17 +197,60 @@ pub enum Command {
         grace_period: Option<i64>,
         force: bool,
     },
-    Scale { resource: Resource, name: String, replicas: i32 },
-    Rollout { action: Rollout, resource: Resource, name: String },
-    SetImage { resource: Resource, name: String, images: Vec<(String, String)> },
-    Patch { resource: Resource, name: String, patch: String, strategic: bool },
-    Label { resource: Resource, name: String, changes: Vec<KeyChange>, overwrite: bool },
-    Annotate { resource: Resource, name: String, changes: Vec<KeyChange>, overwrite: bool },
-    Cordon { node: String, uncordon: bool },
-    Wait { resource: Resource, names: Vec<String>, for_: WaitFor, timeout_seconds: Option<u64> },
-    Nslookup { name: String },
-    Dig { name: String, qtype: String },
-    Sleep { seconds: f64 },
+    Scale {
+        resource: Resource,
+        name: String,
+        replicas: i32,
+    },
+    Rollout {
+        action: Rollout,
+        resource: Resource,
+        name: String,
+    },
+    SetImage {
+        resource: Resource,
+        name: String,
+        images: Vec<(String, String)>,
+    },
+    Patch {
+        resource: Resource,
+        name: String,
+        patch: String,
+        strategic: bool,
+    },
+    Label {
+        resource: Resource,
+        name: String,
+        changes: Vec<KeyChange>,
+        overwrite: bool,
+    },
+    Annotate {
+        resource: Resource,
+        name: String,
+        changes: Vec<KeyChange>,
+        overwrite: bool,
+    },
+    Cordon {
+        node: String,
+        uncordon: bool,
+    },
+    Wait {
+        resource: Resource,
+        names: Vec<String>,
+        for_: WaitFor,
+        timeout_seconds: Option<u64>,
+    },
+    Nslookup {
+        name: String,
+    },
+    Dig {
+        name: String,
+        qtype: String,
+    },
+    Sleep {
+        /// Simulated time to let pass, in milliseconds.
+        millis: u64,
+    },
 }
 
 /// A command line's error, printed as kubectl prints it (on stderr, exit code 1).
@@ -231,7 +287,11 @@ pub fn split_words(line: &str) -> Result<Vec<String>, CliError> {
                     match chars.next() {
                         Some('\'') => break,
                         Some(c) => word.push(c),
-                        None => return Err(CliError("unexpected EOF while looking for matching `''".into())),
+                        None => {
+                            return Err(CliError(
+                                "unexpected EOF while looking for matching `''".into(),
+                            ))
+                        }
                     }
                 }
             }
@@ -249,7 +309,11 @@ pub fn split_words(line: &str) -> Result<Vec<String>, CliError> {
                             None => break,
                         },
                         Some(c) => word.push(c),
-                        None => return Err(CliError("unexpected EOF while looking for matching `\"'".into())),
+                        None => {
+                            return Err(CliError(
+                                "unexpected EOF while looking for matching `\"'".into(),
+                            ))
+                        }
                     }
                 }
             }
@@ -351,7 +415,10 @@ fn parse_flags(command: &str, spec: &FlagSpec, args: &[String]) -> Result<Flags,
                 None => (long, None),
             };
             let Some((flag, _, takes)) = lookup_long(name) else {
-                return Err(CliError(format!("error: unknown flag: --{name}\n{}", usage_hint(command))));
+                return Err(CliError(format!(
+                    "error: unknown flag: --{name}\n{}",
+                    usage_hint(command)
+                )));
             };
             let value = match (takes, inline) {
                 (_, Some(v)) => v,
@@ -421,7 +488,9 @@ fn parse_flags(command: &str, spec: &FlagSpec, args: &[String]) -> Result<Flags,
 }
 
 fn unknown_resource(name: &str) -> CliError {
-    CliError(format!("error: the server doesn't have a resource type \"{name}\""))
+    CliError(format!(
+        "error: the server doesn't have a resource type \"{name}\""
+    ))
 }
 
 /// Parses `TYPE NAME...`, `TYPE/NAME...` and `TYPE1,TYPE2` forms as `kubectl get` reads them.
@@ -430,14 +499,17 @@ fn selections(args: &[String]) -> Result<Vec<Selection>, CliError> {
     if args.iter().any(|a| a.contains('/')) {
         for arg in args {
             let Some((kind, name)) = arg.split_once('/') else {
-                return Err(CliError(format!(
-                    "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"
-                )));
+                return Err(CliError(
+                    "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into(),
+                ));
             };
             let resource = Resource::from_name(kind).ok_or_else(|| unknown_resource(kind))?;
             match out.iter_mut().find(|s| s.resource == resource) {
                 Some(s) => s.names.push(name.to_string()),
-                None => out.push(Selection { resource, names: vec![name.to_string()] }),
+                None => out.push(Selection {
+                    resource,
+                    names: vec![name.to_string()],
+                }),
             }
         }
         return Ok(out);
@@ -447,7 +519,10 @@ fn selections(args: &[String]) -> Result<Vec<Selection>, CliError> {
     };
     for kind in kinds.split(',').filter(|k| !k.is_empty()) {
         let resource = Resource::from_name(kind).ok_or_else(|| unknown_resource(kind))?;
-        out.push(Selection { resource, names: names.to_vec() });
+        out.push(Selection {
+            resource,
+            names: names.to_vec(),
+        });
     }
     Ok(out)
 }
@@ -471,7 +546,9 @@ fn single(command: &str, args: &[String]) -> Result<(Resource, String), CliError
 
 fn key_changes(command: &str, args: &[String]) -> Result<Vec<KeyChange>, CliError> {
     if args.is_empty() {
-        return Err(CliError(format!("error: at least one {command} update is required")));
+        return Err(CliError(format!(
+            "error: at least one {command} update is required"
+        )));
     }
     args.iter()
         .map(|a| {
@@ -535,7 +612,9 @@ const GET: FlagSpec = FlagSpec {
         ("no-headers", ' ', false),
     ],
 };
-const FILES: FlagSpec = FlagSpec { flags: &[("filename", 'f', true)] };
+const FILES: FlagSpec = FlagSpec {
+    flags: &[("filename", 'f', true)],
+};
 const DELETE: FlagSpec = FlagSpec {
     flags: &[
         ("filename", 'f', true),
@@ -546,13 +625,26 @@ const DELETE: FlagSpec = FlagSpec {
         ("wait", ' ', false),
     ],
 };
-const SCALE: FlagSpec = FlagSpec { flags: &[("replicas", ' ', true)] };
-const ROLLOUT: FlagSpec = FlagSpec {
-    flags: &[("revision", ' ', true), ("to-revision", ' ', true), ("watch", 'w', false), ("timeout", ' ', true)],
+const SCALE: FlagSpec = FlagSpec {
+    flags: &[("replicas", ' ', true)],
 };
-const PATCH: FlagSpec = FlagSpec { flags: &[("patch", 'p', true), ("type", ' ', true)] };
-const KEYS: FlagSpec = FlagSpec { flags: &[("overwrite", ' ', false)] };
-const WAIT: FlagSpec = FlagSpec { flags: &[("for", ' ', true), ("timeout", ' ', true)] };
+const ROLLOUT: FlagSpec = FlagSpec {
+    flags: &[
+        ("revision", ' ', true),
+        ("to-revision", ' ', true),
+        ("watch", 'w', false),
+        ("timeout", ' ', true),
+    ],
+};
+const PATCH: FlagSpec = FlagSpec {
+    flags: &[("patch", 'p', true), ("type", ' ', true)],
+};
+const KEYS: FlagSpec = FlagSpec {
+    flags: &[("overwrite", ' ', false)],
+};
+const WAIT: FlagSpec = FlagSpec {
+    flags: &[("for", ' ', true), ("timeout", ' ', true)],
+};
 const NONE: FlagSpec = FlagSpec { flags: &[] };
 
 fn files(flags: &Flags, command: &str) -> Result<Vec<String>, CliError> {
@@ -581,7 +673,10 @@ pub fn parse(line: &str) -> Result<Command, CliError> {
         "dig" => {
             let mut name = None;
             let mut qtype = "A".to_string();
-            for a in args.iter().filter(|a| !a.starts_with('+') && !a.starts_with('@')) {
+            for a in args
+                .iter()
+                .filter(|a| !a.starts_with('+') && !a.starts_with('@'))
+            {
                 let upper = a.to_ascii_uppercase();
                 if ["A", "AAAA", "SRV", "PTR", "TXT", "ANY"].contains(&upper.as_str()) {
                     qtype = upper;
@@ -596,16 +691,21 @@ pub fn parse(line: &str) -> Result<Command, CliError> {
         }
         "sleep" => match args {
             [n] => {
-                let seconds = go_duration_seconds(n)
-                    .map(|s| s as f64)
-                    .or_else(|| n.parse::<f64>().ok())
+                let seconds = n
+                    .parse::<f64>()
+                    .ok()
+                    .or_else(|| go_duration_seconds(n).map(|s| s as f64))
                     .filter(|s| s.is_finite() && *s >= 0.0)
                     .ok_or_else(|| CliError(format!("sleep: invalid time interval '{n}'")))?;
-                Ok(Command::Sleep { seconds })
+                Ok(Command::Sleep {
+                    millis: (seconds * 1000.0).round() as u64,
+                })
             }
             _ => Err(CliError("sleep: missing operand".into())),
         },
-        other => Err(CliError(format!("{other}: command not found (the console speaks kubectl, nslookup, dig and sleep)"))),
+        other => Err(CliError(format!(
+            "{other}: command not found (the console speaks kubectl, nslookup, dig and sleep)"
+        ))),
     }
 }
 
@@ -613,7 +713,10 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
     // Global flags may come before the verb (`kubectl -n default get pods`).
     let verb_at = args.iter().position(|a| !a.starts_with('-'));
     let Some(verb_at) = verb_at else {
-        return Err(CliError("kubectl controls the Kubernetes cluster manager.\n\nerror: a command is required".into()));
+        return Err(CliError(
+            "kubectl controls the Kubernetes cluster manager.\n\nerror: a command is required"
+                .into(),
+        ));
     };
     let verb = args[verb_at].as_str();
     let rest: Vec<String> = args[..verb_at]
@@ -624,11 +727,15 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
     match verb {
         "apply" => {
             let f = parse_flags(verb, &FILES, &rest)?;
-            Ok(Command::Apply { files: files(&f, verb)? })
+            Ok(Command::Apply {
+                files: files(&f, verb)?,
+            })
         }
         "create" => {
             let f = parse_flags(verb, &FILES, &rest)?;
-            Ok(Command::Create { files: files(&f, verb)? })
+            Ok(Command::Create {
+                files: files(&f, verb)?,
+            })
         }
         "get" => {
             let f = parse_flags(verb, &GET, &rest)?;
@@ -688,17 +795,19 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
             let files = f.all("filename");
             let selections = selections(&f.positional)?;
             if files.is_empty() && selections.iter().all(|s| s.names.is_empty()) {
-                return Err(CliError(match selections.first() {
-                    Some(s) => format!(
-                        "error: resource(s) were provided, but no name was specified\n{}",
-                        usage_hint(verb)
-                    )
-                    .replace("resource(s)", &format!("resource(s) {}", s.resource.plural()))
-                    .replace(&format!("resource(s) {} were", s.resource.plural()), "resource(s) were"),
-                    None => "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".to_string(),
+                return Err(CliError(if selections.is_empty() {
+                    "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".to_string()
+                } else {
+                    "error: resource(s) were provided, but no name was specified".to_string()
                 }));
             }
-            Ok(Command::Delete { files, selections, cascade, grace_period, force })
+            Ok(Command::Delete {
+                files,
+                selections,
+                cascade,
+                grace_period,
+                force,
+            })
         }
         "scale" => {
             let f = parse_flags(verb, &SCALE, &rest)?;
@@ -708,17 +817,27 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
                 return Err(CliError("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0".into()));
             }
             let (resource, name) = single(verb, &f.positional)?;
-            Ok(Command::Scale { resource, name, replicas })
+            Ok(Command::Scale {
+                resource,
+                name,
+                replicas,
+            })
         }
         "rollout" => {
             let Some((sub, sub_args)) = rest.split_first() else {
-                return Err(CliError("error: rollout needs a subcommand: status, history, undo or restart".into()));
+                return Err(CliError(
+                    "error: rollout needs a subcommand: status, history, undo or restart".into(),
+                ));
             };
             let f = parse_flags(&format!("rollout {sub}"), &ROLLOUT, sub_args)?;
             let action = match sub.as_str() {
                 "status" => Rollout::Status,
-                "history" => Rollout::History { revision: int_flag(&f, "revision")? },
-                "undo" => Rollout::Undo { to_revision: int_flag(&f, "to-revision")? },
+                "history" => Rollout::History {
+                    revision: int_flag(&f, "revision")?,
+                },
+                "undo" => Rollout::Undo {
+                    to_revision: int_flag(&f, "to-revision")?,
+                },
                 "restart" => Rollout::Restart,
                 other => {
                     return Err(CliError(format!(
@@ -727,21 +846,29 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
                 }
             };
             let (resource, name) = single(&format!("rollout {sub}"), &f.positional)?;
-            Ok(Command::Rollout { action, resource, name })
+            Ok(Command::Rollout {
+                action,
+                resource,
+                name,
+            })
         }
         "set" => {
             let Some((sub, sub_args)) = rest.split_first() else {
                 return Err(CliError("error: set needs a subcommand: image".into()));
             };
             if sub != "image" {
-                return Err(CliError(format!("error: unknown command \"{sub}\" for \"kubectl set\"")));
+                return Err(CliError(format!(
+                    "error: unknown command \"{sub}\" for \"kubectl set\""
+                )));
             }
             let f = parse_flags("set image", &NONE, sub_args)?;
             let (targets, pairs): (Vec<String>, Vec<String>) =
                 f.positional.iter().cloned().partition(|a| !a.contains('='));
             let (resource, name) = single("set image", &targets)?;
             if pairs.is_empty() {
-                return Err(CliError("error: at least one image update is required".into()));
+                return Err(CliError(
+                    "error: at least one image update is required".into(),
+                ));
             }
             let images = pairs
                 .iter()
@@ -750,7 +877,11 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
                     (c.to_string(), i.to_string())
                 })
                 .collect();
-            Ok(Command::SetImage { resource, name, images })
+            Ok(Command::SetImage {
+                resource,
+                name,
+                images,
+            })
         }
         "patch" => {
             let f = parse_flags(verb, &PATCH, &rest)?;
@@ -768,7 +899,12 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
                     )))
                 }
             };
-            Ok(Command::Patch { resource, name, patch, strategic })
+            Ok(Command::Patch {
+                resource,
+                name,
+                patch,
+                strategic,
+            })
         }
         "label" | "annotate" => {
             let f = parse_flags(verb, &KEYS, &rest)?;
@@ -781,16 +917,32 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
             let changes = key_changes(verb, &changes)?;
             let overwrite = f.switch("overwrite")?;
             Ok(if verb == "label" {
-                Command::Label { resource, name, changes, overwrite }
+                Command::Label {
+                    resource,
+                    name,
+                    changes,
+                    overwrite,
+                }
             } else {
-                Command::Annotate { resource, name, changes, overwrite }
+                Command::Annotate {
+                    resource,
+                    name,
+                    changes,
+                    overwrite,
+                }
             })
         }
         "cordon" | "uncordon" => {
             let f = parse_flags(verb, &NONE, &rest)?;
             match f.positional.as_slice() {
-                [node] => Ok(Command::Cordon { node: node.clone(), uncordon: verb == "uncordon" }),
-                _ => Err(CliError(format!("error: USAGE: {verb} NODE [flags]\n{}", usage_hint(verb)))),
+                [node] => Ok(Command::Cordon {
+                    node: node.clone(),
+                    uncordon: verb == "uncordon",
+                }),
+                _ => Err(CliError(format!(
+                    "error: USAGE: {verb} NODE [flags]\n{}",
+                    usage_hint(verb)
+                ))),
             }
         }
         "wait" => {
@@ -802,7 +954,10 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
                 WaitFor::Delete
             } else if let Some(c) = spec.strip_prefix("condition=") {
                 let (name, value) = c.split_once('=').unwrap_or((c, "true"));
-                WaitFor::Condition { name: name.to_string(), value: value.to_string() }
+                WaitFor::Condition {
+                    name: name.to_string(),
+                    value: value.to_string(),
+                }
             } else if let Some(j) = spec.strip_prefix("jsonpath=") {
                 let j = j.trim_matches('\'');
                 match j.rfind("}=") {
@@ -810,7 +965,10 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
                         path: j[..=i].to_string(),
                         value: Some(j[i + 2..].to_string()),
                     },
-                    None => WaitFor::JsonPath { path: j.to_string(), value: None },
+                    None => WaitFor::JsonPath {
+                        path: j.to_string(),
+                        value: None,
+                    },
                 }
             } else {
                 return Err(CliError(format!(
@@ -853,34 +1011,82 @@ mod tests {
 
     #[test]
     fn the_seed_walkthrough_commands_parse() {
-        assert_eq!(ok("kubectl apply -f pv-demo.yaml"), Command::Apply { files: vec!["pv-demo.yaml".into()] });
-        assert_eq!(ok("kubectl create -f mongo-service.yaml"), Command::Create { files: vec!["mongo-service.yaml".into()] });
+        assert_eq!(
+            ok("kubectl apply -f pv-demo.yaml"),
+            Command::Apply {
+                files: vec!["pv-demo.yaml".into()]
+            }
+        );
+        assert_eq!(
+            ok("kubectl create -f mongo-service.yaml"),
+            Command::Create {
+                files: vec!["mongo-service.yaml".into()]
+            }
+        );
         // Both argument orders of scale.
-        let scale = Command::Scale { resource: Resource::StatefulSets, name: "mongo".into(), replicas: 5 };
+        let scale = Command::Scale {
+            resource: Resource::StatefulSets,
+            name: "mongo".into(),
+            replicas: 5,
+        };
         assert_eq!(ok("kubectl scale --replicas=5 sts mongo"), scale);
         assert_eq!(ok("kubectl scale sts mongo --replicas 5"), scale);
         assert_eq!(ok("kubectl scale statefulset/mongo --replicas=5"), scale);
-        let Command::Get { selections, watch, .. } = ok("kubectl get pods -w") else { panic!() };
+        let Command::Get {
+            selections, watch, ..
+        } = ok("kubectl get pods -w")
+        else {
+            panic!()
+        };
         assert!(watch);
-        assert_eq!(selections, [Selection { resource: Resource::Pods, names: vec![] }]);
+        assert_eq!(
+            selections,
+            [Selection {
+                resource: Resource::Pods,
+                names: vec![]
+            }]
+        );
     }
 
     #[test]
     fn resource_names_resolve_like_kubectl() {
-        for name in ["sts", "statefulset", "statefulsets", "statefulsets.apps", "StatefulSet", "statefulset.apps"] {
-            assert_eq!(Resource::from_name(name), Some(Resource::StatefulSets), "{name}");
+        for name in [
+            "sts",
+            "statefulset",
+            "statefulsets",
+            "statefulsets.apps",
+            "StatefulSet",
+            "statefulset.apps",
+        ] {
+            assert_eq!(
+                Resource::from_name(name),
+                Some(Resource::StatefulSets),
+                "{name}"
+            );
         }
         assert_eq!(Resource::from_name("po"), Some(Resource::Pods));
-        assert_eq!(Resource::from_name("pvc"), Some(Resource::PersistentVolumeClaims));
+        assert_eq!(
+            Resource::from_name("pvc"),
+            Some(Resource::PersistentVolumeClaims)
+        );
         assert_eq!(Resource::from_name("sc"), Some(Resource::StorageClasses));
-        assert_eq!(Resource::from_name("storageclasses.storage.k8s.io"), Some(Resource::StorageClasses));
+        assert_eq!(
+            Resource::from_name("storageclasses.storage.k8s.io"),
+            Some(Resource::StorageClasses)
+        );
         assert_eq!(Resource::from_name("deployments"), None);
     }
 
     #[test]
     fn get_takes_several_types_and_names_and_flags() {
-        let Command::Get { selections, output, selector, all_namespaces, show_labels, .. } =
-            ok("kubectl get sts,pods -o wide -l role=mongo -A --show-labels")
+        let Command::Get {
+            selections,
+            output,
+            selector,
+            all_namespaces,
+            show_labels,
+            ..
+        } = ok("kubectl get sts,pods -o wide -l role=mongo -A --show-labels")
         else {
             panic!()
         };
@@ -888,20 +1094,41 @@ mod tests {
         assert_eq!(output, Output::Wide);
         assert_eq!(selector.as_deref(), Some("role=mongo"));
         assert!(all_namespaces && show_labels);
-        let Command::Get { selections, output, .. } = ok("kubectl get pod/mongo-0 pod/mongo-1 -oyaml") else { panic!() };
+        let Command::Get {
+            selections, output, ..
+        } = ok("kubectl get pod/mongo-0 pod/mongo-1 -oyaml")
+        else {
+            panic!()
+        };
         assert_eq!(output, Output::Yaml);
         assert_eq!(selections[0].names, ["mongo-0", "mongo-1"]);
     }
 
     #[test]
     fn errors_are_kubectls_own_words() {
-        assert_eq!(err("kubectl get foo"), "error: the server doesn't have a resource type \"foo\"");
-        assert_eq!(err("kubectl get pods --colour"), "error: unknown flag: --colour\nSee 'kubectl get --help' for usage.");
-        assert_eq!(err("kubectl get pods -z"), "error: unknown shorthand flag: 'z' in -z\nSee 'kubectl get --help' for usage.");
-        assert_eq!(err("kubectl frobnicate"), "error: unknown command \"frobnicate\" for \"kubectl\"");
-        assert_eq!(err("kubectl scale sts mongo"), "error: required flag(s) \"replicas\" not set");
+        assert_eq!(
+            err("kubectl get foo"),
+            "error: the server doesn't have a resource type \"foo\""
+        );
+        assert_eq!(
+            err("kubectl get pods --colour"),
+            "error: unknown flag: --colour\nSee 'kubectl get --help' for usage."
+        );
+        assert_eq!(
+            err("kubectl get pods -z"),
+            "error: unknown shorthand flag: 'z' in -z\nSee 'kubectl get --help' for usage."
+        );
+        assert_eq!(
+            err("kubectl frobnicate"),
+            "error: unknown command \"frobnicate\" for \"kubectl\""
+        );
+        assert_eq!(
+            err("kubectl scale sts mongo"),
+            "error: required flag(s) \"replicas\" not set"
+        );
         assert!(err("kubectl get").starts_with("You must specify the type of resource to get."));
-        assert!(err("kubectl get pods -o tree").contains("unable to match a printer suitable for the output format \"tree\""));
+        assert!(err("kubectl get pods -o tree")
+            .contains("unable to match a printer suitable for the output format \"tree\""));
     }
 
     #[test]
@@ -910,13 +1137,19 @@ mod tests {
             ok("kubectl delete pod mongo-0 --force --grace-period=0"),
             Command::Delete {
                 files: vec![],
-                selections: vec![Selection { resource: Resource::Pods, names: vec!["mongo-0".into()] }],
+                selections: vec![Selection {
+                    resource: Resource::Pods,
+                    names: vec!["mongo-0".into()]
+                }],
                 cascade: Cascade::Background,
                 grace_period: Some(0),
                 force: true,
             }
         );
-        let Command::Delete { cascade, .. } = ok("kubectl delete sts mongo --cascade=orphan") else { panic!() };
+        let Command::Delete { cascade, .. } = ok("kubectl delete sts mongo --cascade=orphan")
+        else {
+            panic!()
+        };
         assert_eq!(cascade, Cascade::Orphan);
         assert_eq!(
             ok("kubectl label pod mongo-1 playground.dev/unready=true tier-"),
@@ -935,23 +1168,58 @@ mod tests {
             Command::Wait {
                 resource: Resource::Pods,
                 names: vec!["mongo-0".into()],
-                for_: WaitFor::Condition { name: "Ready".into(), value: "true".into() },
+                for_: WaitFor::Condition {
+                    name: "Ready".into(),
+                    value: "true".into()
+                },
                 timeout_seconds: Some(60),
             }
         );
-        let Command::Wait { for_, .. } = ok("kubectl wait sts/mongo --for=jsonpath='{.status.readyReplicas}'=3") else { panic!() };
-        assert_eq!(for_, WaitFor::JsonPath { path: "{.status.readyReplicas}".into(), value: Some("3".into()) });
+        let Command::Wait { for_, .. } =
+            ok("kubectl wait sts/mongo --for=jsonpath='{.status.readyReplicas}'=3")
+        else {
+            panic!()
+        };
+        assert_eq!(
+            for_,
+            WaitFor::JsonPath {
+                path: "{.status.readyReplicas}".into(),
+                value: Some("3".into())
+            }
+        );
         assert_eq!(
             ok("kubectl rollout undo sts/mongo --to-revision=1"),
-            Command::Rollout { action: Rollout::Undo { to_revision: Some(1) }, resource: Resource::StatefulSets, name: "mongo".into() }
+            Command::Rollout {
+                action: Rollout::Undo {
+                    to_revision: Some(1)
+                },
+                resource: Resource::StatefulSets,
+                name: "mongo".into()
+            }
         );
         assert_eq!(
             ok(r#"kubectl patch sts mongo -p '{"spec":{"replicas":2}}'"#),
-            Command::Patch { resource: Resource::StatefulSets, name: "mongo".into(), patch: r#"{"spec":{"replicas":2}}"#.into(), strategic: true }
+            Command::Patch {
+                resource: Resource::StatefulSets,
+                name: "mongo".into(),
+                patch: r#"{"spec":{"replicas":2}}"#.into(),
+                strategic: true
+            }
         );
-        assert_eq!(split_words(r#"a "b c" 'd e' f\ g"#).unwrap(), ["a", "b c", "d e", "f g"]);
-        assert_eq!(ok("dig _mongo._tcp.mongo srv"), Command::Dig { name: "_mongo._tcp.mongo".into(), qtype: "SRV".into() });
-        assert_eq!(ok("sleep 5"), Command::Sleep { seconds: 5.0 });
+        assert_eq!(
+            split_words(r#"a "b c" 'd e' f\ g"#).unwrap(),
+            ["a", "b c", "d e", "f g"]
+        );
+        assert_eq!(
+            ok("dig _mongo._tcp.mongo srv"),
+            Command::Dig {
+                name: "_mongo._tcp.mongo".into(),
+                qtype: "SRV".into()
+            }
+        );
+        assert_eq!(ok("sleep 5"), Command::Sleep { millis: 5000 });
+        assert_eq!(ok("sleep 1.5"), Command::Sleep { millis: 1500 });
+        assert_eq!(ok("sleep 2m"), Command::Sleep { millis: 120_000 });
         assert!(err("kubectl get pods -n kube-system").contains("one namespace"));
     }
 }
