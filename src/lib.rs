@@ -2,9 +2,12 @@
 //!
 //! The shell only renders engine state and sends the engine commands; everything that models
 //! Kubernetes lives in the `kubesim` crate. Browser-only concerns stay here: the DOM, local
-//! storage for the user's edits, and (later) the timers that drive the simulated clock.
+//! storage for the user's edits, and the gloo timer that drives the simulated clock.
 
-use kubesim::manifest::{self, Diagnostic, Severity};
+mod cluster_view;
+
+use kubesim::engine::{Cluster, ClusterConfig};
+use kubesim::manifest::{self, Diagnostic, Object, Severity};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -22,28 +25,26 @@ pub struct FileDiagnostic {
     pub diagnostic: Diagnostic,
 }
 
-/// One row of the applied-objects list.
+/// An object read from a file, ready to apply.
 #[derive(Clone, Debug, PartialEq)]
-pub struct AppliedObject {
+pub struct ParsedObject {
     pub file: String,
     pub line: usize,
-    pub reference: String,
-    pub kind: &'static str,
-    pub summary: String,
+    pub object: Object,
 }
 
-/// What Apply produced: the objects understood, or why nothing was applied.
+/// What reading the file set produced: the objects understood, and every problem.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct ApplyResult {
-    pub objects: Vec<AppliedObject>,
+pub struct ReadResult {
+    pub objects: Vec<ParsedObject>,
     pub diagnostics: Vec<FileDiagnostic>,
 }
 
-/// Parses every file in order, as `kubectl apply -f` over the file set would read them.
-/// Nothing is applied while any file has an error (apply is all or nothing, so the user never
-/// ends up with half a walkthrough).
-pub fn apply_files(files: &[(&str, String)]) -> ApplyResult {
-    let mut result = ApplyResult::default();
+/// Reads every file in order, as `kubectl apply -f` over the file set would. Nothing is to be
+/// applied while any file has an error (all or nothing, so the user never ends up with half a
+/// walkthrough): the objects are then empty.
+pub fn read_files(files: &[(&str, String)]) -> ReadResult {
+    let mut result = ReadResult::default();
     for (name, text) in files {
         let parsed = manifest::parse(text);
         result
@@ -59,12 +60,10 @@ pub fn apply_files(files: &[(&str, String)]) -> ApplyResult {
             );
         result
             .objects
-            .extend(parsed.objects.into_iter().map(|p| AppliedObject {
+            .extend(parsed.objects.into_iter().map(|p| ParsedObject {
                 file: name.to_string(),
                 line: p.line,
-                reference: p.object.reference(),
-                kind: p.object.kind(),
-                summary: p.object.summary(),
+                object: p.object,
             }));
     }
     if result
@@ -75,6 +74,31 @@ pub fn apply_files(files: &[(&str, String)]) -> ApplyResult {
         result.objects.clear();
     }
     result
+}
+
+/// One line of what applying printed, as kubectl prints it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApplyLine {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Applies the objects to the cluster, returning kubectl's line for each
+/// (`statefulset.apps/mongo created`, or the server's error).
+pub fn apply_objects(cluster: &mut Cluster, objects: &[ParsedObject]) -> Vec<ApplyLine> {
+    objects
+        .iter()
+        .map(|p| match cluster.apply(p.object.clone()) {
+            Ok(outcome) => ApplyLine {
+                text: format!("{} {}", p.object.reference(), outcome.as_str()),
+                error: false,
+            },
+            Err(e) => ApplyLine {
+                text: format!("{}:{}: {e}", p.file, p.line),
+                error: true,
+            },
+        })
+        .collect()
 }
 
 const STORAGE_PREFIX: &str = "sts-playground/file/";
@@ -127,6 +151,11 @@ fn severity_class(severity: Severity) -> &'static str {
     }
 }
 
+/// Real milliseconds between clock ticks.
+const TICK_MS: u32 = 100;
+/// Simulated-time speeds offered (× real time).
+const SPEEDS: [u32; 6] = [1, 2, 5, 10, 30, 60];
+
 #[component]
 pub fn App() -> impl IntoView {
     let files: Vec<File> = kubesim::examples::MONGODB
@@ -138,8 +167,32 @@ pub fn App() -> impl IntoView {
         .collect();
     let files = StoredValue::new(files);
     let active = RwSignal::new(0usize);
-    let result = RwSignal::new(None::<ApplyResult>);
+    let apply_errors = RwSignal::new(Vec::<FileDiagnostic>::new());
+    let apply_output = RwSignal::new(Vec::<ApplyLine>::new());
     let editor = NodeRef::<leptos::html::Textarea>::new();
+
+    // The simulated cluster. `version` bumps on every change so views re-read it.
+    let cluster = StoredValue::new(Cluster::new(ClusterConfig::default()));
+    let version = RwSignal::new(0u64);
+    let playing = RwSignal::new(true);
+    let speed = RwSignal::new(1u32);
+    let change = move |f: &mut dyn FnMut(&mut Cluster)| {
+        cluster.update_value(|c| f(c));
+        version.update(|v| *v += 1);
+    };
+    let overview = Memo::new(move |_| {
+        version.track();
+        cluster.with_value(kubesim::overview::overview)
+    });
+    let ticker = gloo_timers::callback::Interval::new(TICK_MS, move || {
+        if playing.get_untracked() {
+            let ms = u64::from(TICK_MS * speed.get_untracked());
+            change(&mut |c| c.advance(ms));
+        }
+    });
+    // The timer lives as long as the app; dropping it on unmount stops the clock.
+    let ticker = StoredValue::new_local(Some(ticker));
+    on_cleanup(move || ticker.update_value(|t| drop(t.take())));
 
     let current = move || files.with_value(|f| f[active.get()]);
     // Live diagnostics for the open file, recomputed as the user types.
@@ -148,16 +201,42 @@ pub fn App() -> impl IntoView {
     let apply = move |_| {
         let texts: Vec<(&str, String)> =
             files.with_value(|f| f.iter().map(|f| (f.name, f.text.get_untracked())).collect());
-        result.set(Some(apply_files(&texts)));
+        let read = read_files(&texts);
+        let blocked = read
+            .diagnostics
+            .iter()
+            .any(|d| d.diagnostic.severity == Severity::Error);
+        apply_errors.set(if blocked {
+            read.diagnostics
+        } else {
+            Vec::new()
+        });
+        if blocked {
+            apply_output.set(Vec::new());
+            return;
+        }
+        let mut lines = Vec::new();
+        change(&mut |c| lines = apply_objects(c, &read.objects));
+        apply_output.set(lines);
     };
-    let reset = move |_| {
+    let reset_files = move |_| {
         files.with_value(|f| {
             for (file, (_, text)) in f.iter().zip(kubesim::examples::MONGODB) {
                 forget_text(file.name);
                 file.text.set(text.to_string());
             }
         });
-        result.set(None);
+        apply_errors.set(Vec::new());
+    };
+    let reset_cluster = move |_| {
+        change(&mut |c| *c = Cluster::new(ClusterConfig::default()));
+        apply_output.set(Vec::new());
+    };
+    let step = move |_| {
+        playing.set(false);
+        change(&mut |c| {
+            c.step();
+        });
     };
     let jump = move |file: String, line: usize, column: usize| {
         if let Some(i) = files.with_value(|f| f.iter().position(|f| f.name == file)) {
@@ -188,76 +267,78 @@ pub fn App() -> impl IntoView {
         })
     };
 
+    let diagnostic_item = move |file: String, d: Diagnostic| {
+        let (line, column) = (d.line, d.column);
+        let label = format!("{file}:{d}");
+        view! {
+            <li class=severity_class(d.severity) on:click=move |_| jump(file.clone(), line, column)>
+                {label}
+            </li>
+        }
+    };
     let live_list = move || {
         let file = current().name;
         live.get()
             .into_iter()
-            .map(|d| {
-                let (line, column) = (d.line, d.column);
-                let label = format!("{file}:{d}");
-                view! {
-                    <li class=severity_class(d.severity) on:click=move |_| jump(file.to_string(), line, column)>
-                        {label}
-                    </li>
-                }
-            })
+            .map(|d| diagnostic_item(file.to_string(), d))
             .collect_view()
     };
-
-    let result_view = move || {
-        result.get().map(|r| {
-            if r.objects.is_empty() && !r.diagnostics.is_empty() {
-                let items = r
-                    .diagnostics
-                    .into_iter()
-                    .map(|d| {
-                        let FileDiagnostic { file, diagnostic } = d;
-                        let label = format!("{file}:{diagnostic}");
-                        let (line, column) = (diagnostic.line, diagnostic.column);
-                        view! {
-                            <li class=severity_class(diagnostic.severity) on:click=move |_| jump(file.clone(), line, column)>
-                                {label}
-                            </li>
-                        }
-                    })
-                    .collect_view();
-                view! {
-                    <div class="apply-errors">
-                        <p>"Nothing was applied: fix these first."</p>
-                        <ul class="diagnostics">{items}</ul>
-                    </div>
-                }
-                .into_any()
-            } else {
-                let count = r.objects.len();
-                let rows = r
-                    .objects
-                    .into_iter()
-                    .map(|o| {
-                        view! {
-                            <tr data-kind=o.kind>
-                                <td class="ref">{o.reference}</td>
-                                <td>{o.summary}</td>
-                                <td class="where">{format!("{}:{}", o.file, o.line)}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view();
-                view! {
-                    <div class="applied">
-                        <p>{format!("{count} objects understood")}</p>
-                        <table class="objects"><tbody>{rows}</tbody></table>
-                    </div>
-                }
-                .into_any()
+    let apply_errors_view = move || {
+        let errors = apply_errors.get();
+        (!errors.is_empty()).then(|| {
+            let items = errors
+                .into_iter()
+                .map(|d| diagnostic_item(d.file, d.diagnostic))
+                .collect_view();
+            view! {
+                <div class="apply-errors">
+                    <p>"Nothing was applied: fix these first."</p>
+                    <ul class="diagnostics">{items}</ul>
+                </div>
             }
         })
     };
+    let apply_output_view = move || {
+        apply_output
+            .get()
+            .into_iter()
+            .map(|l| view! { <li class:error=l.error>{l.text}</li> })
+            .collect_view()
+    };
+    let speed_options = SPEEDS
+        .iter()
+        .map(|s| view! { <option value=s.to_string() selected=*s == 1>{format!("{s}×")}</option> })
+        .collect_view();
 
     view! {
         <header>
             <h1>"StatefulSet Playground"</h1>
             <span class="version">{format!("simulating Kubernetes {}", kubesim::KUBERNETES_VERSION)}</span>
+            <div class="clock">
+                <button
+                    class="play"
+                    title="Play or pause simulated time"
+                    on:click=move |_| playing.update(|p| *p = !*p)
+                >
+                    {move || if playing.get() { "❚❚ Pause" } else { "▶ Play" }}
+                </button>
+                <button class="step" title="Run the next event and pause" on:click=step>"Step"</button>
+                <select
+                    class="speed"
+                    title="Simulated seconds per real second"
+                    on:change=move |ev| {
+                        if let Ok(s) = event_target_value(&ev).parse() {
+                            speed.set(s);
+                        }
+                    }
+                >
+                    {speed_options}
+                </select>
+                <span class="time" title="Simulated time since the cluster started">
+                    {move || format!("t = {}", overview.with(|o| o.clock.clone()))}
+                </span>
+                <button class="reset-cluster" on:click=reset_cluster>"New cluster"</button>
+            </div>
         </header>
         <main>
             <section class="editor-pane">
@@ -277,10 +358,14 @@ pub fn App() -> impl IntoView {
                 <ul class="diagnostics live">{live_list}</ul>
                 <div class="actions">
                     <button class="apply" on:click=apply>"Apply"</button>
-                    <button class="reset" on:click=reset>"Reset example"</button>
+                    <button class="reset" on:click=reset_files>"Reset example"</button>
                 </div>
+                {apply_errors_view}
+                <ul class="apply-output">{apply_output_view}</ul>
             </section>
-            <section class="result-pane">{result_view}</section>
+            <section class="cluster-pane">
+                <cluster_view::ClusterView overview=overview />
+            </section>
         </main>
     }
 }
@@ -312,20 +397,40 @@ mod tests {
     }
 
     #[test]
-    fn applying_the_seed_lists_its_seven_objects_with_their_files() {
-        let r = apply_files(&seed());
-        assert!(r.diagnostics.is_empty());
-        let refs: Vec<&str> = r.objects.iter().map(|o| o.reference.as_str()).collect();
-        assert_eq!(refs.len(), 7);
-        assert_eq!(refs[5], "service/mongo");
-        assert_eq!(r.objects[6].file, "mongo-sts.yaml");
+    fn applying_the_seed_creates_its_seven_objects_in_file_order() {
+        let read = read_files(&seed());
+        assert!(read.diagnostics.is_empty());
+        assert_eq!(read.objects[6].file, "mongo-sts.yaml");
+        let mut cluster = Cluster::new(ClusterConfig::default());
+        let lines: Vec<String> = apply_objects(&mut cluster, &read.objects)
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "persistentvolume/pv001 created",
+                "persistentvolume/pv002 created",
+                "persistentvolume/pv003 created",
+                "persistentvolume/pv004 created",
+                "persistentvolume/pv005 created",
+                "service/mongo created",
+                "statefulset.apps/mongo created",
+            ]
+        );
+        // Applying the same files again changes nothing.
+        let again = apply_objects(&mut cluster, &read.objects);
+        assert!(
+            again.iter().all(|l| l.text.ends_with(" unchanged")),
+            "{again:?}"
+        );
     }
 
     #[test]
     fn one_bad_file_applies_nothing_and_names_the_file() {
         let mut files = seed();
         files[1].1 = files[1].1.replace("port: 27017", "port: 0");
-        let r = apply_files(&files);
+        let r = read_files(&files);
         assert!(r.objects.is_empty());
         assert_eq!(r.diagnostics.len(), 1);
         assert_eq!(r.diagnostics[0].file, "mongo-service.yaml");

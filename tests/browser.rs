@@ -48,7 +48,7 @@ fn texts(root: &HtmlElement, selector: &str) -> Vec<String> {
 }
 
 #[wasm_bindgen_test]
-async fn apply_lists_every_object_of_the_mongodb_example() {
+async fn apply_creates_the_mongodb_example_in_the_simulated_cluster() {
     let app = mount().await;
     assert_eq!(
         texts(&app, ".tab"),
@@ -59,28 +59,75 @@ async fn apply_lists_every_object_of_the_mongodb_example() {
         editor.value().contains("name: pv001"),
         "the PV file is open first"
     );
+    assert_eq!(all(&app, ".sts").len(), 0, "the cluster starts empty");
 
+    // Pause the clock so the test steps through events itself.
+    one(&app, "button.play").click();
     one(&app, "button.apply").click();
     settle().await;
 
     assert_eq!(
-        texts(&app, "table.objects td.ref"),
+        texts(&app, ".apply-output li"),
         [
-            "persistentvolume/pv001",
-            "persistentvolume/pv002",
-            "persistentvolume/pv003",
-            "persistentvolume/pv004",
-            "persistentvolume/pv005",
-            "service/mongo",
-            "statefulset.apps/mongo",
+            "persistentvolume/pv001 created",
+            "persistentvolume/pv002 created",
+            "persistentvolume/pv003 created",
+            "persistentvolume/pv004 created",
+            "persistentvolume/pv005 created",
+            "service/mongo created",
+            "statefulset.apps/mongo created",
         ]
     );
-    let rows = all(&app, "table.objects tr[data-kind=StatefulSet] td");
+    assert!(one(&app, ".sts h3")
+        .text_content()
+        .unwrap()
+        .starts_with("statefulset/mongo"));
+    let states = || {
+        all(&app, ".sts .pod")
+            .iter()
+            .map(|p| p.class_name().replace("pod ", ""))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(
-        rows[1].text_content().unwrap(),
-        "3 replicas, serviceName \"mongo\", 1 volumeClaimTemplate(s)"
+        states(),
+        ["absent", "absent", "absent"],
+        "one slot per ordinal, none created yet"
     );
-    assert_eq!(rows[2].text_content().unwrap(), "mongo-sts.yaml:1");
+    assert_eq!(
+        all(&app, ".sts .pod")[0].get_attribute("data-pod").unwrap(),
+        "mongo-0"
+    );
+    // Each Step runs the next event: the controller creates mongo-0, and only mongo-0.
+    for _ in 0..6 {
+        if states()[0] != "absent" {
+            break;
+        }
+        one(&app, "button.step").click();
+        settle().await;
+    }
+    assert_eq!(
+        states(),
+        ["pending", "absent", "absent"],
+        "OrderedReady: mongo-0 first"
+    );
+    assert_eq!(all(&app, ".volumes tr").len(), 5);
+    assert_eq!(all(&app, ".nodes .node").len(), 3);
+
+    // More steps: the scheduler places mongo-0 and the kubelet starts its containers.
+    for _ in 0..10 {
+        one(&app, "button.step").click();
+        settle().await;
+    }
+    assert_ne!(states()[0], "pending", "mongo-0 moved on");
+    assert_eq!(
+        states()[1],
+        "absent",
+        "mongo-1 still waits for mongo-0 to be Ready"
+    );
+    assert!(one(&app, ".pod[data-pod=mongo-0] .pod-node")
+        .text_content()
+        .unwrap()
+        .starts_with("node-"));
 }
 
 #[wasm_bindgen_test]
@@ -109,7 +156,11 @@ async fn a_typing_error_shows_at_line_and_column_and_blocks_apply() {
 
     one(&app, "button.apply").click();
     settle().await;
-    assert!(all(&app, "table.objects").is_empty(), "nothing is applied");
+    assert!(
+        all(&app, ".apply-output li").is_empty(),
+        "nothing is applied"
+    );
+    assert!(all(&app, ".sts").is_empty());
     assert_eq!(texts(&app, ".apply-errors .diagnostics li"), live);
 
     // The edit survives switching files and is saved for a reload.

@@ -7,6 +7,7 @@ pub mod examples;
 pub mod kubectl;
 pub mod manifest;
 pub mod network;
+pub mod overview;
 pub mod session;
 pub mod storage;
 pub mod validation;
