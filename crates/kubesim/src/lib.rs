@@ -2,6 +2,7 @@
 //! Playground. No I/O, no wall clock, no global state: it builds and is tested natively and
 //! compiles unchanged to wasm. See ARCHITECTURE.md at the repository root.
 
+pub mod engine;
 pub mod examples;
 pub mod kubectl;
 pub mod manifest;

@@ -1,0 +1,309 @@
+//! ControllerRevisions of a StatefulSet (`pkg/controller/history`, `stateful_set_utils.go`).
+//!
+//! Revision data = `{"spec":{"template":{…,"$patch":"replace"}}}` — only template changes make
+//! new revisions. Name = `<set>-<hash>`, hash = FNV-32a over the data bytes followed by the
+//! decimal collisionCount, printed as a decimal uint32 and passed through apimachinery's
+//! `SafeEncodeString` alphabet.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
+use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+use k8s_openapi::apimachinery::pkg::runtime::RawExtension;
+
+use super::{ApiError, Propagation, Store};
+use crate::validation::selector_matches;
+
+pub const HASH_LABEL: &str = "controller.kubernetes.io/hash";
+pub const REVISION_LABEL: &str = "controller-revision-hash";
+
+/// apimachinery `rand.SafeEncodeString`: each byte mapped via `alphabet[b % 27]`.
+pub fn safe_encode(s: &str) -> String {
+    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    s.bytes()
+        .map(|b| ALPHANUMS[(b as usize) % ALPHANUMS.len()] as char)
+        .collect()
+}
+
+/// FNV-32a.
+pub fn fnv32a(parts: &[&[u8]]) -> u32 {
+    let mut h: u32 = 0x811c9dc5;
+    for p in parts {
+        for &b in *p {
+            h ^= b as u32;
+            h = h.wrapping_mul(0x01000193);
+        }
+    }
+    h
+}
+
+/// The revision data of a set's current template.
+pub fn revision_data(set: &StatefulSet) -> serde_json::Value {
+    let template = set
+        .spec
+        .as_ref()
+        .map(|s| s.template.clone())
+        .unwrap_or_default();
+    let mut t = serde_json::to_value(&template).unwrap_or(serde_json::Value::Null);
+    if let Some(obj) = t.as_object_mut() {
+        obj.insert("$patch".into(), serde_json::Value::String("replace".into()));
+    }
+    serde_json::json!({ "spec": { "template": t } })
+}
+
+/// `HashControllerRevision` with the collision count as probe.
+pub fn hash_revision(data: &serde_json::Value, collision_count: i32) -> String {
+    let bytes = serde_json::to_vec(data).unwrap_or_default();
+    let probe = collision_count.to_string();
+    safe_encode(&fnv32a(&[&bytes, probe.as_bytes()]).to_string())
+}
+
+/// The pod template stored in a revision.
+pub fn template_of(rev: &ControllerRevision) -> Option<PodTemplateSpec> {
+    let data = rev.data.as_ref()?;
+    let mut t = data.0.get("spec")?.get("template")?.clone();
+    if let Some(obj) = t.as_object_mut() {
+        obj.remove("$patch");
+    }
+    serde_json::from_value(t).ok()
+}
+
+pub(crate) fn owner_ref(set: &StatefulSet) -> OwnerReference {
+    OwnerReference {
+        api_version: "apps/v1".into(),
+        kind: "StatefulSet".into(),
+        name: set.metadata.name.clone().unwrap_or_default(),
+        uid: set.metadata.uid.clone().unwrap_or_default(),
+        controller: Some(true),
+        block_owner_deletion: Some(true),
+    }
+}
+
+fn set_selector_matches(
+    set: &StatefulSet,
+    labels: Option<&std::collections::BTreeMap<String, String>>,
+) -> bool {
+    let Some(spec) = set.spec.as_ref() else {
+        return false;
+    };
+    let sel = &spec.selector;
+    let nonempty = sel.match_labels.as_ref().is_some_and(|m| !m.is_empty())
+        || sel
+            .match_expressions
+            .as_ref()
+            .is_some_and(|m| !m.is_empty());
+    let empty = Default::default();
+    nonempty && selector_matches(sel, labels.unwrap_or(&empty))
+}
+
+/// Revisions owned by the set (adopting matching orphans unless the set is being deleted),
+/// sorted by `.revision` then name.
+pub fn list_revisions(store: &mut Store, set: &StatefulSet) -> Vec<Arc<ControllerRevision>> {
+    let ns = set.metadata.namespace.clone().unwrap_or_default();
+    let uid = set.metadata.uid.clone().unwrap_or_default();
+    let deleting = set.metadata.deletion_timestamp.is_some();
+    let candidates: Vec<Arc<ControllerRevision>> = store
+        .list_in::<ControllerRevision>(&ns)
+        .filter(|r| {
+            set_selector_matches(set, r.metadata.labels.as_ref()) || owned_by(&r.metadata, &uid)
+        })
+        .map(|r| Arc::new(r.clone()))
+        .collect();
+    let mut out = Vec::new();
+    for r in candidates {
+        let controller = r
+            .metadata
+            .owner_references
+            .iter()
+            .flatten()
+            .find(|o| o.controller == Some(true));
+        match controller {
+            Some(o) if o.uid == uid => out.push(r),
+            Some(_) => {}
+            None => {
+                if deleting {
+                    continue;
+                }
+                let mut adopted = (*r).clone();
+                adopted
+                    .metadata
+                    .owner_references
+                    .get_or_insert_with(Vec::new)
+                    .push(owner_ref(set));
+                if let Ok(a) = store.update(adopted) {
+                    out.push(a);
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.revision, &a.metadata.name).cmp(&(b.revision, &b.metadata.name)));
+    out
+}
+
+pub(crate) fn owned_by(meta: &ObjectMeta, uid: &str) -> bool {
+    meta.owner_references
+        .iter()
+        .flatten()
+        .any(|o| o.controller == Some(true) && o.uid == uid)
+}
+
+/// Result of revision selection.
+pub struct SetRevisions {
+    pub current: Arc<ControllerRevision>,
+    pub update: Arc<ControllerRevision>,
+    pub collision_count: i32,
+}
+
+/// `getStatefulSetRevisions`: finds or creates the update revision (reusing an equal older
+/// one with a bumped `.revision` = rollback) and the current revision.
+pub fn get_set_revisions(
+    store: &mut Store,
+    set: &StatefulSet,
+    revisions: &[Arc<ControllerRevision>],
+) -> Result<SetRevisions, ApiError> {
+    let mut collision_count = set
+        .status
+        .as_ref()
+        .and_then(|s| s.collision_count)
+        .unwrap_or(0);
+    let data = revision_data(set);
+    let next = revisions.iter().map(|r| r.revision).max().unwrap_or(0) + 1;
+    let equal: Vec<&Arc<ControllerRevision>> = revisions
+        .iter()
+        .filter(|r| r.data.as_ref().map(|d| &d.0) == Some(&data))
+        .collect();
+    let update = if let Some(last_equal) = equal.last() {
+        if Some(*last_equal) == revisions.last() {
+            (*last_equal).clone()
+        } else {
+            // Rollback: reuse the old revision with the next revision number.
+            let mut bumped = (***last_equal).clone();
+            bumped.revision = next;
+            store.update(bumped)?
+        }
+    } else {
+        let ns = set.metadata.namespace.clone().unwrap_or_default();
+        let set_name = set.metadata.name.clone().unwrap_or_default();
+        let prefix: String = set_name.chars().take(223).collect();
+        let mut labels = set
+            .spec
+            .as_ref()
+            .and_then(|s| s.template.metadata.as_ref())
+            .and_then(|m| m.labels.clone())
+            .unwrap_or_default();
+        loop {
+            let hash = hash_revision(&data, collision_count);
+            let name = format!("{prefix}-{hash}");
+            labels.insert(HASH_LABEL.into(), hash);
+            let cr = ControllerRevision {
+                metadata: ObjectMeta {
+                    name: Some(name.clone()),
+                    namespace: Some(ns.clone()),
+                    labels: Some(labels.clone()),
+                    annotations: set.metadata.annotations.clone(),
+                    owner_references: Some(vec![owner_ref(set)]),
+                    ..Default::default()
+                },
+                data: Some(RawExtension(data.clone())),
+                revision: next,
+            };
+            match store.create(cr) {
+                Ok(created) => break created,
+                Err(ApiError::AlreadyExists { .. }) => {
+                    let existing = store.get_arc::<ControllerRevision>(&ns, &name);
+                    match existing {
+                        Some(e) if e.data.as_ref().map(|d| &d.0) == Some(&data) => break e,
+                        _ => collision_count += 1,
+                    }
+                    if collision_count > 1000 {
+                        return Err(ApiError::Invalid("too many hash collisions".into()));
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    };
+    let current_name = set.status.as_ref().and_then(|s| s.current_revision.clone());
+    let current = revisions
+        .iter()
+        .find(|r| r.metadata.name == current_name && current_name.is_some())
+        .cloned()
+        .unwrap_or_else(|| update.clone());
+    // A rollback updated the stored copy of `current` too.
+    let current = if current.metadata.name == update.metadata.name {
+        update.clone()
+    } else {
+        current
+    };
+    Ok(SetRevisions {
+        current,
+        update,
+        collision_count,
+    })
+}
+
+/// `truncateHistory`: deletes the oldest non-live revisions beyond revisionHistoryLimit.
+pub fn truncate_history(
+    store: &mut Store,
+    set: &StatefulSet,
+    pods: &[Arc<Pod>],
+    current: &str,
+    update: &str,
+) {
+    let ns = set.metadata.namespace.clone().unwrap_or_default();
+    let limit = set
+        .spec
+        .as_ref()
+        .and_then(|s| s.revision_history_limit)
+        .unwrap_or(10);
+    if limit < 0 {
+        return;
+    }
+    let mut live: BTreeSet<String> = [current.to_string(), update.to_string()].into();
+    for p in pods {
+        if let Some(h) = p
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(REVISION_LABEL))
+        {
+            live.insert(h.clone());
+        }
+    }
+    let uid = set.metadata.uid.clone().unwrap_or_default();
+    let mut history: Vec<(i64, String)> = store
+        .list_in::<ControllerRevision>(&ns)
+        .filter(|r| owned_by(&r.metadata, &uid))
+        .filter(|r| !live.contains(r.metadata.name.as_deref().unwrap_or("")))
+        .map(|r| (r.revision, r.metadata.name.clone().unwrap_or_default()))
+        .collect();
+    history.sort();
+    let excess = history.len().saturating_sub(limit as usize);
+    for (_, name) in history.into_iter().take(excess) {
+        let _ = store.delete::<ControllerRevision>(&ns, &name, Propagation::Background, None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_uses_safe_encode_alphabet_digits() {
+        // Decimal digits map to 4 5 6 7 8 9 b c d f.
+        assert_eq!(safe_encode("0123456789"), "456789bcdf");
+        let h = hash_revision(&serde_json::json!({"spec": {}}), 0);
+        assert!(!h.is_empty() && h.len() <= 10);
+        assert!(h.chars().all(|c| "456789bcdf".contains(c)));
+        assert_ne!(h, hash_revision(&serde_json::json!({"spec": {}}), 1));
+    }
+
+    #[test]
+    fn fnv32a_reference_values() {
+        assert_eq!(fnv32a(&[b""]), 0x811c9dc5);
+        assert_eq!(fnv32a(&[b"a"]), 0xe40c292c);
+        assert_eq!(fnv32a(&[b"foo", b"bar"]), fnv32a(&[b"foobar"]));
+    }
+}

@@ -1,0 +1,753 @@
+//! The kubelets of all nodes: pod admission, image pulls, container start, readiness, faults
+//! and graceful termination, with the events the kubelet records.
+//!
+//! Timeline of a pod bound to a node (durations from [`ClusterConfig`](super::ClusterConfig)):
+//! admit (sandbox, pod IP; `0/1 ContainerCreating`) → per container: `Pulling`/`Pulled`
+//! (or "already present"), `Created`, `Started` → phase `Running` → `Ready` once every
+//! readiness probe's `initialDelaySeconds` passed. Deleting it: `Killing` → containers stop after
+//! the grace period (`0/1 Terminating`) → the kubelet removes the object.
+//!
+//! Faults (annotations): `playground.dev/unready: "true"` on the pod (or copied from the pod
+//! template, or on the owning StatefulSet's own metadata) fails the readiness probe;
+//! `playground.dev/fail: "true"` makes the containers exit with code 1 (phase `Failed`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{
+    ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting,
+    ContainerStatus, Node, NodeSpec, Pod, PodIP, PodStatus, Taint,
+};
+
+use super::scheduler::set_condition;
+use super::{
+    controller_of, node_is_ready, node_ready_condition, timestamp, ApiError, Cluster, Kind,
+    Propagation, Task, WatchEventType,
+};
+
+pub const KUBELET: &str = "kubelet";
+pub const FAULT_UNREADY: &str = "playground.dev/unready";
+pub const FAULT_FAIL: &str = "playground.dev/fail";
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Step {
+    ns: String,
+    name: String,
+    uid: String,
+    action: Action,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Action {
+    Admit,
+    Pull(usize),
+    Pulled(usize),
+    Create(usize),
+    Started(usize),
+    Probe,
+    Fail,
+    Kill,
+    Stopped,
+    Remove,
+}
+
+#[derive(Clone, Debug, Default)]
+struct PodRuntime {
+    node: String,
+    admitted: bool,
+    running: bool,
+    killing: bool,
+    unready_fault: bool,
+    fail_fault: bool,
+}
+
+/// What the kubelets remember between steps.
+#[derive(Clone, Debug, Default)]
+pub struct KubeletState {
+    pods: BTreeMap<String, PodRuntime>,
+    images: BTreeSet<(String, String)>,
+    ips: BTreeMap<String, BTreeSet<u32>>,
+    pod_ips: BTreeMap<String, (String, u32)>,
+    set_unready: BTreeMap<(String, String), bool>,
+}
+
+fn annotated(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta, key: &str) -> bool {
+    meta.annotations
+        .as_ref()
+        .and_then(|a| a.get(key))
+        .is_some_and(|v| v == "true")
+}
+
+fn unready_fault(c: &Cluster, pod: &Pod) -> bool {
+    if annotated(&pod.metadata, FAULT_UNREADY) {
+        return true;
+    }
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
+    controller_of(&pod.metadata, "StatefulSet")
+        .and_then(|s| c.store.get::<StatefulSet>(ns, &s))
+        .is_some_and(|s| annotated(&s.metadata, FAULT_UNREADY))
+}
+
+fn node_ready(c: &Cluster, node: &str) -> bool {
+    c.store.get::<Node>("", node).is_some_and(node_is_ready)
+}
+
+fn phase(pod: &Pod) -> &str {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("")
+}
+
+fn step(pod: &Pod, action: Action) -> Task {
+    Task::Kubelet(Step {
+        ns: pod.metadata.namespace.clone().unwrap_or_default(),
+        name: pod.metadata.name.clone().unwrap_or_default(),
+        uid: pod.metadata.uid.clone().unwrap_or_default(),
+        action,
+    })
+}
+
+/// Informer handler: reacts to pod writes.
+pub(crate) fn on_pod_event(c: &mut Cluster, pod: &Pod, event: WatchEventType) {
+    let uid = pod.metadata.uid.clone().unwrap_or_default();
+    if event == WatchEventType::Deleted {
+        c.kubelet.pods.remove(&uid);
+        if let Some((node, n)) = c.kubelet.pod_ips.remove(&uid) {
+            if let Some(set) = c.kubelet.ips.get_mut(&node) {
+                set.remove(&n);
+            }
+        }
+        return;
+    }
+    let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
+        return;
+    };
+    if !node_ready(c, &node) {
+        return;
+    }
+    let now = c.now;
+    let unready = unready_fault(c, pod);
+    let fail = annotated(&pod.metadata, FAULT_FAIL);
+    let terminal = matches!(phase(pod), "Failed" | "Succeeded");
+    let rt = c.kubelet.pods.entry(uid).or_default();
+    rt.node = node;
+    let mut tasks = Vec::new();
+    if pod.metadata.deletion_timestamp.is_some() {
+        if !rt.killing {
+            rt.killing = true;
+            tasks.push((now, Action::Kill));
+        }
+    } else if !rt.admitted && !terminal {
+        rt.admitted = true;
+        tasks.push((now + c.config.kubelet_admit_ms, Action::Admit));
+    } else if rt.running {
+        if unready != rt.unready_fault {
+            rt.unready_fault = unready;
+            tasks.push((now + c.config.fault_reaction_ms, Action::Probe));
+        }
+        if fail && !rt.fail_fault {
+            rt.fail_fault = true;
+            tasks.push((now + c.config.fault_reaction_ms, Action::Fail));
+        }
+    }
+    for (at, a) in tasks {
+        let t = step(pod, a);
+        c.enqueue(at, t);
+    }
+}
+
+/// Informer handler for StatefulSets: the set-level unready fault.
+pub(crate) fn on_set_event(c: &mut Cluster, set: &StatefulSet) {
+    let ns = set.metadata.namespace.clone().unwrap_or_default();
+    let name = set.metadata.name.clone().unwrap_or_default();
+    let flag = annotated(&set.metadata, FAULT_UNREADY);
+    let key = (ns.clone(), name.clone());
+    let old = c.kubelet.set_unready.insert(key, flag).unwrap_or(false);
+    if old == flag {
+        return;
+    }
+    for pod in c.store.pods_with_parent(&ns, &name) {
+        let uid = pod.metadata.uid.clone().unwrap_or_default();
+        let unready = unready_fault(c, &pod);
+        if let Some(rt) = c.kubelet.pods.get_mut(&uid) {
+            if rt.running && rt.unready_fault != unready {
+                rt.unready_fault = unready;
+                let t = step(&pod, Action::Probe);
+                c.enqueue(c.now + c.config.fault_reaction_ms, t);
+            }
+        }
+    }
+}
+
+/// Go's `time.Duration.String()` for whole milliseconds.
+pub fn go_duration(ms: u64) -> String {
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let (m, s) = (ms / 60_000, ms % 60_000);
+    let secs = if s % 1000 == 0 {
+        format!("{}s", s / 1000)
+    } else {
+        let frac = format!("{:03}", s % 1000);
+        format!("{}.{}s", s / 1000, frac.trim_end_matches('0'))
+    };
+    if m == 0 {
+        secs
+    } else {
+        format!("{m}m{secs}")
+    }
+}
+
+fn image_size(image: &str) -> u64 {
+    // FNV-1a of the name: a stable, plausible size between 10 MB and 500 MB.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in image.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    10_000_000 + h % 490_000_000
+}
+
+fn node_index(node: &str) -> u32 {
+    node.rsplit('-')
+        .next()
+        .and_then(|n| n.parse::<u32>().ok())
+        .unwrap_or(0)
+        % 256
+}
+
+fn container_ready_at(pod: &Pod, i: usize, started: u64, probe_latency: u64) -> u64 {
+    let probe = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.containers.get(i))
+        .and_then(|c| c.readiness_probe.as_ref());
+    match probe {
+        None => started,
+        Some(p) => {
+            let delay = p.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000;
+            started + delay.max(probe_latency)
+        }
+    }
+}
+
+/// Runs one kubelet step.
+pub(crate) fn run(c: &mut Cluster, s: Step) {
+    let Some(pod) = c.store.get_arc::<Pod>(&s.ns, &s.name) else {
+        return;
+    };
+    if pod.metadata.uid.as_deref() != Some(s.uid.as_str()) {
+        return;
+    }
+    let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
+        return;
+    };
+    if !node_ready(c, &node) {
+        return;
+    }
+    let now = c.now;
+    let containers = pod
+        .spec
+        .as_ref()
+        .map(|s| s.containers.clone())
+        .unwrap_or_default();
+    let terminating = pod.metadata.deletion_timestamp.is_some();
+    let mut p = (*pod).clone();
+    let event = |c: &mut Cluster, type_: &str, reason: &str, msg: String| {
+        c.store
+            .record_event(&pod.metadata, "Pod", type_, reason, &msg, KUBELET);
+    };
+    match s.action {
+        Action::Admit => {
+            if terminating {
+                return;
+            }
+            let used = c.kubelet.ips.entry(node.clone()).or_default();
+            let n = (2..).find(|n| !used.contains(n)).unwrap_or(2);
+            used.insert(n);
+            let ip = format!("10.244.{}.{}", node_index(&node), n % 256);
+            c.kubelet.pod_ips.insert(s.uid.clone(), (node.clone(), n));
+            let host_ip = c
+                .store
+                .get::<Node>("", &node)
+                .and_then(|n| n.status.as_ref())
+                .and_then(|s| s.addresses.as_ref())
+                .and_then(|a| a.first())
+                .map(|a| a.address.clone());
+            let st = p.status.get_or_insert_with(PodStatus::default);
+            st.phase = Some("Pending".into());
+            st.host_ip = host_ip.clone();
+            st.host_ips = host_ip.map(|ip| vec![k8s_openapi::api::core::v1::HostIP { ip }]);
+            st.pod_ip = Some(ip.clone());
+            st.pod_ips = Some(vec![PodIP { ip }]);
+            st.start_time = Some(timestamp(now));
+            st.qos_class = Some("BestEffort".into());
+            set_condition(st, "PodReadyToStartContainers", "True", None, None, now);
+            set_condition(st, "Initialized", "True", None, None, now);
+            let names: Vec<String> = containers.iter().map(|c| c.name.clone()).collect();
+            let msg = format!("containers with unready status: [{}]", names.join(" "));
+            set_condition(
+                st,
+                "Ready",
+                "False",
+                Some("ContainersNotReady"),
+                Some(&msg),
+                now,
+            );
+            set_condition(
+                st,
+                "ContainersReady",
+                "False",
+                Some("ContainersNotReady"),
+                Some(&msg),
+                now,
+            );
+            st.container_statuses = Some(
+                containers
+                    .iter()
+                    .map(|ct| ContainerStatus {
+                        name: ct.name.clone(),
+                        image: ct.image.clone().unwrap_or_default(),
+                        image_id: String::new(),
+                        ready: false,
+                        restart_count: 0,
+                        started: Some(false),
+                        state: Some(ContainerState {
+                            waiting: Some(ContainerStateWaiting {
+                                reason: Some("ContainerCreating".into()),
+                                message: None,
+                            }),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    })
+                    .collect(),
+            );
+            let _ = c.store.update(p);
+            if !containers.is_empty() {
+                c.enqueue(now, step(&pod, Action::Pull(0)));
+            }
+        }
+        Action::Pull(i) => {
+            let Some(ct) = containers.get(i) else { return };
+            if terminating {
+                return;
+            }
+            let image = ct.image.clone().unwrap_or_default();
+            let always = ct.image_pull_policy.as_deref() == Some("Always");
+            if !always && c.kubelet.images.contains(&(node.clone(), image.clone())) {
+                event(
+                    c,
+                    "Normal",
+                    "Pulled",
+                    format!("Container image \"{image}\" already present on machine"),
+                );
+                c.enqueue(now, step(&pod, Action::Create(i)));
+            } else {
+                event(c, "Normal", "Pulling", format!("Pulling image \"{image}\""));
+                c.enqueue(now + c.config.image_pull_ms, step(&pod, Action::Pulled(i)));
+            }
+        }
+        Action::Pulled(i) => {
+            let Some(ct) = containers.get(i) else { return };
+            let image = ct.image.clone().unwrap_or_default();
+            c.kubelet.images.insert((node.clone(), image.clone()));
+            let d = go_duration(c.config.image_pull_ms);
+            event(
+                c,
+                "Normal",
+                "Pulled",
+                format!(
+                    "Successfully pulled image \"{image}\" in {d} ({d} including waiting). Image size: {} bytes.",
+                    image_size(&image)
+                ),
+            );
+            if !terminating {
+                c.enqueue(now, step(&pod, Action::Create(i)));
+            }
+        }
+        Action::Create(i) => {
+            let Some(ct) = containers.get(i) else { return };
+            if terminating {
+                return;
+            }
+            event(
+                c,
+                "Normal",
+                "Created",
+                format!("Created container: {}", ct.name),
+            );
+            c.enqueue(
+                now + c.config.container_start_ms,
+                step(&pod, Action::Started(i)),
+            );
+        }
+        Action::Started(i) => {
+            let Some(ct) = containers.get(i) else { return };
+            if terminating {
+                return;
+            }
+            event(
+                c,
+                "Normal",
+                "Started",
+                format!("Started container {}", ct.name),
+            );
+            let st = p.status.get_or_insert_with(PodStatus::default);
+            if let Some(cs) = st.container_statuses.as_mut().and_then(|v| v.get_mut(i)) {
+                cs.started = Some(true);
+                cs.state = Some(ContainerState {
+                    running: Some(ContainerStateRunning {
+                        started_at: Some(timestamp(now)),
+                    }),
+                    ..Default::default()
+                });
+            }
+            if i + 1 < containers.len() {
+                let _ = c.store.update(p);
+                c.enqueue(now, step(&pod, Action::Pull(i + 1)));
+                return;
+            }
+            st.phase = Some("Running".into());
+            let _ = c.store.update(p);
+            let unready = unready_fault(c, &pod);
+            let fail = annotated(&pod.metadata, FAULT_FAIL);
+            if let Some(rt) = c.kubelet.pods.get_mut(&s.uid) {
+                rt.running = true;
+                rt.unready_fault = unready;
+                rt.fail_fault = fail;
+            }
+            probe(c, &s);
+            if fail {
+                c.enqueue(now + c.config.fail_after_ms, step(&pod, Action::Fail));
+            }
+        }
+        Action::Probe => probe(c, &s),
+        Action::Fail => {
+            if terminating || !annotated(&pod.metadata, FAULT_FAIL) || phase(&pod) != "Running" {
+                if let Some(rt) = c.kubelet.pods.get_mut(&s.uid) {
+                    rt.fail_fault = false;
+                }
+                return;
+            }
+            terminate_containers(&mut p, now, 1, "Error");
+            let st = p.status.get_or_insert_with(PodStatus::default);
+            st.phase = Some("Failed".into());
+            set_condition(st, "Ready", "False", Some("PodFailed"), None, now);
+            set_condition(st, "ContainersReady", "False", Some("PodFailed"), None, now);
+            if let Some(rt) = c.kubelet.pods.get_mut(&s.uid) {
+                rt.running = false;
+            }
+            let _ = c.store.update(p);
+        }
+        Action::Kill => {
+            let running: Vec<String> = pod
+                .status
+                .iter()
+                .flat_map(|s| s.container_statuses.iter().flatten())
+                .filter(|cs| cs.state.as_ref().is_some_and(|st| st.running.is_some()))
+                .map(|cs| cs.name.clone())
+                .collect();
+            for name in &running {
+                event(c, "Normal", "Killing", format!("Stopping container {name}"));
+            }
+            let deadline = pod
+                .metadata
+                .deletion_timestamp
+                .as_ref()
+                .map(super::instant_of)
+                .unwrap_or(now);
+            let stop_at = if running.is_empty() {
+                now
+            } else {
+                match c.config.container_stop_ms {
+                    Some(ms) => (now + ms).min(deadline.max(now)),
+                    None => deadline.max(now),
+                }
+            };
+            c.enqueue(stop_at, step(&pod, Action::Stopped));
+        }
+        Action::Stopped => {
+            if !matches!(phase(&pod), "Failed" | "Succeeded") {
+                terminate_containers(&mut p, now, 0, "Completed");
+                let st = p.status.get_or_insert_with(PodStatus::default);
+                set_condition(st, "Ready", "False", Some("PodCompleted"), None, now);
+                set_condition(
+                    st,
+                    "ContainersReady",
+                    "False",
+                    Some("PodCompleted"),
+                    None,
+                    now,
+                );
+                let _ = c.store.update(p);
+            }
+            if let Some(rt) = c.kubelet.pods.get_mut(&s.uid) {
+                rt.running = false;
+            }
+            c.enqueue(
+                now + c.config.kubelet_cleanup_ms,
+                step(&pod, Action::Remove),
+            );
+        }
+        Action::Remove => {
+            let _ = c
+                .store
+                .delete::<Pod>(&s.ns, &s.name, Propagation::Background, Some(0));
+        }
+    }
+}
+
+fn terminate_containers(p: &mut Pod, now: u64, code: i32, reason: &str) {
+    let st = p.status.get_or_insert_with(PodStatus::default);
+    for cs in st.container_statuses.iter_mut().flatten() {
+        let started_at = cs
+            .state
+            .as_ref()
+            .and_then(|s| s.running.as_ref())
+            .and_then(|r| r.started_at.clone());
+        cs.ready = false;
+        cs.started = Some(false);
+        cs.state = Some(ContainerState {
+            terminated: Some(ContainerStateTerminated {
+                exit_code: code,
+                reason: Some(reason.into()),
+                started_at,
+                finished_at: Some(timestamp(now)),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+    }
+}
+
+/// Evaluates readiness probes and the unready fault; schedules the next evaluation if a
+/// probe's initial delay has not passed yet.
+fn probe(c: &mut Cluster, s: &Step) {
+    let Some(pod) = c.store.get_arc::<Pod>(&s.ns, &s.name) else {
+        return;
+    };
+    if pod.metadata.uid.as_deref() != Some(s.uid.as_str()) || phase(&pod) != "Running" {
+        return;
+    }
+    let now = c.now;
+    let unready = unready_fault(c, &pod);
+    let mut p = (*pod).clone();
+    let mut next: Option<u64> = None;
+    let mut all_ready = true;
+    let mut unready_names = Vec::new();
+    let mut was_ready = false;
+    let latency = c.config.probe_latency_ms;
+    if let Some(st) = p.status.as_mut() {
+        for (i, cs) in st.container_statuses.iter_mut().flatten().enumerate() {
+            let started = cs
+                .state
+                .as_ref()
+                .and_then(|s| s.running.as_ref())
+                .and_then(|r| r.started_at.as_ref())
+                .map(super::instant_of);
+            let ready = match started {
+                None => false,
+                Some(t) => {
+                    let at = container_ready_at(&pod, i, t, latency);
+                    if at > now {
+                        next = Some(next.map_or(at, |n: u64| n.min(at)));
+                    }
+                    at <= now && !unready
+                }
+            };
+            was_ready |= cs.ready;
+            cs.ready = ready;
+            if !ready {
+                all_ready = false;
+                unready_names.push(cs.name.clone());
+            }
+        }
+        if all_ready {
+            set_condition(st, "ContainersReady", "True", None, None, now);
+            set_condition(st, "Ready", "True", None, None, now);
+        } else {
+            let msg = format!(
+                "containers with unready status: [{}]",
+                unready_names.join(" ")
+            );
+            set_condition(
+                st,
+                "ContainersReady",
+                "False",
+                Some("ContainersNotReady"),
+                Some(&msg),
+                now,
+            );
+            set_condition(
+                st,
+                "Ready",
+                "False",
+                Some("ContainersNotReady"),
+                Some(&msg),
+                now,
+            );
+        }
+    }
+    let _ = c.store.update(p);
+    if unready && was_ready {
+        c.store.record_event(
+            &pod.metadata,
+            "Pod",
+            "Warning",
+            "Unhealthy",
+            &format!("Readiness probe failed: fault injected ({FAULT_UNREADY}=true)"),
+            KUBELET,
+        );
+    }
+    if let Some(at) = next {
+        c.enqueue(at, step(&pod, Action::Probe));
+    }
+}
+
+fn pods_on_node(c: &Cluster, node: &str) -> Vec<std::sync::Arc<Pod>> {
+    c.store
+        .list::<Pod>()
+        .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node))
+        .map(|p| {
+            let ns = p.metadata.namespace.clone().unwrap_or_default();
+            let name = p.metadata.name.clone().unwrap_or_default();
+            c.store.get_arc::<Pod>(&ns, &name)
+        })
+        .flatten()
+        .collect()
+}
+
+fn set_node_ready(c: &mut Cluster, name: &str, ready: bool) -> Result<bool, ApiError> {
+    let Some(node) = c.store.get::<Node>("", name) else {
+        return Err(ApiError::NotFound {
+            kind: Kind::Node,
+            name: name.into(),
+        });
+    };
+    if node_is_ready(node) == ready {
+        return Ok(false);
+    }
+    let mut n = node.clone();
+    let st = n.status.get_or_insert_with(Default::default);
+    let conds = st.conditions.get_or_insert_with(Vec::new);
+    conds.retain(|c| c.type_ != "Ready");
+    conds.push(node_ready_condition(ready, c.now));
+    let spec = n.spec.get_or_insert_with(NodeSpec::default);
+    if ready {
+        spec.taints = None;
+    } else {
+        spec.taints = Some(
+            ["NoSchedule", "NoExecute"]
+                .iter()
+                .map(|e| Taint {
+                    key: "node.kubernetes.io/unreachable".into(),
+                    effect: (*e).into(),
+                    time_added: (*e == "NoExecute").then(|| timestamp(c.now)),
+                    value: None,
+                })
+                .collect(),
+        );
+    }
+    c.store.update(n)?;
+    Ok(true)
+}
+
+/// The node's kubelet stops: node NotReady, its pods Ready=False; after the eviction timeout
+/// they are marked for deletion but stay (nobody confirms termination) until force-deleted.
+pub(crate) fn node_down(c: &mut Cluster, name: &str) -> Result<(), ApiError> {
+    if !set_node_ready(c, name, false)? {
+        return Ok(());
+    }
+    let now = c.now;
+    for pod in pods_on_node(c, name) {
+        if matches!(phase(&pod), "Failed" | "Succeeded") {
+            continue;
+        }
+        let mut p = (*pod).clone();
+        let st = p.status.get_or_insert_with(PodStatus::default);
+        set_condition(st, "Ready", "False", Some("NodeNotReady"), None, now);
+        for cs in st.container_statuses.iter_mut().flatten() {
+            cs.ready = false;
+        }
+        let _ = c.store.update(p);
+    }
+    c.enqueue(
+        now + c.config.pod_eviction_timeout_ms,
+        Task::EvictNode(name.into()),
+    );
+    Ok(())
+}
+
+/// Taint-based eviction of the pods of a node that is still down.
+pub(crate) fn evict_node(c: &mut Cluster, name: &str) {
+    if node_ready(c, name) || c.store.get::<Node>("", name).is_none() {
+        return;
+    }
+    for pod in pods_on_node(c, name) {
+        if pod.metadata.deletion_timestamp.is_some() {
+            continue;
+        }
+        let ns = pod.metadata.namespace.clone().unwrap_or_default();
+        let pname = pod.metadata.name.clone().unwrap_or_default();
+        let mut p = (*pod).clone();
+        let st = p.status.get_or_insert_with(PodStatus::default);
+        st.reason = Some("NodeLost".into());
+        st.message = Some(format!(
+            "Node {name} which was running pod {pname} is unresponsive"
+        ));
+        let _ = c.store.update(p);
+        c.store.record_event(
+            &pod.metadata,
+            "Pod",
+            "Normal",
+            "TaintManagerEviction",
+            &format!("Marking for deletion Pod {ns}/{pname}"),
+            "taint-eviction-controller",
+        );
+        let _ = c
+            .store
+            .delete::<Pod>(&ns, &pname, Propagation::Background, None);
+    }
+}
+
+/// The node's kubelet comes back: it finishes pending terminations and re-probes the rest.
+pub(crate) fn node_up(c: &mut Cluster, name: &str) -> Result<(), ApiError> {
+    if !set_node_ready(c, name, true)? {
+        return Ok(());
+    }
+    let now = c.now;
+    for pod in pods_on_node(c, name) {
+        let uid = pod.metadata.uid.clone().unwrap_or_default();
+        let rt = c.kubelet.pods.entry(uid).or_default();
+        let action = if pod.metadata.deletion_timestamp.is_some() {
+            rt.killing = true;
+            Action::Kill
+        } else if phase(&pod) == "Running" {
+            rt.running = true;
+            rt.admitted = true;
+            Action::Probe
+        } else if matches!(phase(&pod), "Failed" | "Succeeded") {
+            continue;
+        } else {
+            rt.admitted = true;
+            Action::Admit
+        };
+        c.enqueue(now, step(&pod, action));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_duration_matches_time_duration_string() {
+        assert_eq!(go_duration(2000), "2s");
+        assert_eq!(go_duration(2500), "2.5s");
+        assert_eq!(go_duration(500), "500ms");
+        assert_eq!(go_duration(61_000), "1m1s");
+    }
+}

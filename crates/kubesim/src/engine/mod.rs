@@ -1,0 +1,1049 @@
+//! The simulation engine: a deterministic discrete-event model of a Kubernetes v1.35 cluster.
+//!
+//! `Cluster` = API-server storage ([`store`]) + controllers driven by an event queue ordered by
+//! `(instant, sequence)`. Time is simulated (milliseconds since [`EPOCH`], 2026-01-01T00:00:00Z);
+//! nothing reads a wall clock and the only randomness is a seeded [`rng::SplitMix64`], so the
+//! same commands at the same instants always give the same history.
+//!
+//! Controllers react to writes the way informers do: after every task or command the cluster
+//! reads the new watch-log entries ([`Cluster::dispatch`]) and enqueues work — a StatefulSet
+//! sync (deduplicated: several triggers for one set at one instant make one sync), a scheduler
+//! pass, a kubelet step, a volume-binder pass, a garbage-collector pass.
+//!
+//! Rebuilding a past instant: `Cluster` is `Clone` (objects are `Arc`-shared, so a snapshot is
+//! cheap) and every command is also recorded in [`Cluster::command_log`]; [`Cluster::replay`]
+//! rebuilds the state at any instant from a config and that log.
+
+pub mod gc;
+pub mod history;
+pub mod kubelet;
+pub mod rng;
+pub mod scheduler;
+pub mod statefulset;
+pub mod store;
+pub mod volume_binder;
+mod why;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
+use k8s_openapi::api::core::v1::{
+    Event, Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus, PersistentVolume,
+    PersistentVolumeClaim, Pod, Service,
+};
+use k8s_openapi::api::storage::v1::StorageClass;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+
+use crate::manifest::Object;
+pub use store::{
+    AnyObject, DeleteOutcome, Key, Kind, ObjRef, Propagation, Store, WatchEntry, WatchEventType,
+};
+
+/// Unix time (ms) of simulated instant 0: 2026-01-01T00:00:00Z.
+pub const EPOCH_UNIX_MS: i64 = 1_767_225_600_000;
+/// Simulated instant 0, for rendering.
+pub const EPOCH: &str = "2026-01-01T00:00:00Z";
+
+/// A simulated instant as a Kubernetes timestamp.
+pub fn timestamp(ms: u64) -> Time {
+    let unix = EPOCH_UNIX_MS.saturating_add(ms.min(i64::MAX as u64 / 2) as i64);
+    Time(k8s_openapi::jiff::Timestamp::from_millisecond(unix).unwrap_or_default())
+}
+
+/// The simulated instant (ms since [`EPOCH`]) of a timestamp; 0 for anything before it.
+pub fn instant_of(t: &Time) -> u64 {
+    (t.0.as_millisecond() - EPOCH_UNIX_MS).max(0) as u64
+}
+
+/// An error an API call returns, printed the way kubectl shows the server's message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApiError {
+    NotFound { kind: Kind, name: String },
+    AlreadyExists { kind: Kind, name: String },
+    Invalid(String),
+    Forbidden(String),
+}
+
+fn resource_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Pod => "pods",
+        Kind::StatefulSet => "statefulsets.apps",
+        Kind::ControllerRevision => "controllerrevisions.apps",
+        Kind::PersistentVolumeClaim => "persistentvolumeclaims",
+        Kind::PersistentVolume => "persistentvolumes",
+        Kind::StorageClass => "storageclasses.storage.k8s.io",
+        Kind::Service => "services",
+        Kind::EndpointSlice => "endpointslices.discovery.k8s.io",
+        Kind::Node => "nodes",
+        Kind::Event => "events",
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::NotFound { kind, name } => {
+                write!(f, "{} \"{name}\" not found", resource_name(*kind))
+            }
+            ApiError::AlreadyExists { kind, name } => {
+                write!(f, "{} \"{name}\" already exists", resource_name(*kind))
+            }
+            ApiError::Invalid(m) | ApiError::Forbidden(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Deterministic durations and sizes of the simulated cluster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClusterConfig {
+    /// Number of worker nodes (`node-1` … `node-N`).
+    pub nodes: usize,
+    /// Delay between a pod appearing unscheduled and the scheduler binding it.
+    pub schedule_delay_ms: u64,
+    /// Delay between binding and the kubelet admitting the pod (sandbox creation).
+    pub kubelet_admit_ms: u64,
+    /// Time to pull an image not yet on the node.
+    pub image_pull_ms: u64,
+    /// Time from `Created` to `Started` for one container.
+    pub container_start_ms: u64,
+    /// Delay after which a readiness probe with `initialDelaySeconds: 0` first succeeds.
+    pub probe_latency_ms: u64,
+    /// How fast the kubelet reacts to a fault annotation being set or removed.
+    pub fault_reaction_ms: u64,
+    /// Time after start when a `playground.dev/fail` container exits.
+    pub fail_after_ms: u64,
+    /// How long containers take to stop after SIGTERM; `None` = the full grace period.
+    pub container_stop_ms: Option<u64>,
+    /// Delay between containers stopping and the kubelet removing the pod object.
+    pub kubelet_cleanup_ms: u64,
+    /// Delay of the volume binder after a claim or volume changes.
+    pub binder_delay_ms: u64,
+    /// Time after a node goes down until its pods are marked for deletion (taint eviction).
+    pub pod_eviction_timeout_ms: u64,
+    /// Seed of the engine's RNG.
+    pub seed: u64,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            nodes: 3,
+            schedule_delay_ms: 50,
+            kubelet_admit_ms: 200,
+            image_pull_ms: 2000,
+            container_start_ms: 1000,
+            probe_latency_ms: 500,
+            fault_reaction_ms: 1000,
+            fail_after_ms: 1000,
+            container_stop_ms: None,
+            kubelet_cleanup_ms: 300,
+            binder_delay_ms: 100,
+            pod_eviction_timeout_ms: 300_000,
+            seed: 0,
+        }
+    }
+}
+
+/// Result of `apply`, as kubectl prints it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApplyOutcome {
+    Created,
+    Configured,
+    Unchanged,
+}
+
+impl ApplyOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplyOutcome::Created => "created",
+            ApplyOutcome::Configured => "configured",
+            ApplyOutcome::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// `kubectl delete` options.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeleteOptions {
+    pub propagation: Propagation,
+    /// `--grace-period`; `Some(0)` with `force` is `--grace-period=0 --force`.
+    pub grace_period: Option<i64>,
+    pub force: bool,
+}
+
+/// Every user action, as recorded in the command log.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    Apply(Object),
+    Delete {
+        kind: Kind,
+        namespace: String,
+        name: String,
+        options: DeleteOptions,
+    },
+    Scale {
+        namespace: String,
+        name: String,
+        replicas: i32,
+    },
+    Annotate {
+        kind: Kind,
+        namespace: String,
+        name: String,
+        key: String,
+        value: Option<String>,
+    },
+    Label {
+        kind: Kind,
+        namespace: String,
+        name: String,
+        key: String,
+        value: Option<String>,
+    },
+    NodeDown(String),
+    NodeUp(String),
+}
+
+/// What a command returned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommandOutput {
+    Applied(ApplyOutcome),
+    Deleted(DeleteOutcome),
+    Done,
+}
+
+/// Work items of the event queue.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Task {
+    SyncStatefulSet(Key),
+    Schedule,
+    BindVolumes,
+    CollectGarbage,
+    Kubelet(kubelet::Step),
+    EvictNode(String),
+}
+
+impl Task {
+    fn dedupable(&self) -> bool {
+        !matches!(self, Task::Kubelet(_) | Task::EvictNode(_))
+    }
+}
+
+/// The simulated cluster.
+#[derive(Clone, Debug)]
+pub struct Cluster {
+    pub(crate) config: ClusterConfig,
+    pub(crate) now: u64,
+    pub(crate) store: Store,
+    seq: u64,
+    queue: BTreeMap<(u64, u64), Task>,
+    pending: BTreeMap<Task, u64>,
+    dispatched: usize,
+    pub(crate) kubelet: kubelet::KubeletState,
+    commands: Vec<(u64, Command)>,
+    service_ips: u32,
+}
+
+impl Default for Cluster {
+    fn default() -> Self {
+        Cluster::new(ClusterConfig::default())
+    }
+}
+
+impl Cluster {
+    /// A cluster at instant 0 with `config.nodes` Ready nodes.
+    pub fn new(config: ClusterConfig) -> Self {
+        let mut c = Cluster {
+            config,
+            now: 0,
+            store: Store::default(),
+            seq: 0,
+            queue: BTreeMap::new(),
+            pending: BTreeMap::new(),
+            dispatched: 0,
+            kubelet: Default::default(),
+            commands: Vec::new(),
+            service_ips: 0,
+        };
+        for i in 1..=c.config.nodes {
+            let name = format!("node-{i}");
+            let node = Node {
+                metadata: ObjectMeta {
+                    name: Some(name.clone()),
+                    labels: Some(
+                        [
+                            ("kubernetes.io/hostname".to_string(), name.clone()),
+                            ("kubernetes.io/os".to_string(), "linux".to_string()),
+                        ]
+                        .into(),
+                    ),
+                    ..Default::default()
+                },
+                spec: Some(NodeSpec {
+                    pod_cidr: Some(format!("10.244.{i}.0/24")),
+                    ..Default::default()
+                }),
+                status: Some(NodeStatus {
+                    addresses: Some(vec![NodeAddress {
+                        type_: "InternalIP".into(),
+                        address: format!("192.168.49.{}", i + 1),
+                    }]),
+                    capacity: Some([("pods".to_string(), Quantity("110".into()))].into()),
+                    conditions: Some(vec![node_ready_condition(true, 0)]),
+                    ..Default::default()
+                }),
+            };
+            let _ = c.store.create(node);
+        }
+        c.dispatch();
+        c
+    }
+
+    /// Rebuilds a cluster from a command log, up to and including `until`.
+    pub fn replay(config: ClusterConfig, log: &[(u64, Command)], until: u64) -> Cluster {
+        let mut c = Cluster::new(config);
+        for (at, cmd) in log.iter().filter(|(at, _)| *at <= until) {
+            c.run_until(*at);
+            let _ = c.execute(cmd.clone());
+        }
+        c.run_until(until);
+        c
+    }
+
+    pub fn config(&self) -> &ClusterConfig {
+        &self.config
+    }
+
+    /// The current simulated instant (ms since [`EPOCH`]).
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// Read access to every object.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Every watch event so far; read incrementally with [`Cluster::watch_since`].
+    pub fn watch_log(&self) -> &[WatchEntry] {
+        self.store.watch_log()
+    }
+
+    /// Watch events from position `cursor` on (pass the previous `watch_log().len()`).
+    pub fn watch_since(&self, cursor: usize) -> &[WatchEntry] {
+        let log = self.store.watch_log();
+        &log[cursor.min(log.len())..]
+    }
+
+    /// Kubernetes Events, oldest first.
+    pub fn events(&self) -> Vec<&Event> {
+        let mut v: Vec<&Event> = self.store.list::<Event>().collect();
+        v.sort_by_key(|e| {
+            (
+                e.first_timestamp.as_ref().map(instant_of),
+                e.metadata
+                    .resource_version
+                    .as_ref()
+                    .and_then(|r| r.parse::<u64>().ok()),
+            )
+        });
+        v
+    }
+
+    /// The commands executed so far, with their instants.
+    pub fn command_log(&self) -> &[(u64, Command)] {
+        &self.commands
+    }
+
+    /// Instant of the next queued event, if any.
+    pub fn next_event_at(&self) -> Option<u64> {
+        self.queue.keys().next().map(|(at, _)| *at)
+    }
+
+    // ---- the event loop -------------------------------------------------------------------
+
+    pub(crate) fn enqueue(&mut self, at: u64, task: Task) {
+        let at = at.max(self.now);
+        if task.dedupable() {
+            if let Some(&queued) = self.pending.get(&task) {
+                if queued <= at {
+                    return;
+                }
+            }
+            self.pending.insert(task.clone(), at);
+        }
+        self.seq += 1;
+        self.queue.insert((at, self.seq), task);
+    }
+
+    /// Runs the next event; returns its instant, or `None` when the queue is empty.
+    pub fn step(&mut self) -> Option<u64> {
+        let (&(at, seq), _) = self.queue.iter().next()?;
+        let task = self.queue.remove(&(at, seq))?;
+        if task.dedupable() {
+            if self.pending.get(&task) == Some(&at) {
+                self.pending.remove(&task);
+            } else {
+                // Superseded by an earlier run of the same work.
+                return Some(at);
+            }
+        }
+        self.set_now(at);
+        match task {
+            Task::SyncStatefulSet(key) => {
+                statefulset::sync(self, &key.0, &key.1);
+            }
+            Task::Schedule => scheduler::schedule_pending(self),
+            Task::BindVolumes => volume_binder::bind_pending(self),
+            Task::CollectGarbage => gc::collect(self),
+            Task::Kubelet(step) => kubelet::run(self, step),
+            Task::EvictNode(node) => kubelet::evict_node(self, &node),
+        }
+        self.dispatch();
+        Some(at)
+    }
+
+    fn set_now(&mut self, at: u64) {
+        self.now = self.now.max(at);
+        self.store.now = self.now;
+    }
+
+    /// Runs every event up to and including `instant`, then moves the clock there.
+    pub fn run_until(&mut self, instant: u64) {
+        while let Some(at) = self.next_event_at() {
+            if at > instant {
+                break;
+            }
+            self.step();
+        }
+        self.set_now(instant);
+    }
+
+    /// Advances the clock by `ms`, running everything due.
+    pub fn advance(&mut self, ms: u64) {
+        self.run_until(self.now + ms);
+    }
+
+    /// Runs events until the queue is empty or `max_steps` events ran; true when idle.
+    pub fn run_until_idle(&mut self, max_steps: usize) -> bool {
+        for _ in 0..max_steps {
+            if self.step().is_none() {
+                return true;
+            }
+        }
+        self.queue.is_empty()
+    }
+
+    /// Runs events until `done` holds (checked after each event), the queue empties, or the
+    /// clock passes `deadline`. Returns whether `done` holds.
+    pub fn run_until_condition(
+        &mut self,
+        deadline: u64,
+        mut done: impl FnMut(&Cluster) -> bool,
+    ) -> bool {
+        loop {
+            if done(self) {
+                return true;
+            }
+            match self.next_event_at() {
+                Some(at) if at <= deadline => {
+                    self.step();
+                }
+                _ => {
+                    self.set_now(deadline.max(self.now));
+                    return done(self);
+                }
+            }
+        }
+    }
+
+    /// Informer handlers: turns new watch-log entries into queued work.
+    pub(crate) fn dispatch(&mut self) {
+        while self.dispatched < self.store.watch.len() {
+            let entry = self.store.watch[self.dispatched].clone();
+            self.dispatched += 1;
+            let now = self.now;
+            match &entry.object {
+                AnyObject::Pod(pod) => {
+                    statefulset::on_pod_event(self, pod, entry.event);
+                    if entry.event != WatchEventType::Deleted
+                        && pod
+                            .spec
+                            .as_ref()
+                            .and_then(|s| s.node_name.as_ref())
+                            .is_none()
+                        && pod.metadata.deletion_timestamp.is_none()
+                    {
+                        self.enqueue(now + self.config.schedule_delay_ms, Task::Schedule);
+                    }
+                    kubelet::on_pod_event(self, pod, entry.event);
+                }
+                AnyObject::StatefulSet(set) => {
+                    if entry.event != WatchEventType::Deleted {
+                        kubelet::on_set_event(self, set);
+                    }
+                    self.enqueue(
+                        now,
+                        Task::SyncStatefulSet((entry.namespace.clone(), entry.name.clone())),
+                    );
+                }
+                AnyObject::ControllerRevision(cr) => {
+                    if let Some(owner) = controller_of(&cr.metadata, "StatefulSet") {
+                        self.enqueue(now, Task::SyncStatefulSet((entry.namespace.clone(), owner)));
+                    }
+                }
+                AnyObject::PersistentVolumeClaim(_) => {
+                    self.enqueue(now + self.config.binder_delay_ms, Task::BindVolumes);
+                    self.enqueue(now + self.config.schedule_delay_ms, Task::Schedule);
+                    if entry.event == WatchEventType::Deleted {
+                        // A deleted claim can unblock a scale-up (stale-claim check).
+                        let sets: Vec<String> = self
+                            .store
+                            .list_in::<StatefulSet>(&entry.namespace)
+                            .filter_map(|s| s.metadata.name.clone())
+                            .collect();
+                        for s in sets {
+                            self.enqueue(now, Task::SyncStatefulSet((entry.namespace.clone(), s)));
+                        }
+                    }
+                }
+                AnyObject::PersistentVolume(_) | AnyObject::StorageClass(_) => {
+                    self.enqueue(now + self.config.binder_delay_ms, Task::BindVolumes);
+                }
+                AnyObject::Node(_) => {
+                    self.enqueue(now + self.config.schedule_delay_ms, Task::Schedule);
+                }
+                _ => {}
+            }
+            if entry.event == WatchEventType::Deleted || !self.store.gc_finalizing.is_empty() {
+                if !self.store.gc_removed.is_empty() || !self.store.gc_finalizing.is_empty() {
+                    self.enqueue(now, Task::CollectGarbage);
+                }
+            }
+        }
+    }
+
+    // ---- commands -------------------------------------------------------------------------
+
+    /// Runs a user command at the current instant and records it in the command log.
+    pub fn execute(&mut self, cmd: Command) -> Result<CommandOutput, ApiError> {
+        self.commands.push((self.now, cmd.clone()));
+        let out = match cmd {
+            Command::Apply(obj) => self.apply_object(obj).map(CommandOutput::Applied),
+            Command::Delete {
+                kind,
+                namespace,
+                name,
+                options,
+            } => self
+                .delete_object(kind, &namespace, &name, options)
+                .map(CommandOutput::Deleted),
+            Command::Scale {
+                namespace,
+                name,
+                replicas,
+            } => self
+                .scale_set(&namespace, &name, replicas)
+                .map(|_| CommandOutput::Done),
+            Command::Annotate {
+                kind,
+                namespace,
+                name,
+                key,
+                value,
+            } => self
+                .edit_meta(kind, &namespace, &name, &key, value.as_deref(), true)
+                .map(|_| CommandOutput::Done),
+            Command::Label {
+                kind,
+                namespace,
+                name,
+                key,
+                value,
+            } => self
+                .edit_meta(kind, &namespace, &name, &key, value.as_deref(), false)
+                .map(|_| CommandOutput::Done),
+            Command::NodeDown(n) => kubelet::node_down(self, &n).map(|_| CommandOutput::Done),
+            Command::NodeUp(n) => kubelet::node_up(self, &n).map(|_| CommandOutput::Done),
+        };
+        self.dispatch();
+        out
+    }
+
+    /// `kubectl apply`: creates the object or updates it in place.
+    pub fn apply(&mut self, obj: Object) -> Result<ApplyOutcome, ApiError> {
+        match self.execute(Command::Apply(obj))? {
+            CommandOutput::Applied(o) => Ok(o),
+            _ => Ok(ApplyOutcome::Unchanged),
+        }
+    }
+
+    /// Parses and applies every object of a manifest; stops at the first error.
+    pub fn apply_yaml(&mut self, text: &str) -> Result<Vec<(String, ApplyOutcome)>, ApiError> {
+        let m = crate::manifest::parse(text);
+        if let Some(d) = m
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == crate::manifest::Severity::Error)
+        {
+            return Err(ApiError::Invalid(d.to_string()));
+        }
+        let mut out = Vec::new();
+        for p in m.objects {
+            let r = p.object.reference();
+            out.push((r, self.apply(p.object)?));
+        }
+        Ok(out)
+    }
+
+    /// `kubectl delete <kind> <name>`.
+    pub fn delete(
+        &mut self,
+        kind: Kind,
+        namespace: &str,
+        name: &str,
+        options: DeleteOptions,
+    ) -> Result<DeleteOutcome, ApiError> {
+        match self.execute(Command::Delete {
+            kind,
+            namespace: namespace.into(),
+            name: name.into(),
+            options,
+        })? {
+            CommandOutput::Deleted(o) => Ok(o),
+            _ => Ok(DeleteOutcome::Removed),
+        }
+    }
+
+    /// `kubectl scale sts <name> --replicas=N`.
+    pub fn scale(&mut self, namespace: &str, name: &str, replicas: i32) -> Result<(), ApiError> {
+        self.execute(Command::Scale {
+            namespace: namespace.into(),
+            name: name.into(),
+            replicas,
+        })
+        .map(|_| ())
+    }
+
+    /// `kubectl annotate` (value `None` removes the key). Faults use annotations.
+    pub fn set_annotation(
+        &mut self,
+        kind: Kind,
+        namespace: &str,
+        name: &str,
+        key: &str,
+        value: Option<&str>,
+    ) -> Result<(), ApiError> {
+        self.execute(Command::Annotate {
+            kind,
+            namespace: namespace.into(),
+            name: name.into(),
+            key: key.into(),
+            value: value.map(Into::into),
+        })
+        .map(|_| ())
+    }
+
+    /// `kubectl label` (value `None` removes the key).
+    pub fn set_label(
+        &mut self,
+        kind: Kind,
+        namespace: &str,
+        name: &str,
+        key: &str,
+        value: Option<&str>,
+    ) -> Result<(), ApiError> {
+        self.execute(Command::Label {
+            kind,
+            namespace: namespace.into(),
+            name: name.into(),
+            key: key.into(),
+            value: value.map(Into::into),
+        })
+        .map(|_| ())
+    }
+
+    /// Stops a node's kubelet: the node turns NotReady, its pods become unready (`NodeLost`).
+    pub fn node_down(&mut self, name: &str) -> Result<(), ApiError> {
+        self.execute(Command::NodeDown(name.into())).map(|_| ())
+    }
+
+    /// Restarts a node's kubelet.
+    pub fn node_up(&mut self, name: &str) -> Result<(), ApiError> {
+        self.execute(Command::NodeUp(name.into())).map(|_| ())
+    }
+
+    /// Plain-words explanation of what a StatefulSet is waiting for.
+    pub fn why(&self, namespace: &str, name: &str) -> Vec<String> {
+        why::why(self, namespace, name)
+    }
+
+    fn apply_object(&mut self, obj: Object) -> Result<ApplyOutcome, ApiError> {
+        let problems = crate::validation::validate(&obj);
+        if !problems.is_empty() {
+            let msgs: Vec<String> = problems.into_iter().map(|p| p.message).collect();
+            return Err(ApiError::Invalid(format!(
+                "{} \"{}\" is invalid: {}",
+                obj.kind(),
+                obj.name(),
+                msgs.join(", ")
+            )));
+        }
+        match obj {
+            Object::StatefulSet(s) => statefulset::apply(self, s),
+            Object::Service(s) => self.apply_service(s),
+            Object::PersistentVolume(pv) => {
+                let pv = volume_binder::default_pv(pv);
+                apply_generic(&mut self.store, pv, |old, new| {
+                    let mut m = old.clone();
+                    m.metadata.labels = new.metadata.labels.clone();
+                    m.metadata.annotations = new.metadata.annotations.clone();
+                    m.spec = new.spec.clone();
+                    if old
+                        .spec
+                        .as_ref()
+                        .and_then(|s| s.claim_ref.as_ref())
+                        .is_some()
+                        && new
+                            .spec
+                            .as_ref()
+                            .and_then(|s| s.claim_ref.as_ref())
+                            .is_none()
+                    {
+                        // kubectl apply does not drop a controller-set claimRef.
+                        if let (Some(ms), Some(os)) = (m.spec.as_mut(), old.spec.as_ref()) {
+                            ms.claim_ref = os.claim_ref.clone();
+                        }
+                    }
+                    Ok(m)
+                })
+            }
+            Object::PersistentVolumeClaim(pvc) => {
+                let pvc = volume_binder::default_pvc(&self.store, pvc);
+                apply_generic(&mut self.store, pvc, |old, new| {
+                    let mut m = old.clone();
+                    m.metadata.labels = new.metadata.labels.clone();
+                    m.metadata.annotations = merge_annotations(&old.metadata, &new.metadata);
+                    let spec_without_volume = |p: &PersistentVolumeClaim| {
+                        p.spec.clone().map(|mut s| {
+                            s.volume_name = None;
+                            s.storage_class_name = None;
+                            s
+                        })
+                    };
+                    if spec_without_volume(old) != spec_without_volume(new) {
+                        return Err(ApiError::Invalid(format!(
+                            "PersistentVolumeClaim \"{}\" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
+                            new.metadata.name.as_deref().unwrap_or("")
+                        )));
+                    }
+                    Ok(m)
+                })
+            }
+            Object::StorageClass(sc) => {
+                let sc = volume_binder::default_storage_class(sc);
+                apply_generic(&mut self.store, sc, |old, new| {
+                    let mut m = new.clone();
+                    m.metadata = old.metadata.clone();
+                    m.metadata.labels = new.metadata.labels.clone();
+                    m.metadata.annotations = new.metadata.annotations.clone();
+                    Ok(m)
+                })
+            }
+        }
+    }
+
+    fn apply_service(&mut self, mut svc: Service) -> Result<ApplyOutcome, ApiError> {
+        let ns = svc
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into());
+        let name = svc.metadata.name.clone().unwrap_or_default();
+        let existing_ip = self
+            .store
+            .get::<Service>(&ns, &name)
+            .and_then(|s| s.spec.as_ref())
+            .and_then(|s| s.cluster_ip.clone());
+        let spec = svc.spec.get_or_insert_with(Default::default);
+        if spec.type_.is_none() {
+            spec.type_ = Some("ClusterIP".into());
+        }
+        if spec.session_affinity.is_none() {
+            spec.session_affinity = Some("None".into());
+        }
+        for p in spec.ports.iter_mut().flatten() {
+            if p.protocol.is_none() {
+                p.protocol = Some("TCP".into());
+            }
+            if p.target_port.is_none() {
+                p.target_port =
+                    Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(p.port));
+            }
+        }
+        if spec.cluster_ip.is_none() {
+            spec.cluster_ip = existing_ip.or_else(|| {
+                self.service_ips += 1;
+                Some(format!(
+                    "10.96.{}.{}",
+                    self.service_ips / 250,
+                    self.service_ips % 250 + 1
+                ))
+            });
+        }
+        spec.cluster_ips = spec.cluster_ip.clone().map(|ip| vec![ip]);
+        apply_generic(&mut self.store, svc, |old, new| {
+            let mut m = new.clone();
+            m.metadata = old.metadata.clone();
+            m.metadata.labels = new.metadata.labels.clone();
+            m.metadata.annotations = new.metadata.annotations.clone();
+            m.status = old.status.clone();
+            Ok(m)
+        })
+    }
+
+    fn delete_object(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        o: DeleteOptions,
+    ) -> Result<DeleteOutcome, ApiError> {
+        let grace = if o.force { Some(0) } else { o.grace_period };
+        let p = o.propagation;
+        let s = &mut self.store;
+        match kind {
+            Kind::Pod => s.delete::<Pod>(ns, name, p, grace),
+            Kind::StatefulSet => s.delete::<StatefulSet>(ns, name, p, grace),
+            Kind::ControllerRevision => s.delete::<ControllerRevision>(ns, name, p, grace),
+            Kind::PersistentVolumeClaim => s.delete::<PersistentVolumeClaim>(ns, name, p, grace),
+            Kind::PersistentVolume => s.delete::<PersistentVolume>(ns, name, p, grace),
+            Kind::StorageClass => s.delete::<StorageClass>(ns, name, p, grace),
+            Kind::Service => s.delete::<Service>(ns, name, p, grace),
+            Kind::EndpointSlice => {
+                s.delete::<k8s_openapi::api::discovery::v1::EndpointSlice>(ns, name, p, grace)
+            }
+            Kind::Node => s.delete::<Node>(ns, name, p, grace),
+            Kind::Event => s.delete::<Event>(ns, name, p, grace),
+        }
+    }
+
+    fn scale_set(&mut self, ns: &str, name: &str, replicas: i32) -> Result<(), ApiError> {
+        if replicas < 0 {
+            return Err(ApiError::Invalid(format!(
+                "StatefulSet.apps \"{name}\" is invalid: spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0"
+            )));
+        }
+        let Some(set) = self.store.get::<StatefulSet>(ns, name) else {
+            return Err(ApiError::NotFound {
+                kind: Kind::StatefulSet,
+                name: name.into(),
+            });
+        };
+        let mut set = set.clone();
+        set.spec.get_or_insert_with(Default::default).replicas = Some(replicas);
+        self.store.update(set).map(|_| ())
+    }
+
+    fn edit_meta(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        key: &str,
+        value: Option<&str>,
+        annotation: bool,
+    ) -> Result<(), ApiError> {
+        fn edit<T: store::Stored>(
+            s: &mut Store,
+            ns: &str,
+            name: &str,
+            key: &str,
+            value: Option<&str>,
+            annotation: bool,
+        ) -> Result<(), ApiError> {
+            let Some(obj) = s.get::<T>(ns, name) else {
+                return Err(ApiError::NotFound {
+                    kind: T::STORE_KIND,
+                    name: name.into(),
+                });
+            };
+            let mut obj = obj.clone();
+            let m = obj.metadata_mut();
+            let map = if annotation {
+                &mut m.annotations
+            } else {
+                &mut m.labels
+            };
+            let map = map.get_or_insert_with(Default::default);
+            match value {
+                Some(v) => {
+                    map.insert(key.to_string(), v.to_string());
+                }
+                None => {
+                    map.remove(key);
+                }
+            }
+            s.update(obj).map(|_| ())
+        }
+        let s = &mut self.store;
+        match kind {
+            Kind::Pod => edit::<Pod>(s, ns, name, key, value, annotation),
+            Kind::StatefulSet => edit::<StatefulSet>(s, ns, name, key, value, annotation),
+            Kind::PersistentVolumeClaim => {
+                edit::<PersistentVolumeClaim>(s, ns, name, key, value, annotation)
+            }
+            Kind::PersistentVolume => edit::<PersistentVolume>(s, ns, name, key, value, annotation),
+            Kind::Service => edit::<Service>(s, ns, name, key, value, annotation),
+            Kind::Node => edit::<Node>(s, ns, name, key, value, annotation),
+            other => Err(ApiError::Forbidden(format!(
+                "editing metadata of {} is not supported",
+                other.as_str()
+            ))),
+        }
+    }
+}
+
+fn merge_annotations(old: &ObjectMeta, new: &ObjectMeta) -> Option<BTreeMap<String, String>> {
+    // Keep controller-written annotations (pv.kubernetes.io/…) that the manifest does not set.
+    let mut out: BTreeMap<String, String> = old
+        .annotations
+        .iter()
+        .flatten()
+        .filter(|(k, _)| k.starts_with("pv.kubernetes.io/") || k.starts_with("volume."))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    out.extend(new.annotations.clone().unwrap_or_default());
+    if out.is_empty() {
+        None
+    } else {
+        Some(out)
+    }
+}
+
+/// Create-or-update with a kind-specific merge of the new manifest into the stored object.
+pub(crate) fn apply_generic<T: store::Stored>(
+    store: &mut Store,
+    obj: T,
+    merge: impl FnOnce(&T, &T) -> Result<T, ApiError>,
+) -> Result<ApplyOutcome, ApiError> {
+    let meta = obj.metadata();
+    let ns = meta.namespace.clone().unwrap_or_else(|| "default".into());
+    let name = meta.name.clone().unwrap_or_default();
+    match store.get_arc::<T>(&ns, &name) {
+        None => store.create(obj).map(|_| ApplyOutcome::Created),
+        Some(old) => {
+            if old.metadata().deletion_timestamp.is_some() {
+                return Err(ApiError::Forbidden(format!(
+                    "Operation cannot be fulfilled on {} \"{name}\": object is being deleted",
+                    resource_name(T::STORE_KIND)
+                )));
+            }
+            let merged = merge(&old, &obj)?;
+            let new = store.update(merged)?;
+            if std::sync::Arc::ptr_eq(&new, &old) {
+                Ok(ApplyOutcome::Unchanged)
+            } else {
+                Ok(ApplyOutcome::Configured)
+            }
+        }
+    }
+}
+
+/// Name of the controller owner of the given kind, if any.
+pub(crate) fn controller_of(meta: &ObjectMeta, kind: &str) -> Option<String> {
+    meta.owner_references
+        .iter()
+        .flatten()
+        .find(|o| o.controller == Some(true) && o.kind == kind)
+        .map(|o| o.name.clone())
+}
+
+pub(crate) fn node_ready_condition(ready: bool, at: u64) -> NodeCondition {
+    NodeCondition {
+        type_: "Ready".into(),
+        status: if ready { "True" } else { "Unknown" }.into(),
+        reason: Some(
+            if ready {
+                "KubeletReady"
+            } else {
+                "NodeStatusUnknown"
+            }
+            .into(),
+        ),
+        message: Some(
+            if ready {
+                "kubelet is posting ready status"
+            } else {
+                "Kubelet stopped posting node status."
+            }
+            .into(),
+        ),
+        last_transition_time: Some(timestamp(at)),
+        last_heartbeat_time: Some(timestamp(at)),
+    }
+}
+
+/// Is the node Ready?
+pub fn node_is_ready(node: &Node) -> bool {
+    node.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|c| c.iter().find(|c| c.type_ == "Ready"))
+        .is_some_and(|c| c.status == "True")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_renders_as_2026_01_01() {
+        let t = timestamp(0);
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            "\"2026-01-01T00:00:00Z\""
+        );
+        assert_eq!(instant_of(&timestamp(12_345)), 12_345);
+    }
+
+    #[test]
+    fn new_cluster_has_three_ready_nodes() {
+        let c = Cluster::default();
+        let names: Vec<_> = c
+            .store()
+            .list::<Node>()
+            .map(|n| n.metadata.name.clone().unwrap())
+            .collect();
+        assert_eq!(names, ["node-1", "node-2", "node-3"]);
+        assert!(c.store().list::<Node>().all(node_is_ready));
+    }
+
+    #[test]
+    fn several_triggers_for_one_set_at_one_instant_make_one_sync() {
+        let mut c = Cluster::default();
+        let key = ("default".to_string(), "web".to_string());
+        c.enqueue(5, Task::SyncStatefulSet(key.clone()));
+        c.enqueue(5, Task::SyncStatefulSet(key.clone()));
+        c.enqueue(7, Task::SyncStatefulSet(key.clone()));
+        let syncs = c
+            .queue
+            .values()
+            .filter(|t| matches!(t, Task::SyncStatefulSet(_)))
+            .count();
+        assert_eq!(syncs, 1);
+    }
+
+    #[test]
+    fn errors_read_like_the_api_server() {
+        let e = ApiError::NotFound {
+            kind: Kind::StatefulSet,
+            name: "web".into(),
+        };
+        assert_eq!(e.to_string(), "statefulsets.apps \"web\" not found");
+    }
+}

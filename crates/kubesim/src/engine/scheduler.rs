@@ -1,0 +1,180 @@
+//! The scheduler (`default-scheduler`): binds Pending pods to Ready nodes.
+//!
+//! Deterministic placement: the Ready node with the fewest non-terminal pods, ties by name.
+//! Before placement the volume check (a stand-in for the VolumeBinding plugin's PreFilter) may
+//! keep the pod Pending with a `FailedScheduling` event (§2.9 texts).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Node, PersistentVolumeClaim, Pod, PodCondition, PodStatus};
+
+use super::{node_is_ready, timestamp, Cluster, Store};
+
+pub const SCHEDULER: &str = "default-scheduler";
+
+/// Why a pod cannot be placed on any node (PreFilter-style, node independent).
+pub type VolumeCheck = fn(&Store, &Pod) -> Result<(), String>;
+
+/// The simple Immediate-binding check: every claim must exist and be Bound.
+pub fn check_volumes(store: &Store, pod: &Pod) -> Result<(), String> {
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
+    let mut unbound = false;
+    for v in pod.spec.iter().flat_map(|s| s.volumes.iter().flatten()) {
+        let Some(claim) = v.persistent_volume_claim.as_ref() else {
+            continue;
+        };
+        match store.get::<PersistentVolumeClaim>(ns, &claim.claim_name) {
+            None => {
+                return Err(format!(
+                    "persistentvolumeclaim \"{}\" not found",
+                    claim.claim_name
+                ))
+            }
+            Some(pvc) => {
+                if pvc.metadata.deletion_timestamp.is_some() {
+                    return Err(format!(
+                        "persistentvolumeclaim \"{}\" is being deleted",
+                        claim.claim_name
+                    ));
+                }
+                let bound = pvc.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Bound");
+                if !bound {
+                    unbound = true;
+                }
+            }
+        }
+    }
+    if unbound {
+        return Err("pod has unbound immediate PersistentVolumeClaims".into());
+    }
+    Ok(())
+}
+
+/// One scheduling pass over every unscheduled pod, in name order.
+pub fn schedule_pending(c: &mut Cluster) {
+    let pending = c.store.unscheduled_pods();
+    if pending.is_empty() {
+        return;
+    }
+    let nodes: Vec<(String, bool)> = c
+        .store
+        .list::<Node>()
+        .map(|n| {
+            (
+                n.metadata.name.clone().unwrap_or_default(),
+                node_is_ready(n),
+            )
+        })
+        .collect();
+    let total = nodes.len();
+    // Pod counts per node, maintained through the pass.
+    let mut load: BTreeMap<String, usize> = nodes.iter().map(|(n, _)| (n.clone(), 0)).collect();
+    for p in c.store.list::<Pod>() {
+        let terminal = matches!(
+            p.status.as_ref().and_then(|s| s.phase.as_deref()),
+            Some("Failed") | Some("Succeeded")
+        );
+        if let Some(n) = p.spec.as_ref().and_then(|s| s.node_name.as_ref()) {
+            if !terminal {
+                *load.entry(n.clone()).or_default() += 1;
+            }
+        }
+    }
+    for (ns, name) in pending {
+        let Some(pod) = c.store.get_arc::<Pod>(&ns, &name) else {
+            continue;
+        };
+        if pod.metadata.deletion_timestamp.is_some() {
+            continue;
+        }
+        let fail = |c: &mut Cluster, why: String| {
+            let msg = format!(
+                "0/{total} nodes are available: {why}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
+            );
+            set_unschedulable(c, &pod, &msg);
+        };
+        if let Err(why) = check_volumes(&c.store, &pod) {
+            fail(c, why);
+            continue;
+        }
+        let choice = nodes
+            .iter()
+            .filter(|(_, ready)| *ready)
+            .min_by_key(|(n, _)| (load.get(n).copied().unwrap_or(0), n.clone()))
+            .map(|(n, _)| n.clone());
+        let Some(node) = choice else {
+            let not_ready = nodes.len();
+            fail(
+                c,
+                format!("{not_ready} node(s) had untolerated taint {{node.kubernetes.io/unreachable: }}"),
+            );
+            continue;
+        };
+        *load.entry(node.clone()).or_default() += 1;
+        let mut bound = (*pod).clone();
+        bound.spec.get_or_insert_with(Default::default).node_name = Some(node.clone());
+        let status = bound.status.get_or_insert_with(PodStatus::default);
+        set_condition(status, "PodScheduled", "True", None, None, c.now);
+        if c.store.update(bound).is_ok() {
+            c.store.record_event(
+                &pod.metadata,
+                "Pod",
+                "Normal",
+                "Scheduled",
+                &format!("Successfully assigned {ns}/{name} to {node}"),
+                SCHEDULER,
+            );
+        }
+    }
+}
+
+fn set_unschedulable(c: &mut Cluster, pod: &Pod, msg: &str) {
+    let mut p = pod.clone();
+    let status = p.status.get_or_insert_with(PodStatus::default);
+    set_condition(
+        status,
+        "PodScheduled",
+        "False",
+        Some("Unschedulable"),
+        Some(msg),
+        c.now,
+    );
+    let _ = c.store.update(p);
+    c.store.record_event(
+        &pod.metadata,
+        "Pod",
+        "Warning",
+        "FailedScheduling",
+        msg,
+        SCHEDULER,
+    );
+}
+
+/// Sets a pod condition, keeping lastTransitionTime when the status does not change.
+pub(crate) fn set_condition(
+    status: &mut PodStatus,
+    type_: &str,
+    value: &str,
+    reason: Option<&str>,
+    message: Option<&str>,
+    now: u64,
+) {
+    let conds = status.conditions.get_or_insert_with(Vec::new);
+    if let Some(c) = conds.iter_mut().find(|c| c.type_ == type_) {
+        if c.status != value {
+            c.status = value.into();
+            c.last_transition_time = Some(timestamp(now));
+        }
+        c.reason = reason.map(Into::into);
+        c.message = message.map(Into::into);
+        return;
+    }
+    conds.push(PodCondition {
+        type_: type_.into(),
+        status: value.into(),
+        reason: reason.map(Into::into),
+        message: message.map(Into::into),
+        last_transition_time: Some(timestamp(now)),
+        ..Default::default()
+    });
+}

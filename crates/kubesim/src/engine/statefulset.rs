@@ -1,0 +1,1044 @@
+//! The StatefulSet controller (`pkg/controller/statefulset`): one reconcile pass per sync,
+//! in the order of `stateful_set_control.go: updateStatefulSet` (spec §1.5).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use k8s_openapi::api::apps::v1::{
+    RollingUpdateStatefulSetStrategy, StatefulSet, StatefulSetPersistentVolumeClaimRetentionPolicy,
+    StatefulSetSpec, StatefulSetStatus, StatefulSetUpdateStrategy,
+};
+use k8s_openapi::api::core::v1::{
+    PersistentVolumeClaim, PersistentVolumeClaimVolumeSource, Pod, PodSpec, PodStatus,
+    PodTemplateSpec, Probe, Volume,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::history::{self, owner_ref, REVISION_LABEL};
+use super::store::parse_ordinal;
+use super::{
+    apply_generic, controller_of, instant_of, ApiError, ApplyOutcome, Cluster, Propagation, Task,
+    WatchEventType,
+};
+use crate::validation::selector_matches;
+
+pub const CONTROLLER: &str = "statefulset-controller";
+pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
+pub const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
+
+// ---- pod predicates (§1.4) ---------------------------------------------------------------
+
+pub fn pod_phase(p: &Pod) -> &str {
+    p.status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("")
+}
+
+fn ready_condition(p: &Pod) -> Option<&k8s_openapi::api::core::v1::PodCondition> {
+    p.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|c| c.iter().find(|c| c.type_ == "Ready"))
+}
+
+pub fn is_ready(p: &Pod) -> bool {
+    ready_condition(p).is_some_and(|c| c.status == "True")
+}
+
+pub fn is_running_and_ready(p: &Pod) -> bool {
+    pod_phase(p) == "Running" && is_ready(p)
+}
+
+pub fn is_terminating(p: &Pod) -> bool {
+    p.metadata.deletion_timestamp.is_some()
+}
+
+pub fn is_failed_or_succeeded(p: &Pod) -> bool {
+    matches!(pod_phase(p), "Failed" | "Succeeded")
+}
+
+/// Ready for longer than minReadySeconds (strict `<`).
+pub fn is_available(p: &Pod, min_ready_ms: u64, now: u64) -> bool {
+    match ready_condition(p) {
+        Some(c) if c.status == "True" => {
+            min_ready_ms == 0
+                || c.last_transition_time
+                    .as_ref()
+                    .is_some_and(|t| instant_of(t) + min_ready_ms < now)
+        }
+        _ => false,
+    }
+}
+
+/// `isUnavailable` [v1.34]: not available or terminating; a missing pod is unavailable.
+fn is_unavailable(p: Option<&Arc<Pod>>, min_ready_ms: u64, now: u64) -> bool {
+    match p {
+        None => true,
+        Some(p) => !is_available(p, min_ready_ms, now) || is_terminating(p),
+    }
+}
+
+pub fn pod_revision(p: &Pod) -> Option<&str> {
+    p.metadata
+        .labels
+        .as_ref()
+        .and_then(|l| l.get(REVISION_LABEL))
+        .map(String::as_str)
+}
+
+pub fn ordinal_of(p: &Pod) -> Option<i64> {
+    parse_ordinal(p.metadata.name.as_deref().unwrap_or("")).map(|(_, o)| o)
+}
+
+// ---- spec accessors ----------------------------------------------------------------------
+
+pub fn start_ordinal(spec: &StatefulSetSpec) -> i64 {
+    spec.ordinals
+        .as_ref()
+        .and_then(|o| o.start)
+        .unwrap_or(0)
+        .max(0) as i64
+}
+
+fn retention(spec: &StatefulSetSpec) -> (bool, bool) {
+    let p = spec.persistent_volume_claim_retention_policy.as_ref();
+    let when_deleted = p.and_then(|p| p.when_deleted.as_deref()) == Some("Delete");
+    let when_scaled = p.and_then(|p| p.when_scaled.as_deref()) == Some("Delete");
+    (when_deleted, when_scaled)
+}
+
+/// `maxUnavailable` resolved against spec.replicas: percent rounds down, minimum 1.
+pub fn max_unavailable(spec: &StatefulSetSpec) -> i64 {
+    let replicas = spec.replicas.unwrap_or(1).max(0) as i64;
+    let v = spec
+        .update_strategy
+        .as_ref()
+        .and_then(|u| u.rolling_update.as_ref())
+        .and_then(|r| r.max_unavailable.as_ref());
+    let n = match v {
+        None => 1,
+        Some(IntOrString::Int(n)) => *n as i64,
+        Some(IntOrString::String(s)) => {
+            match s.strip_suffix('%').and_then(|p| p.parse::<i64>().ok()) {
+                Some(pct) => pct * replicas / 100,
+                None => s.parse::<i64>().unwrap_or(1),
+            }
+        }
+    };
+    n.max(1)
+}
+
+fn partition(spec: &StatefulSetSpec) -> i64 {
+    spec.update_strategy
+        .as_ref()
+        .and_then(|u| u.rolling_update.as_ref())
+        .and_then(|r| r.partition)
+        .unwrap_or(0)
+        .max(0) as i64
+}
+
+fn is_on_delete(spec: &StatefulSetSpec) -> bool {
+    spec.update_strategy
+        .as_ref()
+        .and_then(|u| u.type_.as_deref())
+        == Some("OnDelete")
+}
+
+pub fn pvc_name(template: &str, set: &str, ordinal: i64) -> String {
+    format!("{template}-{set}-{ordinal}")
+}
+
+// ---- API defaulting and apply ------------------------------------------------------------
+
+fn default_probe(p: &mut Probe) {
+    p.timeout_seconds.get_or_insert(1);
+    p.period_seconds.get_or_insert(10);
+    p.success_threshold.get_or_insert(1);
+    p.failure_threshold.get_or_insert(3);
+}
+
+/// Pod spec defaulting as the API server does it (`pkg/apis/core/v1/defaults.go`).
+pub fn default_pod_spec(spec: &mut PodSpec) {
+    spec.restart_policy.get_or_insert_with(|| "Always".into());
+    spec.termination_grace_period_seconds.get_or_insert(30);
+    spec.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
+    spec.scheduler_name
+        .get_or_insert_with(|| "default-scheduler".into());
+    spec.security_context.get_or_insert_with(Default::default);
+    for c in spec
+        .containers
+        .iter_mut()
+        .chain(spec.init_containers.iter_mut().flatten())
+    {
+        let image = c.image.clone().unwrap_or_default();
+        let tag = image.rsplit('/').next().unwrap_or("");
+        let latest = !tag.contains(':') || tag.ends_with(":latest");
+        c.image_pull_policy.get_or_insert_with(|| {
+            if latest && !image.contains('@') {
+                "Always".into()
+            } else {
+                "IfNotPresent".into()
+            }
+        });
+        c.termination_message_path
+            .get_or_insert_with(|| "/dev/termination-log".into());
+        c.termination_message_policy
+            .get_or_insert_with(|| "File".into());
+        c.resources.get_or_insert_with(Default::default);
+        for p in c.ports.iter_mut().flatten() {
+            p.protocol.get_or_insert_with(|| "TCP".into());
+        }
+        for p in [
+            &mut c.readiness_probe,
+            &mut c.liveness_probe,
+            &mut c.startup_probe,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            default_probe(p);
+        }
+    }
+}
+
+/// StatefulSet defaulting (`pkg/apis/apps/v1/defaults.go`, v1.35 gates).
+pub fn apply_defaults(set: &mut StatefulSet) {
+    if set.metadata.namespace.is_none() {
+        set.metadata.namespace = Some("default".into());
+    }
+    let spec = set.spec.get_or_insert_with(Default::default);
+    spec.replicas.get_or_insert(1);
+    spec.pod_management_policy
+        .get_or_insert_with(|| "OrderedReady".into());
+    let us = spec
+        .update_strategy
+        .get_or_insert_with(StatefulSetUpdateStrategy::default);
+    us.type_.get_or_insert_with(|| "RollingUpdate".into());
+    if us.type_.as_deref() == Some("RollingUpdate") {
+        let ru = us
+            .rolling_update
+            .get_or_insert_with(RollingUpdateStatefulSetStrategy::default);
+        ru.partition.get_or_insert(0);
+        ru.max_unavailable.get_or_insert(IntOrString::Int(1));
+    }
+    spec.revision_history_limit.get_or_insert(10);
+    let r = spec
+        .persistent_volume_claim_retention_policy
+        .get_or_insert_with(StatefulSetPersistentVolumeClaimRetentionPolicy::default);
+    r.when_deleted.get_or_insert_with(|| "Retain".into());
+    r.when_scaled.get_or_insert_with(|| "Retain".into());
+    if let Some(ps) = spec.template.spec.as_mut() {
+        default_pod_spec(ps);
+    }
+    for t in spec.volume_claim_templates.iter_mut().flatten() {
+        t.spec
+            .get_or_insert_with(Default::default)
+            .volume_mode
+            .get_or_insert_with(|| "Filesystem".into());
+    }
+}
+
+fn immutable_part(spec: &StatefulSetSpec) -> StatefulSetSpec {
+    StatefulSetSpec {
+        replicas: None,
+        ordinals: None,
+        template: PodTemplateSpec::default(),
+        update_strategy: None,
+        persistent_volume_claim_retention_policy: None,
+        min_ready_seconds: None,
+        revision_history_limit: None,
+        ..spec.clone()
+    }
+}
+
+/// `kubectl apply` of a StatefulSet.
+pub(crate) fn apply(c: &mut Cluster, mut set: StatefulSet) -> Result<ApplyOutcome, ApiError> {
+    apply_defaults(&mut set);
+    set.status = None;
+    apply_generic(&mut c.store, set, |old, new| {
+        let name = new.metadata.name.clone().unwrap_or_default();
+        let (os, ns) = (
+            old.spec.clone().unwrap_or_default(),
+            new.spec.clone().unwrap_or_default(),
+        );
+        if immutable_part(&os) != immutable_part(&ns) {
+            return Err(ApiError::Forbidden(format!(
+                "StatefulSet.apps \"{name}\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"
+            )));
+        }
+        let mut merged = old.clone();
+        merged.metadata.labels = new.metadata.labels.clone();
+        merged.metadata.annotations = new.metadata.annotations.clone();
+        merged.spec = new.spec.clone();
+        Ok(merged)
+    })
+}
+
+// ---- event handlers ----------------------------------------------------------------------
+
+/// Pod informer handler: requeue the owning set (or, for orphans, every set that selects it).
+pub(crate) fn on_pod_event(c: &mut Cluster, pod: &Pod, _event: WatchEventType) {
+    let ns = pod.metadata.namespace.clone().unwrap_or_default();
+    let now = c.now;
+    let owners: Vec<String> = match controller_of(&pod.metadata, "StatefulSet") {
+        Some(o) => vec![o],
+        None => {
+            if pod
+                .metadata
+                .owner_references
+                .iter()
+                .flatten()
+                .any(|o| o.controller == Some(true))
+            {
+                return;
+            }
+            let empty = BTreeMap::new();
+            let labels = pod.metadata.labels.as_ref().unwrap_or(&empty);
+            c.store
+                .list_in::<StatefulSet>(&ns)
+                .filter(|s| {
+                    s.spec
+                        .as_ref()
+                        .is_some_and(|sp| selector_matches(&sp.selector, labels))
+                })
+                .filter_map(|s| s.metadata.name.clone())
+                .collect()
+        }
+    };
+    for o in owners {
+        c.enqueue(now, Task::SyncStatefulSet((ns.clone(), o.clone())));
+        // A pod that just turned Ready: check availability after minReadySeconds.
+        let just_ready = ready_condition(pod).is_some_and(|rc| {
+            rc.status == "True" && rc.last_transition_time.as_ref().map(instant_of) == Some(now)
+        });
+        if just_ready {
+            let mrs = c
+                .store
+                .get::<StatefulSet>(&ns, &o)
+                .and_then(|s| s.spec.as_ref())
+                .and_then(|s| s.min_ready_seconds)
+                .unwrap_or(0);
+            if mrs > 0 {
+                c.enqueue(
+                    now + mrs as u64 * 1000 + 1000,
+                    Task::SyncStatefulSet((ns.clone(), o)),
+                );
+            }
+        }
+    }
+}
+
+// ---- the reconcile pass ------------------------------------------------------------------
+
+fn record(c: &mut Cluster, set: &StatefulSet, type_: &str, reason: &str, msg: String) {
+    c.store.record_event(
+        &set.metadata,
+        "StatefulSet",
+        type_,
+        reason,
+        &msg,
+        CONTROLLER,
+    );
+}
+
+fn is_member(set_name: &str, pod: &Pod) -> bool {
+    parse_ordinal(pod.metadata.name.as_deref().unwrap_or("")).is_some_and(|(p, _)| p == set_name)
+}
+
+fn selects(set: &StatefulSet, pod: &Pod) -> bool {
+    let empty = BTreeMap::new();
+    let Some(spec) = set.spec.as_ref() else {
+        return false;
+    };
+    let sel = &spec.selector;
+    let nonempty = sel.match_labels.as_ref().is_some_and(|m| !m.is_empty())
+        || sel
+            .match_expressions
+            .as_ref()
+            .is_some_and(|m| !m.is_empty());
+    nonempty && selector_matches(sel, pod.metadata.labels.as_ref().unwrap_or(&empty))
+}
+
+/// `getPodsForStatefulSet`: adopt matching orphans, release owned pods that no longer match.
+fn claim_pods(c: &mut Cluster, set: &StatefulSet) -> Vec<Arc<Pod>> {
+    let ns = set.metadata.namespace.clone().unwrap_or_default();
+    let name = set.metadata.name.clone().unwrap_or_default();
+    let uid = set.metadata.uid.clone().unwrap_or_default();
+    let mut candidates: BTreeMap<String, Arc<Pod>> = c
+        .store
+        .pods_with_parent(&ns, &name)
+        .into_iter()
+        .map(|p| (p.metadata.name.clone().unwrap_or_default(), p))
+        .collect();
+    for dep in c.store.dependents_of(&uid) {
+        if dep.kind == super::Kind::Pod {
+            if let Some(p) = c.store.get_arc::<Pod>(&dep.namespace, &dep.name) {
+                candidates.insert(dep.name.clone(), p);
+            }
+        }
+    }
+    let deleting = set.metadata.deletion_timestamp.is_some();
+    let mut owned = Vec::new();
+    for (_, pod) in candidates {
+        let ctrl = pod
+            .metadata
+            .owner_references
+            .iter()
+            .flatten()
+            .find(|o| o.controller == Some(true))
+            .cloned();
+        let matches = selects(set, &pod) && is_member(&name, &pod);
+        match ctrl {
+            Some(o) if o.uid == uid => {
+                if matches {
+                    owned.push(pod);
+                } else {
+                    let mut released = (*pod).clone();
+                    if let Some(refs) = released.metadata.owner_references.as_mut() {
+                        refs.retain(|r| r.uid != uid);
+                    }
+                    let _ = c.store.update(released);
+                }
+            }
+            Some(_) => {}
+            None => {
+                if !deleting && matches && !is_terminating(&pod) {
+                    let mut adopted = (*pod).clone();
+                    adopted
+                        .metadata
+                        .owner_references
+                        .get_or_insert_with(Vec::new)
+                        .push(owner_ref(set));
+                    if let Ok(a) = c.store.update(adopted) {
+                        owned.push(a);
+                    }
+                }
+            }
+        }
+    }
+    owned
+}
+
+/// `newStatefulSetPod` + identity + storage + revision label.
+fn new_pod(set: &StatefulSet, template: &PodTemplateSpec, revision: &str, ordinal: i64) -> Pod {
+    let set_name = set.metadata.name.clone().unwrap_or_default();
+    let spec = set.spec.clone().unwrap_or_default();
+    let name = format!("{set_name}-{ordinal}");
+    let tm = template.metadata.clone().unwrap_or_default();
+    let mut labels = tm.labels.clone().unwrap_or_default();
+    labels.insert(POD_NAME_LABEL.into(), name.clone());
+    labels.insert(POD_INDEX_LABEL.into(), ordinal.to_string());
+    labels.insert(REVISION_LABEL.into(), revision.into());
+    let mut ps = template.spec.clone().unwrap_or_default();
+    default_pod_spec(&mut ps);
+    ps.hostname = Some(name.clone());
+    ps.subdomain = spec.service_name.clone().filter(|s| !s.is_empty());
+    let claims: Vec<Volume> = spec
+        .volume_claim_templates
+        .iter()
+        .flatten()
+        .map(|t| {
+            let tname = t.metadata.name.clone().unwrap_or_default();
+            Volume {
+                name: tname.clone(),
+                persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
+                    claim_name: pvc_name(&tname, &set_name, ordinal),
+                    read_only: Some(false),
+                }),
+                ..Default::default()
+            }
+        })
+        .collect();
+    if !claims.is_empty() {
+        let mut vols = claims.clone();
+        for v in ps.volumes.take().unwrap_or_default() {
+            if !claims.iter().any(|c| c.name == v.name) {
+                vols.push(v);
+            }
+        }
+        ps.volumes = Some(vols);
+    }
+    Pod {
+        metadata: ObjectMeta {
+            name: Some(name),
+            namespace: set.metadata.namespace.clone(),
+            labels: Some(labels),
+            annotations: tm.annotations.clone(),
+            owner_references: Some(vec![owner_ref(set)]),
+            ..Default::default()
+        },
+        spec: Some(ps),
+        status: Some(PodStatus {
+            phase: Some("Pending".into()),
+            qos_class: Some("BestEffort".into()),
+            ..Default::default()
+        }),
+    }
+}
+
+fn claims_for(set: &StatefulSet, ordinal: i64) -> Vec<PersistentVolumeClaim> {
+    let set_name = set.metadata.name.clone().unwrap_or_default();
+    let spec = set.spec.clone().unwrap_or_default();
+    let match_labels = spec.selector.match_labels.clone().unwrap_or_default();
+    spec.volume_claim_templates
+        .iter()
+        .flatten()
+        .map(|t| {
+            let tname = t.metadata.name.clone().unwrap_or_default();
+            let mut labels = t.metadata.labels.clone().unwrap_or_default();
+            labels.extend(match_labels.clone());
+            PersistentVolumeClaim {
+                metadata: ObjectMeta {
+                    name: Some(pvc_name(&tname, &set_name, ordinal)),
+                    namespace: set.metadata.namespace.clone(),
+                    labels: Some(labels),
+                    annotations: t.metadata.annotations.clone(),
+                    ..Default::default()
+                },
+                spec: t.spec.clone(),
+                status: None,
+            }
+        })
+        .collect()
+}
+
+/// Creates missing claims of an ordinal. Err = a claim is being deleted (pod must wait).
+fn create_missing_claims(
+    c: &mut Cluster,
+    set: &StatefulSet,
+    ordinal: i64,
+    pod_name: &str,
+) -> Result<(), String> {
+    let set_name = set.metadata.name.clone().unwrap_or_default();
+    for claim in claims_for(set, ordinal) {
+        let ns = claim.metadata.namespace.clone().unwrap_or_default();
+        let cname = claim.metadata.name.clone().unwrap_or_default();
+        match c.store.get::<PersistentVolumeClaim>(&ns, &cname) {
+            Some(existing) if existing.metadata.deletion_timestamp.is_some() => {
+                return Err(format!("pvc {cname} is being deleted"));
+            }
+            Some(_) => {}
+            None => {
+                let claim = super::volume_binder::default_pvc(&c.store, claim);
+                match c.store.create(claim) {
+                    Ok(_) => record(
+                        c,
+                        set,
+                        "Normal",
+                        "SuccessfulCreate",
+                        format!(
+                            "create Claim {cname} Pod {pod_name} in StatefulSet {set_name} success"
+                        ),
+                    ),
+                    Err(e) => {
+                        record(
+                            c,
+                            set,
+                            "Warning",
+                            "FailedCreate",
+                            format!("create Claim {cname} for Pod {pod_name} in StatefulSet {set_name} failed error: {e}"),
+                        );
+                        return Err(e.to_string());
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A claim of this (not yet created) ordinal still carries an ownerRef to a previous pod.
+fn has_stale_claim(c: &Cluster, set: &StatefulSet, ordinal: i64) -> bool {
+    let pod_name = format!("{}-{ordinal}", set.metadata.name.as_deref().unwrap_or(""));
+    claims_for(set, ordinal).iter().any(|claim| {
+        let ns = claim.metadata.namespace.clone().unwrap_or_default();
+        c.store
+            .get::<PersistentVolumeClaim>(&ns, claim.metadata.name.as_deref().unwrap_or(""))
+            .is_some_and(|pvc| {
+                pvc.metadata
+                    .owner_references
+                    .iter()
+                    .flatten()
+                    .any(|o| o.kind == "Pod" && o.name == pod_name)
+            })
+    })
+}
+
+/// Makes a pod's claims' ownerReferences match the retention policy (§1.12).
+fn update_claim_owner_refs(c: &mut Cluster, set: &StatefulSet, pod: &Pod, condemned: bool) {
+    let spec = set.spec.clone().unwrap_or_default();
+    let (when_deleted, when_scaled) = retention(&spec);
+    let set_uid = set.metadata.uid.clone().unwrap_or_default();
+    let pod_uid = pod.metadata.uid.clone().unwrap_or_default();
+    let pod_name = pod.metadata.name.clone().unwrap_or_default();
+    let Some(ordinal) = ordinal_of(pod) else {
+        return;
+    };
+    let (want_set, want_pod) = if condemned && when_scaled {
+        (false, true)
+    } else {
+        (when_deleted, false)
+    };
+    for claim in claims_for(set, ordinal) {
+        let ns = claim.metadata.namespace.clone().unwrap_or_default();
+        let cname = claim.metadata.name.clone().unwrap_or_default();
+        let Some(pvc) = c.store.get::<PersistentVolumeClaim>(&ns, &cname) else {
+            continue;
+        };
+        let refs = pvc.metadata.owner_references.clone().unwrap_or_default();
+        let foreign_controller = refs
+            .iter()
+            .any(|o| o.controller == Some(true) && o.uid != set_uid && o.uid != pod_uid);
+        let stale = refs
+            .iter()
+            .any(|o| o.kind == "Pod" && o.name == pod_name && o.uid != pod_uid);
+        if foreign_controller || stale {
+            continue;
+        }
+        let mut new_refs: Vec<OwnerReference> = refs
+            .iter()
+            .filter(|o| o.uid != set_uid && o.uid != pod_uid)
+            .cloned()
+            .collect();
+        if want_set {
+            new_refs.push(owner_ref(set));
+        }
+        if want_pod {
+            new_refs.push(OwnerReference {
+                api_version: "v1".into(),
+                kind: "Pod".into(),
+                name: pod_name.clone(),
+                uid: pod_uid.clone(),
+                controller: Some(true),
+                block_owner_deletion: Some(true),
+            });
+        }
+        if new_refs != refs {
+            let mut updated = pvc.clone();
+            updated.metadata.owner_references = if new_refs.is_empty() {
+                None
+            } else {
+                Some(new_refs)
+            };
+            let _ = c.store.update(updated);
+        }
+    }
+}
+
+fn delete_pod(c: &mut Cluster, set: &StatefulSet, pod: &Pod) {
+    let ns = pod.metadata.namespace.clone().unwrap_or_default();
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    let set_name = set.metadata.name.clone().unwrap_or_default();
+    match c
+        .store
+        .delete::<Pod>(&ns, &name, Propagation::Background, None)
+    {
+        Ok(_) => record(
+            c,
+            set,
+            "Normal",
+            "SuccessfulDelete",
+            format!("delete Pod {name} in StatefulSet {set_name} successful"),
+        ),
+        Err(e) => record(
+            c,
+            set,
+            "Warning",
+            "FailedDelete",
+            format!("delete Pod {name} in StatefulSet {set_name} failed error: {e}"),
+        ),
+    }
+}
+
+/// Creates claims and the pod for an ordinal. Returns false if nothing could be created.
+fn create_pod(
+    c: &mut Cluster,
+    set: &StatefulSet,
+    template: &PodTemplateSpec,
+    revision: &str,
+    ordinal: i64,
+) -> bool {
+    let set_name = set.metadata.name.clone().unwrap_or_default();
+    let pod = new_pod(set, template, revision, ordinal);
+    let pod_name = pod.metadata.name.clone().unwrap_or_default();
+    if let Err(e) = create_missing_claims(c, set, ordinal, &pod_name) {
+        record(
+            c,
+            set,
+            "Warning",
+            "FailedCreate",
+            format!("create Pod {pod_name} in StatefulSet {set_name} failed error: {e}"),
+        );
+        return false;
+    }
+    match c.store.create(pod) {
+        Ok(created) => {
+            record(
+                c,
+                set,
+                "Normal",
+                "SuccessfulCreate",
+                format!("create Pod {pod_name} in StatefulSet {set_name} successful"),
+            );
+            update_claim_owner_refs(c, set, &created, false);
+            true
+        }
+        Err(ApiError::AlreadyExists { .. }) => false,
+        Err(e) => {
+            record(
+                c,
+                set,
+                "Warning",
+                "FailedCreate",
+                format!("create Pod {pod_name} in StatefulSet {set_name} failed error: {e}"),
+            );
+            false
+        }
+    }
+}
+
+/// Fixes identity labels of an owned pod (`identityMatches` / `updateIdentity`).
+fn fix_identity(c: &mut Cluster, set: &StatefulSet, pod: &Pod) {
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    let Some(ordinal) = ordinal_of(pod) else {
+        return;
+    };
+    let labels = pod.metadata.labels.clone().unwrap_or_default();
+    let ok = labels.get(POD_NAME_LABEL) == Some(&name)
+        && labels.get(POD_INDEX_LABEL) == Some(&ordinal.to_string());
+    if ok {
+        return;
+    }
+    let mut p = pod.clone();
+    let l = p.metadata.labels.get_or_insert_with(Default::default);
+    l.insert(POD_NAME_LABEL.into(), name.clone());
+    l.insert(POD_INDEX_LABEL.into(), ordinal.to_string());
+    if c.store.update(p).is_ok() {
+        let set_name = set.metadata.name.clone().unwrap_or_default();
+        record(
+            c,
+            set,
+            "Normal",
+            "SuccessfulUpdate",
+            format!("update Pod {name} in StatefulSet {set_name} successful"),
+        );
+    }
+}
+
+/// One reconcile pass of a StatefulSet (§1.5).
+pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
+    let Some(set) = c.store.get_arc::<StatefulSet>(ns, name) else {
+        return;
+    };
+    let now = c.now;
+    // 1. Pods and revisions.
+    let pods = claim_pods(c, &set);
+    let revisions = history::list_revisions(&mut c.store, &set);
+    let Ok(revs) = history::get_set_revisions(&mut c.store, &set, &revisions) else {
+        return;
+    };
+    let current_name = revs.current.metadata.name.clone().unwrap_or_default();
+    let update_name = revs.update.metadata.name.clone().unwrap_or_default();
+    let current_template = history::template_of(&revs.current).unwrap_or_default();
+    let update_template = history::template_of(&revs.update).unwrap_or_default();
+    let spec = set.spec.clone().unwrap_or_default();
+    let replica_count = spec.replicas.unwrap_or(1).max(0) as i64;
+    let start = start_ordinal(&spec);
+    let min_ready_ms = spec.min_ready_seconds.unwrap_or(0).max(0) as u64 * 1000;
+    let monotonic = spec.pod_management_policy.as_deref() != Some("Parallel");
+    let on_delete = is_on_delete(&spec);
+    let part = partition(&spec);
+
+    // 3. Partition pods into in-range replicas and condemned.
+    let mut replicas: Vec<Option<Arc<Pod>>> = vec![None; replica_count as usize];
+    let mut condemned: Vec<Arc<Pod>> = Vec::new();
+    for p in &pods {
+        let Some(ord) = ordinal_of(p) else { continue };
+        if ord >= start && ord < start + replica_count {
+            replicas[(ord - start) as usize] = Some(p.clone());
+        } else {
+            condemned.push(p.clone());
+        }
+    }
+    condemned.sort_by_key(|p| std::cmp::Reverse(ordinal_of(p)));
+
+    // 4. First unavailable pod.
+    let first_unavailable: Option<String> = replicas
+        .iter()
+        .flatten()
+        .find(|p| is_unavailable(Some(p), min_ready_ms, now))
+        .or_else(|| {
+            condemned
+                .iter()
+                .rev()
+                .find(|p| is_unavailable(Some(p), min_ready_ms, now))
+        })
+        .and_then(|p| p.metadata.name.clone());
+
+    // 5. A set being deleted only gets its status written.
+    let mut blocked = set.metadata.deletion_timestamp.is_some();
+
+    // 7. processReplica.
+    if !blocked {
+        for i in 0..replica_count {
+            let ord = start + i;
+            match &replicas[i as usize] {
+                Some(pod) if is_failed_or_succeeded(pod) => {
+                    if !is_terminating(pod) {
+                        delete_pod(c, &set, pod);
+                    }
+                    if monotonic {
+                        blocked = true;
+                        break;
+                    }
+                }
+                None => {
+                    let (_, when_scaled) = retention(&spec);
+                    if when_scaled && has_stale_claim(c, &set, ord) {
+                        if monotonic {
+                            blocked = true;
+                            break;
+                        }
+                        continue;
+                    }
+                    let use_current = !on_delete && current_name != update_name && i < part;
+                    let (tmpl, rev) = if use_current {
+                        (&current_template, &current_name)
+                    } else {
+                        (&update_template, &update_name)
+                    };
+                    create_pod(c, &set, tmpl, rev, ord);
+                    if monotonic {
+                        blocked = true;
+                        break;
+                    }
+                }
+                Some(pod) => {
+                    if pod_phase(pod) == "Pending" && !is_terminating(pod) {
+                        let pname = pod.metadata.name.clone().unwrap_or_default();
+                        let _ = create_missing_claims(c, &set, ord, &pname);
+                    }
+                    if monotonic
+                        && (is_terminating(pod)
+                            || !is_running_and_ready(pod)
+                            || !is_available(pod, min_ready_ms, now))
+                    {
+                        blocked = true;
+                        break;
+                    }
+                    fix_identity(c, &set, pod);
+                    update_claim_owner_refs(c, &set, pod, false);
+                }
+            }
+        }
+    }
+
+    if !blocked {
+        // 8. Claim refs of condemned pods, before they are deleted.
+        for pod in &condemned {
+            update_claim_owner_refs(c, &set, pod, true);
+        }
+        // 9. processCondemned, highest ordinal first.
+        for pod in &condemned {
+            if is_terminating(pod) {
+                if monotonic {
+                    blocked = true;
+                    break;
+                }
+                continue;
+            }
+            let healthy = is_running_and_ready(pod) && is_available(pod, min_ready_ms, now);
+            if monotonic && !healthy && pod.metadata.name != first_unavailable {
+                blocked = true;
+                break;
+            }
+            delete_pod(c, &set, pod);
+            if monotonic {
+                blocked = true;
+                break;
+            }
+        }
+    }
+
+    // 10/11. Rolling update (maxUnavailable path, v1.35).
+    if !blocked && !on_delete {
+        let max_u = max_unavailable(&spec);
+        let unavailable = replicas
+            .iter()
+            .filter(|p| is_unavailable(p.as_ref(), min_ready_ms, now))
+            .count() as i64;
+        if unavailable < max_u {
+            let mut to_delete = max_u - unavailable;
+            for target in (part.min(replica_count)..replica_count).rev() {
+                if let Some(pod) = &replicas[target as usize] {
+                    if pod_revision(pod) != Some(update_name.as_str()) && !is_terminating(pod) {
+                        delete_pod(c, &set, pod);
+                        to_delete -= 1;
+                    }
+                }
+                if to_delete == 0 {
+                    break;
+                }
+            }
+        }
+    }
+
+    // 12. Status, then history truncation.
+    let owned_now: Vec<Arc<Pod>> = {
+        let uid = set.metadata.uid.clone().unwrap_or_default();
+        c.store
+            .pods_with_parent(ns, name)
+            .into_iter()
+            .filter(|p| history::owned_by(&p.metadata, &uid))
+            .collect()
+    };
+    let mut status = StatefulSetStatus {
+        observed_generation: set.metadata.generation,
+        replicas: owned_now.len() as i32,
+        ready_replicas: Some(owned_now.iter().filter(|p| is_running_and_ready(p)).count() as i32),
+        available_replicas: Some(
+            owned_now
+                .iter()
+                .filter(|p| is_running_and_ready(p) && is_available(p, min_ready_ms, now))
+                .count() as i32,
+        ),
+        current_replicas: Some(
+            owned_now
+                .iter()
+                .filter(|p| !is_terminating(p) && pod_revision(p) == Some(current_name.as_str()))
+                .count() as i32,
+        ),
+        updated_replicas: Some(
+            owned_now
+                .iter()
+                .filter(|p| !is_terminating(p) && pod_revision(p) == Some(update_name.as_str()))
+                .count() as i32,
+        ),
+        current_revision: Some(current_name.clone()),
+        update_revision: Some(update_name.clone()),
+        collision_count: Some(revs.collision_count),
+        conditions: set.status.as_ref().and_then(|s| s.conditions.clone()),
+    };
+    let spec_replicas = replica_count as i32;
+    if !on_delete
+        && status.updated_replicas == Some(spec_replicas)
+        && status.ready_replicas == Some(spec_replicas)
+        && status.replicas == spec_replicas
+    {
+        status.current_revision = Some(update_name.clone());
+        status.current_replicas = status.updated_replicas;
+    }
+    // Zero counts are omitted on the wire (omitempty).
+    for f in [
+        &mut status.ready_replicas,
+        &mut status.available_replicas,
+        &mut status.current_replicas,
+        &mut status.updated_replicas,
+    ] {
+        if *f == Some(0) {
+            *f = None;
+        }
+    }
+    if let Some(latest) = c.store.get::<StatefulSet>(ns, name) {
+        if latest.status.as_ref() != Some(&status) {
+            let mut s = latest.clone();
+            s.status = Some(status.clone());
+            let _ = c.store.update(s);
+        }
+    }
+    let final_current = status.current_revision.clone().unwrap_or_default();
+    history::truncate_history(&mut c.store, &set, &owned_now, &final_current, &update_name);
+
+    // 13. Requeue for availability.
+    if min_ready_ms > 0 && status.available_replicas.unwrap_or(0) as i64 != replica_count {
+        c.enqueue(
+            now + min_ready_ms,
+            Task::SyncStatefulSet((ns.to_string(), name.to_string())),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec_with(replicas: i32, mu: IntOrString) -> StatefulSetSpec {
+        StatefulSetSpec {
+            replicas: Some(replicas),
+            update_strategy: Some(StatefulSetUpdateStrategy {
+                type_: Some("RollingUpdate".into()),
+                rolling_update: Some(RollingUpdateStatefulSetStrategy {
+                    max_unavailable: Some(mu),
+                    partition: Some(0),
+                }),
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn max_unavailable_percent_rounds_down_with_minimum_one() {
+        assert_eq!(
+            max_unavailable(&spec_with(8, IntOrString::String("25%".into()))),
+            2
+        );
+        assert_eq!(
+            max_unavailable(&spec_with(5, IntOrString::String("80%".into()))),
+            4
+        );
+        assert_eq!(
+            max_unavailable(&spec_with(3, IntOrString::String("10%".into()))),
+            1
+        );
+        assert_eq!(max_unavailable(&spec_with(3, IntOrString::Int(2))), 2);
+    }
+
+    #[test]
+    fn defaults_match_upstream() {
+        let mut s = StatefulSet::default();
+        apply_defaults(&mut s);
+        let spec = s.spec.unwrap();
+        assert_eq!(spec.replicas, Some(1));
+        assert_eq!(spec.pod_management_policy.as_deref(), Some("OrderedReady"));
+        let us = spec.update_strategy.unwrap();
+        assert_eq!(us.type_.as_deref(), Some("RollingUpdate"));
+        let ru = us.rolling_update.unwrap();
+        assert_eq!(ru.partition, Some(0));
+        assert_eq!(ru.max_unavailable, Some(IntOrString::Int(1)));
+        assert_eq!(spec.revision_history_limit, Some(10));
+        let r = spec.persistent_volume_claim_retention_policy.unwrap();
+        assert_eq!(r.when_deleted.as_deref(), Some("Retain"));
+        assert_eq!(r.when_scaled.as_deref(), Some("Retain"));
+    }
+
+    #[test]
+    fn image_pull_policy_defaults_by_tag() {
+        let mut ps = PodSpec {
+            containers: vec![
+                k8s_openapi::api::core::v1::Container {
+                    name: "a".into(),
+                    image: Some("mongo:3.4".into()),
+                    ..Default::default()
+                },
+                k8s_openapi::api::core::v1::Container {
+                    name: "b".into(),
+                    image: Some("cvallance/mongo-k8s-sidecar".into()),
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        };
+        default_pod_spec(&mut ps);
+        assert_eq!(
+            ps.containers[0].image_pull_policy.as_deref(),
+            Some("IfNotPresent")
+        );
+        assert_eq!(
+            ps.containers[1].image_pull_policy.as_deref(),
+            Some("Always")
+        );
+        assert_eq!(ps.termination_grace_period_seconds, Some(30));
+    }
+}

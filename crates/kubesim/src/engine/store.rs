@@ -1,0 +1,793 @@
+//! The simulated API server's storage: every object the cluster knows, keyed by
+//! `(namespace, name)` in `BTreeMap`s so iteration order is deterministic (and equals the
+//! lexicographic order `kubectl get` lists in).
+//!
+//! Writes go through [`Store::create`], [`Store::update`] and [`Store::delete`], which do what
+//! the API server does on a write: assign `uid` (from a counter), `resourceVersion` (one global
+//! counter), `generation` (bumped when the spec changes), `creationTimestamp` (simulated clock),
+//! graceful deletion (`deletionTimestamp` + finalizers) — and append one entry to the watch log.
+//! Objects are held in `Arc`s, so snapshots in the watch log and in a cloned `Cluster` share
+//! memory with the live store.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
+use k8s_openapi::api::core::v1::{
+    Event, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service,
+};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::api::storage::v1::StorageClass;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::{Metadata, Resource};
+
+use super::{timestamp, ApiError};
+
+/// Kinds of object the store holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Pod,
+    StatefulSet,
+    ControllerRevision,
+    PersistentVolumeClaim,
+    PersistentVolume,
+    StorageClass,
+    Service,
+    EndpointSlice,
+    Node,
+    Event,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Pod => "Pod",
+            Kind::StatefulSet => "StatefulSet",
+            Kind::ControllerRevision => "ControllerRevision",
+            Kind::PersistentVolumeClaim => "PersistentVolumeClaim",
+            Kind::PersistentVolume => "PersistentVolume",
+            Kind::StorageClass => "StorageClass",
+            Kind::Service => "Service",
+            Kind::EndpointSlice => "EndpointSlice",
+            Kind::Node => "Node",
+            Kind::Event => "Event",
+        }
+    }
+}
+
+/// `(namespace, name)`; cluster-scoped objects use the empty namespace.
+pub type Key = (String, String);
+
+/// A reference to a stored object.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjRef {
+    pub kind: Kind,
+    pub namespace: String,
+    pub name: String,
+}
+
+/// A stored object of any kind (cheap to clone: an `Arc`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnyObject {
+    Pod(Arc<Pod>),
+    StatefulSet(Arc<StatefulSet>),
+    ControllerRevision(Arc<ControllerRevision>),
+    PersistentVolumeClaim(Arc<PersistentVolumeClaim>),
+    PersistentVolume(Arc<PersistentVolume>),
+    StorageClass(Arc<StorageClass>),
+    Service(Arc<Service>),
+    EndpointSlice(Arc<EndpointSlice>),
+    Node(Arc<Node>),
+    Event(Arc<Event>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WatchEventType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+impl WatchEventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WatchEventType::Added => "ADDED",
+            WatchEventType::Modified => "MODIFIED",
+            WatchEventType::Deleted => "DELETED",
+        }
+    }
+}
+
+/// One watch event: what `kubectl get -w` and the UI animation consume. `object` is the state
+/// the write produced (for DELETED: the last state).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WatchEntry {
+    /// Simulated instant, ms since [`super::EPOCH`].
+    pub at: u64,
+    pub resource_version: u64,
+    pub kind: Kind,
+    pub event: WatchEventType,
+    pub namespace: String,
+    pub name: String,
+    pub object: AnyObject,
+}
+
+/// How dependents are treated when their owner is deleted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Propagation {
+    #[default]
+    Background,
+    Foreground,
+    Orphan,
+}
+
+pub const FINALIZER_FOREGROUND: &str = "foregroundDeletion";
+pub const FINALIZER_ORPHAN: &str = "orphan";
+
+/// What a delete call did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeleteOutcome {
+    /// The object is gone.
+    Removed,
+    /// `deletionTimestamp` is set; finalizers or a grace period keep it for now.
+    Terminating,
+}
+
+/// Implemented by every kind the store holds.
+pub trait Stored: Clone + Resource + Metadata<Ty = ObjectMeta> + PartialEq + 'static {
+    const STORE_KIND: Kind;
+    const NAMESPACED: bool;
+    fn table(s: &Store) -> &BTreeMap<Key, Arc<Self>>;
+    fn table_mut(s: &mut Store) -> &mut BTreeMap<Key, Arc<Self>>;
+    fn wrap(o: Arc<Self>) -> AnyObject;
+    /// Kinds with a spec whose changes bump `metadata.generation`.
+    fn spec_changed(_old: &Self, _new: &Self) -> Option<bool> {
+        None
+    }
+    /// Grace period the API server gives this object on delete (pods only).
+    fn grace_period(&self, _override: Option<i64>) -> i64 {
+        0
+    }
+}
+
+macro_rules! stored {
+    ($t:ty, $kind:ident, $field:ident, $ns:expr) => {
+        impl Stored for $t {
+            const STORE_KIND: Kind = Kind::$kind;
+            const NAMESPACED: bool = $ns;
+            fn table(s: &Store) -> &BTreeMap<Key, Arc<Self>> {
+                &s.$field
+            }
+            fn table_mut(s: &mut Store) -> &mut BTreeMap<Key, Arc<Self>> {
+                &mut s.$field
+            }
+            fn wrap(o: Arc<Self>) -> AnyObject {
+                AnyObject::$kind(o)
+            }
+            stored!(@extra $kind);
+        }
+    };
+    (@extra StatefulSet) => {
+        fn spec_changed(old: &Self, new: &Self) -> Option<bool> {
+            Some(old.spec != new.spec)
+        }
+    };
+    (@extra Pod) => {
+        fn grace_period(&self, grace_override: Option<i64>) -> i64 {
+            let phase = self.status.as_ref().and_then(|s| s.phase.as_deref());
+            let unscheduled = self.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_none();
+            // The API server deletes unscheduled and terminal pods immediately.
+            if unscheduled || matches!(phase, Some("Failed") | Some("Succeeded")) {
+                return 0;
+            }
+            grace_override
+                .or_else(|| {
+                    self.spec
+                        .as_ref()
+                        .and_then(|s| s.termination_grace_period_seconds)
+                })
+                .unwrap_or(30)
+                .max(0)
+        }
+    };
+    (@extra $other:ident) => {};
+}
+
+stored!(Pod, Pod, pods, true);
+stored!(StatefulSet, StatefulSet, statefulsets, true);
+stored!(ControllerRevision, ControllerRevision, revisions, true);
+stored!(PersistentVolumeClaim, PersistentVolumeClaim, pvcs, true);
+stored!(PersistentVolume, PersistentVolume, pvs, false);
+stored!(StorageClass, StorageClass, storage_classes, false);
+stored!(Service, Service, services, true);
+stored!(EndpointSlice, EndpointSlice, endpoint_slices, true);
+stored!(Node, Node, nodes, false);
+stored!(Event, Event, events, true);
+
+/// The object store plus its secondary indices and the watch log.
+#[derive(Clone, Debug, Default)]
+pub struct Store {
+    /// Simulated time of the write being made (ms since the epoch), set by the cluster.
+    pub(crate) now: u64,
+    resource_version: u64,
+    uid_counter: u64,
+    event_counter: u64,
+    pods: BTreeMap<Key, Arc<Pod>>,
+    statefulsets: BTreeMap<Key, Arc<StatefulSet>>,
+    revisions: BTreeMap<Key, Arc<ControllerRevision>>,
+    pvcs: BTreeMap<Key, Arc<PersistentVolumeClaim>>,
+    pvs: BTreeMap<Key, Arc<PersistentVolume>>,
+    storage_classes: BTreeMap<Key, Arc<StorageClass>>,
+    services: BTreeMap<Key, Arc<Service>>,
+    endpoint_slices: BTreeMap<Key, Arc<EndpointSlice>>,
+    nodes: BTreeMap<Key, Arc<Node>>,
+    events: BTreeMap<Key, Arc<Event>>,
+    /// Pods by the parent name parsed from their name (`web-3` → `web`): the controller's
+    /// candidate pods without relisting the namespace.
+    pods_by_parent: BTreeMap<Key, BTreeSet<String>>,
+    /// Pods without `spec.nodeName`: the scheduler's queue.
+    unscheduled: BTreeSet<Key>,
+    /// Owner uid → objects naming it in their ownerReferences.
+    dependents: BTreeMap<String, BTreeSet<ObjRef>>,
+    /// uid → object, for every live object.
+    uids: BTreeMap<String, ObjRef>,
+    /// Objects being deleted that carry a garbage-collector finalizer.
+    pub(crate) gc_finalizing: BTreeSet<ObjRef>,
+    /// uids of objects removed since the garbage collector last ran.
+    pub(crate) gc_removed: Vec<String>,
+    /// Last event written per (involved object uid/name, reason, message), for aggregation.
+    event_series: BTreeMap<(String, String, String, String), Key>,
+    pub(crate) watch: Vec<WatchEntry>,
+}
+
+/// Parses `<parent>-<ordinal>` (regex `(.*)-([0-9]+)$`).
+pub fn parse_ordinal(name: &str) -> Option<(&str, i64)> {
+    let (parent, ord) = name.rsplit_once('-')?;
+    if ord.is_empty() || !ord.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((parent, ord.parse().ok()?))
+}
+
+fn key_of(meta: &ObjectMeta, namespaced: bool) -> Key {
+    let ns = if namespaced {
+        meta.namespace.clone().unwrap_or_else(|| "default".into())
+    } else {
+        String::new()
+    };
+    (ns, meta.name.clone().unwrap_or_default())
+}
+
+impl Store {
+    pub fn get<T: Stored>(&self, namespace: &str, name: &str) -> Option<&T> {
+        let ns = if T::NAMESPACED { namespace } else { "" };
+        T::table(self)
+            .get(&(ns.to_string(), name.to_string()))
+            .map(|a| &**a)
+    }
+
+    pub fn get_arc<T: Stored>(&self, namespace: &str, name: &str) -> Option<Arc<T>> {
+        let ns = if T::NAMESPACED { namespace } else { "" };
+        T::table(self)
+            .get(&(ns.to_string(), name.to_string()))
+            .cloned()
+    }
+
+    /// Every object of a kind, by namespace then name.
+    pub fn list<T: Stored>(&self) -> impl Iterator<Item = &T> {
+        T::table(self).values().map(|a| &**a)
+    }
+
+    /// Objects of a kind in one namespace, by name.
+    pub fn list_in<'a, T: Stored>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a T> {
+        T::table(self)
+            .range((namespace.to_string(), String::new())..)
+            .take_while(move |((ns, _), _)| ns == namespace)
+            .map(|(_, a)| &**a)
+    }
+
+    pub fn count<T: Stored>(&self) -> usize {
+        T::table(self).len()
+    }
+
+    /// Names of pods in `namespace` whose name parses as `<parent>-<n>`.
+    pub fn pods_with_parent(&self, namespace: &str, parent: &str) -> Vec<Arc<Pod>> {
+        let key = (namespace.to_string(), parent.to_string());
+        self.pods_by_parent
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .filter_map(|n| self.get_arc::<Pod>(namespace, n))
+            .collect()
+    }
+
+    /// Objects whose ownerReferences name `uid`.
+    pub fn dependents_of(&self, uid: &str) -> Vec<ObjRef> {
+        self.dependents
+            .get(uid)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    pub fn uid_exists(&self, uid: &str) -> bool {
+        self.uids.contains_key(uid)
+    }
+
+    pub fn object_by_uid(&self, uid: &str) -> Option<&ObjRef> {
+        self.uids.get(uid)
+    }
+
+    pub fn unscheduled_pods(&self) -> Vec<Key> {
+        self.unscheduled.iter().cloned().collect()
+    }
+
+    pub fn watch_log(&self) -> &[WatchEntry] {
+        &self.watch
+    }
+
+    pub fn resource_version(&self) -> u64 {
+        self.resource_version
+    }
+
+    fn next_uid(&mut self) -> String {
+        self.uid_counter += 1;
+        let n = self.uid_counter;
+        // Looks like a v4 UUID, derived only from the counter.
+        let h = super::rng::SplitMix64::new(n).next_u64();
+        format!(
+            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+            (h >> 32) as u32,
+            (h >> 16) as u16,
+            (h & 0xfff) as u16,
+            (n >> 48) & 0xfff,
+            n & 0xffff_ffff_ffff
+        )
+    }
+
+    fn index_add(&mut self, r: &ObjRef, meta: &ObjectMeta, kind_extra: Option<&Pod>) {
+        if let Some(uid) = &meta.uid {
+            self.uids.insert(uid.clone(), r.clone());
+        }
+        for o in meta.owner_references.iter().flatten() {
+            self.dependents
+                .entry(o.uid.clone())
+                .or_default()
+                .insert(r.clone());
+        }
+        if let Some(pod) = kind_extra {
+            if let Some((parent, _)) = parse_ordinal(&r.name) {
+                self.pods_by_parent
+                    .entry((r.namespace.clone(), parent.to_string()))
+                    .or_default()
+                    .insert(r.name.clone());
+            }
+            if pod
+                .spec
+                .as_ref()
+                .and_then(|s| s.node_name.as_ref())
+                .is_none()
+            {
+                self.unscheduled
+                    .insert((r.namespace.clone(), r.name.clone()));
+            } else {
+                self.unscheduled
+                    .remove(&(r.namespace.clone(), r.name.clone()));
+            }
+        }
+        if meta.deletion_timestamp.is_some()
+            && meta
+                .finalizers
+                .iter()
+                .flatten()
+                .any(|f| f == FINALIZER_FOREGROUND || f == FINALIZER_ORPHAN)
+        {
+            self.gc_finalizing.insert(r.clone());
+        } else {
+            self.gc_finalizing.remove(r);
+        }
+    }
+
+    fn index_remove(&mut self, r: &ObjRef, meta: &ObjectMeta, is_pod: bool) {
+        if let Some(uid) = &meta.uid {
+            self.uids.remove(uid);
+        }
+        for o in meta.owner_references.iter().flatten() {
+            if let Some(set) = self.dependents.get_mut(&o.uid) {
+                set.remove(r);
+                if set.is_empty() {
+                    self.dependents.remove(&o.uid);
+                }
+            }
+        }
+        if is_pod {
+            if let Some((parent, _)) = parse_ordinal(&r.name) {
+                let k = (r.namespace.clone(), parent.to_string());
+                if let Some(set) = self.pods_by_parent.get_mut(&k) {
+                    set.remove(&r.name);
+                    if set.is_empty() {
+                        self.pods_by_parent.remove(&k);
+                    }
+                }
+            }
+            self.unscheduled
+                .remove(&(r.namespace.clone(), r.name.clone()));
+        }
+        self.gc_finalizing.remove(r);
+    }
+
+    fn log(&mut self, r: &ObjRef, event: WatchEventType, object: AnyObject) {
+        self.watch.push(WatchEntry {
+            at: self.now,
+            resource_version: self.resource_version,
+            kind: r.kind,
+            event,
+            namespace: r.namespace.clone(),
+            name: r.name.clone(),
+            object,
+        });
+    }
+
+    fn objref<T: Stored>(key: &Key) -> ObjRef {
+        ObjRef {
+            kind: T::STORE_KIND,
+            namespace: key.0.clone(),
+            name: key.1.clone(),
+        }
+    }
+
+    fn pod_of<T: Stored>(o: &Arc<T>) -> Option<&Pod> {
+        (o.as_ref() as &dyn std::any::Any).downcast_ref::<Pod>()
+    }
+
+    /// Creates an object as the API server does: fills in metadata and returns the stored copy.
+    pub fn create<T: Stored>(&mut self, mut obj: T) -> Result<Arc<T>, ApiError> {
+        let key = key_of(obj.metadata(), T::NAMESPACED);
+        if key.1.is_empty() {
+            return Err(ApiError::Invalid(
+                "metadata.name: Required value: name or generateName is required".into(),
+            ));
+        }
+        if T::table(self).contains_key(&key) {
+            return Err(ApiError::AlreadyExists {
+                kind: T::STORE_KIND,
+                name: key.1,
+            });
+        }
+        self.resource_version += 1;
+        let uid = self.next_uid();
+        let now = self.now;
+        let rv = self.resource_version;
+        let meta = obj.metadata_mut();
+        if T::NAMESPACED {
+            meta.namespace = Some(key.0.clone());
+        } else {
+            meta.namespace = None;
+        }
+        meta.uid = Some(uid);
+        meta.resource_version = Some(rv.to_string());
+        meta.creation_timestamp = Some(timestamp(now));
+        meta.deletion_timestamp = None;
+        meta.deletion_grace_period_seconds = None;
+        if T::spec_changed(&obj, &obj).is_some() {
+            obj.metadata_mut().generation = Some(1);
+        }
+        let arc = Arc::new(obj);
+        let r = Self::objref::<T>(&key);
+        self.index_add(&r, arc.metadata(), Self::pod_of(&arc));
+        T::table_mut(self).insert(key, arc.clone());
+        self.log(&r, WatchEventType::Added, T::wrap(arc.clone()));
+        Ok(arc)
+    }
+
+    /// Replaces an object (its metadata identity — uid, creationTimestamp — is kept).
+    /// Bumps `generation` when the spec changed. Removing the last finalizer of an object
+    /// being deleted removes it (unless a pod grace period is still running).
+    pub fn update<T: Stored>(&mut self, mut obj: T) -> Result<Arc<T>, ApiError> {
+        let key = key_of(obj.metadata(), T::NAMESPACED);
+        let Some(old) = T::table(self).get(&key).cloned() else {
+            return Err(ApiError::NotFound {
+                kind: T::STORE_KIND,
+                name: key.1,
+            });
+        };
+        {
+            let om = old.metadata();
+            let m = obj.metadata_mut();
+            m.uid = om.uid.clone();
+            m.creation_timestamp = om.creation_timestamp.clone();
+            m.resource_version = om.resource_version.clone();
+            m.generation = om.generation;
+            // deletionTimestamp can only be set by delete; it can never be cleared.
+            m.deletion_timestamp = om.deletion_timestamp.clone();
+            m.deletion_grace_period_seconds = om.deletion_grace_period_seconds;
+        }
+        if *old == obj {
+            return Ok(old);
+        }
+        if T::spec_changed(&old, &obj) == Some(true) {
+            let m = obj.metadata_mut();
+            m.generation = Some(m.generation.unwrap_or(0) + 1);
+        }
+        self.resource_version += 1;
+        obj.metadata_mut().resource_version = Some(self.resource_version.to_string());
+        let r = Self::objref::<T>(&key);
+        self.index_remove(&r, old.metadata(), T::STORE_KIND == Kind::Pod);
+        let arc = Arc::new(obj);
+        let m = arc.metadata();
+        let finalizers_done = m.finalizers.as_ref().is_none_or(|f| f.is_empty());
+        if m.deletion_timestamp.is_some()
+            && finalizers_done
+            && m.deletion_grace_period_seconds.unwrap_or(0) == 0
+        {
+            T::table_mut(self).insert(key.clone(), arc.clone());
+            self.log(&r, WatchEventType::Modified, T::wrap(arc.clone()));
+            self.remove_now::<T>(&key);
+            return Ok(arc);
+        }
+        self.index_add(&r, arc.metadata(), Self::pod_of(&arc));
+        T::table_mut(self).insert(key, arc.clone());
+        self.log(&r, WatchEventType::Modified, T::wrap(arc.clone()));
+        Ok(arc)
+    }
+
+    /// Deletes an object as the API server does: immediately when it has no finalizers and no
+    /// grace period, otherwise by setting `deletionTimestamp`.
+    pub fn delete<T: Stored>(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        propagation: Propagation,
+        grace_override: Option<i64>,
+    ) -> Result<DeleteOutcome, ApiError> {
+        let ns = if T::NAMESPACED { namespace } else { "" };
+        let key = (ns.to_string(), name.to_string());
+        let Some(old) = T::table(self).get(&key).cloned() else {
+            return Err(ApiError::NotFound {
+                kind: T::STORE_KIND,
+                name: name.to_string(),
+            });
+        };
+        let grace = old.grace_period(grace_override);
+        let mut obj = (*old).clone();
+        let m = obj.metadata_mut();
+        let mut finalizers = m.finalizers.clone().unwrap_or_default();
+        let gc_finalizer = match propagation {
+            Propagation::Background => None,
+            Propagation::Foreground => Some(FINALIZER_FOREGROUND),
+            Propagation::Orphan => Some(FINALIZER_ORPHAN),
+        };
+        // Only objects that can have dependents get a GC finalizer.
+        if let Some(f) = gc_finalizer {
+            if m.deletion_timestamp.is_none()
+                && m.uid
+                    .as_ref()
+                    .is_some_and(|u| self.dependents.contains_key(u))
+                && !finalizers.iter().any(|x| x == f)
+            {
+                finalizers.push(f.to_string());
+            }
+        }
+        if finalizers.is_empty() && grace == 0 {
+            self.remove_now::<T>(&key);
+            return Ok(DeleteOutcome::Removed);
+        }
+        let deadline = self.now + (grace as u64) * 1000;
+        let shorten = m.deletion_grace_period_seconds.is_none_or(|g| grace < g);
+        if m.deletion_timestamp.is_none() || shorten {
+            m.deletion_timestamp = Some(timestamp(deadline));
+            m.deletion_grace_period_seconds = Some(grace);
+        }
+        m.finalizers = if finalizers.is_empty() {
+            None
+        } else {
+            Some(finalizers)
+        };
+        if *old == obj {
+            return Ok(DeleteOutcome::Terminating);
+        }
+        self.resource_version += 1;
+        obj.metadata_mut().resource_version = Some(self.resource_version.to_string());
+        let r = Self::objref::<T>(&key);
+        self.index_remove(&r, old.metadata(), T::STORE_KIND == Kind::Pod);
+        let arc = Arc::new(obj);
+        self.index_add(&r, arc.metadata(), Self::pod_of(&arc));
+        T::table_mut(self).insert(key, arc.clone());
+        self.log(&r, WatchEventType::Modified, T::wrap(arc));
+        Ok(DeleteOutcome::Terminating)
+    }
+
+    fn remove_now<T: Stored>(&mut self, key: &Key) {
+        let Some(old) = T::table_mut(self).remove(key) else {
+            return;
+        };
+        self.resource_version += 1;
+        let r = Self::objref::<T>(key);
+        self.index_remove(&r, old.metadata(), T::STORE_KIND == Kind::Pod);
+        if let Some(uid) = &old.metadata().uid {
+            self.gc_removed.push(uid.clone());
+        }
+        self.log(&r, WatchEventType::Deleted, T::wrap(old));
+    }
+
+    /// Records a Kubernetes Event (core/v1), aggregating repeats of the same
+    /// (object, reason, message) into `count` like the event recorder does.
+    pub fn record_event(
+        &mut self,
+        involved: &ObjectMeta,
+        involved_kind: &str,
+        type_: &str,
+        reason: &str,
+        message: &str,
+        source: &str,
+    ) {
+        use k8s_openapi::api::core::v1::{EventSource, ObjectReference};
+        let ns = involved
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into());
+        let name = involved.name.clone().unwrap_or_default();
+        let series_key = (
+            involved.uid.clone().unwrap_or_else(|| name.clone()),
+            reason.to_string(),
+            message.to_string(),
+            source.to_string(),
+        );
+        if let Some(k) = self.event_series.get(&series_key).cloned() {
+            if let Some(existing) = self.events.get(&k) {
+                let mut e = (**existing).clone();
+                e.count = Some(e.count.unwrap_or(1) + 1);
+                e.last_timestamp = Some(timestamp(self.now));
+                let _ = self.update(e);
+                return;
+            }
+        }
+        self.event_counter += 1;
+        let event_name = format!(
+            "{name}.{:016x}",
+            0x1800_0000_0000_0000u64 + self.event_counter
+        );
+        let ev = Event {
+            metadata: ObjectMeta {
+                name: Some(event_name.clone()),
+                namespace: Some(ns.clone()),
+                ..Default::default()
+            },
+            involved_object: ObjectReference {
+                api_version: Some(
+                    if involved_kind == "StatefulSet" {
+                        "apps/v1"
+                    } else {
+                        "v1"
+                    }
+                    .into(),
+                ),
+                kind: Some(involved_kind.into()),
+                name: Some(name),
+                namespace: involved.namespace.clone(),
+                uid: involved.uid.clone(),
+                resource_version: involved.resource_version.clone(),
+                ..Default::default()
+            },
+            type_: Some(type_.into()),
+            reason: Some(reason.into()),
+            message: Some(message.into()),
+            source: Some(EventSource {
+                component: Some(source.into()),
+                host: None,
+            }),
+            reporting_component: Some(source.into()),
+            first_timestamp: Some(timestamp(self.now)),
+            last_timestamp: Some(timestamp(self.now)),
+            count: Some(1),
+            ..Default::default()
+        };
+        if self.create(ev).is_ok() {
+            self.event_series.insert(series_key, (ns, event_name));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::core::v1::PodSpec;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
+
+    fn pod(name: &str) -> Pod {
+        Pod {
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                namespace: Some("default".into()),
+                ..Default::default()
+            },
+            spec: Some(PodSpec::default()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn create_assigns_uid_resource_version_and_rejects_duplicates() {
+        let mut s = Store::default();
+        let a = s.create(pod("web-0")).unwrap();
+        let b = s.create(pod("web-1")).unwrap();
+        assert_ne!(a.metadata.uid, b.metadata.uid);
+        assert_eq!(a.metadata.resource_version.as_deref(), Some("1"));
+        assert_eq!(b.metadata.resource_version.as_deref(), Some("2"));
+        assert!(matches!(
+            s.create(pod("web-0")),
+            Err(ApiError::AlreadyExists { .. })
+        ));
+        assert_eq!(s.pods_with_parent("default", "web").len(), 2);
+    }
+
+    #[test]
+    fn generation_bumps_only_on_spec_change() {
+        let mut s = Store::default();
+        let set = StatefulSet {
+            metadata: ObjectMeta {
+                name: Some("web".into()),
+                ..Default::default()
+            },
+            spec: Some(Default::default()),
+            ..Default::default()
+        };
+        let created = s.create(set).unwrap();
+        assert_eq!(created.metadata.generation, Some(1));
+        let mut labeled = (*created).clone();
+        labeled.metadata.labels = Some([("a".to_string(), "b".to_string())].into());
+        let labeled = s.update(labeled).unwrap();
+        assert_eq!(labeled.metadata.generation, Some(1));
+        let mut scaled = (*labeled).clone();
+        scaled.spec.as_mut().unwrap().replicas = Some(4);
+        let scaled = s.update(scaled).unwrap();
+        assert_eq!(scaled.metadata.generation, Some(2));
+    }
+
+    #[test]
+    fn unscheduled_pod_is_deleted_immediately_scheduled_pod_gracefully() {
+        let mut s = Store::default();
+        s.create(pod("a-0")).unwrap();
+        assert_eq!(
+            s.delete::<Pod>("default", "a-0", Propagation::Background, None),
+            Ok(DeleteOutcome::Removed)
+        );
+        let mut p = pod("a-1");
+        p.spec.as_mut().unwrap().node_name = Some("node-1".into());
+        s.create(p).unwrap();
+        assert_eq!(
+            s.delete::<Pod>("default", "a-1", Propagation::Background, None),
+            Ok(DeleteOutcome::Terminating)
+        );
+        let p = s.get::<Pod>("default", "a-1").unwrap();
+        assert_eq!(p.metadata.deletion_grace_period_seconds, Some(30));
+        // A forced delete (grace 0) removes it.
+        assert_eq!(
+            s.delete::<Pod>("default", "a-1", Propagation::Background, Some(0)),
+            Ok(DeleteOutcome::Removed)
+        );
+    }
+
+    #[test]
+    fn dependents_index_follows_owner_references() {
+        let mut s = Store::default();
+        let mut p = pod("x-0");
+        p.metadata.owner_references = Some(vec![OwnerReference {
+            uid: "owner-1".into(),
+            ..Default::default()
+        }]);
+        s.create(p).unwrap();
+        assert_eq!(s.dependents_of("owner-1").len(), 1);
+        s.delete::<Pod>("default", "x-0", Propagation::Background, None)
+            .unwrap();
+        assert!(s.dependents_of("owner-1").is_empty());
+    }
+
+    #[test]
+    fn parse_ordinal_matches_upstream_regex() {
+        assert_eq!(parse_ordinal("web-0"), Some(("web", 0)));
+        assert_eq!(parse_ordinal("my-web-12"), Some(("my-web", 12)));
+        assert_eq!(parse_ordinal("web"), None);
+        assert_eq!(parse_ordinal("web-"), None);
+        assert_eq!(parse_ordinal("web-1a"), None);
+    }
+}
