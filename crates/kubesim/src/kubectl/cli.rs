@@ -196,6 +196,8 @@ pub enum Command {
         cascade: Cascade,
         grace_period: Option<i64>,
         force: bool,
+        /// `--wait` (default true): wait for the objects to be gone.
+        wait: bool,
     },
     Scale {
         resource: Resource,
@@ -801,12 +803,17 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
                     "error: resource(s) were provided, but no name was specified".to_string()
                 }));
             }
+            let wait = match f.get("wait") {
+                None => true,
+                Some(_) => f.switch("wait")?,
+            };
             Ok(Command::Delete {
                 files,
                 selections,
                 cascade,
                 grace_period,
                 force,
+                wait,
             })
         }
         "scale" => {
@@ -1144,6 +1151,7 @@ mod tests {
                 cascade: Cascade::Background,
                 grace_period: Some(0),
                 force: true,
+                wait: true,
             }
         );
         let Command::Delete { cascade, .. } = ok("kubectl delete sts mongo --cascade=orphan")
