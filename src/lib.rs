@@ -5,8 +5,13 @@
 //! storage for the user's edits, and the gloo timer that drives the simulated clock.
 
 mod cluster_view;
+pub mod console;
 
-use kubesim::engine::{Cluster, ClusterConfig};
+use std::collections::BTreeMap;
+
+use console::{ConsoleActions, ConsoleLine, LineKind};
+use kubesim::engine::ClusterConfig;
+use kubesim::kubectl::exec::{Output, Shell};
 use kubesim::manifest::{self, Diagnostic, Object, Severity};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -76,29 +81,22 @@ pub fn read_files(files: &[(&str, String)]) -> ReadResult {
     result
 }
 
-/// One line of what applying printed, as kubectl prints it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ApplyLine {
-    pub text: String,
-    pub error: bool,
+/// The console commands the Apply button types: one `kubectl apply -f FILE` per file, in the
+/// order the walkthrough applies them.
+pub fn apply_commands(files: &[&str]) -> Vec<String> {
+    files
+        .iter()
+        .map(|f| format!("kubectl apply -f {f}"))
+        .collect()
 }
 
-/// Applies the objects to the cluster, returning kubectl's line for each
-/// (`statefulset.apps/mongo created`, or the server's error).
-pub fn apply_objects(cluster: &mut Cluster, objects: &[ParsedObject]) -> Vec<ApplyLine> {
-    objects
+/// A shell on a fresh cluster whose `-f` files are the editor's files.
+pub fn new_shell(files: &[(&str, String)]) -> Shell {
+    let files: BTreeMap<String, String> = files
         .iter()
-        .map(|p| match cluster.apply(p.object.clone()) {
-            Ok(outcome) => ApplyLine {
-                text: format!("{} {}", p.object.reference(), outcome.as_str()),
-                error: false,
-            },
-            Err(e) => ApplyLine {
-                text: format!("{}:{}: {e}", p.file, p.line),
-                error: true,
-            },
-        })
-        .collect()
+        .map(|(n, t)| (n.to_string(), t.clone()))
+        .collect();
+    Shell::new(ClusterConfig::default(), files)
 }
 
 const STORAGE_PREFIX: &str = "sts-playground/file/";
@@ -166,41 +164,79 @@ pub fn App() -> impl IntoView {
         })
         .collect();
     let files = StoredValue::new(files);
+    let file_texts = move || -> Vec<(&'static str, String)> {
+        files.with_value(|f| f.iter().map(|f| (f.name, f.text.get_untracked())).collect())
+    };
     let active = RwSignal::new(0usize);
     let apply_errors = RwSignal::new(Vec::<FileDiagnostic>::new());
-    let apply_output = RwSignal::new(Vec::<ApplyLine>::new());
     let editor = NodeRef::<leptos::html::Textarea>::new();
 
-    // The simulated cluster. `version` bumps on every change so views re-read it.
-    let cluster = StoredValue::new(Cluster::new(ClusterConfig::default()));
+    // The console's interpreter owns the simulated cluster. `version` bumps on every change
+    // so views re-read it.
+    let shell = StoredValue::new(new_shell(&file_texts()));
     let version = RwSignal::new(0u64);
+    let console_lines = RwSignal::new(Vec::<ConsoleLine>::new());
+    let running = RwSignal::new(false);
     let playing = RwSignal::new(true);
     let speed = RwSignal::new(1u32);
-    let change = move |f: &mut dyn FnMut(&mut Cluster)| {
-        cluster.update_value(|c| f(c));
+    let print = move |output: &Output| {
+        let new = console::output_lines(output);
+        if !new.is_empty() {
+            console_lines.update(|l| {
+                l.extend(new);
+                let excess = l.len().saturating_sub(console::SCROLLBACK);
+                l.drain(..excess);
+            });
+        }
+    };
+    let change = move |f: &mut dyn FnMut(&mut Shell) -> Output| {
+        let output = shell.try_update_value(|s| f(s)).unwrap_or_default();
+        print(&output);
+        running.set(shell.with_value(|s| s.is_blocked()));
         version.update(|v| *v += 1);
     };
     let overview = Memo::new(move |_| {
         version.track();
-        cluster.with_value(kubesim::overview::overview)
+        shell.with_value(|s| kubesim::overview::overview(s.cluster()))
     });
     let ticker = gloo_timers::callback::Interval::new(TICK_MS, move || {
         if playing.get_untracked() {
             let ms = u64::from(TICK_MS * speed.get_untracked());
-            change(&mut |c| c.advance(ms));
+            change(&mut |s| {
+                let until = s.cluster().now() + ms;
+                s.poll(until)
+            });
         }
     });
     // The timer lives as long as the app; dropping it on unmount stops the clock.
     let ticker = StoredValue::new_local(Some(ticker));
     on_cleanup(move || ticker.update_value(|t| drop(t.take())));
 
+    let run_line = move |line: String| {
+        console_lines.update(|l| {
+            l.push(ConsoleLine {
+                text: format!("$ {line}"),
+                kind: LineKind::Command,
+            })
+        });
+        change(&mut |s| s.start(&line));
+    };
+    let actions = ConsoleActions {
+        run: Callback::new(run_line),
+        cancel: Callback::new(move |()| change(&mut |s| s.cancel())),
+        completions: Callback::new(move |line: String| shell.with_value(|s| s.completions(&line))),
+    };
+
     let current = move || files.with_value(|f| f[active.get()]);
     // Live diagnostics for the open file, recomputed as the user types.
     let live = Memo::new(move |_| manifest::parse(&current().text.get()).diagnostics);
+    Effect::new(move |_| {
+        let name = current().name;
+        shell.update_value(|s| s.set_current_file(Some(name.to_string())));
+    });
 
     let apply = move |_| {
-        let texts: Vec<(&str, String)> =
-            files.with_value(|f| f.iter().map(|f| (f.name, f.text.get_untracked())).collect());
+        let texts = file_texts();
         let read = read_files(&texts);
         let blocked = read
             .diagnostics
@@ -211,31 +247,37 @@ pub fn App() -> impl IntoView {
         } else {
             Vec::new()
         });
-        if blocked {
-            apply_output.set(Vec::new());
-            return;
+        if !blocked {
+            let names: Vec<&str> = texts.iter().map(|(n, _)| *n).collect();
+            for command in apply_commands(&names) {
+                run_line(command);
+            }
         }
-        let mut lines = Vec::new();
-        change(&mut |c| lines = apply_objects(c, &read.objects));
-        apply_output.set(lines);
     };
     let reset_files = move |_| {
         files.with_value(|f| {
             for (file, (_, text)) in f.iter().zip(kubesim::examples::MONGODB) {
                 forget_text(file.name);
                 file.text.set(text.to_string());
+                shell.update_value(|s| s.set_file(file.name, text.to_string()));
             }
         });
         apply_errors.set(Vec::new());
     };
     let reset_cluster = move |_| {
-        change(&mut |c| *c = Cluster::new(ClusterConfig::default()));
-        apply_output.set(Vec::new());
+        let texts = file_texts();
+        change(&mut |s| {
+            *s = new_shell(&texts);
+            Output::default()
+        });
+        console_lines.set(Vec::new());
     };
     let step = move |_| {
         playing.set(false);
-        change(&mut |c| {
-            c.step();
+        change(&mut |s| {
+            s.cluster_mut().step();
+            let now = s.cluster().now();
+            s.poll(now)
         });
     };
     let jump = move |file: String, line: usize, column: usize| {
@@ -298,13 +340,6 @@ pub fn App() -> impl IntoView {
             }
         })
     };
-    let apply_output_view = move || {
-        apply_output
-            .get()
-            .into_iter()
-            .map(|l| view! { <li class:error=l.error>{l.text}</li> })
-            .collect_view()
-    };
     let speed_options = SPEEDS
         .iter()
         .map(|s| view! { <option value=s.to_string() selected=*s == 1>{format!("{s}×")}</option> })
@@ -352,16 +387,19 @@ pub fn App() -> impl IntoView {
                         let value = event_target_value(&ev);
                         let file = current();
                         save_text(file.name, &value);
+                        shell.update_value(|s| s.set_file(file.name, value.clone()));
                         file.text.set(value);
                     }
                 ></textarea>
                 <ul class="diagnostics live">{live_list}</ul>
                 <div class="actions">
-                    <button class="apply" on:click=apply>"Apply"</button>
+                    <button class="apply" title="Runs kubectl apply -f for each file in the console" on:click=apply>
+                        "Apply"
+                    </button>
                     <button class="reset" on:click=reset_files>"Reset example"</button>
                 </div>
                 {apply_errors_view}
-                <ul class="apply-output">{apply_output_view}</ul>
+                <console::Console lines=console_lines running=running.into() actions=actions />
             </section>
             <section class="cluster-pane">
                 <cluster_view::ClusterView overview=overview />
@@ -397,33 +435,23 @@ mod tests {
     }
 
     #[test]
-    fn applying_the_seed_creates_its_seven_objects_in_file_order() {
-        let read = read_files(&seed());
-        assert!(read.diagnostics.is_empty());
-        assert_eq!(read.objects[6].file, "mongo-sts.yaml");
-        let mut cluster = Cluster::new(ClusterConfig::default());
-        let lines: Vec<String> = apply_objects(&mut cluster, &read.objects)
-            .into_iter()
-            .map(|l| l.text)
-            .collect();
+    fn apply_types_one_kubectl_apply_per_file_and_creates_the_seed() {
+        let files = seed();
+        let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+        let commands = apply_commands(&names);
+        assert_eq!(commands[2], "kubectl apply -f mongo-sts.yaml");
+        let mut shell = new_shell(&files);
+        let printed: String = commands.iter().map(|c| shell.run(c).text()).collect();
         assert_eq!(
-            lines,
-            [
-                "persistentvolume/pv001 created",
-                "persistentvolume/pv002 created",
-                "persistentvolume/pv003 created",
-                "persistentvolume/pv004 created",
-                "persistentvolume/pv005 created",
-                "service/mongo created",
-                "statefulset.apps/mongo created",
-            ]
+            printed,
+            "persistentvolume/pv001 created\npersistentvolume/pv002 created\n\
+             persistentvolume/pv003 created\npersistentvolume/pv004 created\n\
+             persistentvolume/pv005 created\nservice/mongo created\n\
+             statefulset.apps/mongo created\n"
         );
         // Applying the same files again changes nothing.
-        let again = apply_objects(&mut cluster, &read.objects);
-        assert!(
-            again.iter().all(|l| l.text.ends_with(" unchanged")),
-            "{again:?}"
-        );
+        let again: String = commands.iter().map(|c| shell.run(c).text()).collect();
+        assert_eq!(again.matches(" unchanged\n").count(), 7, "{again}");
     }
 
     #[test]

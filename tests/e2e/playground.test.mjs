@@ -24,11 +24,15 @@ test('the MongoDB example applies and rolls out in order, with storage and DNS',
   await screenshot(page, 'loaded');
 
   await page.click('button.apply');
-  assert.deepEqual(await page.locator('.apply-output li').allTextContents(), [
+  const consoleText = async () => (await page.locator('.console-output div').allTextContents()).join('\n');
+  assert.equal(await consoleText(), [
+    '$ kubectl apply -f pv-demo.yaml',
     'persistentvolume/pv001 created', 'persistentvolume/pv002 created',
     'persistentvolume/pv003 created', 'persistentvolume/pv004 created',
-    'persistentvolume/pv005 created', 'service/mongo created', 'statefulset.apps/mongo created',
-  ]);
+    'persistentvolume/pv005 created',
+    '$ kubectl apply -f mongo-service.yaml', 'service/mongo created',
+    '$ kubectl apply -f mongo-sts.yaml', 'statefulset.apps/mongo created',
+  ].join('\n'));
   // OrderedReady, watched as it happens: never a Ready pod after a pod that is not Ready.
   await page.selectOption('select.speed', '5');
   const seen = [];
@@ -56,6 +60,34 @@ test('the MongoDB example applies and rolls out in order, with storage and DNS',
   ]);
   assert.equal(await page.textContent('.sts .ready-count'), '3/3 ready');
   await screenshot(page, 'rolled-out-mongodb');
+
+  // The seed's scale-up, typed into the console as a person would, watched with -w.
+  const input = page.locator('input.console-input');
+  await input.click();
+  await page.keyboard.type('kubectl get pvc');
+  await page.keyboard.press('Enter');
+  const pvcTable = (await consoleText()).split('$ kubectl get pvc\n')[1];
+  assert.match(pvcTable, /^NAME {17}STATUS {3}VOLUME {3}CAPACITY {3}ACCESS MODES {3}STORAGECLASS {3}VOLUMEATTRIBUTESCLASS {3}AGE\n/);
+  assert.match(pvcTable, /\nmongo-data-mongo-0 {3}Bound {4}pv001 {4}100Mi {6}RWX {27}<unset> {17}\d+s\n/);
+
+  await page.keyboard.type('kubectl scale --replicas=5 sts mongo');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('kubectl get pods -w');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('.sts .pod.ready').length === 5, null, { timeout: 30000 });
+  // The watch keeps running until Ctrl+C, and the rows show mongo-4 going Running.
+  assert.match(await consoleText(), /\nmongo-4 {3}2\/2 {5}Running {13}0 {10}\d+s/);
+  await page.keyboard.press('Control+C');
+  assert.match(await consoleText(), /\$ \^C$/);
+  // Tab completes names from the cluster; Up recalls the history.
+  await page.keyboard.type('kubectl describe sts mo');
+  await page.keyboard.press('Tab');
+  assert.equal(await input.inputValue(), 'kubectl describe sts mongo ');
+  await page.keyboard.press('Enter');
+  assert.match(await consoleText(), /\nName:\s+mongo\n/);
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await input.inputValue(), 'kubectl describe sts mongo ', 'the line as it was entered');
+  await screenshot(page, 'scaled-to-five-with-console');
   assert.deepEqual(problems, []);
 });
 
@@ -77,7 +109,7 @@ test('an error typed into the editor is shown at its line and column and nothing
 
   await page.click('button.apply');
   await page.waitForSelector('.apply-errors');
-  assert.equal(await page.locator('.apply-output li').count(), 0);
+  assert.equal(await page.locator('.console-output div').count(), 0);
   assert.equal(await page.locator('.sts').count(), 0, 'nothing reached the cluster');
   await screenshot(page, 'error-at-line-and-column');
 

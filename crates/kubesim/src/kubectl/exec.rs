@@ -387,7 +387,11 @@ impl Shell {
         match cli::parse(line) {
             Err(e) => {
                 out.err(&e.0);
-                out.exit_code = if e.0.contains("command not found") { 127 } else { 1 };
+                out.exit_code = if e.0.contains("command not found") {
+                    127
+                } else {
+                    1
+                };
             }
             Ok(cmd) => self.execute(cmd, line, &mut out),
         }
@@ -630,7 +634,9 @@ impl Shell {
                 .into_iter()
                 .flatten()
                 .any(|cond| {
-                    cond["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(c))
+                    cond["type"]
+                        .as_str()
+                        .is_some_and(|t| t.eq_ignore_ascii_case(c))
                         && cond["status"]
                             .as_str()
                             .is_some_and(|s| s.eq_ignore_ascii_case(value))
@@ -693,9 +699,7 @@ impl Shell {
                 grace_period,
                 force,
                 wait,
-            } => {
-                self.delete(&files, &selections, cascade, grace_period, force, wait, out)
-            }
+            } => self.delete(&files, &selections, cascade, grace_period, force, wait, out),
             Command::Scale {
                 resource,
                 name,
@@ -751,7 +755,15 @@ impl Shell {
                 let mut pending = Vec::new();
                 for n in names {
                     if !matches!(for_, WaitFor::Delete)
-                        && find(&self.cluster, resource, std::slice::from_ref(&n), &Selector::default(), now_ts(&self.cluster)).values.is_empty()
+                        && find(
+                            &self.cluster,
+                            resource,
+                            std::slice::from_ref(&n),
+                            &Selector::default(),
+                            now_ts(&self.cluster),
+                        )
+                        .values
+                        .is_empty()
                     {
                         out.fail(not_found(resource, &n));
                         return;
@@ -899,7 +911,10 @@ impl Shell {
                 let reference = obj.reference();
                 match self.cluster.apply(obj) {
                     Ok(o) => out.out(format!("{reference} {}\n", o.as_str())),
-                    Err(e) => errors.fail(api_error(&e, Some(&format!("error when {verb} \"{label}\"")))),
+                    Err(e) => errors.fail(api_error(
+                        &e,
+                        Some(&format!("error when {verb} \"{label}\"")),
+                    )),
                 }
             }
         }
@@ -980,7 +995,9 @@ impl Shell {
             if !watch_only {
                 match &mut wf {
                     WatchFormat::Table(p) => out.out(p.initial(&tables[0])),
-                    WatchFormat::Name => out.out(refs.iter().map(|r| format!("{r}\n")).collect::<String>()),
+                    WatchFormat::Name => {
+                        out.out(refs.iter().map(|r| format!("{r}\n")).collect::<String>())
+                    }
                     WatchFormat::Yaml { printed } => {
                         for v in &values {
                             if *printed > 0 {
@@ -1008,9 +1025,14 @@ impl Shell {
         let total: usize = tables.iter().map(|t| t.rows.len()).sum();
         if total > 0 {
             match format {
-                cli::Output::Name => out.out(refs.iter().map(|r| format!("{r}\n")).collect::<String>()),
+                cli::Output::Name => {
+                    out.out(refs.iter().map(|r| format!("{r}\n")).collect::<String>())
+                }
                 cli::Output::Yaml | cli::Output::Json => {
-                    let single = asked_names && values.len() == 1 && selections.len() == 1 && selections[0].names.len() == 1;
+                    let single = asked_names
+                        && values.len() == 1
+                        && selections.len() == 1
+                        && selections[0].names.len() == 1;
                     let v = if single {
                         values.remove(0)
                     } else {
@@ -1172,10 +1194,16 @@ impl Shell {
                 ));
                 continue;
             };
-            let uid = find(&self.cluster, resource, std::slice::from_ref(&name), &Selector::default(), now_ts(&self.cluster))
-                .values
-                .first()
-                .and_then(|v| v["metadata"]["uid"].as_str().map(str::to_string));
+            let uid = find(
+                &self.cluster,
+                resource,
+                std::slice::from_ref(&name),
+                &Selector::default(),
+                now_ts(&self.cluster),
+            )
+            .values
+            .first()
+            .and_then(|v| v["metadata"]["uid"].as_str().map(str::to_string));
             match self.cluster.delete(kind, cli::NAMESPACE, &name, options) {
                 Ok(_) => {
                     let ns = resource.namespaced().then_some(cli::NAMESPACE);
@@ -1272,7 +1300,9 @@ impl Shell {
                     history.iter().find(|r| r.revision == to).copied()
                 };
                 let Some(template) = target.and_then(rollout::revision_template) else {
-                    out.fail(format!("error: unable to find specified revision {to} in history"));
+                    out.fail(format!(
+                        "error: unable to find specified revision {to} in history"
+                    ));
                     return;
                 };
                 let mut new = sts.clone();
@@ -1347,7 +1377,9 @@ impl Shell {
                 }
             }
             if !matched {
-                out.fail(format!("error: unable to find container named \"{container}\""));
+                out.fail(format!(
+                    "error: unable to find container named \"{container}\""
+                ));
                 return;
             }
         }
@@ -1370,7 +1402,13 @@ impl Shell {
             }
         };
         let now = now_ts(&self.cluster);
-        let f = find(&self.cluster, resource, &[name.to_string()], &Selector::default(), now);
+        let f = find(
+            &self.cluster,
+            resource,
+            &[name.to_string()],
+            &Selector::default(),
+            now,
+        );
         let Some(old) = f.values.first().cloned() else {
             out.fail(not_found(resource, name));
             return;
@@ -1394,7 +1432,10 @@ impl Shell {
             }
             Resource::Services => {
                 let o: Service = serde_json::from_value(new.clone()).map_err(bad)?;
-                self.cluster.apply(Object::Service(o)).map(|_| ()).map_err(|e| api_error(&e, None))
+                self.cluster
+                    .apply(Object::Service(o))
+                    .map(|_| ())
+                    .map_err(|e| api_error(&e, None))
             }
             Resource::PersistentVolumes => {
                 let o: PersistentVolume = serde_json::from_value(new.clone()).map_err(bad)?;
@@ -1436,11 +1477,16 @@ impl Shell {
                         serde_json::from_value(v["metadata"][field].clone()).unwrap_or_default()
                     };
                     let (o, n) = (get(&old), get(&new));
-                    for k in o.keys().chain(n.keys()).collect::<std::collections::BTreeSet<_>>() {
+                    for k in o
+                        .keys()
+                        .chain(n.keys())
+                        .collect::<std::collections::BTreeSet<_>>()
+                    {
                         if o.get(k) != n.get(k) {
                             let value = n.get(k).map(String::as_str);
                             let r = if annotation {
-                                self.cluster.set_annotation(kind, cli::NAMESPACE, name, k, value)
+                                self.cluster
+                                    .set_annotation(kind, cli::NAMESPACE, name, k, value)
                             } else {
                                 self.cluster.set_label(kind, cli::NAMESPACE, name, k, value)
                             };
@@ -1475,13 +1521,22 @@ impl Shell {
         out: &mut Output,
     ) {
         let now = now_ts(&self.cluster);
-        let f = find(&self.cluster, resource, &[name.to_string()], &Selector::default(), now);
+        let f = find(
+            &self.cluster,
+            resource,
+            &[name.to_string()],
+            &Selector::default(),
+            now,
+        );
         let Some(obj) = f.values.first() else {
             out.fail(not_found(resource, name));
             return;
         };
         let Some(kind) = kind_of(resource) else {
-            out.fail(format!("error: the playground cannot label {}", resource.plural()));
+            out.fail(format!(
+                "error: the playground cannot label {}",
+                resource.plural()
+            ));
             return;
         };
         let field = if annotation { "annotations" } else { "labels" };
@@ -1519,7 +1574,8 @@ impl Shell {
                 }
             };
             let r = if annotation {
-                self.cluster.set_annotation(kind, cli::NAMESPACE, name, k, v)
+                self.cluster
+                    .set_annotation(kind, cli::NAMESPACE, name, k, v)
             } else {
                 self.cluster.set_label(kind, cli::NAMESPACE, name, k, v)
             };
@@ -1556,7 +1612,11 @@ impl Shell {
             out.fail(not_found(Resource::Nodes, node));
             return;
         };
-        let is = n.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false);
+        let is = n
+            .spec
+            .as_ref()
+            .and_then(|s| s.unschedulable)
+            .unwrap_or(false);
         let verb = if uncordon { "uncordoned" } else { "cordoned" };
         if is != uncordon {
             out.out(format!("node/{node} already {verb}\n"));
@@ -1614,12 +1674,29 @@ impl Shell {
         if partial.starts_with('-') {
             return strs(match verb {
                 "get" => &[
-                    "--all-namespaces", "--no-headers", "--output", "--output-watch-events",
-                    "--selector", "--show-labels", "--watch", "--watch-only", "-A", "-l", "-o",
+                    "--all-namespaces",
+                    "--no-headers",
+                    "--output",
+                    "--output-watch-events",
+                    "--selector",
+                    "--show-labels",
+                    "--watch",
+                    "--watch-only",
+                    "-A",
+                    "-l",
+                    "-o",
                     "-w",
                 ],
                 "apply" | "create" => &["--filename", "-f"],
-                "delete" => &["--cascade", "--filename", "--force", "--grace-period", "--now", "--wait", "-f"],
+                "delete" => &[
+                    "--cascade",
+                    "--filename",
+                    "--force",
+                    "--grace-period",
+                    "--now",
+                    "--wait",
+                    "-f",
+                ],
                 "scale" => &["--replicas"],
                 "label" | "annotate" => &["--overwrite"],
                 "wait" => &["--for", "--timeout"],
@@ -1637,8 +1714,20 @@ impl Shell {
                 k.push(r.plural().to_string());
             }
             k.extend(strs(&[
-                "po", "pod", "sts", "statefulset", "pvc", "pv", "svc", "service", "ep",
-                "sc", "node", "no", "ev", "event",
+                "po",
+                "pod",
+                "sts",
+                "statefulset",
+                "pvc",
+                "pv",
+                "svc",
+                "service",
+                "ep",
+                "sc",
+                "node",
+                "no",
+                "ev",
+                "event",
             ]));
             k
         };
@@ -1673,7 +1762,9 @@ impl Shell {
             "get" | "describe" | "delete" | "label" | "annotate" | "scale" | "wait" | "patch" => {
                 match positional.get(1) {
                     None => kinds(),
-                    Some(kind) if !kind.contains('/') => objects_of(kind.split(',').next().unwrap_or(kind), false),
+                    Some(kind) if !kind.contains('/') => {
+                        objects_of(kind.split(',').next().unwrap_or(kind), false)
+                    }
                     Some(_) => Vec::new(),
                 }
             }
@@ -1704,10 +1795,7 @@ impl Shell {
 
 /// Runs a session file's text on a fresh shell and returns the transcript. `load` reads a
 /// manifest named by a `-f` argument (the runner resolves it relative to the session file).
-pub fn run_session(
-    text: &str,
-    load: impl Fn(&str) -> Option<String>,
-) -> Result<String, String> {
+pub fn run_session(text: &str, load: impl Fn(&str) -> Option<String>) -> Result<String, String> {
     let lines = crate::session::parse(text)?;
     let mut files = BTreeMap::new();
     for line in &lines {
