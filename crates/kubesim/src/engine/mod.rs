@@ -241,7 +241,7 @@ pub struct Cluster {
     pub(crate) store: Store,
     seq: u64,
     queue: BTreeMap<(u64, u64), Task>,
-    pending: BTreeMap<Task, u64>,
+    pending: std::collections::BTreeSet<(Task, u64)>,
     dispatched: usize,
     pub(crate) kubelet: kubelet::KubeletState,
     commands: Vec<(u64, Command)>,
@@ -263,7 +263,7 @@ impl Cluster {
             store: Store::default(),
             seq: 0,
             queue: BTreeMap::new(),
-            pending: BTreeMap::new(),
+            pending: Default::default(),
             dispatched: 0,
             kubelet: Default::default(),
             commands: Vec::new(),
@@ -368,13 +368,9 @@ impl Cluster {
 
     pub(crate) fn enqueue(&mut self, at: u64, task: Task) {
         let at = at.max(self.now);
-        if task.dedupable() {
-            if let Some(&queued) = self.pending.get(&task) {
-                if queued <= at {
-                    return;
-                }
-            }
-            self.pending.insert(task.clone(), at);
+        // Work-queue dedup: one run per (task, instant); a later instant is a separate timer.
+        if task.dedupable() && !self.pending.insert((task.clone(), at)) {
+            return;
         }
         self.seq += 1;
         self.queue.insert((at, self.seq), task);
@@ -385,12 +381,7 @@ impl Cluster {
         let (&(at, seq), _) = self.queue.iter().next()?;
         let task = self.queue.remove(&(at, seq))?;
         if task.dedupable() {
-            if self.pending.get(&task) == Some(&at) {
-                self.pending.remove(&task);
-            } else {
-                // Superseded by an earlier run of the same work.
-                return Some(at);
-            }
+            self.pending.remove(&(task.clone(), at));
         }
         self.set_now(at);
         match task {
@@ -1032,10 +1023,11 @@ mod tests {
         c.enqueue(7, Task::SyncStatefulSet(key.clone()));
         let syncs = c
             .queue
-            .values()
-            .filter(|t| matches!(t, Task::SyncStatefulSet(_)))
-            .count();
-        assert_eq!(syncs, 1);
+            .iter()
+            .filter(|(_, t)| matches!(t, Task::SyncStatefulSet(_)))
+            .map(|((at, _), _)| *at)
+            .collect::<Vec<_>>();
+        assert_eq!(syncs, [5, 7]);
     }
 
     #[test]

@@ -733,6 +733,11 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
         return;
     };
     let now = c.now;
+    // 5. A set being deleted does nothing: the garbage collector removes its pods and
+    // revisions (creating a revision now would race with it).
+    if set.metadata.deletion_timestamp.is_some() {
+        return;
+    }
     // 1. Pods and revisions.
     let pods = claim_pods(c, &set);
     let revisions = history::list_revisions(&mut c.store, &set);
@@ -777,8 +782,7 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
         })
         .and_then(|p| p.metadata.name.clone());
 
-    // 5. A set being deleted only gets its status written.
-    let mut blocked = set.metadata.deletion_timestamp.is_some();
+    let mut blocked = false;
 
     // 7. processReplica.
     if !blocked {
@@ -954,7 +958,7 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
     // 13. Requeue for availability.
     if min_ready_ms > 0 && status.available_replicas.unwrap_or(0) as i64 != replica_count {
         c.enqueue(
-            now + min_ready_ms,
+            now + min_ready_ms + 1000,
             Task::SyncStatefulSet((ns.to_string(), name.to_string())),
         );
     }
