@@ -208,6 +208,15 @@ pub enum Command {
     NodeUp(String),
 }
 
+/// A command as recorded in the command log: the instant it ran at and how many queued
+/// events had run before it (commands at one instant interleave with events).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommandRecord {
+    pub at: u64,
+    pub after_steps: u64,
+    pub command: Command,
+}
+
 /// What a command returned.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CommandOutput {
@@ -244,7 +253,8 @@ pub struct Cluster {
     pending: std::collections::BTreeSet<(Task, u64)>,
     dispatched: usize,
     pub(crate) kubelet: kubelet::KubeletState,
-    commands: Vec<(u64, Command)>,
+    steps: u64,
+    commands: Vec<CommandRecord>,
     service_ips: u32,
 }
 
@@ -266,6 +276,7 @@ impl Cluster {
             pending: Default::default(),
             dispatched: 0,
             kubelet: Default::default(),
+            steps: 0,
             commands: Vec::new(),
             service_ips: 0,
         };
@@ -303,12 +314,14 @@ impl Cluster {
         c
     }
 
-    /// Rebuilds a cluster from a command log, up to and including `until`.
-    pub fn replay(config: ClusterConfig, log: &[(u64, Command)], until: u64) -> Cluster {
+    /// Rebuilds a cluster from a command log, up to and including `until`: the same config
+    /// and commands give the same history, so this reproduces any past instant.
+    pub fn replay(config: ClusterConfig, log: &[CommandRecord], until: u64) -> Cluster {
         let mut c = Cluster::new(config);
-        for (at, cmd) in log.iter().filter(|(at, _)| *at <= until) {
-            c.run_until(*at);
-            let _ = c.execute(cmd.clone());
+        for rec in log.iter().filter(|r| r.at <= until) {
+            while c.steps < rec.after_steps && c.step().is_some() {}
+            c.set_now(rec.at);
+            let _ = c.execute(rec.command.clone());
         }
         c.run_until(until);
         c
@@ -355,7 +368,7 @@ impl Cluster {
     }
 
     /// The commands executed so far, with their instants.
-    pub fn command_log(&self) -> &[(u64, Command)] {
+    pub fn command_log(&self) -> &[CommandRecord] {
         &self.commands
     }
 
@@ -380,6 +393,7 @@ impl Cluster {
     pub fn step(&mut self) -> Option<u64> {
         let (&(at, seq), _) = self.queue.iter().next()?;
         let task = self.queue.remove(&(at, seq))?;
+        self.steps += 1;
         if task.dedupable() {
             self.pending.remove(&(task.clone(), at));
         }
@@ -522,7 +536,11 @@ impl Cluster {
 
     /// Runs a user command at the current instant and records it in the command log.
     pub fn execute(&mut self, cmd: Command) -> Result<CommandOutput, ApiError> {
-        self.commands.push((self.now, cmd.clone()));
+        self.commands.push(CommandRecord {
+            at: self.now,
+            after_steps: self.steps,
+            command: cmd.clone(),
+        });
         let out = match cmd {
             Command::Apply(obj) => self.apply_object(obj).map(CommandOutput::Applied),
             Command::Delete {

@@ -175,8 +175,8 @@ pub fn wait_rolled_out(c: &mut Cluster, name: &str) {
         st.observed_generation == s.metadata.generation
             && c.next_event_at() != Some(c.now())
             && st.current_revision == st.update_revision
-            && st.ready_replicas == Some(want)
-            && st.updated_replicas == Some(want)
+            && st.ready_replicas.unwrap_or(0) == want
+            && st.updated_replicas.unwrap_or(0) == want
             && st.replicas == want
     });
     assert!(ok, "{name} did not roll out: {:?}", c.why(NS, name));
