@@ -56,19 +56,27 @@ pub fn schedule_pending(c: &mut Cluster) {
     if pending.is_empty() {
         return;
     }
-    let nodes: Vec<(String, bool)> = c
+    let nodes: Vec<(String, bool, usize)> = c
         .store
         .list::<Node>()
         .map(|n| {
+            let capacity = n
+                .status
+                .as_ref()
+                .and_then(|s| s.capacity.as_ref())
+                .and_then(|c| c.get("pods"))
+                .and_then(|q| q.0.parse::<usize>().ok())
+                .unwrap_or(110);
             (
                 n.metadata.name.clone().unwrap_or_default(),
                 node_is_ready(n),
+                capacity,
             )
         })
         .collect();
     let total = nodes.len();
     // Pod counts per node, maintained through the pass.
-    let mut load: BTreeMap<String, usize> = nodes.iter().map(|(n, _)| (n.clone(), 0)).collect();
+    let mut load: BTreeMap<String, usize> = nodes.iter().map(|(n, _, _)| (n.clone(), 0)).collect();
     for p in c.store.list::<Pod>() {
         let terminal = matches!(
             p.status.as_ref().and_then(|s| s.phase.as_deref()),
@@ -97,17 +105,25 @@ pub fn schedule_pending(c: &mut Cluster) {
             fail(c, why);
             continue;
         }
+        let used = |n: &String| load.get(n).copied().unwrap_or(0);
         let choice = nodes
             .iter()
-            .filter(|(_, ready)| *ready)
-            .min_by_key(|(n, _)| (load.get(n).copied().unwrap_or(0), n.clone()))
-            .map(|(n, _)| n.clone());
+            .filter(|(n, ready, cap)| *ready && used(n) < *cap)
+            .min_by_key(|(n, _, _)| (used(n), n.clone()))
+            .map(|(n, _, _)| n.clone());
         let Some(node) = choice else {
-            let not_ready = nodes.len();
-            fail(
-                c,
-                format!("{not_ready} node(s) had untolerated taint {{node.kubernetes.io/unreachable: }}"),
-            );
+            let not_ready = nodes.iter().filter(|(_, r, _)| !*r).count();
+            let full = nodes.len() - not_ready;
+            let mut why = Vec::new();
+            if full > 0 {
+                why.push(format!("{full} Too many pods"));
+            }
+            if not_ready > 0 {
+                why.push(format!(
+                    "{not_ready} node(s) had untolerated taint {{node.kubernetes.io/unreachable: }}"
+                ));
+            }
+            fail(c, why.join(", "));
             continue;
         };
         *load.entry(node.clone()).or_default() += 1;
