@@ -17,6 +17,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::de::DeserializeOwned;
 
 /// A Kubernetes object the playground simulates.
+// Objects are few and short-lived (one per manifest document), so boxing the large variants
+// would buy nothing but noise at every use.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Object {
     StatefulSet(StatefulSet),
@@ -219,18 +222,15 @@ fn split_documents(text: &str) -> Vec<Document<'_>> {
                 text: &text[start..offset],
                 first_line: start_line,
             });
-            // Content after `--- ` on the marker line belongs to the next document; keep it by
-            // blanking the marker itself.
-            start = offset;
-            start_line = number;
-            offset += line.len();
+            start = offset + line.len();
+            start_line = number + 1;
             if trimmed.len() > 3 && !trimmed[3..].trim_start().starts_with('#') {
-                // `--- key: value` is rare in manifests; treat the rest of the line as content.
-                start = offset - line.len() + 3;
-            } else {
-                start = offset;
-                start_line = number + 1;
+                // Content after `--- ` on the marker line (`--- |`, a tag) starts the next
+                // document on this very line.
+                start = offset + 3;
+                start_line = number;
             }
+            offset += line.len();
             continue;
         }
         offset += line.len();

@@ -6,9 +6,8 @@ mod common;
 use common::*;
 use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetOrdinals};
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kubesim::engine::statefulset::{is_running_and_ready, ordinal_of};
-use kubesim::engine::{Cluster, ClusterConfig, DeleteOptions, Kind, Propagation, WatchEventType};
+use kubesim::engine::{Cluster, DeleteOptions, Kind, Propagation, WatchEventType};
 
 // ---- e2e [StatefulSetBasic] -------------------------------------------------------------
 
@@ -975,6 +974,4 @@ fn status_counts_follow_pods() {
         (st.replicas, st.ready_replicas, st.current_replicas),
         (3, Some(3), Some(2))
     );
-    let _unused: Option<Pod> = None;
-    let _ = IntOrString::Int(0);
 }

@@ -610,12 +610,11 @@ fn pods_on_node(c: &Cluster, node: &str) -> Vec<std::sync::Arc<Pod>> {
     c.store
         .list::<Pod>()
         .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node))
-        .map(|p| {
+        .filter_map(|p| {
             let ns = p.metadata.namespace.clone().unwrap_or_default();
             let name = p.metadata.name.clone().unwrap_or_default();
             c.store.get_arc::<Pod>(&ns, &name)
         })
-        .flatten()
         .collect()
 }
 

@@ -176,6 +176,8 @@ pub struct DeleteOptions {
 }
 
 /// Every user action, as recorded in the command log.
+// Commands are few (one per user action); boxing `Apply` would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     Apply(Object),
@@ -524,10 +526,11 @@ impl Cluster {
                 }
                 _ => {}
             }
-            if entry.event == WatchEventType::Deleted || !self.store.gc_finalizing.is_empty() {
-                if !self.store.gc_removed.is_empty() || !self.store.gc_finalizing.is_empty() {
-                    self.enqueue(now, Task::CollectGarbage);
-                }
+            let gc_work = !self.store.gc_removed.is_empty() || !self.store.gc_finalizing.is_empty();
+            if gc_work
+                && (entry.event == WatchEventType::Deleted || !self.store.gc_finalizing.is_empty())
+            {
+                self.enqueue(now, Task::CollectGarbage);
             }
         }
     }
