@@ -256,6 +256,8 @@ fn immutable_part(spec: &StatefulSetSpec) -> StatefulSetSpec {
 /// `kubectl apply` of a StatefulSet.
 pub(crate) fn apply(c: &mut Cluster, mut set: StatefulSet) -> Result<ApplyOutcome, ApiError> {
     apply_defaults(&mut set);
+    let replicas = set.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+    c.check_replica_limit(set.metadata.name.as_deref().unwrap_or(""), replicas)?;
     set.status = None;
     apply_generic(&mut c.store, set, |old, new| {
         let name = new.metadata.name.clone().unwrap_or_default();

@@ -577,7 +577,7 @@ impl Store {
             self.remove_now::<T>(&key);
             return Ok(DeleteOutcome::Removed);
         }
-        let deadline = self.now + (grace as u64) * 1000;
+        let deadline = self.now.saturating_add((grace as u64).saturating_mul(1000));
         let shorten = m.deletion_grace_period_seconds.is_none_or(|g| grace < g);
         if m.deletion_timestamp.is_none() || shorten {
             m.deletion_timestamp = Some(timestamp(deadline));
