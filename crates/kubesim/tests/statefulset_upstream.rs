@@ -975,3 +975,101 @@ fn status_counts_follow_pods() {
         (3, Some(3), Some(2))
     );
 }
+
+#[test]
+fn rollout_undo_restores_the_previous_template() {
+    // TestStatefulSetControlRollback: after an update, applying the oldest revision brings all
+    // pods back on the original image without a new ControllerRevision.
+    let mut c = Cluster::default();
+    create(&mut c, ss("web", 3));
+    wait_ready(&mut c, "web", 3);
+    let rev1 = set(&c, "web").status.unwrap().current_revision.unwrap();
+    set_image(&mut c, "web", "nginx:new");
+    wait_rolled_out(&mut c, "web");
+    assert_eq!(c.rollout_undo(NS, "web", 0).unwrap(), "rolled back");
+    wait_rolled_out(&mut c, "web");
+    assert_eq!(
+        set(&c, "web").status.unwrap().current_revision.as_deref(),
+        Some(rev1.as_str())
+    );
+    assert!(pods(&c, "web")
+        .iter()
+        .all(|p| image_of(p).ends_with("2.4.38-4")));
+    assert_eq!(revisions(&c).len(), 2);
+    assert_eq!(
+        c.rollout_undo(NS, "web", 3).unwrap(),
+        "skipped rollback (current template already matches revision 3)"
+    );
+    assert!(c.rollout_undo(NS, "web", 9).is_err());
+}
+
+#[test]
+fn should_adopt_matching_orphans_and_release_non_matching_pods() {
+    let mut c = Cluster::default();
+    create(&mut c, ss("ss", 1));
+    wait_ready(&mut c, "ss", 1);
+    let uid = set(&c, "ss").metadata.uid.unwrap();
+    let owned = |c: &Cluster| {
+        pod(c, "ss-0")
+            .unwrap()
+            .metadata
+            .owner_references
+            .is_some_and(|r| r.iter().any(|o| o.uid == uid))
+    };
+    // Labels no longer match: released.
+    c.set_label(Kind::Pod, NS, "ss-0", "app", Some("other"))
+        .unwrap();
+    c.advance(100);
+    assert!(!owned(&c));
+    assert_eq!(set(&c, "ss").status.unwrap().replicas, 0);
+    // Matching again: adopted.
+    c.set_label(Kind::Pod, NS, "ss-0", "app", Some("ss"))
+        .unwrap();
+    c.advance(100);
+    assert!(owned(&c));
+    wait_ready(&mut c, "ss", 1);
+}
+
+#[test]
+fn watch_shows_pending_container_creating_running_then_ready_per_pod() {
+    // kubectl get pods -w during an OrderedReady scale-up (spec section 4.4).
+    let mut c = Cluster::default();
+    create(&mut c, ss("web", 1));
+    wait_ready(&mut c, "web", 1);
+    let rows: Vec<String> = watch_pod_snapshots(&c, 0)
+        .iter()
+        .map(|(_, _, p)| {
+            let st = p.status.clone().unwrap_or_default();
+            let waiting = st
+                .container_statuses
+                .as_ref()
+                .and_then(|cs| cs[0].state.as_ref())
+                .and_then(|s| s.waiting.as_ref())
+                .and_then(|w| w.reason.clone());
+            let ready = if is_running_and_ready(p) {
+                "1/1"
+            } else {
+                "0/1"
+            };
+            let status = waiting.unwrap_or_else(|| st.phase.clone().unwrap_or_default());
+            let node = if p.spec.as_ref().unwrap().node_name.is_some() {
+                "node"
+            } else {
+                "-"
+            };
+            format!("{ready} {status} {node}")
+        })
+        .collect();
+    let mut dedup = rows.clone();
+    dedup.dedup();
+    assert_eq!(
+        dedup,
+        [
+            "0/1 Pending -",
+            "0/1 Pending node",
+            "0/1 ContainerCreating node",
+            "0/1 Running node",
+            "1/1 Running node"
+        ]
+    );
+}

@@ -211,6 +211,12 @@ pub enum Command {
     },
     NodeDown(String),
     NodeUp(String),
+    /// `kubectl rollout undo sts/<name> [--to-revision=N]` (0 = the previous revision).
+    RolloutUndo {
+        namespace: String,
+        name: String,
+        to_revision: i64,
+    },
 }
 
 /// A command as recorded in the command log: the instant it ran at and how many queued
@@ -227,6 +233,9 @@ pub struct CommandRecord {
 pub enum CommandOutput {
     Applied(ApplyOutcome),
     Deleted(DeleteOutcome),
+    /// `rollout undo`: the message kubectl prints after the resource reference
+    /// (`rolled back`, or `skipped rollback (current template already matches revision 2)`).
+    RolledBack(String),
     Done,
 }
 
@@ -671,6 +680,12 @@ impl Cluster {
                 .map(|_| CommandOutput::Done),
             Command::NodeDown(n) => kubelet::node_down(self, &n).map(|_| CommandOutput::Done),
             Command::NodeUp(n) => kubelet::node_up(self, &n).map(|_| CommandOutput::Done),
+            Command::RolloutUndo {
+                namespace,
+                name,
+                to_revision,
+            } => statefulset::rollout_undo(self, &namespace, &name, to_revision)
+                .map(CommandOutput::RolledBack),
         };
         self.dispatch();
         out
@@ -767,6 +782,24 @@ impl Cluster {
             value: value.map(Into::into),
         })
         .map(|_| ())
+    }
+
+    /// `kubectl rollout undo statefulset/<name> [--to-revision=N]`; `to_revision` 0 means the
+    /// revision before the current one. Returns kubectl's message after the reference.
+    pub fn rollout_undo(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        to_revision: i64,
+    ) -> Result<String, ApiError> {
+        match self.execute(Command::RolloutUndo {
+            namespace: namespace.into(),
+            name: name.into(),
+            to_revision,
+        })? {
+            CommandOutput::RolledBack(m) => Ok(m),
+            _ => Ok("rolled back".into()),
+        }
     }
 
     /// Stops a node's kubelet: the node turns NotReady, its pods become unready (`NodeLost`).

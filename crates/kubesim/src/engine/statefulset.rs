@@ -278,6 +278,59 @@ pub(crate) fn apply(c: &mut Cluster, mut set: StatefulSet) -> Result<ApplyOutcom
     })
 }
 
+/// `kubectl rollout undo` (`polymorphichelpers/rollback.go: StatefulSetRollbacker`): puts the
+/// template of an earlier ControllerRevision back into the set.
+pub(crate) fn rollout_undo(
+    c: &mut Cluster,
+    ns: &str,
+    name: &str,
+    to_revision: i64,
+) -> Result<String, ApiError> {
+    let Some(set) = c.store.get_arc::<StatefulSet>(ns, name) else {
+        return Err(ApiError::NotFound {
+            kind: super::Kind::StatefulSet,
+            name: name.into(),
+        });
+    };
+    let uid = set.metadata.uid.clone().unwrap_or_default();
+    let mut revs: Vec<_> = c
+        .store
+        .list_in::<k8s_openapi::api::apps::v1::ControllerRevision>(ns)
+        .filter(|r| history::owned_by(&r.metadata, &uid))
+        .cloned()
+        .collect();
+    revs.sort_by_key(|r| r.revision);
+    let target = if to_revision == 0 {
+        if revs.len() < 2 {
+            return Err(ApiError::Invalid("no rollout history found".into()));
+        }
+        revs[revs.len() - 2].clone()
+    } else {
+        match revs.iter().find(|r| r.revision == to_revision) {
+            Some(r) => r.clone(),
+            None => {
+                return Err(ApiError::Invalid(format!(
+                    "unable to find specified revision {to_revision} in history"
+                )))
+            }
+        }
+    };
+    let Some(template) = history::template_of(&target) else {
+        return Err(ApiError::Invalid("revision has no template".into()));
+    };
+    let mut updated = (*set).clone();
+    let spec = updated.spec.get_or_insert_with(Default::default);
+    if spec.template == template {
+        return Ok(format!(
+            "skipped rollback (current template already matches revision {})",
+            target.revision
+        ));
+    }
+    spec.template = template;
+    c.store.update(updated)?;
+    Ok("rolled back".into())
+}
+
 // ---- event handlers ----------------------------------------------------------------------
 
 /// Pod informer handler: requeue the owning set (or, for orphans, every set that selects it).
