@@ -75,19 +75,11 @@ pub fn schedule_pending(c: &mut Cluster) {
         })
         .collect();
     let total = nodes.len();
-    // Pod counts per node, maintained through the pass.
-    let mut load: BTreeMap<String, usize> = nodes.iter().map(|(n, _, _)| (n.clone(), 0)).collect();
-    for p in c.store.list::<Pod>() {
-        let terminal = matches!(
-            p.status.as_ref().and_then(|s| s.phase.as_deref()),
-            Some("Failed") | Some("Succeeded")
-        );
-        if let Some(n) = p.spec.as_ref().and_then(|s| s.node_name.as_ref()) {
-            if !terminal {
-                *load.entry(n.clone()).or_default() += 1;
-            }
-        }
-    }
+    // Pod counts per node (from the store's index), maintained through the pass.
+    let mut load: BTreeMap<String, usize> = nodes
+        .iter()
+        .map(|(n, _, _)| (n.clone(), c.store.pods_on_node(n)))
+        .collect();
     for (ns, name) in pending {
         let Some(pod) = c.store.get_arc::<Pod>(&ns, &name) else {
             continue;
