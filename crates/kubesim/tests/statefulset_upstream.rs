@@ -1073,3 +1073,74 @@ fn watch_shows_pending_container_creating_running_then_ready_per_pod() {
         ]
     );
 }
+
+#[test]
+fn should_provide_basic_identity() {
+    // e2e: stable hostnames and PVC-backed storage survive a full restart (scale 3 -> 0 -> 3).
+    let mut c = Cluster::default();
+    add_pvs(&mut c, 3);
+    create(&mut c, with_claims(ss("ss", 3)));
+    wait_ready(&mut c, "ss", 3);
+    let volumes = |c: &Cluster| -> Vec<(String, String)> {
+        c.store()
+            .list::<PersistentVolumeClaim>()
+            .map(|p| {
+                (
+                    p.metadata.name.clone().unwrap(),
+                    p.spec.clone().unwrap().volume_name.unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    let before = volumes(&c);
+    assert_eq!(
+        before,
+        [
+            ("datadir-ss-0".to_string(), "pv-1".to_string()),
+            ("datadir-ss-1".to_string(), "pv-2".to_string()),
+            ("datadir-ss-2".to_string(), "pv-3".to_string())
+        ]
+    );
+    c.scale(NS, "ss", 0).unwrap();
+    let ok = c.run_until_condition(c.now() + 600_000, |c| pods(c, "ss").is_empty());
+    assert!(ok);
+    c.scale(NS, "ss", 3).unwrap();
+    wait_ready(&mut c, "ss", 3);
+    assert_eq!(volumes(&c), before);
+    for p in pods(&c, "ss") {
+        let spec = p.spec.as_ref().unwrap();
+        assert_eq!(spec.hostname, p.metadata.name);
+        let claim = spec.volumes.as_ref().unwrap()[0]
+            .persistent_volume_claim
+            .as_ref()
+            .unwrap();
+        assert_eq!(
+            claim.claim_name,
+            format!("datadir-{}", p.metadata.name.as_ref().unwrap())
+        );
+    }
+}
+
+#[test]
+fn why_explains_a_pod_waiting_for_its_claim() {
+    let mut c = Cluster::default();
+    create(&mut c, with_claims(ss("web", 2)));
+    c.advance(5_000);
+    let why = c.why(NS, "web");
+    assert_eq!(
+        why,
+        [
+            "claim datadir-web-0 is Pending: no Available PersistentVolume matches its class, access modes and size",
+            "web-0 is Pending, not scheduled: 0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+            "web-1 is not created yet: web-0 is Pending, not scheduled: 0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling. (OrderedReady creates one pod at a time and waits for each to be Running and Ready)",
+        ]
+    );
+    add_pvs(&mut c, 2);
+    wait_ready(&mut c, "web", 2);
+    let why = c.why(NS, "web");
+    assert_eq!(why.len(), 1);
+    assert!(
+        why[0].starts_with("web is up to date: 2/2 Ready at revision web-"),
+        "{why:?}"
+    );
+}
