@@ -1144,3 +1144,53 @@ fn why_explains_a_pod_waiting_for_its_claim() {
         "{why:?}"
     );
 }
+
+#[test]
+fn should_not_delete_pvc_with_on_scaledown_policy_if_another_controller_owns_the_pvc() {
+    let mut c = Cluster::default();
+    add_pvs(&mut c, 3);
+    let mut s = with_claims(ss("web", 3));
+    s.spec
+        .as_mut()
+        .unwrap()
+        .persistent_volume_claim_retention_policy = Some(
+        serde_json::from_value(
+            serde_json::json!({"whenScaled": "Delete", "whenDeleted": "Retain"}),
+        )
+        .unwrap(),
+    );
+    create(&mut c, s);
+    wait_ready(&mut c, "web", 3);
+    // Another controller takes over datadir-web-2 (written as that controller would).
+    let node_uid = c
+        .store()
+        .get::<k8s_openapi::api::core::v1::Node>("", "node-1")
+        .unwrap()
+        .metadata
+        .uid
+        .clone()
+        .unwrap();
+    let mut pvc = c
+        .store()
+        .get::<PersistentVolumeClaim>(NS, "datadir-web-2")
+        .unwrap()
+        .clone();
+    pvc.metadata.owner_references = Some(vec![serde_json::from_value(serde_json::json!({
+        "apiVersion": "v1", "kind": "Node", "name": "node-1", "uid": node_uid, "controller": true
+    }))
+    .unwrap()]);
+    c.store_mut().update(pvc).unwrap();
+    c.scale(NS, "web", 1).unwrap();
+    wait_ready(&mut c, "web", 1);
+    c.advance(5_000);
+    let claims: Vec<String> = c
+        .store()
+        .list::<PersistentVolumeClaim>()
+        .map(|p| p.metadata.name.clone().unwrap())
+        .collect();
+    assert_eq!(
+        claims,
+        ["datadir-web-0", "datadir-web-2"],
+        "the foreign-owned claim is kept"
+    );
+}
