@@ -980,28 +980,33 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
             .filter(|p| history::owned_by(&p.metadata, &uid))
             .collect()
     };
+    // One pass over the pods for all counts (§1.11).
+    let (mut ready, mut available, mut current, mut updated) = (0, 0, 0, 0);
+    for p in &owned_now {
+        if is_running_and_ready(p) {
+            ready += 1;
+            if is_available(p, min_ready_ms, now) {
+                available += 1;
+            }
+        }
+        if !is_terminating(p) {
+            match pod_revision(p) {
+                Some(r) if r == update_name => updated += 1,
+                _ => {}
+            }
+            match pod_revision(p) {
+                Some(r) if r == current_name => current += 1,
+                _ => {}
+            }
+        }
+    }
     let mut status = StatefulSetStatus {
         observed_generation: set.metadata.generation,
         replicas: owned_now.len() as i32,
-        ready_replicas: Some(owned_now.iter().filter(|p| is_running_and_ready(p)).count() as i32),
-        available_replicas: Some(
-            owned_now
-                .iter()
-                .filter(|p| is_running_and_ready(p) && is_available(p, min_ready_ms, now))
-                .count() as i32,
-        ),
-        current_replicas: Some(
-            owned_now
-                .iter()
-                .filter(|p| !is_terminating(p) && pod_revision(p) == Some(current_name.as_str()))
-                .count() as i32,
-        ),
-        updated_replicas: Some(
-            owned_now
-                .iter()
-                .filter(|p| !is_terminating(p) && pod_revision(p) == Some(update_name.as_str()))
-                .count() as i32,
-        ),
+        ready_replicas: Some(ready),
+        available_replicas: Some(available),
+        current_replicas: Some(current),
+        updated_replicas: Some(updated),
         current_revision: Some(current_name.clone()),
         update_revision: Some(update_name.clone()),
         collision_count: Some(revs.collision_count),
