@@ -245,6 +245,7 @@ pub fn get_set_revisions(
 }
 
 /// `truncateHistory`: deletes the oldest non-live revisions beyond revisionHistoryLimit.
+/// Live = current, update, and every revision a pod is labelled with.
 pub fn truncate_history(
     store: &mut Store,
     set: &StatefulSet,
@@ -261,7 +262,17 @@ pub fn truncate_history(
     if limit < 0 {
         return;
     }
-    let mut live: BTreeSet<String> = [current.to_string(), update.to_string()].into();
+    let uid = set.metadata.uid.clone().unwrap_or_default();
+    let owned: Vec<(i64, String)> = store
+        .list_in::<ControllerRevision>(&ns)
+        .filter(|r| owned_by(&r.metadata, &uid))
+        .map(|r| (r.revision, r.metadata.name.clone().unwrap_or_default()))
+        .collect();
+    // Nothing can exceed the limit: skip looking at the pods.
+    if owned.len() <= limit as usize {
+        return;
+    }
+    let mut live: BTreeSet<&str> = [current, update].into();
     for p in pods {
         if let Some(h) = p
             .metadata
@@ -269,15 +280,12 @@ pub fn truncate_history(
             .as_ref()
             .and_then(|l| l.get(REVISION_LABEL))
         {
-            live.insert(h.clone());
+            live.insert(h.as_str());
         }
     }
-    let uid = set.metadata.uid.clone().unwrap_or_default();
-    let mut history: Vec<(i64, String)> = store
-        .list_in::<ControllerRevision>(&ns)
-        .filter(|r| owned_by(&r.metadata, &uid))
-        .filter(|r| !live.contains(r.metadata.name.as_deref().unwrap_or("")))
-        .map(|r| (r.revision, r.metadata.name.clone().unwrap_or_default()))
+    let mut history: Vec<(i64, String)> = owned
+        .into_iter()
+        .filter(|(_, name)| !live.contains(name.as_str()))
         .collect();
     history.sort();
     let excess = history.len().saturating_sub(limit as usize);

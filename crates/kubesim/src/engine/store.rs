@@ -224,9 +224,11 @@ pub struct Store {
     events: BTreeMap<Key, Arc<Event>>,
     /// Pods by the parent name parsed from their name (`web-3` → `web`): the controller's
     /// candidate pods without relisting the namespace.
-    pods_by_parent: BTreeMap<Key, BTreeSet<String>>,
+    pods_by_parent: BTreeMap<Key, BTreeMap<String, Arc<Pod>>>,
     /// Pods without `spec.nodeName`: the scheduler's queue.
     unscheduled: BTreeSet<Key>,
+    /// Non-terminal pods bound to each node: the scheduler's load figures.
+    node_load: BTreeMap<String, usize>,
     /// Owner uid → objects naming it in their ownerReferences.
     dependents: BTreeMap<String, BTreeSet<ObjRef>>,
     /// uid → object, for every live object.
@@ -238,6 +240,15 @@ pub struct Store {
     /// Last event written per (involved object uid/name, reason, message), for aggregation.
     event_series: BTreeMap<(String, String, String, String), Key>,
     pub(crate) watch: Vec<WatchEntry>,
+}
+
+/// The node a pod counts against: bound and not in a terminal phase.
+fn load_node(pod: &Pod) -> Option<&str> {
+    let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
+    if matches!(phase, Some("Failed") | Some("Succeeded")) {
+        return None;
+    }
+    pod.spec.as_ref().and_then(|s| s.node_name.as_deref())
 }
 
 /// Parses `<parent>-<ordinal>` (regex `(.*)-([0-9]+)$`).
@@ -295,10 +306,8 @@ impl Store {
         let key = (namespace.to_string(), parent.to_string());
         self.pods_by_parent
             .get(&key)
-            .into_iter()
-            .flatten()
-            .filter_map(|n| self.get_arc::<Pod>(namespace, n))
-            .collect()
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Objects whose ownerReferences name `uid`.
@@ -309,12 +318,22 @@ impl Store {
             .unwrap_or_default()
     }
 
+    /// Like [`Store::dependents_of`], without copying.
+    pub fn dependents_iter<'a>(&'a self, uid: &str) -> impl Iterator<Item = &'a ObjRef> + 'a {
+        self.dependents.get(uid).into_iter().flatten()
+    }
+
     pub fn uid_exists(&self, uid: &str) -> bool {
         self.uids.contains_key(uid)
     }
 
     pub fn object_by_uid(&self, uid: &str) -> Option<&ObjRef> {
         self.uids.get(uid)
+    }
+
+    /// Non-terminal pods bound to a node.
+    pub fn pods_on_node(&self, node: &str) -> usize {
+        self.node_load.get(node).copied().unwrap_or(0)
     }
 
     pub fn unscheduled_pods(&self) -> Vec<Key> {
@@ -344,7 +363,7 @@ impl Store {
         )
     }
 
-    fn index_add(&mut self, r: &ObjRef, meta: &ObjectMeta, kind_extra: Option<&Pod>) {
+    fn index_add(&mut self, r: &ObjRef, meta: &ObjectMeta, kind_extra: Option<Arc<Pod>>) {
         if let Some(uid) = &meta.uid {
             self.uids.insert(uid.clone(), r.clone());
         }
@@ -359,7 +378,10 @@ impl Store {
                 self.pods_by_parent
                     .entry((r.namespace.clone(), parent.to_string()))
                     .or_default()
-                    .insert(r.name.clone());
+                    .insert(r.name.clone(), pod.clone());
+            }
+            if let Some(node) = load_node(&pod) {
+                *self.node_load.entry(node.to_string()).or_default() += 1;
             }
             if pod
                 .spec
@@ -387,7 +409,13 @@ impl Store {
         }
     }
 
-    fn index_remove(&mut self, r: &ObjRef, meta: &ObjectMeta, is_pod: bool) {
+    fn index_remove(&mut self, r: &ObjRef, meta: &ObjectMeta, old_pod: Option<Arc<Pod>>) {
+        let is_pod = old_pod.is_some();
+        if let Some(node) = old_pod.as_deref().and_then(load_node) {
+            if let Some(n) = self.node_load.get_mut(node) {
+                *n = n.saturating_sub(1);
+            }
+        }
         if let Some(uid) = &meta.uid {
             self.uids.remove(uid);
         }
@@ -435,8 +463,11 @@ impl Store {
         }
     }
 
-    fn pod_of<T: Stored>(o: &Arc<T>) -> Option<&Pod> {
-        (o.as_ref() as &dyn std::any::Any).downcast_ref::<Pod>()
+    fn pod_of<T: Stored>(o: &Arc<T>) -> Option<Arc<Pod>> {
+        match T::wrap(o.clone()) {
+            AnyObject::Pod(p) => Some(p),
+            _ => None,
+        }
     }
 
     /// Creates an object as the API server does: fills in metadata and returns the stored copy.
@@ -511,7 +542,7 @@ impl Store {
         self.resource_version += 1;
         obj.metadata_mut().resource_version = Some(self.resource_version.to_string());
         let r = Self::objref::<T>(&key);
-        self.index_remove(&r, old.metadata(), T::STORE_KIND == Kind::Pod);
+        self.index_remove(&r, old.metadata(), Self::pod_of(&old));
         let arc = Arc::new(obj);
         let m = arc.metadata();
         let finalizers_done = m.finalizers.as_ref().is_none_or(|f| f.is_empty());
@@ -519,6 +550,7 @@ impl Store {
             && finalizers_done
             && m.deletion_grace_period_seconds.unwrap_or(0) == 0
         {
+            self.index_add(&r, arc.metadata(), Self::pod_of(&arc));
             T::table_mut(self).insert(key.clone(), arc.clone());
             self.log(&r, WatchEventType::Modified, T::wrap(arc.clone()));
             self.remove_now::<T>(&key);
@@ -571,7 +603,7 @@ impl Store {
             self.remove_now::<T>(&key);
             return Ok(DeleteOutcome::Removed);
         }
-        let deadline = self.now + (grace as u64) * 1000;
+        let deadline = self.now.saturating_add((grace as u64).saturating_mul(1000));
         let shorten = m.deletion_grace_period_seconds.is_none_or(|g| grace < g);
         if m.deletion_timestamp.is_none() || shorten {
             m.deletion_timestamp = Some(timestamp(deadline));
@@ -588,7 +620,7 @@ impl Store {
         self.resource_version += 1;
         obj.metadata_mut().resource_version = Some(self.resource_version.to_string());
         let r = Self::objref::<T>(&key);
-        self.index_remove(&r, old.metadata(), T::STORE_KIND == Kind::Pod);
+        self.index_remove(&r, old.metadata(), Self::pod_of(&old));
         let arc = Arc::new(obj);
         self.index_add(&r, arc.metadata(), Self::pod_of(&arc));
         T::table_mut(self).insert(key, arc.clone());
@@ -602,7 +634,7 @@ impl Store {
         };
         self.resource_version += 1;
         let r = Self::objref::<T>(key);
-        self.index_remove(&r, old.metadata(), T::STORE_KIND == Kind::Pod);
+        self.index_remove(&r, old.metadata(), Self::pod_of(&old));
         if let Some(uid) = &old.metadata().uid {
             self.gc_removed.push(uid.clone());
         }
@@ -765,6 +797,26 @@ mod tests {
             s.delete::<Pod>("default", "a-1", Propagation::Background, Some(0)),
             Ok(DeleteOutcome::Removed)
         );
+    }
+
+    #[test]
+    fn node_load_counts_bound_non_terminal_pods() {
+        let mut s = Store::default();
+        let mut p = pod("a-0");
+        p.spec.as_mut().unwrap().node_name = Some("node-1".into());
+        let created = s.create(p).unwrap();
+        s.create(pod("a-1")).unwrap();
+        assert_eq!(s.pods_on_node("node-1"), 1);
+        let mut failed = (*created).clone();
+        failed.status = Some(k8s_openapi::api::core::v1::PodStatus {
+            phase: Some("Failed".into()),
+            ..Default::default()
+        });
+        s.update(failed).unwrap();
+        assert_eq!(s.pods_on_node("node-1"), 0);
+        s.delete::<Pod>("default", "a-0", Propagation::Background, None)
+            .unwrap();
+        assert_eq!(s.pods_on_node("node-1"), 0);
     }
 
     #[test]
