@@ -116,6 +116,8 @@ pub enum Output {
     Yaml,
     Json,
     Name,
+    /// `-o jsonpath=TEMPLATE` (the template, quotes removed).
+    JsonPath(String),
 }
 
 /// `--cascade`.
@@ -185,6 +187,8 @@ pub enum Command {
         output_watch_events: bool,
         show_labels: bool,
         no_headers: bool,
+        /// `-L KEY,...`: a column per label key.
+        label_columns: Vec<String>,
     },
     Describe {
         resource: Resource,
@@ -612,6 +616,7 @@ const GET: FlagSpec = FlagSpec {
         ("output-watch-events", ' ', false),
         ("show-labels", ' ', false),
         ("no-headers", ' ', false),
+        ("label-columns", 'L', true),
     ],
 };
 const FILES: FlagSpec = FlagSpec {
@@ -750,9 +755,14 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
                 Some("yaml") => Output::Yaml,
                 Some("json") => Output::Json,
                 Some("name") => Output::Name,
+                Some(j) if j.starts_with("jsonpath=") => Output::JsonPath(
+                    j["jsonpath=".len()..]
+                        .trim_matches(|c| c == '\'' || c == '"')
+                        .to_string(),
+                ),
                 Some(other) => {
                     return Err(CliError(format!(
-                        "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,name,wide,yaml"
+                        "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,jsonpath,name,wide,yaml"
                     )))
                 }
             };
@@ -766,6 +776,13 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
                 output_watch_events: f.switch("output-watch-events")?,
                 show_labels: f.switch("show-labels")?,
                 no_headers: f.switch("no-headers")?,
+                label_columns: f
+                    .all("label-columns")
+                    .iter()
+                    .flat_map(|v| v.split(','))
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_string)
+                    .collect(),
             })
         }
         "describe" => {

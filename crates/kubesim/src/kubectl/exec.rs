@@ -22,6 +22,7 @@
 
 mod objects;
 mod patch;
+mod yaml;
 
 use std::collections::BTreeMap;
 
@@ -33,7 +34,7 @@ use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::de::DeserializeOwned;
 
-use self::objects::{find, not_found, qualified, render_any, resource_of, Selector};
+use self::objects::{find, not_found, render_any, resource_of, Selector};
 use super::cli::{self, Cascade, Command, KeyChange, Resource, Rollout, WaitFor};
 use super::table::{self, PrintOptions, WatchPrinter};
 use super::{describe, printers, rollout, Timestamp};
@@ -259,7 +260,7 @@ fn yaml_str(v: &serde_yaml::Value, path: &[&str]) -> String {
 }
 
 fn to_yaml(v: &serde_json::Value) -> String {
-    serde_yaml::to_string(v).unwrap_or_default()
+    yaml::to_yaml(v)
 }
 
 fn to_json(v: &serde_json::Value) -> String {
@@ -301,6 +302,50 @@ fn json_path<'a>(v: &'a serde_json::Value, path: &str) -> Option<&'a serde_json:
         }
     }
     Some(cur)
+}
+
+/// Every value a path selects, with `[*]` fanning out over arrays.
+fn json_path_all<'a>(v: &'a serde_json::Value, path: &str) -> Option<Vec<&'a serde_json::Value>> {
+    let inner = path.trim().trim_start_matches('{').trim_end_matches('}');
+    let mut cur = vec![v];
+    for seg in inner.split('.').filter(|s| !s.is_empty()) {
+        let (name, idx) = match seg.split_once('[') {
+            Some((n, rest)) => (n, Some(rest.trim_end_matches(']'))),
+            None => (seg, None),
+        };
+        let mut next = Vec::new();
+        for c in cur {
+            let c = if name.is_empty() { c } else { c.get(name)? };
+            match idx {
+                None => next.push(c),
+                Some("*") => next.extend(c.as_array()?.iter()),
+                Some(i) => next.push(c.get(i.parse::<usize>().ok()?)?),
+            }
+        }
+        cur = next;
+    }
+    Some(cur)
+}
+
+/// `-o jsonpath=TEMPLATE`: literal text and `{path}` expressions; values of one expression
+/// are joined with spaces; no trailing newline (as kubectl).
+fn json_path_template(v: &serde_json::Value, template: &str) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open].replace("\\n", "\n"));
+        let Some(close) = rest[open..].find('}') else {
+            return Err(format!("error: error parsing jsonpath {template}, unclosed action"));
+        };
+        let expr = &rest[open..open + close + 1];
+        let vals = json_path_all(v, expr).ok_or_else(|| {
+            format!("error: error executing jsonpath \"{template}\": Error executing template: {} is not found. Printing more information for debugging the template:", expr.trim_matches(|c| c == '{' || c == '}').trim_start_matches('.'))
+        })?;
+        out.push_str(&vals.iter().map(|x| value_text(x)).collect::<Vec<_>>().join(" "));
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(&rest.replace("\\n", "\n"));
+    Ok(out)
 }
 
 fn value_text(v: &serde_json::Value) -> String {
@@ -368,6 +413,7 @@ impl Shell {
         let mut out = self.start(line);
         if self.pending.is_some() {
             out.extend(self.finish_sync());
+            self.settle();
         }
         out.running = false;
         out
@@ -390,6 +436,9 @@ impl Shell {
                 out.exit_code = if e.0.contains("command not found") { 127 } else { 1 };
             }
             Ok(cmd) => self.execute(cmd, line, &mut out),
+        }
+        if self.pending.is_none() {
+            self.settle();
         }
         out.running = self.pending.is_some();
         out
@@ -414,6 +463,13 @@ impl Shell {
         self.cluster.run_until(until.max(self.cluster.now()));
         out.running = self.pending.is_some();
         out
+    }
+
+    /// Runs the work due at the current instant (controllers react to a write at once), so
+    /// the next prompt sees a settled cluster.
+    fn settle(&mut self) {
+        let now = self.cluster.now();
+        self.cluster.run_until(now);
     }
 
     /// Ctrl+C: ends the pending command (exit code 130).
@@ -485,7 +541,7 @@ impl Shell {
             if let Some(n) = pending.first() {
                 out.fail(format!(
                     "error: timed out waiting for the condition on {}/{n}",
-                    qualified(resource)
+                    resource.plural()
                 ));
             }
         }
@@ -668,12 +724,14 @@ impl Shell {
                 output_watch_events,
                 show_labels,
                 no_headers,
+                label_columns,
             } => {
                 let options = PrintOptions {
                     wide: output == cli::Output::Wide,
                     with_namespace: all_namespaces,
                     show_labels,
                     no_headers,
+                    column_labels: label_columns,
                     ..Default::default()
                 };
                 self.get(
@@ -1021,6 +1079,18 @@ impl Shell {
                     } else {
                         to_json(&v)
                     });
+                }
+                cli::Output::JsonPath(template) => {
+                    let single = asked_names && values.len() == 1;
+                    let v = if single {
+                        values.remove(0)
+                    } else {
+                        list_value(values)
+                    };
+                    match json_path_template(&v, template) {
+                        Ok(t) => out.out(t),
+                        Err(e) => out.fail(e),
+                    }
                 }
                 _ => out.out(table::render_all(&tables, &options)),
             }
@@ -1487,7 +1557,6 @@ impl Shell {
         let field = if annotation { "annotations" } else { "labels" };
         let current: BTreeMap<String, String> =
             serde_json::from_value(obj["metadata"][field].clone()).unwrap_or_default();
-        let what = if annotation { "annotation" } else { "label" };
         // validate first: kubectl changes nothing when one key would be overwritten
         for c in changes {
             if let KeyChange::Set(k, v) = c {
@@ -1512,7 +1581,9 @@ impl Shell {
                 }
                 KeyChange::Remove(k) => {
                     if !current.contains_key(k) {
-                        out.out(format!("{what} \"{k}\" not found.\n"));
+                        if !annotation {
+                            out.out(format!("label \"{k}\" not found.\n"));
+                        }
                         continue;
                     }
                     (k, None)
