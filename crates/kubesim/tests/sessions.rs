@@ -33,7 +33,11 @@ fn every_session_matches_its_transcript() {
             failures.push(format!("{}:\n{diff}", session.display()));
         }
     }
-    assert!(failures.is_empty(), "transcripts differ:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "transcripts differ:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]

@@ -335,13 +335,21 @@ fn json_path_template(v: &serde_json::Value, template: &str) -> Result<String, S
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open].replace("\\n", "\n"));
         let Some(close) = rest[open..].find('}') else {
-            return Err(format!("error: error parsing jsonpath {template}, unclosed action"));
+            return Err(format!(
+                "error: error parsing jsonpath {template}, unclosed action"
+            ));
         };
         let expr = &rest[open..open + close + 1];
         let vals = json_path_all(v, expr).ok_or_else(|| {
             format!("error: error executing jsonpath \"{template}\": Error executing template: {} is not found. Printing more information for debugging the template:", expr.trim_matches(|c| c == '{' || c == '}').trim_start_matches('.'))
         })?;
-        out.push_str(&vals.iter().map(|x| value_text(x)).collect::<Vec<_>>().join(" "));
+        out.push_str(
+            &vals
+                .iter()
+                .map(|x| value_text(x))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
         rest = &rest[open + close + 1..];
     }
     out.push_str(&rest.replace("\\n", "\n"));
@@ -433,7 +441,11 @@ impl Shell {
         match cli::parse(line) {
             Err(e) => {
                 out.err(&e.0);
-                out.exit_code = if e.0.contains("command not found") { 127 } else { 1 };
+                out.exit_code = if e.0.contains("command not found") {
+                    127
+                } else {
+                    1
+                };
             }
             Ok(cmd) => self.execute(cmd, line, &mut out),
         }
@@ -686,7 +698,9 @@ impl Shell {
                 .into_iter()
                 .flatten()
                 .any(|cond| {
-                    cond["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(c))
+                    cond["type"]
+                        .as_str()
+                        .is_some_and(|t| t.eq_ignore_ascii_case(c))
                         && cond["status"]
                             .as_str()
                             .is_some_and(|s| s.eq_ignore_ascii_case(value))
@@ -751,9 +765,7 @@ impl Shell {
                 grace_period,
                 force,
                 wait,
-            } => {
-                self.delete(&files, &selections, cascade, grace_period, force, wait, out)
-            }
+            } => self.delete(&files, &selections, cascade, grace_period, force, wait, out),
             Command::Scale {
                 resource,
                 name,
@@ -809,7 +821,15 @@ impl Shell {
                 let mut pending = Vec::new();
                 for n in names {
                     if !matches!(for_, WaitFor::Delete)
-                        && find(&self.cluster, resource, std::slice::from_ref(&n), &Selector::default(), now_ts(&self.cluster)).values.is_empty()
+                        && find(
+                            &self.cluster,
+                            resource,
+                            std::slice::from_ref(&n),
+                            &Selector::default(),
+                            now_ts(&self.cluster),
+                        )
+                        .values
+                        .is_empty()
                     {
                         out.fail(not_found(resource, &n));
                         return;
@@ -957,7 +977,10 @@ impl Shell {
                 let reference = obj.reference();
                 match self.cluster.apply(obj) {
                     Ok(o) => out.out(format!("{reference} {}\n", o.as_str())),
-                    Err(e) => errors.fail(api_error(&e, Some(&format!("error when {verb} \"{label}\"")))),
+                    Err(e) => errors.fail(api_error(
+                        &e,
+                        Some(&format!("error when {verb} \"{label}\"")),
+                    )),
                 }
             }
         }
@@ -1038,7 +1061,9 @@ impl Shell {
             if !watch_only {
                 match &mut wf {
                     WatchFormat::Table(p) => out.out(p.initial(&tables[0])),
-                    WatchFormat::Name => out.out(refs.iter().map(|r| format!("{r}\n")).collect::<String>()),
+                    WatchFormat::Name => {
+                        out.out(refs.iter().map(|r| format!("{r}\n")).collect::<String>())
+                    }
                     WatchFormat::Yaml { printed } => {
                         for v in &values {
                             if *printed > 0 {
@@ -1066,9 +1091,14 @@ impl Shell {
         let total: usize = tables.iter().map(|t| t.rows.len()).sum();
         if total > 0 {
             match format {
-                cli::Output::Name => out.out(refs.iter().map(|r| format!("{r}\n")).collect::<String>()),
+                cli::Output::Name => {
+                    out.out(refs.iter().map(|r| format!("{r}\n")).collect::<String>())
+                }
                 cli::Output::Yaml | cli::Output::Json => {
-                    let single = asked_names && values.len() == 1 && selections.len() == 1 && selections[0].names.len() == 1;
+                    let single = asked_names
+                        && values.len() == 1
+                        && selections.len() == 1
+                        && selections[0].names.len() == 1;
                     let v = if single {
                         values.remove(0)
                     } else {
@@ -1237,15 +1267,33 @@ impl Shell {
         let mut waiting = Vec::new();
         for (resource, name, file) in targets {
             let Some(kind) = kind_of(resource) else {
-                errors.fail(format!(
-                    "Error from server (MethodNotAllowed): the endpoints controller owns endpoints \"{name}\""
-                ));
+                // Endpoints are derived from the Service: deleting them is accepted and the
+                // endpoints controller writes them again at once.
+                if self.exists(resource, &name, None) {
+                    out.out(format!(
+                        "{}\n",
+                        printers::deleted_line(
+                            "endpoints",
+                            &name,
+                            Some(cli::NAMESPACE),
+                            grace == Some(0)
+                        )
+                    ));
+                } else {
+                    errors.fail(not_found(resource, &name));
+                }
                 continue;
             };
-            let uid = find(&self.cluster, resource, std::slice::from_ref(&name), &Selector::default(), now_ts(&self.cluster))
-                .values
-                .first()
-                .and_then(|v| v["metadata"]["uid"].as_str().map(str::to_string));
+            let uid = find(
+                &self.cluster,
+                resource,
+                std::slice::from_ref(&name),
+                &Selector::default(),
+                now_ts(&self.cluster),
+            )
+            .values
+            .first()
+            .and_then(|v| v["metadata"]["uid"].as_str().map(str::to_string));
             match self.cluster.delete(kind, cli::NAMESPACE, &name, options) {
                 Ok(_) => {
                     let ns = resource.namespaced().then_some(cli::NAMESPACE);
@@ -1342,7 +1390,9 @@ impl Shell {
                     history.iter().find(|r| r.revision == to).copied()
                 };
                 let Some(template) = target.and_then(rollout::revision_template) else {
-                    out.fail(format!("error: unable to find specified revision {to} in history"));
+                    out.fail(format!(
+                        "error: unable to find specified revision {to} in history"
+                    ));
                     return;
                 };
                 let mut new = sts.clone();
@@ -1417,7 +1467,9 @@ impl Shell {
                 }
             }
             if !matched {
-                out.fail(format!("error: unable to find container named \"{container}\""));
+                out.fail(format!(
+                    "error: unable to find container named \"{container}\""
+                ));
                 return;
             }
         }
@@ -1440,7 +1492,13 @@ impl Shell {
             }
         };
         let now = now_ts(&self.cluster);
-        let f = find(&self.cluster, resource, &[name.to_string()], &Selector::default(), now);
+        let f = find(
+            &self.cluster,
+            resource,
+            &[name.to_string()],
+            &Selector::default(),
+            now,
+        );
         let Some(old) = f.values.first().cloned() else {
             out.fail(not_found(resource, name));
             return;
@@ -1464,7 +1522,10 @@ impl Shell {
             }
             Resource::Services => {
                 let o: Service = serde_json::from_value(new.clone()).map_err(bad)?;
-                self.cluster.apply(Object::Service(o)).map(|_| ()).map_err(|e| api_error(&e, None))
+                self.cluster
+                    .apply(Object::Service(o))
+                    .map(|_| ())
+                    .map_err(|e| api_error(&e, None))
             }
             Resource::PersistentVolumes => {
                 let o: PersistentVolume = serde_json::from_value(new.clone()).map_err(bad)?;
@@ -1506,11 +1567,16 @@ impl Shell {
                         serde_json::from_value(v["metadata"][field].clone()).unwrap_or_default()
                     };
                     let (o, n) = (get(&old), get(&new));
-                    for k in o.keys().chain(n.keys()).collect::<std::collections::BTreeSet<_>>() {
+                    for k in o
+                        .keys()
+                        .chain(n.keys())
+                        .collect::<std::collections::BTreeSet<_>>()
+                    {
                         if o.get(k) != n.get(k) {
                             let value = n.get(k).map(String::as_str);
                             let r = if annotation {
-                                self.cluster.set_annotation(kind, cli::NAMESPACE, name, k, value)
+                                self.cluster
+                                    .set_annotation(kind, cli::NAMESPACE, name, k, value)
                             } else {
                                 self.cluster.set_label(kind, cli::NAMESPACE, name, k, value)
                             };
@@ -1545,13 +1611,22 @@ impl Shell {
         out: &mut Output,
     ) {
         let now = now_ts(&self.cluster);
-        let f = find(&self.cluster, resource, &[name.to_string()], &Selector::default(), now);
+        let f = find(
+            &self.cluster,
+            resource,
+            &[name.to_string()],
+            &Selector::default(),
+            now,
+        );
         let Some(obj) = f.values.first() else {
             out.fail(not_found(resource, name));
             return;
         };
         let Some(kind) = kind_of(resource) else {
-            out.fail(format!("error: the playground cannot label {}", resource.plural()));
+            out.fail(format!(
+                "error: the playground cannot label {}",
+                resource.plural()
+            ));
             return;
         };
         let field = if annotation { "annotations" } else { "labels" };
@@ -1590,7 +1665,8 @@ impl Shell {
                 }
             };
             let r = if annotation {
-                self.cluster.set_annotation(kind, cli::NAMESPACE, name, k, v)
+                self.cluster
+                    .set_annotation(kind, cli::NAMESPACE, name, k, v)
             } else {
                 self.cluster.set_label(kind, cli::NAMESPACE, name, k, v)
             };
@@ -1627,7 +1703,11 @@ impl Shell {
             out.fail(not_found(Resource::Nodes, node));
             return;
         };
-        let is = n.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false);
+        let is = n
+            .spec
+            .as_ref()
+            .and_then(|s| s.unschedulable)
+            .unwrap_or(false);
         let verb = if uncordon { "uncordoned" } else { "cordoned" };
         if is != uncordon {
             out.out(format!("node/{node} already {verb}\n"));
@@ -1685,12 +1765,29 @@ impl Shell {
         if partial.starts_with('-') {
             return strs(match verb {
                 "get" => &[
-                    "--all-namespaces", "--no-headers", "--output", "--output-watch-events",
-                    "--selector", "--show-labels", "--watch", "--watch-only", "-A", "-l", "-o",
+                    "--all-namespaces",
+                    "--no-headers",
+                    "--output",
+                    "--output-watch-events",
+                    "--selector",
+                    "--show-labels",
+                    "--watch",
+                    "--watch-only",
+                    "-A",
+                    "-l",
+                    "-o",
                     "-w",
                 ],
                 "apply" | "create" => &["--filename", "-f"],
-                "delete" => &["--cascade", "--filename", "--force", "--grace-period", "--now", "--wait", "-f"],
+                "delete" => &[
+                    "--cascade",
+                    "--filename",
+                    "--force",
+                    "--grace-period",
+                    "--now",
+                    "--wait",
+                    "-f",
+                ],
                 "scale" => &["--replicas"],
                 "label" | "annotate" => &["--overwrite"],
                 "wait" => &["--for", "--timeout"],
@@ -1708,8 +1805,20 @@ impl Shell {
                 k.push(r.plural().to_string());
             }
             k.extend(strs(&[
-                "po", "pod", "sts", "statefulset", "pvc", "pv", "svc", "service", "ep",
-                "sc", "node", "no", "ev", "event",
+                "po",
+                "pod",
+                "sts",
+                "statefulset",
+                "pvc",
+                "pv",
+                "svc",
+                "service",
+                "ep",
+                "sc",
+                "node",
+                "no",
+                "ev",
+                "event",
             ]));
             k
         };
@@ -1744,7 +1853,9 @@ impl Shell {
             "get" | "describe" | "delete" | "label" | "annotate" | "scale" | "wait" | "patch" => {
                 match positional.get(1) {
                     None => kinds(),
-                    Some(kind) if !kind.contains('/') => objects_of(kind.split(',').next().unwrap_or(kind), false),
+                    Some(kind) if !kind.contains('/') => {
+                        objects_of(kind.split(',').next().unwrap_or(kind), false)
+                    }
                     Some(_) => Vec::new(),
                 }
             }
@@ -1775,10 +1886,7 @@ impl Shell {
 
 /// Runs a session file's text on a fresh shell and returns the transcript. `load` reads a
 /// manifest named by a `-f` argument (the runner resolves it relative to the session file).
-pub fn run_session(
-    text: &str,
-    load: impl Fn(&str) -> Option<String>,
-) -> Result<String, String> {
+pub fn run_session(text: &str, load: impl Fn(&str) -> Option<String>) -> Result<String, String> {
     let lines = crate::session::parse(text)?;
     let mut files = BTreeMap::new();
     for line in &lines {
@@ -1824,5 +1932,181 @@ fn object_resource(obj: &Object) -> &'static str {
         Object::PersistentVolume(_) => "persistentvolumes",
         Object::PersistentVolumeClaim(_) => "persistentvolumeclaims",
         Object::StorageClass(_) => "storageclasses.storage.k8s.io",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::examples::MONGODB;
+
+    fn shell() -> Shell {
+        let files = MONGODB
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        Shell::new(ClusterConfig::default(), files)
+    }
+
+    fn seeded() -> Shell {
+        let mut sh = shell();
+        for line in [
+            "kubectl apply -f pv-demo.yaml",
+            "kubectl create -f mongo-service.yaml",
+            "kubectl apply -f mongo-sts.yaml",
+        ] {
+            assert_eq!(sh.run(line).exit_code, 0, "{line}");
+        }
+        sh
+    }
+
+    #[test]
+    fn stdout_and_stderr_keep_their_order() {
+        let mut sh = seeded();
+        let out = sh.run("kubectl get endpoints");
+        assert_eq!(out.chunks[0].0, Stream::Stderr);
+        assert!(out.chunks[0]
+            .1
+            .starts_with("Warning: v1 Endpoints is deprecated"));
+        assert_eq!(out.chunks[1].0, Stream::Stdout);
+        assert!(out.text().starts_with("Warning:"));
+        let out = sh.run("kubectl get pods nope");
+        assert_eq!(out.exit_code, 1);
+        assert_eq!(out.stdout(), "");
+        assert_eq!(
+            out.stderr(),
+            "Error from server (NotFound): pods \"nope\" not found\n"
+        );
+    }
+
+    #[test]
+    fn blocking_commands_can_be_polled_and_cancelled() {
+        let mut sh = seeded();
+        let first = sh.start("kubectl rollout status sts/mongo");
+        assert!(first.running && sh.is_blocked());
+        assert_eq!(first.text(), "Waiting for 3 pods to be ready...\n");
+        // one simulated second at a time, as the browser's timer would
+        let mut text = first.text();
+        let mut t = sh.cluster().now();
+        let mut finished = false;
+        for _ in 0..120 {
+            t += 1000;
+            let o = sh.poll(t);
+            text.push_str(&o.text());
+            assert_eq!(sh.cluster().now(), t, "poll advances the clock to `until`");
+            if !o.running {
+                finished = true;
+                break;
+            }
+        }
+        assert!(finished, "{text}");
+        assert!(text.ends_with("partitioned roll out complete: 3 new pods have been updated...\n"));
+        // the same command run synchronously prints the same lines
+        let mut other = seeded();
+        assert_eq!(other.run("kubectl rollout status sts/mongo").text(), text);
+
+        // get -w: Ctrl+C ends it with 130
+        let w = sh.start("kubectl get pods -w");
+        assert!(w.running);
+        let c = sh.cancel();
+        assert_eq!(c.exit_code, 130);
+        assert!(!sh.is_blocked());
+    }
+
+    #[test]
+    fn wait_times_out_at_its_deadline_when_polled() {
+        let mut sh = seeded();
+        let start = sh.cluster().now();
+        let o = sh.start(
+            "kubectl wait --for=jsonpath='{.status.readyReplicas}'=9 sts/mongo --timeout=5s",
+        );
+        assert!(o.running);
+        let o = sh.poll(start + 4_000);
+        assert!(o.running);
+        let o = sh.poll(start + 6_000);
+        assert!(!o.running);
+        assert_eq!(o.exit_code, 1);
+        assert_eq!(
+            o.text(),
+            "error: timed out waiting for the condition on statefulsets/mongo\n"
+        );
+    }
+
+    #[test]
+    fn get_watch_stops_at_the_watch_limit_when_the_cluster_never_idles() {
+        let mut sh = seeded();
+        sh.watch_limit_ms = 2_000;
+        let start = sh.cluster().now();
+        let out = sh.run("kubectl get pods -w");
+        assert!(!out.running);
+        assert_eq!(sh.cluster().now(), start + 2_000);
+    }
+
+    #[test]
+    fn completion_offers_commands_kinds_names_and_files() {
+        let sh = seeded();
+        assert_eq!(sh.completions("kub"), ["kubectl"]);
+        assert!(sh.completions("kubectl ").contains(&"rollout".to_string()));
+        assert_eq!(sh.completions("kubectl ro"), ["rollout"]);
+        assert!(sh
+            .completions("kubectl get st")
+            .contains(&"sts".to_string()));
+        let pods = sh.completions("kubectl describe pod mongo-");
+        assert_eq!(pods, ["mongo-0"]);
+        assert_eq!(sh.completions("kubectl get sts/m"), ["sts/mongo"]);
+        assert_eq!(sh.completions("kubectl rollout status "), ["sts/mongo"]);
+        assert_eq!(
+            sh.completions("kubectl apply -f mongo-s"),
+            ["mongo-service.yaml", "mongo-sts.yaml"]
+        );
+        assert_eq!(
+            sh.completions("kubectl cordon node-"),
+            ["node-1", "node-2", "node-3"]
+        );
+        assert!(sh
+            .completions("kubectl get pods --w")
+            .contains(&"--watch".to_string()));
+        assert!(sh
+            .completions("nslookup mon")
+            .contains(&"mongo".to_string()));
+    }
+
+    #[test]
+    fn apply_from_the_editor_and_bad_input_never_panic() {
+        let mut sh = shell();
+        sh.set_current_file(Some("mongo-service.yaml".into()));
+        assert_eq!(
+            sh.run("kubectl apply -f -").text(),
+            "service/mongo created\n"
+        );
+        assert_eq!(
+            sh.run("kubectl apply -f -").text(),
+            "service/mongo unchanged\n"
+        );
+        sh.set_file("bad.yaml", "apiVersion: v1\nkind: Service\nmetadata: [\n");
+        let o = sh.run("kubectl apply -f bad.yaml");
+        assert_eq!(o.exit_code, 1);
+        assert!(
+            o.text().starts_with("error: error parsing bad.yaml"),
+            "{}",
+            o.text()
+        );
+        for line in [
+            "",
+            "kubectl",
+            "kubectl get",
+            "kubectl patch sts nope -p '{'",
+            "kubectl patch svc mongo -p '{not json'",
+            "kubectl get pods -l 'a in (b'",
+            "kubectl rollout undo sts/mongo",
+            "kubectl wait --for=delete pod/none",
+            "dig",
+            "nslookup",
+            "kubectl get pods -o jsonpath='{.items[9].x}'",
+            "kubectl label endpoints mongo a=b",
+            "kubectl delete endpoints mongo",
+        ] {
+            let _ = sh.run(line);
+        }
     }
 }

@@ -55,8 +55,7 @@ pub(crate) fn endpoint_slices(c: &Cluster) -> Vec<EndpointSlice> {
     for svc in store.list::<Service>() {
         for mut slice in endpointslice::endpoint_slices_for(
             svc,
-            store
-                .list_in::<Pod>(svc.metadata.namespace.as_deref().unwrap_or("default")),
+            store.list_in::<Pod>(svc.metadata.namespace.as_deref().unwrap_or("default")),
             store.list::<Node>(),
         ) {
             slice.metadata.creation_timestamp = svc.metadata.creation_timestamp.clone();
@@ -123,7 +122,9 @@ impl Selector {
             cur.push(c);
         }
         parts.push(cur);
-        let bad = |p: &str| format!("error: unable to parse requirement: found '{p}', expected: identifier");
+        let bad = |p: &str| {
+            format!("error: unable to parse requirement: found '{p}', expected: identifier")
+        };
         let mut reqs = Vec::new();
         for p in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
             let set = |rest: &str| -> Option<Vec<String>> {
@@ -142,7 +143,10 @@ impl Selector {
                 Requirement::In(k.trim().into(), set(rest).ok_or_else(|| bad(p))?)
             } else if let Some(k) = p.strip_prefix('!') {
                 Requirement::NotExists(k.trim().into())
-            } else if p.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) {
+            } else if p
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+            {
                 Requirement::Exists(p.into())
             } else {
                 return Err(bad(p));
@@ -177,12 +181,7 @@ pub(crate) struct Found {
     pub missing: Vec<String>,
 }
 
-fn found<T: Gettable>(
-    c: &Cluster,
-    names: &[String],
-    selector: &Selector,
-    now: Timestamp,
-) -> Found {
+fn found<T: Gettable>(c: &Cluster, names: &[String], selector: &Selector, now: Timestamp) -> Found {
     let all: Vec<T> = T::all(c)
         .into_iter()
         .filter(|o| selector.matches(o.metadata().labels.as_ref()))
@@ -223,7 +222,9 @@ pub(crate) fn sorted(v: serde_json::Value) -> serde_json::Value {
             entries.sort_by(|a, b| a.0.cmp(&b.0));
             serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
         }
-        serde_json::Value::Array(a) => serde_json::Value::Array(a.into_iter().map(sorted).collect()),
+        serde_json::Value::Array(a) => {
+            serde_json::Value::Array(a.into_iter().map(sorted).collect())
+        }
         other => other,
     }
 }
@@ -239,9 +240,7 @@ pub(crate) fn find(
     match resource {
         Resource::Pods => found::<Pod>(c, names, selector, now),
         Resource::StatefulSets => found::<StatefulSet>(c, names, selector, now),
-        Resource::PersistentVolumeClaims => {
-            found::<PersistentVolumeClaim>(c, names, selector, now)
-        }
+        Resource::PersistentVolumeClaims => found::<PersistentVolumeClaim>(c, names, selector, now),
         Resource::PersistentVolumes => found::<PersistentVolume>(c, names, selector, now),
         Resource::Services => found::<Service>(c, names, selector, now),
         Resource::Endpoints => found::<Endpoints>(c, names, selector, now),
@@ -255,7 +254,14 @@ pub(crate) fn find(
 
 /// The names of every object of a type (for completion).
 pub(crate) fn names(c: &Cluster, resource: Resource) -> Vec<String> {
-    find(c, resource, &[], &Selector::default(), Timestamp::UNIX_EPOCH).names
+    find(
+        c,
+        resource,
+        &[],
+        &Selector::default(),
+        Timestamp::UNIX_EPOCH,
+    )
+    .names
 }
 
 /// The API's resource name in error messages: `pods`, `statefulsets.apps`.

@@ -122,7 +122,8 @@ fn resolves_to_non_string(s: &str) -> bool {
     }
     // base 60 floats like 1:20
     if s.contains(':')
-        && s.split(':').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        && s.split(':')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
     {
         return true;
     }
