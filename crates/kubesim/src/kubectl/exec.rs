@@ -166,6 +166,9 @@ pub struct Shell {
     /// The file `-f -` reads (the editor's current file).
     current_file: Option<String>,
     pending: Option<Blocking>,
+    /// Objects made by `kubectl create`, which carry no last-applied configuration: the first
+    /// `kubectl apply` of one warns and patches it in.
+    created_without_config: std::collections::BTreeSet<String>,
     /// See the module docs; simulated milliseconds.
     pub watch_limit_ms: u64,
 }
@@ -371,6 +374,7 @@ impl Shell {
             files,
             current_file: None,
             pending: None,
+            created_without_config: Default::default(),
             watch_limit_ms: DEFAULT_WATCH_LIMIT_MS,
         }
     }
@@ -382,6 +386,7 @@ impl Shell {
             files,
             current_file: None,
             pending: None,
+            created_without_config: Default::default(),
             watch_limit_ms: DEFAULT_WATCH_LIMIT_MS,
         }
     }
@@ -975,8 +980,28 @@ impl Shell {
                     continue;
                 }
                 let reference = obj.reference();
+                let key = format!("{}/{}", object_resource(&obj), obj.name());
+                let exists = self.object_exists(&obj);
+                if !exists {
+                    self.created_without_config.remove(&key);
+                }
+                let missing_config = !create && exists && self.created_without_config.remove(&key);
+                if missing_config {
+                    out.err(format!("Warning: resource {key} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically."));
+                }
                 match self.cluster.apply(obj) {
-                    Ok(o) => out.out(format!("{reference} {}\n", o.as_str())),
+                    Ok(o) => {
+                        if create {
+                            self.created_without_config.insert(key);
+                        }
+                        // patching in the annotation is a change of its own
+                        let o = if missing_config {
+                            "configured"
+                        } else {
+                            o.as_str()
+                        };
+                        out.out(format!("{reference} {o}\n"))
+                    }
                     Err(e) => errors.fail(api_error(
                         &e,
                         Some(&format!("error when {verb} \"{label}\"")),
@@ -1122,7 +1147,18 @@ impl Shell {
                         Err(e) => out.fail(e),
                     }
                 }
-                _ => out.out(table::render_all(&tables, &options)),
+                _ => {
+                    let mut kinds: Vec<Resource> = selections.iter().map(|s| s.resource).collect();
+                    kinds.sort();
+                    kinds.dedup();
+                    // kubectl prefixes NAME with the kind whenever several types were asked
+                    // for, even if only one of them has objects.
+                    let options = PrintOptions {
+                        with_kind: kinds.len() > 1,
+                        ..options
+                    };
+                    out.out(table::render_all(&tables, &options))
+                }
             }
         } else if !asked_names {
             let ns = (namespaced && !options.with_namespace).then_some(cli::NAMESPACE);
