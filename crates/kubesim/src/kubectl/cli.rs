@@ -917,6 +917,11 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
             let strategic = match f.get("type") {
                 None | Some("strategic") => true,
                 Some("merge") => false,
+                Some("json") => {
+                    return Err(CliError(
+                        "error: the playground applies --type=merge and --type=strategic patches; JSON patches (--type=json) are not supported".into(),
+                    ))
+                }
                 Some(other) => {
                     return Err(CliError(format!(
                         "error: --type must be one of [json merge strategic], not \"{other}\""

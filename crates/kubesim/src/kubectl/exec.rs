@@ -139,6 +139,10 @@ enum Job {
         for_: WaitFor,
         deadline: u64,
     },
+    /// `sleep N`: simulated time passes (in the browser, at the UI clock's pace).
+    Sleep {
+        deadline: u64,
+    },
     /// `kubectl delete` waiting for objects to be gone.
     Delete {
         targets: Vec<(Resource, String, Option<String>)>,
@@ -500,7 +504,7 @@ impl Shell {
 
     fn deadline(&self, b: &Blocking) -> Option<u64> {
         match &b.job {
-            Job::Wait { deadline, .. } => Some(*deadline),
+            Job::Wait { deadline, .. } | Job::Sleep { deadline } => Some(*deadline),
             _ => None,
         }
     }
@@ -548,6 +552,14 @@ impl Shell {
     }
 
     fn timeout(&mut self, out: &mut Output) {
+        if let Some(Blocking {
+            job: Job::Sleep { .. },
+            ..
+        }) = &self.pending
+        {
+            self.pending = None;
+            return;
+        }
         if let Some(Blocking {
             job: Job::Wait {
                 resource, pending, ..
@@ -655,6 +667,7 @@ impl Shell {
                 done = still.is_empty();
                 *pending = still;
             }
+            Job::Sleep { deadline } => done = self.cluster.now() >= *deadline,
             Job::Delete { targets } => {
                 targets.retain(|(r, n, uid)| self.exists(*r, n, uid.as_deref()));
                 done = targets.is_empty();
@@ -875,7 +888,13 @@ impl Shell {
                 out.out(r.stdout);
                 out.exit_code = r.exit_code;
             }
-            Command::Sleep { millis } => self.cluster.advance(millis),
+            Command::Sleep { millis } => {
+                let deadline = self.cluster.now().saturating_add(millis);
+                self.block(Job::Sleep { deadline });
+                if millis == 0 {
+                    self.pending = None;
+                }
+            }
         }
     }
 
@@ -2144,5 +2163,22 @@ mod tests {
         ] {
             let _ = sh.run(line);
         }
+    }
+}
+
+#[cfg(test)]
+mod sleep_tests {
+    use super::*;
+
+    #[test]
+    fn sleep_blocks_until_its_simulated_time_has_passed() {
+        let mut sh = Shell::default();
+        let o = sh.start("sleep 10");
+        assert!(o.running);
+        assert!(sh.poll(5_000).running);
+        assert!(!sh.poll(10_000).running);
+        assert_eq!(sh.cluster().now(), 10_000);
+        sh.run("sleep 2.5");
+        assert_eq!(sh.cluster().now(), 12_500);
     }
 }
