@@ -161,6 +161,13 @@ struct Blocking {
 /// Simulated time after which the synchronous runner ends a watch that would run forever.
 pub const DEFAULT_WATCH_LIMIT_MS: u64 = 5 * 60 * 1000;
 
+/// Longest `sleep` / `wait --timeout` the console honours (7 simulated days), so a typo
+/// cannot keep the simulation busy for years of crash-loop restarts.
+pub const MAX_BLOCK_MS: u64 = 7 * 24 * 3600 * 1000;
+
+/// Events one step-through may run before giving up (a guard against runaway loops).
+const MAX_STEPS: usize = 2_000_000;
+
 /// The console: a simulated cluster plus the playground's manifest files.
 #[derive(Clone, Debug)]
 pub struct Shell {
@@ -517,10 +524,12 @@ impl Shell {
         if self.process(out) {
             return true;
         }
+        let mut steps = 0;
         while let Some(at) = self.cluster.next_event_at() {
-            if at > limit {
+            if at > limit || steps >= MAX_STEPS {
                 break;
             }
+            steps += 1;
             self.cluster.step();
             if self.process(out) {
                 return true;
@@ -854,7 +863,10 @@ impl Shell {
                     }
                     pending.push(n);
                 }
-                let timeout = timeout_seconds.unwrap_or(30) * 1000;
+                let timeout = timeout_seconds
+                    .unwrap_or(30)
+                    .saturating_mul(1000)
+                    .min(MAX_BLOCK_MS);
                 self.block(Job::Wait {
                     resource,
                     pending,
@@ -889,7 +901,7 @@ impl Shell {
                 out.exit_code = r.exit_code;
             }
             Command::Sleep { millis } => {
-                let deadline = self.cluster.now().saturating_add(millis);
+                let deadline = self.cluster.now().saturating_add(millis.min(MAX_BLOCK_MS));
                 self.block(Job::Sleep { deadline });
                 if millis == 0 {
                     self.pending = None;
