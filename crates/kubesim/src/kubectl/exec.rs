@@ -946,10 +946,11 @@ impl Shell {
             let kind = yaml_str(&doc, &["kind"]);
             let name = yaml_str(&doc, &["metadata", "name"]);
             let api = yaml_str(&doc, &["apiVersion"]);
+            let ns = yaml_str(&doc, &["metadata", "namespace"]);
             if d.severity != Severity::Error {
                 if d.message.contains("not simulated") {
                     errors.push(format!(
-                        "error: resource mapping not found for name: \"{name}\" namespace: \"\" from \"{label}\": kind \"{kind}\" in version \"{api}\" is not simulated by the playground"
+                        "error: resource mapping not found for name: \"{name}\" namespace: \"{ns}\" from \"{label}\": kind \"{kind}\" in version \"{api}\" is not simulated by the playground"
                     ));
                 }
                 continue;
@@ -968,7 +969,7 @@ impl Shell {
             errors.push(if msg.starts_with("no matches for kind") {
                 let cut = msg.split(": Kubernetes").next().unwrap_or(msg);
                 format!(
-                    "error: resource mapping not found for name: \"{name}\" namespace: \"\" from \"{label}\": {cut}\nensure CRDs are installed first"
+                    "error: resource mapping not found for name: \"{name}\" namespace: \"{ns}\" from \"{label}\": {cut}\nensure CRDs are installed first"
                 )
             } else if let Some(y) = msg.strip_prefix("YAML syntax: ") {
                 format!("error: error parsing {label}: error converting YAML to JSON: yaml: {y}")
