@@ -524,6 +524,21 @@ fn selections(args: &[String]) -> Result<Vec<Selection>, CliError> {
         return Ok(out);
     };
     for kind in kinds.split(',').filter(|k| !k.is_empty()) {
+        if kind == "all" {
+            // the `all` category, restricted to the kinds the playground simulates, in
+            // kubectl's order (pods, services, ..., statefulsets)
+            for resource in [
+                Resource::Pods,
+                Resource::Services,
+                Resource::StatefulSets,
+            ] {
+                out.push(Selection {
+                    resource,
+                    names: names.to_vec(),
+                });
+            }
+            continue;
+        }
         let resource = Resource::from_name(kind).ok_or_else(|| unknown_resource(kind))?;
         out.push(Selection {
             resource,
