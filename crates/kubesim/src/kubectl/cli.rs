@@ -527,11 +527,7 @@ fn selections(args: &[String]) -> Result<Vec<Selection>, CliError> {
         if kind == "all" {
             // the `all` category, restricted to the kinds the playground simulates, in
             // kubectl's order (pods, services, ..., statefulsets)
-            for resource in [
-                Resource::Pods,
-                Resource::Services,
-                Resource::StatefulSets,
-            ] {
+            for resource in [Resource::Pods, Resource::Services, Resource::StatefulSets] {
                 out.push(Selection {
                     resource,
                     names: names.to_vec(),

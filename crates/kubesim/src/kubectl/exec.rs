@@ -1873,6 +1873,7 @@ impl Shell {
                 k.push(r.plural().to_string());
             }
             k.extend(strs(&[
+                "all",
                 "po",
                 "pod",
                 "sts",
