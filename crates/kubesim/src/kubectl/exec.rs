@@ -18,7 +18,30 @@
 //!   would wait forever ends when the cluster has nothing more scheduled, or when
 //!   [`Shell::watch_limit_ms`] of simulated time (default 5 minutes) have passed since it
 //!   started. `kubectl wait` is the exception: it has a real `--timeout` (default 30s), so the
-//!   clock is moved to the deadline and the timeout error is printed.
+//!   clock is moved to the deadline and the timeout error is printed. `sleep N` blocks too,
+//!   so the browser lets its N simulated seconds pass at the UI clock's pace (the runner
+//!   just advances the clock). `kubectl rollout status --timeout` is accepted and ignored.
+//!   `sleep` and `wait --timeout` are capped at [`MAX_BLOCK_MS`] (7 simulated days).
+//!
+//! ```
+//! use kubesim::kubectl::exec::Shell;
+//! use std::collections::BTreeMap;
+//!
+//! let files: BTreeMap<String, String> = kubesim::examples::MONGODB
+//!     .iter()
+//!     .map(|(name, text)| (name.to_string(), text.to_string()))
+//!     .collect();
+//! let mut shell = Shell::new(Default::default(), files);
+//! assert_eq!(shell.run("kubectl create -f mongo-service.yaml").text(), "service/mongo created\n");
+//!
+//! // the browser console: start, then poll as the UI clock advances, or cancel (Ctrl+C)
+//! let out = shell.start("kubectl get pods -w");
+//! assert!(out.running);
+//! let more = shell.poll(shell.cluster().now() + 1_000);
+//! assert!(more.running);
+//! assert_eq!(shell.cancel().exit_code, 130);
+//! assert_eq!(shell.completions("kubectl get svc m"), ["mongo"]);
+//! ```
 
 mod objects;
 mod patch;
