@@ -116,6 +116,8 @@ pub enum Output {
     Yaml,
     Json,
     Name,
+    /// `-o jsonpath=TEMPLATE` (the template, quotes removed).
+    JsonPath(String),
 }
 
 /// `--cascade`.
@@ -185,6 +187,8 @@ pub enum Command {
         output_watch_events: bool,
         show_labels: bool,
         no_headers: bool,
+        /// `-L KEY,...`: a column per label key.
+        label_columns: Vec<String>,
     },
     Describe {
         resource: Resource,
@@ -520,6 +524,17 @@ fn selections(args: &[String]) -> Result<Vec<Selection>, CliError> {
         return Ok(out);
     };
     for kind in kinds.split(',').filter(|k| !k.is_empty()) {
+        if kind == "all" {
+            // the `all` category, restricted to the kinds the playground simulates, in
+            // kubectl's order (pods, services, ..., statefulsets)
+            for resource in [Resource::Pods, Resource::Services, Resource::StatefulSets] {
+                out.push(Selection {
+                    resource,
+                    names: names.to_vec(),
+                });
+            }
+            continue;
+        }
         let resource = Resource::from_name(kind).ok_or_else(|| unknown_resource(kind))?;
         out.push(Selection {
             resource,
@@ -612,6 +627,7 @@ const GET: FlagSpec = FlagSpec {
         ("output-watch-events", ' ', false),
         ("show-labels", ' ', false),
         ("no-headers", ' ', false),
+        ("label-columns", 'L', true),
     ],
 };
 const FILES: FlagSpec = FlagSpec {
@@ -750,9 +766,14 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
                 Some("yaml") => Output::Yaml,
                 Some("json") => Output::Json,
                 Some("name") => Output::Name,
+                Some(j) if j.starts_with("jsonpath=") => Output::JsonPath(
+                    j["jsonpath=".len()..]
+                        .trim_matches(|c| c == '\'' || c == '"')
+                        .to_string(),
+                ),
                 Some(other) => {
                     return Err(CliError(format!(
-                        "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,name,wide,yaml"
+                        "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,jsonpath,name,wide,yaml"
                     )))
                 }
             };
@@ -766,6 +787,13 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
                 output_watch_events: f.switch("output-watch-events")?,
                 show_labels: f.switch("show-labels")?,
                 no_headers: f.switch("no-headers")?,
+                label_columns: f
+                    .all("label-columns")
+                    .iter()
+                    .flat_map(|v| v.split(','))
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_string)
+                    .collect(),
             })
         }
         "describe" => {
@@ -900,6 +928,11 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
             let strategic = match f.get("type") {
                 None | Some("strategic") => true,
                 Some("merge") => false,
+                Some("json") => {
+                    return Err(CliError(
+                        "error: the playground applies --type=merge and --type=strategic patches; JSON patches (--type=json) are not supported".into(),
+                    ))
+                }
                 Some(other) => {
                     return Err(CliError(format!(
                         "error: --type must be one of [json merge strategic], not \"{other}\""

@@ -18,10 +18,34 @@
 //!   would wait forever ends when the cluster has nothing more scheduled, or when
 //!   [`Shell::watch_limit_ms`] of simulated time (default 5 minutes) have passed since it
 //!   started. `kubectl wait` is the exception: it has a real `--timeout` (default 30s), so the
-//!   clock is moved to the deadline and the timeout error is printed.
+//!   clock is moved to the deadline and the timeout error is printed. `sleep N` blocks too,
+//!   so the browser lets its N simulated seconds pass at the UI clock's pace (the runner
+//!   just advances the clock). `kubectl rollout status --timeout` is accepted and ignored.
+//!   `sleep` and `wait --timeout` are capped at [`MAX_BLOCK_MS`] (7 simulated days).
+//!
+//! ```
+//! use kubesim::kubectl::exec::Shell;
+//! use std::collections::BTreeMap;
+//!
+//! let files: BTreeMap<String, String> = kubesim::examples::MONGODB
+//!     .iter()
+//!     .map(|(name, text)| (name.to_string(), text.to_string()))
+//!     .collect();
+//! let mut shell = Shell::new(Default::default(), files);
+//! assert_eq!(shell.run("kubectl create -f mongo-service.yaml").text(), "service/mongo created\n");
+//!
+//! // the browser console: start, then poll as the UI clock advances, or cancel (Ctrl+C)
+//! let out = shell.start("kubectl get pods -w");
+//! assert!(out.running);
+//! let more = shell.poll(shell.cluster().now() + 1_000);
+//! assert!(more.running);
+//! assert_eq!(shell.cancel().exit_code, 130);
+//! assert_eq!(shell.completions("kubectl get svc m"), ["mongo"]);
+//! ```
 
 mod objects;
 mod patch;
+mod yaml;
 
 use std::collections::BTreeMap;
 
@@ -33,7 +57,7 @@ use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::de::DeserializeOwned;
 
-use self::objects::{find, not_found, qualified, render_any, resource_of, Selector};
+use self::objects::{find, not_found, render_any, resource_of, Selector};
 use super::cli::{self, Cascade, Command, KeyChange, Resource, Rollout, WaitFor};
 use super::table::{self, PrintOptions, WatchPrinter};
 use super::{describe, printers, rollout, Timestamp};
@@ -138,6 +162,10 @@ enum Job {
         for_: WaitFor,
         deadline: u64,
     },
+    /// `sleep N`: simulated time passes (in the browser, at the UI clock's pace).
+    Sleep {
+        deadline: u64,
+    },
     /// `kubectl delete` waiting for objects to be gone.
     Delete {
         targets: Vec<(Resource, String, Option<String>)>,
@@ -156,6 +184,13 @@ struct Blocking {
 /// Simulated time after which the synchronous runner ends a watch that would run forever.
 pub const DEFAULT_WATCH_LIMIT_MS: u64 = 5 * 60 * 1000;
 
+/// Longest `sleep` / `wait --timeout` the console honours (7 simulated days), so a typo
+/// cannot keep the simulation busy for years of crash-loop restarts.
+pub const MAX_BLOCK_MS: u64 = 7 * 24 * 3600 * 1000;
+
+/// Events one step-through may run before giving up (a guard against runaway loops).
+const MAX_STEPS: usize = 2_000_000;
+
 /// The console: a simulated cluster plus the playground's manifest files.
 #[derive(Clone, Debug)]
 pub struct Shell {
@@ -165,6 +200,9 @@ pub struct Shell {
     /// The file `-f -` reads (the editor's current file).
     current_file: Option<String>,
     pending: Option<Blocking>,
+    /// Objects made by `kubectl create`, which carry no last-applied configuration: the first
+    /// `kubectl apply` of one warns and patches it in.
+    created_without_config: std::collections::BTreeSet<String>,
     /// See the module docs; simulated milliseconds.
     pub watch_limit_ms: u64,
 }
@@ -259,7 +297,7 @@ fn yaml_str(v: &serde_yaml::Value, path: &[&str]) -> String {
 }
 
 fn to_yaml(v: &serde_json::Value) -> String {
-    serde_yaml::to_string(v).unwrap_or_default()
+    yaml::to_yaml(v)
 }
 
 fn to_json(v: &serde_json::Value) -> String {
@@ -303,6 +341,58 @@ fn json_path<'a>(v: &'a serde_json::Value, path: &str) -> Option<&'a serde_json:
     Some(cur)
 }
 
+/// Every value a path selects, with `[*]` fanning out over arrays.
+fn json_path_all<'a>(v: &'a serde_json::Value, path: &str) -> Option<Vec<&'a serde_json::Value>> {
+    let inner = path.trim().trim_start_matches('{').trim_end_matches('}');
+    let mut cur = vec![v];
+    for seg in inner.split('.').filter(|s| !s.is_empty()) {
+        let (name, idx) = match seg.split_once('[') {
+            Some((n, rest)) => (n, Some(rest.trim_end_matches(']'))),
+            None => (seg, None),
+        };
+        let mut next = Vec::new();
+        for c in cur {
+            let c = if name.is_empty() { c } else { c.get(name)? };
+            match idx {
+                None => next.push(c),
+                Some("*") => next.extend(c.as_array()?.iter()),
+                Some(i) => next.push(c.get(i.parse::<usize>().ok()?)?),
+            }
+        }
+        cur = next;
+    }
+    Some(cur)
+}
+
+/// `-o jsonpath=TEMPLATE`: literal text and `{path}` expressions; values of one expression
+/// are joined with spaces; no trailing newline (as kubectl).
+fn json_path_template(v: &serde_json::Value, template: &str) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open].replace("\\n", "\n"));
+        let Some(close) = rest[open..].find('}') else {
+            return Err(format!(
+                "error: error parsing jsonpath {template}, unclosed action"
+            ));
+        };
+        let expr = &rest[open..open + close + 1];
+        let vals = json_path_all(v, expr).ok_or_else(|| {
+            format!("error: error executing jsonpath \"{template}\": Error executing template: {} is not found. Printing more information for debugging the template:", expr.trim_matches(|c| c == '{' || c == '}').trim_start_matches('.'))
+        })?;
+        out.push_str(
+            &vals
+                .iter()
+                .map(|x| value_text(x))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(&rest.replace("\\n", "\n"));
+    Ok(out)
+}
+
 fn value_text(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s.clone(),
@@ -318,6 +408,7 @@ impl Shell {
             files,
             current_file: None,
             pending: None,
+            created_without_config: Default::default(),
             watch_limit_ms: DEFAULT_WATCH_LIMIT_MS,
         }
     }
@@ -329,6 +420,7 @@ impl Shell {
             files,
             current_file: None,
             pending: None,
+            created_without_config: Default::default(),
             watch_limit_ms: DEFAULT_WATCH_LIMIT_MS,
         }
     }
@@ -368,6 +460,7 @@ impl Shell {
         let mut out = self.start(line);
         if self.pending.is_some() {
             out.extend(self.finish_sync());
+            self.settle();
         }
         out.running = false;
         out
@@ -395,6 +488,9 @@ impl Shell {
             }
             Ok(cmd) => self.execute(cmd, line, &mut out),
         }
+        if self.pending.is_none() {
+            self.settle();
+        }
         out.running = self.pending.is_some();
         out
     }
@@ -420,6 +516,13 @@ impl Shell {
         out
     }
 
+    /// Runs the work due at the current instant (controllers react to a write at once), so
+    /// the next prompt sees a settled cluster.
+    fn settle(&mut self) {
+        let now = self.cluster.now();
+        self.cluster.run_until(now);
+    }
+
     /// Ctrl+C: ends the pending command (exit code 130).
     pub fn cancel(&mut self) -> Output {
         let mut out = Output::default();
@@ -431,7 +534,7 @@ impl Shell {
 
     fn deadline(&self, b: &Blocking) -> Option<u64> {
         match &b.job {
-            Job::Wait { deadline, .. } => Some(*deadline),
+            Job::Wait { deadline, .. } | Job::Sleep { deadline } => Some(*deadline),
             _ => None,
         }
     }
@@ -444,10 +547,12 @@ impl Shell {
         if self.process(out) {
             return true;
         }
+        let mut steps = 0;
         while let Some(at) = self.cluster.next_event_at() {
-            if at > limit {
+            if at > limit || steps >= MAX_STEPS {
                 break;
             }
+            steps += 1;
             self.cluster.step();
             if self.process(out) {
                 return true;
@@ -480,6 +585,14 @@ impl Shell {
 
     fn timeout(&mut self, out: &mut Output) {
         if let Some(Blocking {
+            job: Job::Sleep { .. },
+            ..
+        }) = &self.pending
+        {
+            self.pending = None;
+            return;
+        }
+        if let Some(Blocking {
             job: Job::Wait {
                 resource, pending, ..
             },
@@ -489,7 +602,7 @@ impl Shell {
             if let Some(n) = pending.first() {
                 out.fail(format!(
                     "error: timed out waiting for the condition on {}/{n}",
-                    qualified(resource)
+                    resource.plural()
                 ));
             }
         }
@@ -586,6 +699,7 @@ impl Shell {
                 done = still.is_empty();
                 *pending = still;
             }
+            Job::Sleep { deadline } => done = self.cluster.now() >= *deadline,
             Job::Delete { targets } => {
                 targets.retain(|(r, n, uid)| self.exists(*r, n, uid.as_deref()));
                 done = targets.is_empty();
@@ -674,12 +788,14 @@ impl Shell {
                 output_watch_events,
                 show_labels,
                 no_headers,
+                label_columns,
             } => {
                 let options = PrintOptions {
                     wide: output == cli::Output::Wide,
                     with_namespace: all_namespaces,
                     show_labels,
                     no_headers,
+                    column_labels: label_columns,
                     ..Default::default()
                 };
                 self.get(
@@ -770,7 +886,10 @@ impl Shell {
                     }
                     pending.push(n);
                 }
-                let timeout = timeout_seconds.unwrap_or(30) * 1000;
+                let timeout = timeout_seconds
+                    .unwrap_or(30)
+                    .saturating_mul(1000)
+                    .min(MAX_BLOCK_MS);
                 self.block(Job::Wait {
                     resource,
                     pending,
@@ -804,7 +923,13 @@ impl Shell {
                 out.out(r.stdout);
                 out.exit_code = r.exit_code;
             }
-            Command::Sleep { millis } => self.cluster.advance(millis),
+            Command::Sleep { millis } => {
+                let deadline = self.cluster.now().saturating_add(millis.min(MAX_BLOCK_MS));
+                self.block(Job::Sleep { deadline });
+                if millis == 0 {
+                    self.pending = None;
+                }
+            }
         }
     }
 
@@ -844,10 +969,11 @@ impl Shell {
             let kind = yaml_str(&doc, &["kind"]);
             let name = yaml_str(&doc, &["metadata", "name"]);
             let api = yaml_str(&doc, &["apiVersion"]);
+            let ns = yaml_str(&doc, &["metadata", "namespace"]);
             if d.severity != Severity::Error {
                 if d.message.contains("not simulated") {
                     errors.push(format!(
-                        "error: resource mapping not found for name: \"{name}\" namespace: \"\" from \"{label}\": kind \"{kind}\" in version \"{api}\" is not simulated by the playground"
+                        "error: resource mapping not found for name: \"{name}\" namespace: \"{ns}\" from \"{label}\": kind \"{kind}\" in version \"{api}\" is not simulated by the playground"
                     ));
                 }
                 continue;
@@ -866,7 +992,7 @@ impl Shell {
             errors.push(if msg.starts_with("no matches for kind") {
                 let cut = msg.split(": Kubernetes").next().unwrap_or(msg);
                 format!(
-                    "error: resource mapping not found for name: \"{name}\" namespace: \"\" from \"{label}\": {cut}\nensure CRDs are installed first"
+                    "error: resource mapping not found for name: \"{name}\" namespace: \"{ns}\" from \"{label}\": {cut}\nensure CRDs are installed first"
                 )
             } else if let Some(y) = msg.strip_prefix("YAML syntax: ") {
                 format!("error: error parsing {label}: error converting YAML to JSON: yaml: {y}")
@@ -909,8 +1035,28 @@ impl Shell {
                     continue;
                 }
                 let reference = obj.reference();
+                let key = format!("{}/{}", object_resource(&obj), obj.name());
+                let exists = self.object_exists(&obj);
+                if !exists {
+                    self.created_without_config.remove(&key);
+                }
+                let missing_config = !create && exists && self.created_without_config.remove(&key);
+                if missing_config {
+                    out.err(format!("Warning: resource {key} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically."));
+                }
                 match self.cluster.apply(obj) {
-                    Ok(o) => out.out(format!("{reference} {}\n", o.as_str())),
+                    Ok(o) => {
+                        if create {
+                            self.created_without_config.insert(key);
+                        }
+                        // patching in the annotation is a change of its own
+                        let o = if missing_config {
+                            "configured"
+                        } else {
+                            o.as_str()
+                        };
+                        out.out(format!("{reference} {o}\n"))
+                    }
                     Err(e) => errors.fail(api_error(
                         &e,
                         Some(&format!("error when {verb} \"{label}\"")),
@@ -1044,7 +1190,30 @@ impl Shell {
                         to_json(&v)
                     });
                 }
-                _ => out.out(table::render_all(&tables, &options)),
+                cli::Output::JsonPath(template) => {
+                    let single = asked_names && values.len() == 1;
+                    let v = if single {
+                        values.remove(0)
+                    } else {
+                        list_value(values)
+                    };
+                    match json_path_template(&v, template) {
+                        Ok(t) => out.out(t),
+                        Err(e) => out.fail(e),
+                    }
+                }
+                _ => {
+                    let mut kinds: Vec<Resource> = selections.iter().map(|s| s.resource).collect();
+                    kinds.sort();
+                    kinds.dedup();
+                    // kubectl prefixes NAME with the kind whenever several types were asked
+                    // for, even if only one of them has objects.
+                    let options = PrintOptions {
+                        with_kind: kinds.len() > 1,
+                        ..options
+                    };
+                    out.out(table::render_all(&tables, &options))
+                }
             }
         } else if !asked_names {
             let ns = (namespaced && !options.with_namespace).then_some(cli::NAMESPACE);
@@ -1189,9 +1358,21 @@ impl Shell {
         let mut waiting = Vec::new();
         for (resource, name, file) in targets {
             let Some(kind) = kind_of(resource) else {
-                errors.fail(format!(
-                    "Error from server (MethodNotAllowed): the endpoints controller owns endpoints \"{name}\""
-                ));
+                // Endpoints are derived from the Service: deleting them is accepted and the
+                // endpoints controller writes them again at once.
+                if self.exists(resource, &name, None) {
+                    out.out(format!(
+                        "{}\n",
+                        printers::deleted_line(
+                            "endpoints",
+                            &name,
+                            Some(cli::NAMESPACE),
+                            grace == Some(0)
+                        )
+                    ));
+                } else {
+                    errors.fail(not_found(resource, &name));
+                }
                 continue;
             };
             let uid = find(
@@ -1542,7 +1723,6 @@ impl Shell {
         let field = if annotation { "annotations" } else { "labels" };
         let current: BTreeMap<String, String> =
             serde_json::from_value(obj["metadata"][field].clone()).unwrap_or_default();
-        let what = if annotation { "annotation" } else { "label" };
         // validate first: kubectl changes nothing when one key would be overwritten
         for c in changes {
             if let KeyChange::Set(k, v) = c {
@@ -1567,7 +1747,9 @@ impl Shell {
                 }
                 KeyChange::Remove(k) => {
                     if !current.contains_key(k) {
-                        out.out(format!("{what} \"{k}\" not found.\n"));
+                        if !annotation {
+                            out.out(format!("label \"{k}\" not found.\n"));
+                        }
                         continue;
                     }
                     (k, None)
@@ -1714,6 +1896,7 @@ impl Shell {
                 k.push(r.plural().to_string());
             }
             k.extend(strs(&[
+                "all",
                 "po",
                 "pod",
                 "sts",
@@ -1841,5 +2024,198 @@ fn object_resource(obj: &Object) -> &'static str {
         Object::PersistentVolume(_) => "persistentvolumes",
         Object::PersistentVolumeClaim(_) => "persistentvolumeclaims",
         Object::StorageClass(_) => "storageclasses.storage.k8s.io",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::examples::MONGODB;
+
+    fn shell() -> Shell {
+        let files = MONGODB
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        Shell::new(ClusterConfig::default(), files)
+    }
+
+    fn seeded() -> Shell {
+        let mut sh = shell();
+        for line in [
+            "kubectl apply -f pv-demo.yaml",
+            "kubectl create -f mongo-service.yaml",
+            "kubectl apply -f mongo-sts.yaml",
+        ] {
+            assert_eq!(sh.run(line).exit_code, 0, "{line}");
+        }
+        sh
+    }
+
+    #[test]
+    fn stdout_and_stderr_keep_their_order() {
+        let mut sh = seeded();
+        let out = sh.run("kubectl get endpoints");
+        assert_eq!(out.chunks[0].0, Stream::Stderr);
+        assert!(out.chunks[0]
+            .1
+            .starts_with("Warning: v1 Endpoints is deprecated"));
+        assert_eq!(out.chunks[1].0, Stream::Stdout);
+        assert!(out.text().starts_with("Warning:"));
+        let out = sh.run("kubectl get pods nope");
+        assert_eq!(out.exit_code, 1);
+        assert_eq!(out.stdout(), "");
+        assert_eq!(
+            out.stderr(),
+            "Error from server (NotFound): pods \"nope\" not found\n"
+        );
+    }
+
+    #[test]
+    fn blocking_commands_can_be_polled_and_cancelled() {
+        let mut sh = seeded();
+        let first = sh.start("kubectl rollout status sts/mongo");
+        assert!(first.running && sh.is_blocked());
+        assert_eq!(first.text(), "Waiting for 3 pods to be ready...\n");
+        // one simulated second at a time, as the browser's timer would
+        let mut text = first.text();
+        let mut t = sh.cluster().now();
+        let mut finished = false;
+        for _ in 0..120 {
+            t += 1000;
+            let o = sh.poll(t);
+            text.push_str(&o.text());
+            assert_eq!(sh.cluster().now(), t, "poll advances the clock to `until`");
+            if !o.running {
+                finished = true;
+                break;
+            }
+        }
+        assert!(finished, "{text}");
+        assert!(text.ends_with("partitioned roll out complete: 3 new pods have been updated...\n"));
+        // the same command run synchronously prints the same lines
+        let mut other = seeded();
+        assert_eq!(other.run("kubectl rollout status sts/mongo").text(), text);
+
+        // get -w: Ctrl+C ends it with 130
+        let w = sh.start("kubectl get pods -w");
+        assert!(w.running);
+        let c = sh.cancel();
+        assert_eq!(c.exit_code, 130);
+        assert!(!sh.is_blocked());
+    }
+
+    #[test]
+    fn wait_times_out_at_its_deadline_when_polled() {
+        let mut sh = seeded();
+        let start = sh.cluster().now();
+        let o = sh.start(
+            "kubectl wait --for=jsonpath='{.status.readyReplicas}'=9 sts/mongo --timeout=5s",
+        );
+        assert!(o.running);
+        let o = sh.poll(start + 4_000);
+        assert!(o.running);
+        let o = sh.poll(start + 6_000);
+        assert!(!o.running);
+        assert_eq!(o.exit_code, 1);
+        assert_eq!(
+            o.text(),
+            "error: timed out waiting for the condition on statefulsets/mongo\n"
+        );
+    }
+
+    #[test]
+    fn get_watch_stops_at_the_watch_limit_when_the_cluster_never_idles() {
+        let mut sh = seeded();
+        sh.watch_limit_ms = 2_000;
+        let start = sh.cluster().now();
+        let out = sh.run("kubectl get pods -w");
+        assert!(!out.running);
+        assert_eq!(sh.cluster().now(), start + 2_000);
+    }
+
+    #[test]
+    fn completion_offers_commands_kinds_names_and_files() {
+        let sh = seeded();
+        assert_eq!(sh.completions("kub"), ["kubectl"]);
+        assert!(sh.completions("kubectl ").contains(&"rollout".to_string()));
+        assert_eq!(sh.completions("kubectl ro"), ["rollout"]);
+        assert!(sh
+            .completions("kubectl get st")
+            .contains(&"sts".to_string()));
+        let pods = sh.completions("kubectl describe pod mongo-");
+        assert_eq!(pods, ["mongo-0"]);
+        assert_eq!(sh.completions("kubectl get sts/m"), ["sts/mongo"]);
+        assert_eq!(sh.completions("kubectl rollout status "), ["sts/mongo"]);
+        assert_eq!(
+            sh.completions("kubectl apply -f mongo-s"),
+            ["mongo-service.yaml", "mongo-sts.yaml"]
+        );
+        assert_eq!(
+            sh.completions("kubectl cordon node-"),
+            ["node-1", "node-2", "node-3"]
+        );
+        assert!(sh
+            .completions("kubectl get pods --w")
+            .contains(&"--watch".to_string()));
+        assert!(sh
+            .completions("nslookup mon")
+            .contains(&"mongo".to_string()));
+    }
+
+    #[test]
+    fn apply_from_the_editor_and_bad_input_never_panic() {
+        let mut sh = shell();
+        sh.set_current_file(Some("mongo-service.yaml".into()));
+        assert_eq!(
+            sh.run("kubectl apply -f -").text(),
+            "service/mongo created\n"
+        );
+        assert_eq!(
+            sh.run("kubectl apply -f -").text(),
+            "service/mongo unchanged\n"
+        );
+        sh.set_file("bad.yaml", "apiVersion: v1\nkind: Service\nmetadata: [\n");
+        let o = sh.run("kubectl apply -f bad.yaml");
+        assert_eq!(o.exit_code, 1);
+        assert!(
+            o.text().starts_with("error: error parsing bad.yaml"),
+            "{}",
+            o.text()
+        );
+        for line in [
+            "",
+            "kubectl",
+            "kubectl get",
+            "kubectl patch sts nope -p '{'",
+            "kubectl patch svc mongo -p '{not json'",
+            "kubectl get pods -l 'a in (b'",
+            "kubectl rollout undo sts/mongo",
+            "kubectl wait --for=delete pod/none",
+            "dig",
+            "nslookup",
+            "kubectl get pods -o jsonpath='{.items[9].x}'",
+            "kubectl label endpoints mongo a=b",
+            "kubectl delete endpoints mongo",
+        ] {
+            let _ = sh.run(line);
+        }
+    }
+}
+
+#[cfg(test)]
+mod sleep_tests {
+    use super::*;
+
+    #[test]
+    fn sleep_blocks_until_its_simulated_time_has_passed() {
+        let mut sh = Shell::default();
+        let o = sh.start("sleep 10");
+        assert!(o.running);
+        assert!(sh.poll(5_000).running);
+        assert!(!sh.poll(10_000).running);
+        assert_eq!(sh.cluster().now(), 10_000);
+        sh.run("sleep 2.5");
+        assert_eq!(sh.cluster().now(), 12_500);
     }
 }
