@@ -410,7 +410,6 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
                 return;
             }
             st.phase = Some("Running".into());
-            let _ = c.store.update(p);
             let unready = unready_fault(c, &pod);
             let fail = annotated(&pod.metadata, FAULT_FAIL);
             if let Some(rt) = c.kubelet.pods.get_mut(&s.uid) {
@@ -418,7 +417,10 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
                 rt.unready_fault = unready;
                 rt.fail_fault = fail;
             }
-            probe(c, &s);
+            // One status write for "all containers started" and the readiness it implies, as
+            // the kubelet's status manager writes one snapshot per sync: a pod without
+            // readiness probes goes from ContainerCreating straight to 2/2 Running.
+            probe_from(c, &s, Some(p));
             if fail {
                 c.enqueue(now + c.config.fail_after_ms, step(&pod, Action::Fail));
             }
@@ -525,8 +527,17 @@ fn terminate_containers(p: &mut Pod, now: u64, code: i32, reason: &str) {
 /// Evaluates readiness probes and the unready fault; schedules the next evaluation if a
 /// probe's initial delay has not passed yet.
 fn probe(c: &mut Cluster, s: &Step) {
-    let Some(pod) = c.store.get_arc::<Pod>(&s.ns, &s.name) else {
-        return;
+    probe_from(c, s, None)
+}
+
+/// [`probe`], starting from `base` (a status not written yet) instead of the stored pod.
+fn probe_from(c: &mut Cluster, s: &Step, base: Option<Pod>) {
+    let pod = match base {
+        Some(p) => std::sync::Arc::new(p),
+        None => match c.store.get_arc::<Pod>(&s.ns, &s.name) {
+            Some(p) => p,
+            None => return,
+        },
     };
     if pod.metadata.uid.as_deref() != Some(s.uid.as_str()) || phase(&pod) != "Running" {
         return;
