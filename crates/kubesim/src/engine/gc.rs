@@ -143,3 +143,86 @@ fn remove_finalizer(m: &mut ObjectMeta, f: &str) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::super::{Cluster, DeleteOptions, Kind, Propagation};
+    use k8s_openapi::api::core::v1::{Node, Pod};
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
+
+    fn own(c: &mut Cluster, pod: &str, owners: &[&str]) {
+        let mut p = c.store().get::<Pod>("default", pod).unwrap().clone();
+        p.metadata.owner_references = Some(
+            owners
+                .iter()
+                .map(|o| {
+                    let node = c.store().get::<Node>("", o).unwrap();
+                    OwnerReference {
+                        api_version: "v1".into(),
+                        kind: "Node".into(),
+                        name: (*o).into(),
+                        uid: node.metadata.uid.clone().unwrap(),
+                        block_owner_deletion: Some(true),
+                        controller: None,
+                    }
+                })
+                .collect(),
+        );
+        c.store_mut().update(p).unwrap();
+    }
+
+    #[test]
+    fn background_deletion_removes_dependents_once_all_owners_are_gone() {
+        let mut c = Cluster::default();
+        bare_pod(&mut c, "a", None);
+        bare_pod(&mut c, "b", None);
+        own(&mut c, "a", &["node-3"]);
+        own(&mut c, "b", &["node-3", "node-2"]);
+        c.delete(Kind::Node, "", "node-3", DeleteOptions::default())
+            .unwrap();
+        c.advance(1);
+        // a lost its only owner: deleted (unscheduled, so at once).
+        assert!(pod(&c, "a").is_none());
+        // b keeps a live owner: only the dangling reference is removed.
+        let b = pod(&c, "b").unwrap();
+        let refs = b.metadata.owner_references.unwrap();
+        assert_eq!(refs.len(), 1);
+        assert_eq!(refs[0].name, "node-2");
+    }
+
+    #[test]
+    fn orphan_deletion_strips_owner_references_and_keeps_dependents() {
+        let mut c = Cluster::default();
+        bare_pod(&mut c, "a", None);
+        own(&mut c, "a", &["node-3"]);
+        let opts = DeleteOptions {
+            propagation: Propagation::Orphan,
+            ..Default::default()
+        };
+        c.delete(Kind::Node, "", "node-3", opts).unwrap();
+        c.advance(1);
+        assert!(c.store().get::<Node>("", "node-3").is_none());
+        assert!(pod(&c, "a").unwrap().metadata.owner_references.is_none());
+    }
+
+    #[test]
+    fn foreground_deletion_keeps_the_owner_until_blocking_dependents_are_gone() {
+        let mut c = Cluster::default();
+        bare_pod(&mut c, "a", None);
+        c.advance(10_000); // scheduled and running: deleted gracefully
+        own(&mut c, "a", &["node-3"]);
+        let opts = DeleteOptions {
+            propagation: Propagation::Foreground,
+            ..Default::default()
+        };
+        c.delete(Kind::Node, "", "node-3", opts).unwrap();
+        c.advance(1_000);
+        let owner = c.store().get::<Node>("", "node-3").unwrap();
+        assert!(owner.metadata.deletion_timestamp.is_some());
+        assert!(pod(&c, "a").unwrap().metadata.deletion_timestamp.is_some());
+        c.advance(60_000);
+        assert!(pod(&c, "a").is_none());
+        assert!(c.store().get::<Node>("", "node-3").is_none());
+    }
+}

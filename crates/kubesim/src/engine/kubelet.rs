@@ -610,12 +610,11 @@ fn pods_on_node(c: &Cluster, node: &str) -> Vec<std::sync::Arc<Pod>> {
     c.store
         .list::<Pod>()
         .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node))
-        .map(|p| {
+        .filter_map(|p| {
             let ns = p.metadata.namespace.clone().unwrap_or_default();
             let name = p.metadata.name.clone().unwrap_or_default();
             c.store.get_arc::<Pod>(&ns, &name)
         })
-        .flatten()
         .collect()
 }
 
@@ -749,5 +748,164 @@ mod tests {
         assert_eq!(go_duration(2500), "2.5s");
         assert_eq!(go_duration(500), "500ms");
         assert_eq!(go_duration(61_000), "1m1s");
+    }
+}
+
+#[cfg(test)]
+mod lifecycle_tests {
+    use super::super::test_support::*;
+    use super::super::{Cluster, DeleteOptions, Kind};
+    use super::*;
+    use crate::engine::statefulset::{is_ready, pod_phase};
+
+    fn waiting_reason(p: &Pod) -> Option<String> {
+        p.status.as_ref()?.container_statuses.as_ref()?[0]
+            .state
+            .as_ref()?
+            .waiting
+            .as_ref()?
+            .reason
+            .clone()
+    }
+
+    #[test]
+    fn pod_goes_container_creating_running_then_ready_with_kubelet_events() {
+        let mut c = Cluster::default();
+        bare_pod(&mut c, "a", Some(5));
+        c.advance(300); // scheduled at 50 ms, admitted at 250 ms
+        let p = pod(&c, "a").unwrap();
+        assert_eq!(pod_phase(&p), "Pending");
+        assert_eq!(waiting_reason(&p).as_deref(), Some("ContainerCreating"));
+        assert_eq!(
+            p.status.as_ref().unwrap().pod_ip.as_deref(),
+            Some("10.244.1.2")
+        );
+        c.advance(3_000); // pulled at 2.25 s, started at 3.25 s
+        let p = pod(&c, "a").unwrap();
+        assert_eq!(pod_phase(&p), "Running");
+        assert!(
+            !is_ready(&p),
+            "readiness probe initialDelaySeconds 5 not passed"
+        );
+        c.advance(5_000);
+        assert!(is_ready(&pod(&c, "a").unwrap()));
+        let ev: Vec<String> = events_for(&c, "a").into_iter().map(|(_, m)| m).collect();
+        assert_eq!(
+            ev,
+            [
+                "Successfully assigned default/a to node-1",
+                "Pulling image \"nginx:1.25\"",
+                "Successfully pulled image \"nginx:1.25\" in 2s (2s including waiting). Image size: 49886285 bytes.",
+                "Created container: app",
+                "Started container app",
+            ]
+        );
+    }
+
+    #[test]
+    fn second_pod_on_a_node_finds_the_image_already_present() {
+        let mut c = Cluster::new(crate::engine::ClusterConfig {
+            nodes: 1,
+            ..Default::default()
+        });
+        bare_pod(&mut c, "a", None);
+        c.advance(10_000);
+        bare_pod(&mut c, "b", None);
+        c.advance(10_000);
+        let ev: Vec<String> = events_for(&c, "b").into_iter().map(|(_, m)| m).collect();
+        assert_eq!(
+            ev[1],
+            "Container image \"nginx:1.25\" already present on machine"
+        );
+        assert!(is_ready(&pod(&c, "b").unwrap()));
+        assert_eq!(
+            pod(&c, "b").unwrap().status.unwrap().pod_ip.as_deref(),
+            Some("10.244.1.3")
+        );
+    }
+
+    #[test]
+    fn unready_annotation_fails_readiness_and_removing_it_restores_it() {
+        let mut c = Cluster::default();
+        bare_pod(&mut c, "a", None);
+        c.advance(10_000);
+        assert!(is_ready(&pod(&c, "a").unwrap()));
+        c.set_annotation(Kind::Pod, "default", "a", FAULT_UNREADY, Some("true"))
+            .unwrap();
+        c.advance(2_000);
+        let p = pod(&c, "a").unwrap();
+        assert!(!is_ready(&p));
+        assert_eq!(pod_phase(&p), "Running");
+        assert!(events_for(&c, "a").iter().any(|(r, _)| r == "Unhealthy"));
+        c.set_annotation(Kind::Pod, "default", "a", FAULT_UNREADY, None)
+            .unwrap();
+        c.advance(2_000);
+        assert!(is_ready(&pod(&c, "a").unwrap()));
+    }
+
+    #[test]
+    fn fail_annotation_makes_the_container_exit_and_the_pod_failed() {
+        let mut c = Cluster::default();
+        bare_pod(&mut c, "a", None);
+        c.advance(10_000);
+        c.set_annotation(Kind::Pod, "default", "a", FAULT_FAIL, Some("true"))
+            .unwrap();
+        c.advance(2_000);
+        let p = pod(&c, "a").unwrap();
+        assert_eq!(pod_phase(&p), "Failed");
+        let term = p.status.unwrap().container_statuses.unwrap()[0]
+            .state
+            .clone()
+            .unwrap()
+            .terminated
+            .unwrap();
+        assert_eq!((term.exit_code, term.reason.as_deref()), (1, Some("Error")));
+    }
+
+    #[test]
+    fn terminating_pod_stops_after_its_grace_period_then_disappears() {
+        let mut c = Cluster::default();
+        bare_pod(&mut c, "a", None);
+        c.advance(10_000);
+        c.delete(Kind::Pod, "default", "a", DeleteOptions::default())
+            .unwrap();
+        c.advance(29_000);
+        let p = pod(&c, "a").unwrap();
+        assert!(
+            is_ready(&p),
+            "still 1/1 Terminating during the grace period"
+        );
+        c.advance(1_000);
+        let p = pod(&c, "a").unwrap();
+        assert!(!is_ready(&p), "0/1 Terminating once containers stopped");
+        c.advance(1_000);
+        assert!(pod(&c, "a").is_none());
+        assert!(events_for(&c, "a")
+            .iter()
+            .any(|(r, m)| r == "Killing" && m == "Stopping container app"));
+    }
+
+    #[test]
+    fn node_down_marks_pods_unready_and_eviction_leaves_them_terminating() {
+        let mut c = Cluster::default();
+        bare_pod(&mut c, "a", None);
+        c.advance(10_000);
+        c.node_down("node-1").unwrap();
+        assert!(!is_ready(&pod(&c, "a").unwrap()));
+        c.advance(300_000);
+        let p = pod(&c, "a").unwrap();
+        assert!(p.metadata.deletion_timestamp.is_some());
+        assert_eq!(
+            p.status.as_ref().unwrap().reason.as_deref(),
+            Some("NodeLost")
+        );
+        c.advance(600_000);
+        assert!(
+            pod(&c, "a").is_some(),
+            "nobody confirms termination while the node is down"
+        );
+        c.node_up("node-1").unwrap();
+        c.advance(60_000);
+        assert!(pod(&c, "a").is_none());
     }
 }

@@ -126,6 +126,8 @@ pub struct ClusterConfig {
     pub pod_eviction_timeout_ms: u64,
     /// Seed of the engine's RNG.
     pub seed: u64,
+    /// Playground limit on `spec.replicas` (a browser tab cannot hold a million pods).
+    pub max_replicas: i32,
 }
 
 impl Default for ClusterConfig {
@@ -144,6 +146,7 @@ impl Default for ClusterConfig {
             binder_delay_ms: 100,
             pod_eviction_timeout_ms: 300_000,
             seed: 0,
+            max_replicas: 10_000,
         }
     }
 }
@@ -176,6 +179,8 @@ pub struct DeleteOptions {
 }
 
 /// Every user action, as recorded in the command log.
+// Commands are few (one per user action); boxing `Apply` would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     Apply(Object),
@@ -208,12 +213,33 @@ pub enum Command {
     NodeUp(String),
 }
 
+/// A command as recorded in the command log: the instant it ran at and how many queued
+/// events had run before it (commands at one instant interleave with events).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommandRecord {
+    pub at: u64,
+    pub after_steps: u64,
+    pub command: Command,
+}
+
 /// What a command returned.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CommandOutput {
     Applied(ApplyOutcome),
     Deleted(DeleteOutcome),
     Done,
+}
+
+/// A controller plugged into the cluster from outside the engine (e.g. EndpointSlices): it
+/// runs as one pass over the store, `delay_ms` after any write to a kind in `triggers`.
+pub type Reconciler = fn(&mut Cluster);
+
+#[derive(Clone, Debug)]
+struct Plugin {
+    name: &'static str,
+    triggers: Vec<Kind>,
+    delay_ms: u64,
+    reconcile: Reconciler,
 }
 
 /// Work items of the event queue.
@@ -225,6 +251,7 @@ pub(crate) enum Task {
     CollectGarbage,
     Kubelet(kubelet::Step),
     EvictNode(String),
+    Plugin(usize),
 }
 
 impl Task {
@@ -241,10 +268,14 @@ pub struct Cluster {
     pub(crate) store: Store,
     seq: u64,
     queue: BTreeMap<(u64, u64), Task>,
-    pending: BTreeMap<Task, u64>,
+    pending: std::collections::BTreeSet<(Task, u64)>,
     dispatched: usize,
     pub(crate) kubelet: kubelet::KubeletState,
-    commands: Vec<(u64, Command)>,
+    steps: u64,
+    commands: Vec<CommandRecord>,
+    plugins: Vec<Plugin>,
+    volume_check: scheduler::VolumeCheck,
+    volume_binder: Reconciler,
     service_ips: u32,
 }
 
@@ -263,10 +294,14 @@ impl Cluster {
             store: Store::default(),
             seq: 0,
             queue: BTreeMap::new(),
-            pending: BTreeMap::new(),
+            pending: Default::default(),
             dispatched: 0,
             kubelet: Default::default(),
+            steps: 0,
             commands: Vec::new(),
+            plugins: Vec::new(),
+            volume_check: scheduler::check_volumes,
+            volume_binder: volume_binder::bind_pending,
             service_ips: 0,
         };
         for i in 1..=c.config.nodes {
@@ -303,12 +338,14 @@ impl Cluster {
         c
     }
 
-    /// Rebuilds a cluster from a command log, up to and including `until`.
-    pub fn replay(config: ClusterConfig, log: &[(u64, Command)], until: u64) -> Cluster {
+    /// Rebuilds a cluster from a command log, up to and including `until`: the same config
+    /// and commands give the same history, so this reproduces any past instant.
+    pub fn replay(config: ClusterConfig, log: &[CommandRecord], until: u64) -> Cluster {
         let mut c = Cluster::new(config);
-        for (at, cmd) in log.iter().filter(|(at, _)| *at <= until) {
-            c.run_until(*at);
-            let _ = c.execute(cmd.clone());
+        for rec in log.iter().filter(|r| r.at <= until) {
+            while c.steps < rec.after_steps && c.step().is_some() {}
+            c.set_now(rec.at);
+            let _ = c.execute(rec.command.clone());
         }
         c.run_until(until);
         c
@@ -355,7 +392,7 @@ impl Cluster {
     }
 
     /// The commands executed so far, with their instants.
-    pub fn command_log(&self) -> &[(u64, Command)] {
+    pub fn command_log(&self) -> &[CommandRecord] {
         &self.commands
     }
 
@@ -368,13 +405,9 @@ impl Cluster {
 
     pub(crate) fn enqueue(&mut self, at: u64, task: Task) {
         let at = at.max(self.now);
-        if task.dedupable() {
-            if let Some(&queued) = self.pending.get(&task) {
-                if queued <= at {
-                    return;
-                }
-            }
-            self.pending.insert(task.clone(), at);
+        // Work-queue dedup: one run per (task, instant); a later instant is a separate timer.
+        if task.dedupable() && !self.pending.insert((task.clone(), at)) {
+            return;
         }
         self.seq += 1;
         self.queue.insert((at, self.seq), task);
@@ -384,13 +417,9 @@ impl Cluster {
     pub fn step(&mut self) -> Option<u64> {
         let (&(at, seq), _) = self.queue.iter().next()?;
         let task = self.queue.remove(&(at, seq))?;
+        self.steps += 1;
         if task.dedupable() {
-            if self.pending.get(&task) == Some(&at) {
-                self.pending.remove(&task);
-            } else {
-                // Superseded by an earlier run of the same work.
-                return Some(at);
-            }
+            self.pending.remove(&(task.clone(), at));
         }
         self.set_now(at);
         match task {
@@ -398,7 +427,12 @@ impl Cluster {
                 statefulset::sync(self, &key.0, &key.1);
             }
             Task::Schedule => scheduler::schedule_pending(self),
-            Task::BindVolumes => volume_binder::bind_pending(self),
+            Task::BindVolumes => (self.volume_binder)(self),
+            Task::Plugin(i) => {
+                if let Some(p) = self.plugins.get(i) {
+                    (p.reconcile)(self);
+                }
+            }
             Task::CollectGarbage => gc::collect(self),
             Task::Kubelet(step) => kubelet::run(self, step),
             Task::EvictNode(node) => kubelet::evict_node(self, &node),
@@ -461,12 +495,75 @@ impl Cluster {
         }
     }
 
+    // ---- extension points ----------------------------------------------------------------
+
+    /// Replaces the scheduler's volume check (default: [`scheduler::check_volumes`]).
+    pub fn set_volume_check(&mut self, check: scheduler::VolumeCheck) {
+        self.volume_check = check;
+    }
+
+    pub(crate) fn volume_check(&self) -> scheduler::VolumeCheck {
+        self.volume_check
+    }
+
+    /// Replaces the PV controller pass (default: the stand-in [`volume_binder::bind_pending`]).
+    /// It runs `binder_delay_ms` after any claim, volume or class write.
+    pub fn set_volume_binder(&mut self, binder: Reconciler) {
+        self.volume_binder = binder;
+    }
+
+    /// Registers another controller: it runs `delay_ms` after any write to a kind in
+    /// `triggers` (one run per instant), with write access through [`Cluster::store_mut`].
+    pub fn register_controller(
+        &mut self,
+        name: &'static str,
+        triggers: &[Kind],
+        delay_ms: u64,
+        reconcile: Reconciler,
+    ) {
+        self.plugins.push(Plugin {
+            name,
+            triggers: triggers.to_vec(),
+            delay_ms,
+            reconcile,
+        });
+    }
+
+    /// Names of the registered controllers.
+    pub fn controllers(&self) -> Vec<&'static str> {
+        self.plugins.iter().map(|p| p.name).collect()
+    }
+
+    /// Write access for controllers (plugins). Writes made here are seen by the other
+    /// controllers like any API write; commands from users should go through [`Cluster::execute`].
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    /// Queues a run of a controller-like task `delay_ms` from now (for plugins that need to
+    /// re-check later, e.g. after a timeout).
+    pub fn requeue_controller(&mut self, name: &str, delay_ms: u64) {
+        if let Some(i) = self.plugins.iter().position(|p| p.name == name) {
+            self.enqueue(self.now + delay_ms, Task::Plugin(i));
+        }
+    }
+
     /// Informer handlers: turns new watch-log entries into queued work.
     pub(crate) fn dispatch(&mut self) {
         while self.dispatched < self.store.watch.len() {
             let entry = self.store.watch[self.dispatched].clone();
             self.dispatched += 1;
             let now = self.now;
+            let due: Vec<(usize, u64)> = self
+                .plugins
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.triggers.contains(&entry.kind))
+                .map(|(i, p)| (i, now + p.delay_ms))
+                .collect();
+            for (i, at) in due {
+                self.enqueue(at, Task::Plugin(i));
+            }
             match &entry.object {
                 AnyObject::Pod(pod) => {
                     statefulset::on_pod_event(self, pod, entry.event);
@@ -519,10 +616,11 @@ impl Cluster {
                 }
                 _ => {}
             }
-            if entry.event == WatchEventType::Deleted || !self.store.gc_finalizing.is_empty() {
-                if !self.store.gc_removed.is_empty() || !self.store.gc_finalizing.is_empty() {
-                    self.enqueue(now, Task::CollectGarbage);
-                }
+            let gc_work = !self.store.gc_removed.is_empty() || !self.store.gc_finalizing.is_empty();
+            if gc_work
+                && (entry.event == WatchEventType::Deleted || !self.store.gc_finalizing.is_empty())
+            {
+                self.enqueue(now, Task::CollectGarbage);
             }
         }
     }
@@ -531,7 +629,11 @@ impl Cluster {
 
     /// Runs a user command at the current instant and records it in the command log.
     pub fn execute(&mut self, cmd: Command) -> Result<CommandOutput, ApiError> {
-        self.commands.push((self.now, cmd.clone()));
+        self.commands.push(CommandRecord {
+            at: self.now,
+            after_steps: self.steps,
+            command: cmd.clone(),
+        });
         let out = match cmd {
             Command::Apply(obj) => self.apply_object(obj).map(CommandOutput::Applied),
             Command::Delete {
@@ -838,6 +940,7 @@ impl Cluster {
                 "StatefulSet.apps \"{name}\" is invalid: spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0"
             )));
         }
+        self.check_replica_limit(name, replicas)?;
         let Some(set) = self.store.get::<StatefulSet>(ns, name) else {
             return Err(ApiError::NotFound {
                 kind: Kind::StatefulSet,
@@ -847,6 +950,16 @@ impl Cluster {
         let mut set = set.clone();
         set.spec.get_or_insert_with(Default::default).replicas = Some(replicas);
         self.store.update(set).map(|_| ())
+    }
+
+    pub(crate) fn check_replica_limit(&self, name: &str, replicas: i32) -> Result<(), ApiError> {
+        if replicas > self.config.max_replicas {
+            return Err(ApiError::Invalid(format!(
+                "StatefulSet.apps \"{name}\" is invalid: spec.replicas: Invalid value: {replicas}: the playground simulates at most {} replicas",
+                self.config.max_replicas
+            )));
+        }
+        Ok(())
     }
 
     fn edit_meta(
@@ -1032,10 +1145,11 @@ mod tests {
         c.enqueue(7, Task::SyncStatefulSet(key.clone()));
         let syncs = c
             .queue
-            .values()
-            .filter(|t| matches!(t, Task::SyncStatefulSet(_)))
-            .count();
-        assert_eq!(syncs, 1);
+            .iter()
+            .filter(|(_, t)| matches!(t, Task::SyncStatefulSet(_)))
+            .map(|((at, _), _)| *at)
+            .collect::<Vec<_>>();
+        assert_eq!(syncs, [5, 7]);
     }
 
     #[test]
@@ -1045,5 +1159,120 @@ mod tests {
             name: "web".into(),
         };
         assert_eq!(e.to_string(), "statefulsets.apps \"web\" not found");
+    }
+}
+
+/// Helpers for the engine's unit tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+    use k8s_openapi::api::core::v1::{Container, PodSpec, Probe};
+
+    /// A bare pod (no owner) with one container, written straight into the store.
+    pub fn bare_pod(c: &mut Cluster, name: &str, probe_delay: Option<i32>) {
+        let mut spec = PodSpec {
+            containers: vec![Container {
+                name: "app".into(),
+                image: Some("nginx:1.25".into()),
+                readiness_probe: probe_delay.map(|d| Probe {
+                    initial_delay_seconds: Some(d),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        statefulset::default_pod_spec(&mut spec);
+        let pod = Pod {
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                namespace: Some("default".into()),
+                ..Default::default()
+            },
+            spec: Some(spec),
+            status: Some(k8s_openapi::api::core::v1::PodStatus {
+                phase: Some("Pending".into()),
+                ..Default::default()
+            }),
+        };
+        c.store_mut().create(pod).unwrap();
+        c.dispatch();
+    }
+
+    pub fn pod(c: &Cluster, name: &str) -> Option<Pod> {
+        c.store().get::<Pod>("default", name).cloned()
+    }
+
+    /// Reasons and messages of the events about one object, in order.
+    pub fn events_for(c: &Cluster, name: &str) -> Vec<(String, String)> {
+        c.events()
+            .iter()
+            .filter(|e| e.involved_object.name.as_deref() == Some(name))
+            .map(|e| {
+                (
+                    e.reason.clone().unwrap_or_default(),
+                    e.message.clone().unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod plugin_tests {
+    use super::test_support::*;
+    use super::*;
+
+    fn count_pods(c: &mut Cluster) {
+        let n = c.store().count::<Pod>();
+        let mut node = c.store().get::<Node>("", "node-1").unwrap().clone();
+        node.metadata
+            .annotations
+            .get_or_insert_with(Default::default)
+            .insert("pods-seen".into(), n.to_string());
+        let _ = c.store_mut().update(node);
+    }
+
+    #[test]
+    fn registered_controller_runs_after_writes_to_its_trigger_kinds() {
+        let mut c = Cluster::default();
+        c.register_controller("pod-counter", &[Kind::Pod], 10, count_pods);
+        assert_eq!(c.controllers(), ["pod-counter"]);
+        bare_pod(&mut c, "a", None);
+        bare_pod(&mut c, "b", None);
+        c.advance(10);
+        let node = c.store().get::<Node>("", "node-1").unwrap();
+        let seen = node.metadata.annotations.as_ref().unwrap()["pods-seen"].clone();
+        assert_eq!(seen, "2");
+    }
+
+    #[test]
+    fn replicas_above_the_playground_limit_are_rejected() {
+        let mut c = Cluster::new(ClusterConfig {
+            max_replicas: 5,
+            ..Default::default()
+        });
+        let m = crate::manifest::parse(crate::examples::MONGO_STATEFULSET);
+        c.apply(m.objects[0].object.clone()).unwrap();
+        let err = c.scale("default", "mongo", 6).unwrap_err();
+        assert!(err.to_string().contains("at most 5 replicas"), "{err}");
+        assert!(c.scale("default", "mongo", -1).is_err());
+        assert!(c.scale("default", "nope", 1).is_err());
+    }
+
+    #[test]
+    fn huge_grace_period_does_not_overflow() {
+        let mut c = Cluster::default();
+        bare_pod(&mut c, "a", None);
+        c.advance(10_000);
+        let opts = DeleteOptions {
+            grace_period: Some(i64::MAX),
+            ..Default::default()
+        };
+        assert_eq!(
+            c.delete(Kind::Pod, "default", "a", opts),
+            Ok(DeleteOutcome::Terminating)
+        );
+        c.advance(1_000);
     }
 }

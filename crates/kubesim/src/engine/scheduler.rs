@@ -56,19 +56,27 @@ pub fn schedule_pending(c: &mut Cluster) {
     if pending.is_empty() {
         return;
     }
-    let nodes: Vec<(String, bool)> = c
+    let nodes: Vec<(String, bool, usize)> = c
         .store
         .list::<Node>()
         .map(|n| {
+            let capacity = n
+                .status
+                .as_ref()
+                .and_then(|s| s.capacity.as_ref())
+                .and_then(|c| c.get("pods"))
+                .and_then(|q| q.0.parse::<usize>().ok())
+                .unwrap_or(110);
             (
                 n.metadata.name.clone().unwrap_or_default(),
                 node_is_ready(n),
+                capacity,
             )
         })
         .collect();
     let total = nodes.len();
     // Pod counts per node, maintained through the pass.
-    let mut load: BTreeMap<String, usize> = nodes.iter().map(|(n, _)| (n.clone(), 0)).collect();
+    let mut load: BTreeMap<String, usize> = nodes.iter().map(|(n, _, _)| (n.clone(), 0)).collect();
     for p in c.store.list::<Pod>() {
         let terminal = matches!(
             p.status.as_ref().and_then(|s| s.phase.as_deref()),
@@ -93,21 +101,29 @@ pub fn schedule_pending(c: &mut Cluster) {
             );
             set_unschedulable(c, &pod, &msg);
         };
-        if let Err(why) = check_volumes(&c.store, &pod) {
+        if let Err(why) = (c.volume_check())(&c.store, &pod) {
             fail(c, why);
             continue;
         }
+        let used = |n: &String| load.get(n).copied().unwrap_or(0);
         let choice = nodes
             .iter()
-            .filter(|(_, ready)| *ready)
-            .min_by_key(|(n, _)| (load.get(n).copied().unwrap_or(0), n.clone()))
-            .map(|(n, _)| n.clone());
+            .filter(|(n, ready, cap)| *ready && used(n) < *cap)
+            .min_by_key(|(n, _, _)| (used(n), n.clone()))
+            .map(|(n, _, _)| n.clone());
         let Some(node) = choice else {
-            let not_ready = nodes.len();
-            fail(
-                c,
-                format!("{not_ready} node(s) had untolerated taint {{node.kubernetes.io/unreachable: }}"),
-            );
+            let not_ready = nodes.iter().filter(|(_, r, _)| !*r).count();
+            let full = nodes.len() - not_ready;
+            let mut why = Vec::new();
+            if full > 0 {
+                why.push(format!("{full} Too many pods"));
+            }
+            if not_ready > 0 {
+                why.push(format!(
+                    "{not_ready} node(s) had untolerated taint {{node.kubernetes.io/unreachable: }}"
+                ));
+            }
+            fail(c, why.join(", "));
             continue;
         };
         *load.entry(node.clone()).or_default() += 1;
@@ -177,4 +193,80 @@ pub(crate) fn set_condition(
         last_transition_time: Some(timestamp(now)),
         ..Default::default()
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::super::{Cluster, Kind};
+    use k8s_openapi::api::core::v1::{PersistentVolumeClaimVolumeSource, Volume};
+
+    fn node_of(c: &Cluster, pod: &str) -> Option<String> {
+        pod_of(c, pod).and_then(|p| p.spec.and_then(|s| s.node_name))
+    }
+
+    fn pod_of(c: &Cluster, name: &str) -> Option<k8s_openapi::api::core::v1::Pod> {
+        pod(c, name)
+    }
+
+    #[test]
+    fn places_pods_on_the_least_loaded_ready_node_then_by_name() {
+        let mut c = Cluster::default();
+        c.node_down("node-2").unwrap();
+        for n in ["a", "b", "c"] {
+            bare_pod(&mut c, n, None);
+        }
+        c.advance(100);
+        assert_eq!(node_of(&c, "a").as_deref(), Some("node-1"));
+        assert_eq!(node_of(&c, "b").as_deref(), Some("node-3"));
+        assert_eq!(node_of(&c, "c").as_deref(), Some("node-1"));
+        let ev = events_for(&c, "a");
+        assert_eq!(
+            ev[0],
+            (
+                "Scheduled".to_string(),
+                "Successfully assigned default/a to node-1".to_string()
+            )
+        );
+    }
+
+    #[test]
+    fn pod_with_missing_or_unbound_claim_stays_pending_with_failed_scheduling() {
+        let mut c = Cluster::default();
+        bare_pod(&mut c, "a", None);
+        // Give the pod a claim volume before the scheduler runs.
+        let mut p = pod(&c, "a").unwrap();
+        p.spec.as_mut().unwrap().volumes = Some(vec![Volume {
+            name: "data".into(),
+            persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
+                claim_name: "data-a".into(),
+                read_only: None,
+            }),
+            ..Default::default()
+        }]);
+        c.store_mut().update(p).unwrap();
+        c.advance(100);
+        assert_eq!(node_of(&c, "a"), None);
+        let ev = events_for(&c, "a");
+        assert_eq!(ev[0].0, "FailedScheduling");
+        assert_eq!(ev[0].1, "0/3 nodes are available: persistentvolumeclaim \"data-a\" not found. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.");
+        let cond = pod(&c, "a").unwrap().status.unwrap().conditions.unwrap();
+        let sched = cond.iter().find(|c| c.type_ == "PodScheduled").unwrap();
+        assert_eq!(
+            (sched.status.as_str(), sched.reason.as_deref()),
+            ("False", Some("Unschedulable"))
+        );
+        // A claim with no volume to bind: the unbound-claim message.
+        c.apply_yaml("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data-a\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n").unwrap();
+        c.advance(1_000);
+        assert_eq!(node_of(&c, "a"), None);
+        assert!(events_for(&c, "a").iter().any(|(_, m)| m.starts_with(
+            "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims."
+        )));
+        // A matching volume binds it, and the pod is scheduled.
+        c.apply_yaml("apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: pv1\nspec:\n  capacity:\n    storage: 1Gi\n  accessModes: [ReadWriteOnce]\n  hostPath:\n    path: /x\n").unwrap();
+        c.advance(1_000);
+        assert!(node_of(&c, "a").is_some());
+        let _ = Kind::Pod;
+    }
 }

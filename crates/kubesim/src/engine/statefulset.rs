@@ -256,6 +256,8 @@ fn immutable_part(spec: &StatefulSetSpec) -> StatefulSetSpec {
 /// `kubectl apply` of a StatefulSet.
 pub(crate) fn apply(c: &mut Cluster, mut set: StatefulSet) -> Result<ApplyOutcome, ApiError> {
     apply_defaults(&mut set);
+    let replicas = set.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+    c.check_replica_limit(set.metadata.name.as_deref().unwrap_or(""), replicas)?;
     set.status = None;
     apply_generic(&mut c.store, set, |old, new| {
         let name = new.metadata.name.clone().unwrap_or_default();
@@ -363,36 +365,32 @@ fn selects(set: &StatefulSet, pod: &Pod) -> bool {
 
 /// `getPodsForStatefulSet`: adopt matching orphans, release owned pods that no longer match.
 fn claim_pods(c: &mut Cluster, set: &StatefulSet) -> Vec<Arc<Pod>> {
-    let ns = set.metadata.namespace.clone().unwrap_or_default();
-    let name = set.metadata.name.clone().unwrap_or_default();
-    let uid = set.metadata.uid.clone().unwrap_or_default();
-    let mut candidates: BTreeMap<String, Arc<Pod>> = c
+    let ns = set.metadata.namespace.as_deref().unwrap_or("");
+    let name = set.metadata.name.as_deref().unwrap_or("");
+    let uid = set.metadata.uid.as_deref().unwrap_or("");
+    let mut candidates = c.store.pods_with_parent(ns, name);
+    // Owned pods whose names no longer parse as members (to be released).
+    let strays: Vec<Arc<Pod>> = c
         .store
-        .pods_with_parent(&ns, &name)
-        .into_iter()
-        .map(|p| (p.metadata.name.clone().unwrap_or_default(), p))
+        .dependents_iter(uid)
+        .filter(|d| d.kind == super::Kind::Pod)
+        .filter(|d| parse_ordinal(&d.name).map(|(p, _)| p) != Some(name))
+        .filter_map(|d| c.store.get_arc::<Pod>(&d.namespace, &d.name))
         .collect();
-    for dep in c.store.dependents_of(&uid) {
-        if dep.kind == super::Kind::Pod {
-            if let Some(p) = c.store.get_arc::<Pod>(&dep.namespace, &dep.name) {
-                candidates.insert(dep.name.clone(), p);
-            }
-        }
-    }
+    candidates.extend(strays);
     let deleting = set.metadata.deletion_timestamp.is_some();
-    let mut owned = Vec::new();
-    for (_, pod) in candidates {
-        let ctrl = pod
+    let mut owned = Vec::with_capacity(candidates.len());
+    for pod in candidates {
+        let ctrl_uid = pod
             .metadata
             .owner_references
             .iter()
             .flatten()
             .find(|o| o.controller == Some(true))
-            .cloned();
-        let matches = selects(set, &pod) && is_member(&name, &pod);
-        match ctrl {
-            Some(o) if o.uid == uid => {
-                if matches {
+            .map(|o| o.uid.as_str());
+        match ctrl_uid {
+            Some(u) if u == uid => {
+                if selects(set, &pod) && is_member(name, &pod) {
                     owned.push(pod);
                 } else {
                     let mut released = (*pod).clone();
@@ -404,7 +402,8 @@ fn claim_pods(c: &mut Cluster, set: &StatefulSet) -> Vec<Arc<Pod>> {
             }
             Some(_) => {}
             None => {
-                if !deleting && matches && !is_terminating(&pod) {
+                if !deleting && selects(set, &pod) && is_member(name, &pod) && !is_terminating(&pod)
+                {
                     let mut adopted = (*pod).clone();
                     adopted
                         .metadata
@@ -479,19 +478,32 @@ fn new_pod(set: &StatefulSet, template: &PodTemplateSpec, revision: &str, ordina
 }
 
 fn claims_for(set: &StatefulSet, ordinal: i64) -> Vec<PersistentVolumeClaim> {
-    let set_name = set.metadata.name.clone().unwrap_or_default();
-    let spec = set.spec.clone().unwrap_or_default();
-    let match_labels = spec.selector.match_labels.clone().unwrap_or_default();
-    spec.volume_claim_templates
+    let Some(spec) = set.spec.as_ref() else {
+        return Vec::new();
+    };
+    let Some(templates) = spec
+        .volume_claim_templates
+        .as_ref()
+        .filter(|t| !t.is_empty())
+    else {
+        return Vec::new();
+    };
+    let set_name = set.metadata.name.as_deref().unwrap_or("");
+    let match_labels = spec.selector.match_labels.as_ref();
+    templates
         .iter()
-        .flatten()
         .map(|t| {
-            let tname = t.metadata.name.clone().unwrap_or_default();
+            let tname = t.metadata.name.as_deref().unwrap_or("");
             let mut labels = t.metadata.labels.clone().unwrap_or_default();
-            labels.extend(match_labels.clone());
+            labels.extend(
+                match_labels
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, v)| (k.clone(), v.clone())),
+            );
             PersistentVolumeClaim {
                 metadata: ObjectMeta {
-                    name: Some(pvc_name(&tname, &set_name, ordinal)),
+                    name: Some(pvc_name(tname, set_name, ordinal)),
                     namespace: set.metadata.namespace.clone(),
                     labels: Some(labels),
                     annotations: t.metadata.annotations.clone(),
@@ -501,6 +513,18 @@ fn claims_for(set: &StatefulSet, ordinal: i64) -> Vec<PersistentVolumeClaim> {
                 status: None,
             }
         })
+        .collect()
+}
+
+/// Names of the claims of an ordinal (cheap: no claim objects built).
+fn claim_names(set: &StatefulSet, ordinal: i64) -> Vec<String> {
+    let set_name = set.metadata.name.as_deref().unwrap_or("");
+    set.spec
+        .as_ref()
+        .and_then(|s| s.volume_claim_templates.as_ref())
+        .into_iter()
+        .flatten()
+        .map(|t| pvc_name(t.metadata.name.as_deref().unwrap_or(""), set_name, ordinal))
         .collect()
 }
 
@@ -552,10 +576,10 @@ fn create_missing_claims(
 /// A claim of this (not yet created) ordinal still carries an ownerRef to a previous pod.
 fn has_stale_claim(c: &Cluster, set: &StatefulSet, ordinal: i64) -> bool {
     let pod_name = format!("{}-{ordinal}", set.metadata.name.as_deref().unwrap_or(""));
-    claims_for(set, ordinal).iter().any(|claim| {
-        let ns = claim.metadata.namespace.clone().unwrap_or_default();
+    let ns = set.metadata.namespace.clone().unwrap_or_default();
+    claim_names(set, ordinal).iter().any(|cname| {
         c.store
-            .get::<PersistentVolumeClaim>(&ns, claim.metadata.name.as_deref().unwrap_or(""))
+            .get::<PersistentVolumeClaim>(&ns, cname)
             .is_some_and(|pvc| {
                 pvc.metadata
                     .owner_references
@@ -568,22 +592,27 @@ fn has_stale_claim(c: &Cluster, set: &StatefulSet, ordinal: i64) -> bool {
 
 /// Makes a pod's claims' ownerReferences match the retention policy (§1.12).
 fn update_claim_owner_refs(c: &mut Cluster, set: &StatefulSet, pod: &Pod, condemned: bool) {
-    let spec = set.spec.clone().unwrap_or_default();
-    let (when_deleted, when_scaled) = retention(&spec);
-    let set_uid = set.metadata.uid.clone().unwrap_or_default();
-    let pod_uid = pod.metadata.uid.clone().unwrap_or_default();
-    let pod_name = pod.metadata.name.clone().unwrap_or_default();
     let Some(ordinal) = ordinal_of(pod) else {
         return;
     };
+    let names = claim_names(set, ordinal);
+    if names.is_empty() {
+        return;
+    }
+    let Some(spec) = set.spec.as_ref() else {
+        return;
+    };
+    let (when_deleted, when_scaled) = retention(spec);
+    let set_uid = set.metadata.uid.clone().unwrap_or_default();
+    let pod_uid = pod.metadata.uid.clone().unwrap_or_default();
+    let pod_name = pod.metadata.name.clone().unwrap_or_default();
+    let ns = set.metadata.namespace.clone().unwrap_or_default();
     let (want_set, want_pod) = if condemned && when_scaled {
         (false, true)
     } else {
         (when_deleted, false)
     };
-    for claim in claims_for(set, ordinal) {
-        let ns = claim.metadata.namespace.clone().unwrap_or_default();
-        let cname = claim.metadata.name.clone().unwrap_or_default();
+    for cname in names {
         let Some(pvc) = c.store.get::<PersistentVolumeClaim>(&ns, &cname) else {
             continue;
         };
@@ -733,6 +762,11 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
         return;
     };
     let now = c.now;
+    // 5. A set being deleted does nothing: the garbage collector removes its pods and
+    // revisions (creating a revision now would race with it).
+    if set.metadata.deletion_timestamp.is_some() {
+        return;
+    }
     // 1. Pods and revisions.
     let pods = claim_pods(c, &set);
     let revisions = history::list_revisions(&mut c.store, &set);
@@ -777,8 +811,7 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
         })
         .and_then(|p| p.metadata.name.clone());
 
-    // 5. A set being deleted only gets its status written.
-    let mut blocked = set.metadata.deletion_timestamp.is_some();
+    let mut blocked = false;
 
     // 7. processReplica.
     if !blocked {
@@ -954,7 +987,7 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
     // 13. Requeue for availability.
     if min_ready_ms > 0 && status.available_replicas.unwrap_or(0) as i64 != replica_count {
         c.enqueue(
-            now + min_ready_ms,
+            now + min_ready_ms + 1000,
             Task::SyncStatefulSet((ns.to_string(), name.to_string())),
         );
     }

@@ -224,7 +224,7 @@ pub struct Store {
     events: BTreeMap<Key, Arc<Event>>,
     /// Pods by the parent name parsed from their name (`web-3` → `web`): the controller's
     /// candidate pods without relisting the namespace.
-    pods_by_parent: BTreeMap<Key, BTreeSet<String>>,
+    pods_by_parent: BTreeMap<Key, BTreeMap<String, Arc<Pod>>>,
     /// Pods without `spec.nodeName`: the scheduler's queue.
     unscheduled: BTreeSet<Key>,
     /// Owner uid → objects naming it in their ownerReferences.
@@ -295,10 +295,8 @@ impl Store {
         let key = (namespace.to_string(), parent.to_string());
         self.pods_by_parent
             .get(&key)
-            .into_iter()
-            .flatten()
-            .filter_map(|n| self.get_arc::<Pod>(namespace, n))
-            .collect()
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Objects whose ownerReferences name `uid`.
@@ -307,6 +305,11 @@ impl Store {
             .get(uid)
             .map(|s| s.iter().cloned().collect())
             .unwrap_or_default()
+    }
+
+    /// Like [`Store::dependents_of`], without copying.
+    pub fn dependents_iter<'a>(&'a self, uid: &str) -> impl Iterator<Item = &'a ObjRef> + 'a {
+        self.dependents.get(uid).into_iter().flatten()
     }
 
     pub fn uid_exists(&self, uid: &str) -> bool {
@@ -344,7 +347,7 @@ impl Store {
         )
     }
 
-    fn index_add(&mut self, r: &ObjRef, meta: &ObjectMeta, kind_extra: Option<&Pod>) {
+    fn index_add(&mut self, r: &ObjRef, meta: &ObjectMeta, kind_extra: Option<Arc<Pod>>) {
         if let Some(uid) = &meta.uid {
             self.uids.insert(uid.clone(), r.clone());
         }
@@ -359,7 +362,7 @@ impl Store {
                 self.pods_by_parent
                     .entry((r.namespace.clone(), parent.to_string()))
                     .or_default()
-                    .insert(r.name.clone());
+                    .insert(r.name.clone(), pod.clone());
             }
             if pod
                 .spec
@@ -435,8 +438,11 @@ impl Store {
         }
     }
 
-    fn pod_of<T: Stored>(o: &Arc<T>) -> Option<&Pod> {
-        (o.as_ref() as &dyn std::any::Any).downcast_ref::<Pod>()
+    fn pod_of<T: Stored>(o: &Arc<T>) -> Option<Arc<Pod>> {
+        match T::wrap(o.clone()) {
+            AnyObject::Pod(p) => Some(p),
+            _ => None,
+        }
     }
 
     /// Creates an object as the API server does: fills in metadata and returns the stored copy.
@@ -571,7 +577,7 @@ impl Store {
             self.remove_now::<T>(&key);
             return Ok(DeleteOutcome::Removed);
         }
-        let deadline = self.now + (grace as u64) * 1000;
+        let deadline = self.now.saturating_add((grace as u64).saturating_mul(1000));
         let shorten = m.deletion_grace_period_seconds.is_none_or(|g| grace < g);
         if m.deletion_timestamp.is_none() || shorten {
             m.deletion_timestamp = Some(timestamp(deadline));
