@@ -6,8 +6,10 @@
 //! 1. admission leftovers: the `kubernetes.io/pvc-protection` / `kubernetes.io/pv-protection`
 //!    finalizers on objects that lack them (upstream's StorageObjectInUseProtection plugin adds
 //!    them at create; here they appear one pass later);
-//! 2. up to [`MAX_ROUNDS`] rounds of `sync_claim` for every claim, `sync_volume` for every
-//!    volume and `external_provision` for every claim, each outcome applied to the store
+//! 2. up to [`MAX_ROUNDS`] rounds of `sync_volume` for every volume (first, so volumes created
+//!    in the same instant as claims are `Available` before the claims look for them, as the
+//!    upstream informers deliver them in creation order), `sync_claim` for every claim and
+//!    `external_provision` for every claim, each outcome applied to the store
 //!    before the next sync (so two claims never take one volume), until nothing changes;
 //! 3. protection: a deleting claim loses its finalizer once no scheduled, non-terminated pod
 //!    uses it ([`claim_in_use`]; upstream's `podUsesPVC`, stricter than the binder's
@@ -260,6 +262,20 @@ pub fn sync(c: &mut Cluster) {
             .map(|c| (ns(&c.metadata), name(&c.metadata)))
             .collect();
         let mut snap = snapshot(store);
+        let volume_names: Vec<String> = store
+            .list::<PersistentVolume>()
+            .map(|v| name(&v.metadata))
+            .collect();
+        for vname in &volume_names {
+            let Some(volume) = store.get_arc::<PersistentVolume>("", vname) else {
+                continue;
+            };
+            if volume_is_faulted(&volume) {
+                continue;
+            }
+            let out = sync_volume(&volume, &view(&snap));
+            changed |= apply_and_resync(store, out, &mut snap);
+        }
         for (cns, cname) in &claim_keys {
             let Some(claim) = store.get_arc::<PersistentVolumeClaim>(cns, cname) else {
                 continue;
@@ -273,20 +289,6 @@ pub fn sync(c: &mut Cluster) {
                 continue;
             }
             let out = sync_claim(&claim, &view(&snap));
-            changed |= apply_and_resync(store, out, &mut snap);
-        }
-        let volume_names: Vec<String> = store
-            .list::<PersistentVolume>()
-            .map(|v| name(&v.metadata))
-            .collect();
-        for vname in &volume_names {
-            let Some(volume) = store.get_arc::<PersistentVolume>("", vname) else {
-                continue;
-            };
-            if volume_is_faulted(&volume) {
-                continue;
-            }
-            let out = sync_volume(&volume, &view(&snap));
             changed |= apply_and_resync(store, out, &mut snap);
         }
         for (cns, cname) in &claim_keys {
