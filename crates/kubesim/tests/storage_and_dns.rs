@@ -366,11 +366,16 @@ fn kind_like_profile_provisions_pvc_uid_volumes_on_the_pods_node() {
         );
         assert_eq!(spec.storage_class_name.as_deref(), Some("standard"));
         assert!(format!("{:?}", spec.node_affinity).contains(&node));
+        assert!(events_about(&c, &format!("mongo-data-mongo-{n}"))
+            .iter()
+            .any(|e| e.0 == "WaitForPodScheduled"
+                && e.1 == format!("waiting for pod mongo-{n} to be scheduled")));
         let reasons: Vec<String> = events_about(&c, &format!("mongo-data-mongo-{n}"))
             .into_iter()
             .map(|e| e.0)
             .collect();
         for r in [
+            "WaitForPodScheduled",
             "ExternalProvisioning",
             "Provisioning",
             "ProvisioningSucceeded",
@@ -639,6 +644,12 @@ fn failed_volume_keeps_its_pod_unready_and_blocks_ordered_scale_up() {
     assert!(c
         .resolve("mongo-1.mongo.default.svc.cluster.local")
         .is_empty());
+    assert!(events_about(&c, "mongo-1")
+        .iter()
+        .any(|e| {
+            e.0 == "Unhealthy"
+        && e.1 == "Readiness probe failed: fault injected (volume lost: playground.dev/failed=true)"
+        }));
     // OrderedReady: scaling up waits for mongo-1.
     c.scale(NS, "mongo", 5).unwrap();
     c.advance(30_000);

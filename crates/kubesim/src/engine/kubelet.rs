@@ -688,14 +688,16 @@ fn probe(c: &mut Cluster, s: &Step) {
     }
     let _ = c.store.update(p);
     if unready && was_ready {
-        c.store.record_event(
-            &pod.metadata,
-            "Pod",
-            "Warning",
-            "Unhealthy",
-            &format!("Readiness probe failed: fault injected ({FAULT_UNREADY}=true)"),
-            KUBELET,
-        );
+        let msg = if super::pv_controller::mount_check(&c.store, &pod).is_err() {
+            format!(
+                "Readiness probe failed: fault injected (volume lost: {}=true)",
+                super::pv_controller::FAULT_VOLUME_FAILED
+            )
+        } else {
+            format!("Readiness probe failed: fault injected ({FAULT_UNREADY}=true)")
+        };
+        c.store
+            .record_event(&pod.metadata, "Pod", "Warning", "Unhealthy", &msg, KUBELET);
     }
     if let Some(at) = next {
         c.enqueue(at, step(&pod, Action::Probe));

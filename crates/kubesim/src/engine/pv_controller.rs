@@ -500,6 +500,22 @@ pub fn volume_prebind(c: &mut Cluster, pod: &Pod, node: &str) -> bool {
         if has_selected || prebound {
             continue;
         }
+        // The PV controller saw the claim before the scheduler picked a node: its
+        // WaitForFirstConsumer / WaitForPodScheduled event (upstream's informers deliver the
+        // claim first; the engine's binder pass runs after the scheduler's).
+        let out = {
+            let snap = snapshot(store);
+            sync_claim(&claim, &view(&snap))
+        };
+        if out.update_claims.is_empty() && out.update_volumes.is_empty() {
+            apply_outcome(store, out);
+        }
+        let Some(claim) = store
+            .get::<PersistentVolumeClaim>(&ns(&claim.metadata), &name(&claim.metadata))
+            .cloned()
+        else {
+            continue;
+        };
         let pick = {
             let pvs: Vec<&PersistentVolume> = store.list::<PersistentVolume>().collect();
             find_matching_volume(&claim, pvs, Some(&node_obj), &chosen, false).cloned()
