@@ -243,8 +243,15 @@ fn seed_walkthrough_binds_pv_n_plus_1_and_dns_follows_readiness_at_every_step() 
         .hostname
         .as_deref()
         .is_some_and(|h| h.starts_with("mongo-"))));
-    let ep = c.endpoints(NS, "mongo").unwrap();
-    assert_eq!(ep.subsets.unwrap()[0].addresses.as_ref().unwrap().len(), 5);
+    let ep = c.endpoints(NS, "mongo").expect("stored Endpoints");
+    assert_eq!(
+        ep.subsets.as_ref().unwrap()[0]
+            .addresses
+            .as_ref()
+            .unwrap()
+            .len(),
+        5
+    );
     assert_eq!(c.dns_lookup("mongo", RecordType::A).answer.answers.len(), 5);
 
     // pv binding events were recorded by nobody but the PV controller's own writes: no
@@ -602,6 +609,14 @@ fn when_deleted_delete_gc_removes_claims_and_retain_volumes_end_released() {
     }
     // The service's slice is empty now, DNS answers nothing.
     assert!(c.resolve("mongo").is_empty());
+    assert_eq!(c.endpoint_slices(NS, "mongo")[0].endpoints.len(), 0);
+    // Deleting the Service removes its slices (GC, owner reference) and Endpoints.
+    c.delete(Kind::Service, NS, "mongo", DeleteOptions::default())
+        .unwrap();
+    c.advance(1_000);
+    assert!(c.endpoint_slices(NS, "mongo").is_empty());
+    assert!(c.endpoints(NS, "mongo").is_none());
+    assert_eq!(c.store().count::<EndpointSlice>(), 0);
 }
 
 #[test]
@@ -644,12 +659,10 @@ fn failed_volume_keeps_its_pod_unready_and_blocks_ordered_scale_up() {
     assert!(c
         .resolve("mongo-1.mongo.default.svc.cluster.local")
         .is_empty());
-    assert!(events_about(&c, "mongo-1")
-        .iter()
-        .any(|e| {
-            e.0 == "Unhealthy"
+    assert!(events_about(&c, "mongo-1").iter().any(|e| {
+        e.0 == "Unhealthy"
         && e.1 == "Readiness probe failed: fault injected (volume lost: playground.dev/failed=true)"
-        }));
+    }));
     // OrderedReady: scaling up waits for mongo-1.
     c.scale(NS, "mongo", 5).unwrap();
     c.advance(30_000);

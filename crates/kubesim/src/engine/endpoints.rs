@@ -5,15 +5,16 @@
 //! Registered in [`Cluster::new`] with [`Cluster::register_controller`]: one pass, at the
 //! instant of any Pod, Service or Node write, makes the stored slices of every Service with a
 //! selector equal to what the controller would write (create / update / delete), and removes
-//! managed slices whose Service is gone. Legacy `Endpoints` are not stored (the store has no
-//! such kind); [`Cluster::endpoints`] computes them on demand with the same rules.
+//! managed slices whose Service is gone. The same pass writes the legacy `Endpoints` object
+//! (named like the Service; terminating pods dropped, §3.4) and deletes it when the Service
+//! or its selector goes away.
 
 use std::collections::BTreeSet;
 
 use k8s_openapi::api::core::v1::{Endpoints, Node, Pod, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 
-use super::{instant_of, timestamp, Cluster, Kind, Propagation};
+use super::{timestamp, Cluster, Kind, Propagation};
 use crate::network::dns::{self, CommandOutput, DigContext, Dns, Lookup, RecordType};
 use crate::network::endpointslice::{
     endpoint_slices_for, endpoints_for, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, MANAGED_BY_CONTROLLER,
@@ -77,6 +78,55 @@ pub fn reconcile(c: &mut Cluster) {
             }
         }
     }
+    // Legacy Endpoints (the endpoints controller).
+    let mut wanted_endpoints: BTreeSet<(String, String)> = BTreeSet::new();
+    for svc in &services {
+        let ns = svc
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into());
+        let Some(mut ep) = endpoints_for(svc, c.store.list_in::<Pod>(&ns)) else {
+            continue;
+        };
+        let name = svc.metadata.name.clone().unwrap_or_default();
+        ep.metadata.name = Some(name.clone());
+        ep.metadata.namespace = Some(ns.clone());
+        wanted_endpoints.insert((ns.clone(), name.clone()));
+        match c.store.get::<Endpoints>(&ns, &name).cloned() {
+            None => {
+                let _ = c.store.create(ep);
+            }
+            Some(old) => {
+                let mut m = old.clone();
+                m.metadata.labels = ep.metadata.labels.clone();
+                m.subsets = ep.subsets.clone();
+                // The trigger-time annotation changes with every write; keep the stored one
+                // unless the content changed.
+                if m != old {
+                    m.metadata.annotations = ep.metadata.annotations.clone();
+                    let _ = c.store.update(m);
+                }
+            }
+        }
+    }
+    let stale_endpoints: Vec<(String, String)> = c
+        .store
+        .list::<Endpoints>()
+        .map(|e| {
+            (
+                e.metadata.namespace.clone().unwrap_or_default(),
+                e.metadata.name.clone().unwrap_or_default(),
+            )
+        })
+        .filter(|k| !wanted_endpoints.contains(k))
+        .collect();
+    for (ns, name) in stale_endpoints {
+        let _ = c
+            .store
+            .delete::<Endpoints>(&ns, &name, Propagation::Background, Some(0));
+    }
+
     let stale: Vec<(String, String)> = c
         .store
         .list::<EndpointSlice>()
@@ -122,13 +172,9 @@ impl Cluster {
             .collect()
     }
 
-    /// The legacy Endpoints object the endpoints controller would write for a Service
-    /// (computed from the current pods; not stored). `None` without a selector.
-    pub fn endpoints(&self, namespace: &str, service: &str) -> Option<Endpoints> {
-        let svc = self.store.get::<Service>(namespace, service)?;
-        let mut ep = endpoints_for(svc, self.store.list_in::<Pod>(namespace))?;
-        ep.metadata.creation_timestamp = svc.metadata.creation_timestamp.clone();
-        Some(ep)
+    /// The stored legacy Endpoints object of a Service (`kubectl get endpoints <svc>`).
+    pub fn endpoints(&self, namespace: &str, service: &str) -> Option<&Endpoints> {
+        self.store.get::<Endpoints>(namespace, service)
     }
 
     /// The cluster DNS (CoreDNS semantics) over the stored Services and EndpointSlices.
@@ -197,9 +243,4 @@ impl Cluster {
             self.store.list_in::<Pod>(namespace),
         )
     }
-}
-
-#[allow(dead_code)]
-fn _uses(t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time) -> u64 {
-    instant_of(t)
 }

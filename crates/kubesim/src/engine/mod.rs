@@ -81,6 +81,7 @@ fn resource_name(kind: Kind) -> &'static str {
         Kind::EndpointSlice => "endpointslices.discovery.k8s.io",
         Kind::Node => "nodes",
         Kind::Event => "events",
+        Kind::Endpoints => "endpoints",
     }
 }
 
@@ -964,6 +965,9 @@ impl Cluster {
             }
             Kind::Node => s.delete::<Node>(ns, name, p, grace),
             Kind::Event => s.delete::<Event>(ns, name, p, grace),
+            Kind::Endpoints => {
+                s.delete::<k8s_openapi::api::core::v1::Endpoints>(ns, name, p, grace)
+            }
         }
     }
 
