@@ -856,3 +856,41 @@ fn storage_runs_are_deterministic() {
     };
     assert_eq!(run(), run());
 }
+
+#[test]
+fn kind_like_parallel_set_spreads_and_each_volume_is_pinned_to_its_pods_node() {
+    let mut c = Cluster::new(ClusterConfig::with_profile(Profile::KindLike));
+    c.apply_yaml(kubesim::examples::MONGO_SERVICE).unwrap();
+    let sts = kubesim::examples::MONGO_STATEFULSET.replace(
+        "replicas: 3",
+        "replicas: 30\n  podManagementPolicy: Parallel",
+    );
+    c.apply_yaml(&sts).unwrap();
+    assert!(
+        c.run_until_condition(600_000, |c| mongo_ready(c) == 30),
+        "{:?}",
+        c.why(NS, "mongo")
+    );
+    let mut per_node: BTreeMap<String, usize> = BTreeMap::new();
+    for n in 0..30 {
+        let node = pod(&c, &format!("mongo-{n}"))
+            .unwrap()
+            .spec
+            .unwrap()
+            .node_name
+            .unwrap();
+        *per_node.entry(node.clone()).or_default() += 1;
+        let pvc = claim(&c, &format!("mongo-data-mongo-{n}")).unwrap();
+        let pv = volume(&c, volume_name(&pvc)).unwrap();
+        assert!(format!("{:?}", pv.spec.unwrap().node_affinity).contains(&format!("\"{node}\"")));
+    }
+    assert_eq!(per_node.values().copied().collect::<Vec<_>>(), [10, 10, 10]);
+    // A deleted pod comes back on the node its local volume lives on.
+    let before = pod(&c, "mongo-7").unwrap().spec.unwrap().node_name;
+    delete_pod(&mut c, "mongo-7");
+    assert!(
+        c.run_until_condition(c.now() + 120_000, |c| mongo_ready(c) == 30
+            && pod(c, "mongo-7").is_some_and(|p| p.metadata.deletion_timestamp.is_none()))
+    );
+    assert_eq!(pod(&c, "mongo-7").unwrap().spec.unwrap().node_name, before);
+}

@@ -158,10 +158,12 @@ pub fn schedule_pending(c: &mut Cluster) {
             fail(c, why.join(", "));
             continue;
         };
+        // Reserve (assume) the pod on the node before PreBind, so pods waiting for their
+        // volumes in this pass spread over the nodes like bound ones.
+        *load.entry(node.clone()).or_default() += 1;
         if !(c.volume_prebind)(c, &pod, &node) {
             continue;
         }
-        *load.entry(node.clone()).or_default() += 1;
         let Some(pod) = c.store.get_arc::<Pod>(&ns, &name) else {
             continue;
         };
