@@ -894,3 +894,76 @@ fn kind_like_parallel_set_spreads_and_each_volume_is_pinned_to_its_pods_node() {
     );
     assert_eq!(pod(&c, "mongo-7").unwrap().spec.unwrap().node_name, before);
 }
+
+const CLAIM_NO_CLASS: &str = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n";
+
+#[test]
+fn a_default_class_created_later_is_assigned_retroactively_and_provisions() {
+    let mut c = Cluster::default();
+    c.apply_yaml(CLAIM_NO_CLASS).unwrap();
+    c.advance(1_000);
+    let pvc = claim(&c, "data").unwrap();
+    assert_eq!(claim_phase(&pvc), "Pending");
+    assert_eq!(pvc.spec.as_ref().unwrap().storage_class_name, None);
+    c.apply_yaml("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\n  annotations:\n    storageclass.kubernetes.io/is-default-class: \"true\"\nprovisioner: kubernetes.io/host-path\n").unwrap();
+    c.advance(1_000);
+    let pvc = claim(&c, "data").unwrap();
+    assert_eq!(
+        pvc.spec.as_ref().unwrap().storage_class_name.as_deref(),
+        Some("fast")
+    );
+    assert_eq!(claim_phase(&pvc), "Bound");
+    let pv_name = format!("pvc-{}", pvc.metadata.uid.clone().unwrap());
+    assert_eq!(volume_name(&pvc), pv_name);
+    assert!(events_about(&c, "data")
+        .iter()
+        .any(|e| e.0 == "ProvisioningSucceeded"
+            && e.1
+                == format!(
+                    "Successfully provisioned volume {pv_name} using kubernetes.io/host-path"
+                )));
+    // reclaimPolicy Delete: deleting the claim deletes the volume.
+    c.delete(
+        Kind::PersistentVolumeClaim,
+        NS,
+        "data",
+        DeleteOptions::default(),
+    )
+    .unwrap();
+    c.advance(1_000);
+    assert!(volume(&c, &pv_name).is_none());
+}
+
+#[test]
+fn no_provisioner_class_without_a_fitting_local_volume_leaves_the_pod_unschedulable() {
+    let mut c = Cluster::default();
+    c.apply_yaml("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: local-storage\nprovisioner: kubernetes.io/no-provisioner\nvolumeBindingMode: WaitForFirstConsumer\n").unwrap();
+    c.apply_yaml(kubesim::examples::MONGO_SERVICE).unwrap();
+    let sts = kubesim::examples::MONGO_STATEFULSET.replace(
+        "      accessModes: [\"ReadWriteMany\"]",
+        "      storageClassName: local-storage\n      accessModes: [\"ReadWriteMany\"]",
+    );
+    c.apply_yaml(&sts).unwrap();
+    c.advance(5_000);
+    assert!(events_about(&c, "mongo-0").iter().any(|e| e.0 == "FailedScheduling"
+        && e.1 == "0/3 nodes are available: 3 node(s) didn't find available persistent volumes to bind. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."), "{:?}", events_about(&c, "mongo-0"));
+    assert!(events_about(&c, "mongo-data-mongo-0")
+        .iter()
+        .any(|e| e.0 == "WaitForPodScheduled"));
+    // A local volume on node-2 appears: the pod goes there and the scheduler binds it.
+    c.apply_yaml("apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: local-2\nspec:\n  storageClassName: local-storage\n  capacity:\n    storage: 1Gi\n  accessModes: [ReadWriteMany]\n  local:\n    path: /mnt/disks/ssd1\n  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n      - matchExpressions:\n        - key: kubernetes.io/hostname\n          operator: In\n          values: [node-2]\n").unwrap();
+    assert!(c.run_until_condition(c.now() + 60_000, |c| mongo_ready(c) == 1));
+    assert_eq!(
+        pod(&c, "mongo-0")
+            .unwrap()
+            .spec
+            .unwrap()
+            .node_name
+            .as_deref(),
+        Some("node-2")
+    );
+    assert_eq!(
+        volume_name(&claim(&c, "mongo-data-mongo-0").unwrap()),
+        "local-2"
+    );
+}

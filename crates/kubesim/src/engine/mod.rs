@@ -515,7 +515,8 @@ impl Cluster {
 
     // ---- extension points ----------------------------------------------------------------
 
-    /// Replaces the scheduler's volume check (default: [`scheduler::check_volumes`]).
+    /// Replaces the scheduler's volume check (default: [`pv_controller::volume_check`]; the
+    /// older Immediate-only check is [`scheduler::check_volumes`]).
     pub fn set_volume_check(&mut self, check: scheduler::VolumeCheck) {
         self.volume_check = check;
     }
@@ -644,6 +645,10 @@ impl Cluster {
                 }
                 AnyObject::PersistentVolume(_) | AnyObject::StorageClass(_) => {
                     self.enqueue(now + self.config.binder_delay_ms, Task::BindVolumes);
+                    // volumebinding requeues unschedulable pods on PV/StorageClass events.
+                    if !self.store.unscheduled_pods().is_empty() {
+                        self.enqueue(now + self.config.schedule_delay_ms, Task::Schedule);
+                    }
                 }
                 AnyObject::Node(_) => {
                     self.enqueue(now + self.config.schedule_delay_ms, Task::Schedule);

@@ -449,6 +449,27 @@ pub fn volume_node_filter(store: &Store, pod: &Pod, node: &str) -> Result<(), St
             if sel != node {
                 return Err("node(s) didn't find available persistent volumes to bind".into());
             }
+            continue;
+        }
+        // FindPodVolumes for an unbound WaitForFirstConsumer claim: a static volume that
+        // fits this node, else the class must be able to provision.
+        let class = storage::claim_class(claim);
+        let Some(sc) = store.get::<StorageClass>("", &class) else {
+            continue;
+        };
+        if sc.volume_binding_mode.as_deref() != Some("WaitForFirstConsumer") {
+            continue;
+        }
+        let static_fit = find_matching_volume(
+            claim,
+            store.list::<PersistentVolume>(),
+            Some(node_obj),
+            &BTreeSet::new(),
+            false,
+        )
+        .is_some();
+        if !static_fit && sc.provisioner == storage::NO_PROVISIONER {
+            return Err("node(s) didn't find available persistent volumes to bind".into());
         }
     }
     Ok(())
