@@ -967,3 +967,73 @@ fn no_provisioner_class_without_a_fitting_local_volume_leaves_the_pod_unschedula
         "local-2"
     );
 }
+
+/// An administrator force-removes pv001 (finalizers stripped), via a registered controller
+/// standing in for another API client.
+fn force_remove_pv001(c: &mut Cluster) {
+    if let Some(pv) = c.store_mut().get::<PersistentVolume>("", "pv001").cloned() {
+        let mut pv = pv;
+        pv.metadata.finalizers = None;
+        let _ = c.store_mut().update(pv);
+        let _ = c.store_mut().delete::<PersistentVolume>(
+            "",
+            "pv001",
+            kubesim::engine::Propagation::Background,
+            Some(0),
+        );
+    }
+}
+
+#[test]
+fn bound_claim_whose_volume_disappears_is_lost() {
+    let mut c = Cluster::default();
+    apply_seed(&mut c);
+    assert!(c.run_until_condition(120_000, |c| mongo_ready(c) == 3));
+    // A bound PV is protected: deleting it leaves it Terminating.
+    c.delete(
+        Kind::PersistentVolume,
+        "",
+        "pv001",
+        DeleteOptions::default(),
+    )
+    .unwrap();
+    c.advance(1_000);
+    let pv = volume(&c, "pv001").expect("protected");
+    assert!(pv.metadata.deletion_timestamp.is_some());
+    assert_eq!(volume_phase(&pv), "Bound");
+    c.register_controller("admin", &[Kind::Node], 0, force_remove_pv001);
+    c.set_label(Kind::Node, "", "node-1", "trigger", Some("1"))
+        .unwrap();
+    c.advance(1_000);
+    assert!(volume(&c, "pv001").is_none());
+    let pvc = claim(&c, "mongo-data-mongo-0").unwrap();
+    assert_eq!(claim_phase(&pvc), "Lost");
+    assert!(events_about(&c, "mongo-data-mongo-0")
+        .iter()
+        .any(|e| e.0 == "ClaimLost"
+            && e.1 == "Bound claim has lost its PersistentVolume. Data on the volume is lost!"));
+}
+
+#[test]
+fn why_explains_waiting_claims_in_the_pv_controllers_words() {
+    let mut c = Cluster::default();
+    c.apply_yaml(kubesim::examples::MONGO_SERVICE).unwrap();
+    c.apply_yaml(kubesim::examples::MONGO_STATEFULSET).unwrap();
+    c.advance(5_000);
+    let why = c.why(NS, "mongo").join("\n");
+    assert!(
+        why.contains("claim mongo-data-mongo-0 is Pending: no PersistentVolume matches and no storage class is set"),
+        "{why}"
+    );
+    c.apply_yaml(kubesim::examples::MONGO_PVS).unwrap();
+    assert!(c.run_until_condition(c.now() + 60_000, |c| mongo_ready(c) == 3));
+    c.fail_volume("pv002").unwrap();
+    c.advance(5_000);
+    let why = c.why(NS, "mongo").join("\n");
+    assert!(
+        why.contains(
+            "claim mongo-data-mongo-1 is bound to PersistentVolume pv002, whose disk is lost"
+        ),
+        "{why}"
+    );
+}

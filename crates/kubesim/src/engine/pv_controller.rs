@@ -554,6 +554,33 @@ pub fn volume_prebind(c: &mut Cluster, pod: &Pod, node: &str) -> bool {
     all_bound
 }
 
+/// Plain words for the "why" panel about a claim that is not usable: what the PV controller
+/// decides for an unbound claim ([`storage::Decision::describe`]), or the lost disk of its
+/// volume. `None` when the claim is bound to a healthy volume.
+pub fn explain_claim(store: &Store, claim: &PersistentVolumeClaim) -> Option<String> {
+    let cname = name(&claim.metadata);
+    let phase = claim
+        .status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("Pending");
+    if phase == "Bound" {
+        let vname = claim
+            .spec
+            .as_ref()
+            .and_then(|s| s.volume_name.as_deref())
+            .unwrap_or("");
+        return store
+            .get::<PersistentVolume>("", vname)
+            .filter(|v| volume_is_faulted(v))
+            .map(|_| {
+                format!("claim {cname} is bound to PersistentVolume {vname}, whose disk is lost ({FAULT_VOLUME_FAILED}=true): the pod cannot mount it")
+            });
+    }
+    let decision = with_view(store, |v| sync_claim(claim, v).decision);
+    Some(format!("claim {cname} is {phase}: {}", decision.describe()))
+}
+
 /// Kubelet volume manager: can every volume of the pod be mounted? `Err` carries the
 /// `FailedMount` messages (per-volume `MountVolume.SetUp failed …`, then the pod-level
 /// `Unable to attach or mount volumes: …`).
