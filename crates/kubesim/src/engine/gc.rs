@@ -39,6 +39,7 @@ macro_rules! by_kind {
             Kind::EndpointSlice => $f::<EndpointSlice>($($arg),*),
             Kind::Node => $f::<Node>($($arg),*),
             Kind::Event => $f::<Event>($($arg),*),
+            Kind::Endpoints => $f::<k8s_openapi::api::core::v1::Endpoints>($($arg),*),
         }
     };
 }

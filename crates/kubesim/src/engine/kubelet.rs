@@ -82,6 +82,10 @@ fn unready_fault(c: &Cluster, pod: &Pod) -> bool {
     if annotated(&pod.metadata, FAULT_UNREADY) {
         return true;
     }
+    // A lost disk (PV `playground.dev/failed`): the app cannot serve, readiness fails.
+    if super::pv_controller::mount_check(&c.store, pod).is_err() {
+        return true;
+    }
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
     controller_of(&pod.metadata, "StatefulSet")
         .and_then(|s| c.store.get::<StatefulSet>(ns, &s))
@@ -261,6 +265,16 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
     match s.action {
         Action::Admit => {
             if terminating {
+                return;
+            }
+            // Volume manager: WaitForAttachAndMount before the sandbox is created.
+            if let Err(messages) = super::pv_controller::mount_check(&c.store, &pod) {
+                for m in messages {
+                    event(c, "Warning", "FailedMount", m);
+                }
+                mount_pending_status(&mut p, &containers, now);
+                let _ = c.store.update(p);
+                c.enqueue(now + MOUNT_RETRY_MS, step(&pod, Action::Admit));
                 return;
             }
             let used = c.kubelet.ips.entry(node.clone()).or_default();
@@ -501,6 +515,88 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
     }
 }
 
+/// kubelet's `podAttachAndMountTimeout` (2m3s): how often a pod whose volumes cannot be
+/// mounted retries (and reports `FailedMount`).
+pub const MOUNT_RETRY_MS: u64 = 123_000;
+
+/// Status of a pod waiting for its volumes: Pending, containers `ContainerCreating`, no IP.
+fn mount_pending_status(
+    p: &mut Pod,
+    containers: &[k8s_openapi::api::core::v1::Container],
+    now: u64,
+) {
+    let st = p.status.get_or_insert_with(PodStatus::default);
+    st.phase = Some("Pending".into());
+    let names: Vec<String> = containers.iter().map(|c| c.name.clone()).collect();
+    let msg = format!("containers with unready status: [{}]", names.join(" "));
+    set_condition(st, "PodReadyToStartContainers", "False", None, None, now);
+    set_condition(st, "Initialized", "True", None, None, now);
+    set_condition(
+        st,
+        "Ready",
+        "False",
+        Some("ContainersNotReady"),
+        Some(&msg),
+        now,
+    );
+    set_condition(
+        st,
+        "ContainersReady",
+        "False",
+        Some("ContainersNotReady"),
+        Some(&msg),
+        now,
+    );
+    if st.container_statuses.is_none() {
+        st.container_statuses = Some(
+            containers
+                .iter()
+                .map(|ct| ContainerStatus {
+                    name: ct.name.clone(),
+                    image: ct.image.clone().unwrap_or_default(),
+                    started: Some(false),
+                    state: Some(ContainerState {
+                        waiting: Some(ContainerStateWaiting {
+                            reason: Some("ContainerCreating".into()),
+                            message: None,
+                        }),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                })
+                .collect(),
+        );
+    }
+}
+
+/// A PersistentVolume's fault flag changed: running pods re-run their readiness probe (a pod
+/// on a lost disk turns not Ready; it recovers when the fault is removed).
+pub(crate) fn on_volume_fault(c: &mut Cluster) {
+    let running: Vec<(String, bool)> = c
+        .kubelet
+        .pods
+        .iter()
+        .filter(|(_, rt)| rt.running)
+        .map(|(uid, rt)| (uid.clone(), rt.unready_fault))
+        .collect();
+    for (uid, was) in running {
+        let Some(r) = c.store.object_by_uid(&uid).cloned() else {
+            continue;
+        };
+        let Some(pod) = c.store.get_arc::<Pod>(&r.namespace, &r.name) else {
+            continue;
+        };
+        let now_unready = unready_fault(c, &pod);
+        if now_unready != was {
+            if let Some(rt) = c.kubelet.pods.get_mut(&uid) {
+                rt.unready_fault = now_unready;
+            }
+            let t = step(&pod, Action::Probe);
+            c.enqueue(c.now + c.config.fault_reaction_ms, t);
+        }
+    }
+}
+
 fn terminate_containers(p: &mut Pod, now: u64, code: i32, reason: &str) {
     let st = p.status.get_or_insert_with(PodStatus::default);
     for cs in st.container_statuses.iter_mut().flatten() {
@@ -603,14 +699,16 @@ fn probe_from(c: &mut Cluster, s: &Step, base: Option<Pod>) {
     }
     let _ = c.store.update(p);
     if unready && was_ready {
-        c.store.record_event(
-            &pod.metadata,
-            "Pod",
-            "Warning",
-            "Unhealthy",
-            &format!("Readiness probe failed: fault injected ({FAULT_UNREADY}=true)"),
-            KUBELET,
-        );
+        let msg = if super::pv_controller::mount_check(&c.store, &pod).is_err() {
+            format!(
+                "Readiness probe failed: fault injected (volume lost: {}=true)",
+                super::pv_controller::FAULT_VOLUME_FAILED
+            )
+        } else {
+            format!("Readiness probe failed: fault injected ({FAULT_UNREADY}=true)")
+        };
+        c.store
+            .record_event(&pod.metadata, "Pod", "Warning", "Unhealthy", &msg, KUBELET);
     }
     if let Some(at) = next {
         c.enqueue(at, step(&pod, Action::Probe));

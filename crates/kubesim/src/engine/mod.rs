@@ -14,9 +14,12 @@
 //! cheap) and every command is also recorded in [`Cluster::command_log`]; [`Cluster::replay`]
 //! rebuilds the state at any instant from a config and that log.
 
+pub mod endpoints;
 pub mod gc;
 pub mod history;
 pub mod kubelet;
+pub mod profile;
+pub mod pv_controller;
 pub mod rng;
 pub mod scheduler;
 pub mod statefulset;
@@ -78,6 +81,7 @@ fn resource_name(kind: Kind) -> &'static str {
         Kind::EndpointSlice => "endpointslices.discovery.k8s.io",
         Kind::Node => "nodes",
         Kind::Event => "events",
+        Kind::Endpoints => "endpoints",
     }
 }
 
@@ -128,6 +132,8 @@ pub struct ClusterConfig {
     pub seed: u64,
     /// Playground limit on `spec.replicas` (a browser tab cannot hold a million pods).
     pub max_replicas: i32,
+    /// Storage setup (`bare`: no StorageClass; `kind-like`: default class `standard`).
+    pub profile: profile::Profile,
 }
 
 impl Default for ClusterConfig {
@@ -147,6 +153,7 @@ impl Default for ClusterConfig {
             pod_eviction_timeout_ms: 300_000,
             seed: 0,
             max_replicas: 10_000,
+            profile: profile::Profile::Bare,
         }
     }
 }
@@ -284,6 +291,8 @@ pub struct Cluster {
     commands: Vec<CommandRecord>,
     plugins: Vec<Plugin>,
     volume_check: scheduler::VolumeCheck,
+    pub(crate) volume_filter: scheduler::VolumeFilter,
+    pub(crate) volume_prebind: scheduler::VolumePreBind,
     volume_binder: Reconciler,
     service_ips: u32,
 }
@@ -309,8 +318,10 @@ impl Cluster {
             steps: 0,
             commands: Vec::new(),
             plugins: Vec::new(),
-            volume_check: scheduler::check_volumes,
-            volume_binder: volume_binder::bind_pending,
+            volume_check: pv_controller::volume_check,
+            volume_filter: pv_controller::volume_node_filter,
+            volume_prebind: pv_controller::volume_prebind,
+            volume_binder: pv_controller::sync,
             service_ips: 0,
         };
         for i in 1..=c.config.nodes {
@@ -343,6 +354,13 @@ impl Cluster {
             };
             let _ = c.store.create(node);
         }
+        profile::install(&mut c);
+        c.register_controller(
+            endpoints::CONTROLLER_NAME,
+            &endpoints::TRIGGERS,
+            0,
+            endpoints::reconcile,
+        );
         c.dispatch();
         c
     }
@@ -506,7 +524,8 @@ impl Cluster {
 
     // ---- extension points ----------------------------------------------------------------
 
-    /// Replaces the scheduler's volume check (default: [`scheduler::check_volumes`]).
+    /// Replaces the scheduler's volume check (default: [`pv_controller::volume_check`]; the
+    /// older Immediate-only check is [`scheduler::check_volumes`]).
     pub fn set_volume_check(&mut self, check: scheduler::VolumeCheck) {
         self.volume_check = check;
     }
@@ -515,7 +534,19 @@ impl Cluster {
         self.volume_check
     }
 
-    /// Replaces the PV controller pass (default: the stand-in [`volume_binder::bind_pending`]).
+    /// Replaces the scheduler's per-node volume filter and PreBind (defaults:
+    /// [`pv_controller::volume_node_filter`], [`pv_controller::volume_prebind`]).
+    pub fn set_volume_binding(
+        &mut self,
+        filter: scheduler::VolumeFilter,
+        prebind: scheduler::VolumePreBind,
+    ) {
+        self.volume_filter = filter;
+        self.volume_prebind = prebind;
+    }
+
+    /// Replaces the PV controller pass (default: [`pv_controller::sync`]; the old stand-in
+    /// is [`volume_binder::bind_pending`]).
     /// It runs `binder_delay_ms` after any claim, volume or class write.
     pub fn set_volume_binder(&mut self, binder: Reconciler) {
         self.volume_binder = binder;
@@ -587,6 +618,10 @@ impl Cluster {
                         self.enqueue(now + self.config.schedule_delay_ms, Task::Schedule);
                     }
                     kubelet::on_pod_event(self, pod, entry.event);
+                    if pv_controller::uses_claims(pod) {
+                        // pvc-protection and WaitForFirstConsumer react to pods.
+                        self.enqueue(now + self.config.binder_delay_ms, Task::BindVolumes);
+                    }
                 }
                 AnyObject::StatefulSet(set) => {
                     if entry.event != WatchEventType::Deleted {
@@ -619,6 +654,10 @@ impl Cluster {
                 }
                 AnyObject::PersistentVolume(_) | AnyObject::StorageClass(_) => {
                     self.enqueue(now + self.config.binder_delay_ms, Task::BindVolumes);
+                    // volumebinding requeues unschedulable pods on PV/StorageClass events.
+                    if !self.store.unscheduled_pods().is_empty() {
+                        self.enqueue(now + self.config.schedule_delay_ms, Task::Schedule);
+                    }
                 }
                 AnyObject::Node(_) => {
                     self.enqueue(now + self.config.schedule_delay_ms, Task::Schedule);
@@ -964,6 +1003,9 @@ impl Cluster {
             }
             Kind::Node => s.delete::<Node>(ns, name, p, grace),
             Kind::Event => s.delete::<Event>(ns, name, p, grace),
+            Kind::Endpoints => {
+                s.delete::<k8s_openapi::api::core::v1::Endpoints>(ns, name, p, grace)
+            }
         }
     }
 
@@ -1270,7 +1312,7 @@ mod plugin_tests {
     fn registered_controller_runs_after_writes_to_its_trigger_kinds() {
         let mut c = Cluster::default();
         c.register_controller("pod-counter", &[Kind::Pod], 10, count_pods);
-        assert_eq!(c.controllers(), ["pod-counter"]);
+        assert_eq!(c.controllers(), ["endpointslice-controller", "pod-counter"]);
         bare_pod(&mut c, "a", None);
         bare_pod(&mut c, "b", None);
         c.advance(10);

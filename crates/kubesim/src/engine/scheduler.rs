@@ -15,6 +15,25 @@ pub const SCHEDULER: &str = "default-scheduler";
 /// Why a pod cannot be placed on any node (PreFilter-style, node independent).
 pub type VolumeCheck = fn(&Store, &Pod) -> Result<(), String>;
 
+/// Per-node volume filter (VolumeBinding Filter): `Err` is the per-node reason, counted in
+/// the `FailedScheduling` message like the other filters' reasons.
+pub type VolumeFilter = fn(&Store, &Pod, &str) -> Result<(), String>;
+
+/// VolumeBinding PreBind for the chosen node: may write claims/volumes; returns true when
+/// the pod's volumes are ready and the pod may be bound now (else it stays unscheduled and is
+/// retried when its claims change).
+pub type VolumePreBind = fn(&mut Cluster, &Pod, &str) -> bool;
+
+/// Default [`VolumeFilter`]: every node passes.
+pub fn any_node(_: &Store, _: &Pod, _: &str) -> Result<(), String> {
+    Ok(())
+}
+
+/// Default [`VolumePreBind`]: nothing to bind.
+pub fn nothing_to_bind(_: &mut Cluster, _: &Pod, _: &str) -> bool {
+    true
+}
+
 /// The simple Immediate-binding check: every claim must exist and be Bound.
 pub fn check_volumes(store: &Store, pod: &Pod) -> Result<(), String> {
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
@@ -98,17 +117,30 @@ pub fn schedule_pending(c: &mut Cluster) {
             continue;
         }
         let used = |n: &String| load.get(n).copied().unwrap_or(0);
+        let filter = c.volume_filter;
+        let mut volume_reasons: BTreeMap<String, usize> = BTreeMap::new();
         let choice = nodes
             .iter()
             .filter(|(n, ready, cap)| *ready && used(n) < *cap)
+            .filter(|(n, _, _)| match filter(&c.store, &pod, n) {
+                Ok(()) => true,
+                Err(r) => {
+                    *volume_reasons.entry(r).or_default() += 1;
+                    false
+                }
+            })
             .min_by_key(|(n, _, _)| (used(n), n.clone()))
             .map(|(n, _, _)| n.clone());
         let Some(node) = choice else {
             let not_ready = nodes.iter().filter(|(_, r, _)| !*r).count();
-            let full = nodes.len() - not_ready;
+            let vol: usize = volume_reasons.values().sum();
+            let full = nodes.len() - not_ready - vol;
             let mut why = Vec::new();
             if full > 0 {
                 why.push(format!("{full} Too many pods"));
+            }
+            for (r, n) in &volume_reasons {
+                why.push(format!("{n} {r}"));
             }
             if not_ready > 0 {
                 why.push(format!(
@@ -118,7 +150,15 @@ pub fn schedule_pending(c: &mut Cluster) {
             fail(c, why.join(", "));
             continue;
         };
+        // Reserve (assume) the pod on the node before PreBind, so pods waiting for their
+        // volumes in this pass spread over the nodes like bound ones.
         *load.entry(node.clone()).or_default() += 1;
+        if !(c.volume_prebind)(c, &pod, &node) {
+            continue;
+        }
+        let Some(pod) = c.store.get_arc::<Pod>(&ns, &name) else {
+            continue;
+        };
         let mut bound = (*pod).clone();
         bound.spec.get_or_insert_with(Default::default).node_name = Some(node.clone());
         let status = bound.status.get_or_insert_with(PodStatus::default);

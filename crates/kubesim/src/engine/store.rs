@@ -36,6 +36,7 @@ pub enum Kind {
     EndpointSlice,
     Node,
     Event,
+    Endpoints,
 }
 
 impl Kind {
@@ -51,6 +52,7 @@ impl Kind {
             Kind::EndpointSlice => "EndpointSlice",
             Kind::Node => "Node",
             Kind::Event => "Event",
+            Kind::Endpoints => "Endpoints",
         }
     }
 }
@@ -79,6 +81,7 @@ pub enum AnyObject {
     EndpointSlice(Arc<EndpointSlice>),
     Node(Arc<Node>),
     Event(Arc<Event>),
+    Endpoints(Arc<k8s_openapi::api::core::v1::Endpoints>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,6 +206,12 @@ stored!(Service, Service, services, true);
 stored!(EndpointSlice, EndpointSlice, endpoint_slices, true);
 stored!(Node, Node, nodes, false);
 stored!(Event, Event, events, true);
+stored!(
+    k8s_openapi::api::core::v1::Endpoints,
+    Endpoints,
+    endpoints,
+    true
+);
 
 /// The object store plus its secondary indices and the watch log.
 #[derive(Clone, Debug, Default)]
@@ -222,6 +231,7 @@ pub struct Store {
     endpoint_slices: BTreeMap<Key, Arc<EndpointSlice>>,
     nodes: BTreeMap<Key, Arc<Node>>,
     events: BTreeMap<Key, Arc<Event>>,
+    endpoints: BTreeMap<Key, Arc<k8s_openapi::api::core::v1::Endpoints>>,
     /// Pods by the parent name parsed from their name (`web-3` → `web`): the controller's
     /// candidate pods without relisting the namespace.
     pods_by_parent: BTreeMap<Key, BTreeMap<String, Arc<Pod>>>,

@@ -1,5 +1,8 @@
-//! MINIMAL STAND-IN for the PersistentVolume controller — to be replaced by the storage work.
+//! API-server defaulting for PVs, PVCs (incl. the DefaultStorageClass admission plugin) and
+//! StorageClasses, plus the former MINIMAL STAND-IN PV controller [`bind_pending`], kept for
+//! comparison; the engine's default binder is now [`super::pv_controller::sync`].
 //!
+//! The stand-in:
 //! It does just enough for the seed walkthrough: new PVs become `Available`; a `Pending` claim
 //! without `volumeName` binds to the `Available` PV with the same storageClassName (nil = "")
 //! whose access modes include the claim's and whose capacity covers the request — smallest
@@ -83,29 +86,7 @@ pub(crate) fn default_pvc(store: &Store, mut pvc: PersistentVolumeClaim) -> Pers
     if spec.volume_mode.is_none() {
         spec.volume_mode = Some("Filesystem".into());
     }
-    if spec.storage_class_name.is_none() {
-        let default = store
-            .list::<StorageClass>()
-            .filter(|sc| {
-                sc.metadata.annotations.iter().flatten().any(|(k, v)| {
-                    (k == "storageclass.kubernetes.io/is-default-class"
-                        || k == "storageclass.beta.kubernetes.io/is-default-class")
-                        && v == "true"
-                })
-            })
-            .max_by_key(|sc| {
-                (
-                    sc.metadata
-                        .creation_timestamp
-                        .as_ref()
-                        .map(super::instant_of),
-                    sc.metadata.name.clone(),
-                )
-            });
-        if let Some(sc) = default {
-            spec.storage_class_name = sc.metadata.name.clone();
-        }
-    }
+    crate::storage::admit_default_storage_class(&mut pvc, store.list::<StorageClass>());
     if pvc.status.is_none() {
         pvc.status = Some(PersistentVolumeClaimStatus {
             phase: Some("Pending".into()),

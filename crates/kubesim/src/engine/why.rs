@@ -143,15 +143,10 @@ pub(crate) fn why(c: &Cluster, ns: &str, name: &str) -> Vec<String> {
                         match c.store.get::<PersistentVolumeClaim>(ns, &cname) {
                             None => out.push(format!("claim {cname} does not exist")),
                             Some(pvc) => {
-                                let phase = pvc
-                                    .status
-                                    .as_ref()
-                                    .and_then(|s| s.phase.as_deref())
-                                    .unwrap_or("Pending");
-                                if phase != "Bound" {
-                                    out.push(format!(
-                                        "claim {cname} is {phase}: no Available PersistentVolume matches its class, access modes and size"
-                                    ));
+                                if let Some(why) =
+                                    super::pv_controller::explain_claim(&c.store, pvc)
+                                {
+                                    out.push(why);
                                 }
                             }
                         }
