@@ -1,6 +1,6 @@
 //! Reading objects for `kubectl get` / `describe` / `wait`: every kind the console knows, from
-//! the store or (Endpoints, EndpointSlices) derived from Services and Pods the way the
-//! endpoint controllers would write them, filtered by names and a label selector.
+//! the store (the engine's endpoint controllers keep EndpointSlices and Endpoints there),
+//! filtered by names and a label selector.
 
 use std::collections::BTreeMap;
 
@@ -19,7 +19,6 @@ use crate::kubectl::cli::Resource;
 use crate::kubectl::printers::{self, Printable};
 use crate::kubectl::table::Table;
 use crate::kubectl::Timestamp;
-use crate::network::endpointslice;
 
 /// A kind `kubectl get` can list.
 pub(crate) trait Gettable: Printable + Serialize + Clone + 'static {
@@ -44,49 +43,14 @@ stored!(
     StorageClass,
     Service,
     Node,
-    Event
+    Event,
+    EndpointSlice,
+    Endpoints
 );
 
-/// The EndpointSlices the endpointslice controller keeps: the engine does not store them, so
-/// they are derived from the current Services and Pods (created with their Service).
+/// Every stored EndpointSlice, by namespace and name.
 pub(crate) fn endpoint_slices(c: &Cluster) -> Vec<EndpointSlice> {
-    let store = c.store();
-    let mut out = Vec::new();
-    for svc in store.list::<Service>() {
-        for mut slice in endpointslice::endpoint_slices_for(
-            svc,
-            store.list_in::<Pod>(svc.metadata.namespace.as_deref().unwrap_or("default")),
-            store.list::<Node>(),
-        ) {
-            slice.metadata.creation_timestamp = svc.metadata.creation_timestamp.clone();
-            out.push(slice);
-        }
-    }
-    out.sort_by(|a, b| {
-        (&a.metadata.namespace, &a.metadata.name).cmp(&(&b.metadata.namespace, &b.metadata.name))
-    });
-    out
-}
-
-impl Gettable for EndpointSlice {
-    fn all(c: &Cluster) -> Vec<Self> {
-        endpoint_slices(c)
-    }
-}
-
-impl Gettable for Endpoints {
-    fn all(c: &Cluster) -> Vec<Self> {
-        let store = c.store();
-        store
-            .list::<Service>()
-            .filter_map(|svc| {
-                let ns = svc.metadata.namespace.as_deref().unwrap_or("default");
-                let mut ep = endpointslice::endpoints_for(svc, store.list_in::<Pod>(ns))?;
-                ep.metadata.creation_timestamp = svc.metadata.creation_timestamp.clone();
-                Some(ep)
-            })
-            .collect()
-    }
+    c.store().list::<EndpointSlice>().cloned().collect()
 }
 
 /// One requirement of a label selector (`-l`).
@@ -292,6 +256,7 @@ pub(crate) fn resource_of(obj: &AnyObject) -> Resource {
         AnyObject::StorageClass(_) => Resource::StorageClasses,
         AnyObject::Service(_) => Resource::Services,
         AnyObject::EndpointSlice(_) => Resource::EndpointSlices,
+        AnyObject::Endpoints(_) => Resource::Endpoints,
         AnyObject::Node(_) => Resource::Nodes,
         AnyObject::Event(_) => Resource::Events,
     }
@@ -322,6 +287,7 @@ pub(crate) fn render_any(
         AnyObject::StorageClass(o) => one(&**o, now),
         AnyObject::Service(o) => one(&**o, now),
         AnyObject::EndpointSlice(o) => one(&**o, now),
+        AnyObject::Endpoints(o) => one(&**o, now),
         AnyObject::Node(o) => one(&**o, now),
         AnyObject::Event(o) => one(&**o, now),
     }
