@@ -132,6 +132,7 @@ pub fn ClusterView(overview: Memo<Overview>) -> impl IntoView {
             <table class="volumes">
                 <tbody>{move || volumes.get().into_iter().map(volume_row).collect_view()}</tbody>
             </table>
+            <p class="note">{kubesim::storage::matching::TIE_BREAK_RULE}</p>
             <h4>"Events"</h4>
             <table class="events">
                 <tbody>{move || events.get().into_iter().map(event_row).collect_view()}</tbody>

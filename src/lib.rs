@@ -10,6 +10,7 @@ pub mod console;
 use std::collections::BTreeMap;
 
 use console::{ConsoleActions, ConsoleLine, LineKind};
+use kubesim::engine::profile::Profile;
 use kubesim::engine::ClusterConfig;
 use kubesim::kubectl::exec::{Output, Shell};
 use kubesim::manifest::{self, Diagnostic, Object, Severity};
@@ -90,13 +91,13 @@ pub fn apply_commands(files: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// A shell on a fresh cluster whose `-f` files are the editor's files.
-pub fn new_shell(files: &[(&str, String)]) -> Shell {
+/// A shell on a fresh cluster of the given profile whose `-f` files are the editor's files.
+pub fn new_shell(files: &[(&str, String)], profile: Profile) -> Shell {
     let files: BTreeMap<String, String> = files
         .iter()
         .map(|(n, t)| (n.to_string(), t.clone()))
         .collect();
-    Shell::new(ClusterConfig::default(), files)
+    Shell::new(ClusterConfig::with_profile(profile), files)
 }
 
 const STORAGE_PREFIX: &str = "sts-playground/file/";
@@ -173,7 +174,8 @@ pub fn App() -> impl IntoView {
 
     // The console's interpreter owns the simulated cluster. `version` bumps on every change
     // so views re-read it.
-    let shell = StoredValue::new(new_shell(&file_texts()));
+    let profile = RwSignal::new(Profile::default());
+    let shell = StoredValue::new(new_shell(&file_texts(), Profile::default()));
     let version = RwSignal::new(0u64);
     let console_lines = RwSignal::new(Vec::<ConsoleLine>::new());
     let running = RwSignal::new(false);
@@ -264,10 +266,11 @@ pub fn App() -> impl IntoView {
         });
         apply_errors.set(Vec::new());
     };
-    let reset_cluster = move |_| {
+    let reset_cluster = move || {
         let texts = file_texts();
+        let profile = profile.get_untracked();
         change(&mut |s| {
-            *s = new_shell(&texts);
+            *s = new_shell(&texts, profile);
             Output::default()
         });
         console_lines.set(Vec::new());
@@ -372,7 +375,24 @@ pub fn App() -> impl IntoView {
                 <span class="time" title="Simulated time since the cluster started">
                     {move || format!("t = {}", overview.with(|o| o.clock.clone()))}
                 </span>
-                <button class="reset-cluster" on:click=reset_cluster>"New cluster"</button>
+                <select
+                    class="profile"
+                    title=move || profile.get().describe()
+                    on:change=move |ev| {
+                        if let Some(p) = Profile::from_name(&event_target_value(&ev)) {
+                            profile.set(p);
+                            reset_cluster();
+                        }
+                    }
+                >
+                    {Profile::ALL
+                        .iter()
+                        .map(|p| view! { <option value=p.name() selected=*p == Profile::default()>{format!("{} cluster", p.name())}</option> })
+                        .collect_view()}
+                </select>
+                <button class="reset-cluster" title="A fresh cluster of this profile" on:click=move |_| reset_cluster()>
+                    "New cluster"
+                </button>
             </div>
         </header>
         <main>
@@ -440,7 +460,7 @@ mod tests {
         let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
         let commands = apply_commands(&names);
         assert_eq!(commands[2], "kubectl apply -f mongo-sts.yaml");
-        let mut shell = new_shell(&files);
+        let mut shell = new_shell(&files, Profile::Bare);
         let printed: String = commands.iter().map(|c| shell.run(c).text()).collect();
         assert_eq!(
             printed,

@@ -121,3 +121,22 @@ test('an error typed into the editor is shown at its line and column and nothing
   assert.match(await editor.inputValue(), /replicas: 3\n/);
   assert.deepEqual(problems, []);
 });
+
+test('on a kind-like cluster the same manifests provision pvc-… volumes instead of binding pv001', async () => {
+  const { page, problems } = browser;
+  await page.goto(site.url);
+  await page.selectOption('select.profile', 'kind-like');
+  await page.selectOption('select.speed', '10');
+  await page.click('button.apply');
+  await page.waitForFunction(() => document.querySelectorAll('.sts .pod.ready').length === 3, null, { timeout: 30000 });
+  const claims = await page.locator('.pod .claim').allTextContents();
+  assert.equal(claims.length, 3);
+  for (const [i, claim] of claims.entries()) {
+    assert.match(claim, new RegExp(`^mongo-data-mongo-${i} → pvc-[0-9a-f-]+ \\(100Mi\\)$`));
+  }
+  // The static NFS volumes stay Available: the default StorageClass took the claims.
+  const pv001 = await page.locator('.volumes tr', { hasText: 'pv001' }).textContent();
+  assert.match(pv001, /Available/);
+  await screenshot(page, 'kind-like-provisioning');
+  assert.deepEqual(problems, []);
+});

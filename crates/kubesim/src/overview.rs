@@ -7,12 +7,12 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod, Service};
+use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod};
 
 use crate::engine::{self, Cluster};
 use crate::kubectl::{self, printers};
 use crate::manifest::access_modes;
-use crate::network::{dns, endpointslice};
+use crate::network::dns;
 
 /// How a pod slot is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -193,16 +193,8 @@ pub fn overview(cluster: &Cluster) -> Overview {
     let store = cluster.store();
     let now = engine::timestamp(cluster.now()).0;
     let pods: Vec<&Pod> = store.list::<Pod>().collect();
-    let services: Vec<&Service> = store.list::<Service>().collect();
     let nodes: Vec<&Node> = store.list::<Node>().collect();
-    let slices: Vec<_> = services
-        .iter()
-        .flat_map(|svc| {
-            endpointslice::endpoint_slices_for(svc, pods.iter().copied(), nodes.iter().copied())
-        })
-        .collect();
-    let resolver = dns::Dns::new(services.iter().copied(), slices.iter());
-
+    let resolver = cluster.dns();
     let pod_view = |pod: &Pod, ordinal: i64| {
         let summary = printers::pod_summary(pod, now);
         let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
@@ -308,15 +300,6 @@ pub fn overview(cluster: &Cluster) -> Overview {
                     format!("RollingUpdate, partition {}", ru.partition.unwrap_or(0))
                 }
             };
-            let own_pods: Vec<&Pod> = pods
-                .iter()
-                .copied()
-                .filter(|p| {
-                    p.metadata.namespace.as_deref().unwrap_or("default") == ns
-                        && engine::store::parse_ordinal(p.metadata.name.as_deref().unwrap_or(""))
-                            .is_some_and(|(parent, _)| parent == set_name)
-                })
-                .collect();
             SetView {
                 desired,
                 ready: status.ready_replicas.unwrap_or(0),
@@ -328,7 +311,7 @@ pub fn overview(cluster: &Cluster) -> Overview {
                 current_revision: status.current_revision.clone().unwrap_or_default(),
                 update_revision: status.update_revision.clone().unwrap_or_default(),
                 why: cluster.why(ns, &set_name),
-                dns_note: dns::explain_no_pod_dns(set, services.iter().copied(), own_pods),
+                dns_note: cluster.explain_dns(ns, &set_name),
                 pods: views,
                 name: set_name,
             }
