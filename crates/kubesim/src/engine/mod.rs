@@ -44,6 +44,9 @@ pub use store::{
     AnyObject, DeleteOutcome, Key, Kind, ObjRef, Propagation, Store, WatchEntry, WatchEventType,
 };
 
+/// The kubelet version every simulated node reports (`kubectl get nodes` VERSION).
+pub const KUBELET_VERSION: &str = "v1.35.0";
+
 /// Unix time (ms) of simulated instant 0: 2026-01-01T00:00:00Z.
 pub const EPOCH_UNIX_MS: i64 = 1_767_225_600_000;
 /// Simulated instant 0, for rendering.
@@ -349,11 +352,60 @@ impl Cluster {
                     }]),
                     capacity: Some([("pods".to_string(), Quantity("110".into()))].into()),
                     conditions: Some(vec![node_ready_condition(true, 0)]),
+                    node_info: Some(k8s_openapi::api::core::v1::NodeSystemInfo {
+                        architecture: "amd64".into(),
+                        boot_id: format!("00000000-0000-4000-8000-{i:012}"),
+                        container_runtime_version: "containerd://2.1.3".into(),
+                        kernel_version: "6.8.0-sim".into(),
+                        kube_proxy_version: String::new(),
+                        kubelet_version: KUBELET_VERSION.into(),
+                        machine_id: format!("{i:032x}"),
+                        operating_system: "linux".into(),
+                        os_image: "Debian GNU/Linux 12 (bookworm)".into(),
+                        system_uuid: format!("00000000-0000-4000-9000-{i:012}"),
+                        ..Default::default()
+                    }),
                     ..Default::default()
                 }),
             };
             let _ = c.store.create(node);
         }
+        // Every cluster has the API server's Service in `default` (no selector, so no
+        // EndpointSlice controller output; its IP is the first of the service range).
+        let _ = c.store.create(Service {
+            metadata: ObjectMeta {
+                name: Some("kubernetes".into()),
+                namespace: Some("default".into()),
+                labels: Some(
+                    [
+                        ("component".to_string(), "apiserver".to_string()),
+                        ("provider".to_string(), "kubernetes".to_string()),
+                    ]
+                    .into(),
+                ),
+                ..Default::default()
+            },
+            spec: Some(k8s_openapi::api::core::v1::ServiceSpec {
+                type_: Some("ClusterIP".into()),
+                cluster_ip: Some("10.96.0.1".into()),
+                cluster_ips: Some(vec!["10.96.0.1".into()]),
+                ip_families: Some(vec!["IPv4".into()]),
+                ip_family_policy: Some("SingleStack".into()),
+                internal_traffic_policy: Some("Cluster".into()),
+                session_affinity: Some("None".into()),
+                ports: Some(vec![k8s_openapi::api::core::v1::ServicePort {
+                    name: Some("https".into()),
+                    port: 443,
+                    protocol: Some("TCP".into()),
+                    target_port: Some(
+                        k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(6443),
+                    ),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
         profile::install(&mut c);
         c.register_controller(
             endpoints::CONTROLLER_NAME,
@@ -970,6 +1022,30 @@ impl Cluster {
             });
         }
         spec.cluster_ips = spec.cluster_ip.clone().map(|ip| vec![ip]);
+        // API defaulting of a single-stack IPv4 cluster (`pkg/registry/core/service/storage`):
+        // a headless Service without a selector may take both families.
+        let selectorless_headless = spec.cluster_ip.as_deref() == Some("None")
+            && spec.selector.as_ref().is_none_or(|s| s.is_empty());
+        if spec.ip_family_policy.is_none() {
+            spec.ip_family_policy = Some(
+                if selectorless_headless {
+                    "RequireDualStack"
+                } else {
+                    "SingleStack"
+                }
+                .into(),
+            );
+        }
+        if spec.ip_families.is_none() {
+            spec.ip_families = Some(if selectorless_headless {
+                vec!["IPv4".into(), "IPv6".into()]
+            } else {
+                vec!["IPv4".into()]
+            });
+        }
+        if spec.internal_traffic_policy.is_none() {
+            spec.internal_traffic_policy = Some("Cluster".into());
+        }
         apply_generic(&mut self.store, svc, |old, new| {
             let mut m = new.clone();
             m.metadata = old.metadata.clone();
