@@ -1130,7 +1130,7 @@ fn why_explains_a_pod_waiting_for_its_claim() {
     assert_eq!(
         why,
         [
-            "claim datadir-web-0 is Pending: no Available PersistentVolume matches its class, access modes and size",
+            "claim datadir-web-0 is Pending: no PersistentVolume matches and no storage class is set, so nothing can be provisioned",
             "web-0 is Pending, not scheduled: 0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
             "web-1 is not created yet: web-0 is Pending, not scheduled: 0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling. (OrderedReady creates one pod at a time and waits for each to be Running and Ready)",
         ]
