@@ -221,6 +221,11 @@ pub enum Command {
     },
     NodeDown(String),
     NodeUp(String),
+    /// `kubectl cordon` (`unschedulable: true`) / `kubectl uncordon` (`false`).
+    Cordon {
+        node: String,
+        unschedulable: bool,
+    },
     /// `kubectl rollout undo sts/<name> [--to-revision=N]` (0 = the previous revision).
     RolloutUndo {
         namespace: String,
@@ -771,6 +776,10 @@ impl Cluster {
                 .map(|_| CommandOutput::Done),
             Command::NodeDown(n) => kubelet::node_down(self, &n).map(|_| CommandOutput::Done),
             Command::NodeUp(n) => kubelet::node_up(self, &n).map(|_| CommandOutput::Done),
+            Command::Cordon {
+                node,
+                unschedulable,
+            } => self.set_unschedulable(&node, unschedulable),
             Command::RolloutUndo {
                 namespace,
                 name,
@@ -901,6 +910,37 @@ impl Cluster {
     /// Restarts a node's kubelet.
     pub fn node_up(&mut self, name: &str) -> Result<(), ApiError> {
         self.execute(Command::NodeUp(name.into())).map(|_| ())
+    }
+
+    /// `kubectl cordon` / `uncordon`: marks the node (un)schedulable. Cordoning leaves running
+    /// pods alone; uncordoning lets the scheduler retry pods that waited for a node.
+    pub fn cordon(&mut self, name: &str, unschedulable: bool) -> Result<(), ApiError> {
+        self.execute(Command::Cordon {
+            node: name.into(),
+            unschedulable,
+        })
+        .map(|_| ())
+    }
+
+    fn set_unschedulable(
+        &mut self,
+        name: &str,
+        unschedulable: bool,
+    ) -> Result<CommandOutput, ApiError> {
+        let Some(node) = self.store.get::<Node>("", name) else {
+            return Err(ApiError::NotFound {
+                kind: Kind::Node,
+                name: name.into(),
+            });
+        };
+        let mut node = node.clone();
+        node.spec.get_or_insert_with(Default::default).unschedulable =
+            unschedulable.then_some(true);
+        self.store.update(node)?;
+        if !unschedulable && !self.store.unscheduled_pods().is_empty() {
+            self.enqueue(self.now, Task::Schedule);
+        }
+        Ok(CommandOutput::Done)
     }
 
     /// Plain-words explanation of what a StatefulSet is waiting for.

@@ -75,7 +75,7 @@ pub fn schedule_pending(c: &mut Cluster) {
     if pending.is_empty() {
         return;
     }
-    let nodes: Vec<(String, bool, usize)> = c
+    let nodes: Vec<(String, bool, usize, bool)> = c
         .store
         .list::<Node>()
         .map(|n| {
@@ -86,10 +86,12 @@ pub fn schedule_pending(c: &mut Cluster) {
                 .and_then(|c| c.get("pods"))
                 .and_then(|q| q.0.parse::<usize>().ok())
                 .unwrap_or(110);
+            let cordoned = n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true);
             (
                 n.metadata.name.clone().unwrap_or_default(),
-                node_is_ready(n),
+                node_is_ready(n) && !cordoned,
                 capacity,
+                cordoned,
             )
         })
         .collect();
@@ -97,7 +99,7 @@ pub fn schedule_pending(c: &mut Cluster) {
     // Pod counts per node (from the store's index), maintained through the pass.
     let mut load: BTreeMap<String, usize> = nodes
         .iter()
-        .map(|(n, _, _)| (n.clone(), c.store.pods_on_node(n)))
+        .map(|(n, _, _, _)| (n.clone(), c.store.pods_on_node(n)))
         .collect();
     for (ns, name) in pending {
         let Some(pod) = c.store.get_arc::<Pod>(&ns, &name) else {
@@ -121,26 +123,32 @@ pub fn schedule_pending(c: &mut Cluster) {
         let mut volume_reasons: BTreeMap<String, usize> = BTreeMap::new();
         let choice = nodes
             .iter()
-            .filter(|(n, ready, cap)| *ready && used(n) < *cap)
-            .filter(|(n, _, _)| match filter(&c.store, &pod, n) {
+            .filter(|(n, ready, cap, _)| *ready && used(n) < *cap)
+            .filter(|(n, _, _, _)| match filter(&c.store, &pod, n) {
                 Ok(()) => true,
                 Err(r) => {
                     *volume_reasons.entry(r).or_default() += 1;
                     false
                 }
             })
-            .min_by_key(|(n, _, _)| (used(n), n.clone()))
-            .map(|(n, _, _)| n.clone());
+            .min_by_key(|(n, _, _, _)| (used(n), n.clone()))
+            .map(|(n, _, _, _)| n.clone());
         let Some(node) = choice else {
-            let not_ready = nodes.iter().filter(|(_, r, _)| !*r).count();
+            // Reasons as the scheduler's Filter plugins word them, sorted as upstream sorts
+            // the reason strings.
+            let cordoned = nodes.iter().filter(|(_, _, _, u)| *u).count();
+            let not_ready = nodes.iter().filter(|(_, r, _, u)| !*r && !*u).count();
             let vol: usize = volume_reasons.values().sum();
-            let full = nodes.len() - not_ready - vol;
+            let full = nodes.len() - not_ready - cordoned - vol;
             let mut why = Vec::new();
             if full > 0 {
                 why.push(format!("{full} Too many pods"));
             }
             for (r, n) in &volume_reasons {
                 why.push(format!("{n} {r}"));
+            }
+            if cordoned > 0 {
+                why.push(format!("{cordoned} node(s) were unschedulable"));
             }
             if not_ready > 0 {
                 why.push(format!(

@@ -1779,14 +1779,7 @@ impl Shell {
     /// Sets `spec.unschedulable` on a node. The engine has no command for it yet, so this
     /// writes through the store directly (see the report: not in the command log).
     fn set_unschedulable(&mut self, name: &str, unschedulable: bool) {
-        let Some(node) = self.cluster.store().get::<Node>("", name) else {
-            return;
-        };
-        let mut node = node.clone();
-        node.spec.get_or_insert_with(Default::default).unschedulable =
-            unschedulable.then_some(true);
-        let _ = self.cluster.store.update(node);
-        self.cluster.dispatch();
+        let _ = self.cluster.cordon(name, unschedulable);
     }
 
     fn cordon(&mut self, node: &str, uncordon: bool, out: &mut Output) {
