@@ -19,7 +19,8 @@ fn scaling_should_happen_in_predictable_order_and_halt_if_any_stateful_pod_is_un
 
     // Scale up halts while ss-0 is unhealthy.
     annotate_pod(&mut c, "ss-0", UNREADY, Some("true"));
-    c.advance(5_000);
+    // The prober needs failureThreshold (3) × periodSeconds (10 s) to call it unready.
+    c.advance(35_000);
     assert!(!is_running_and_ready(&pod(&c, "ss-0").unwrap()));
     c.scale(NS, "ss", 3).unwrap();
     c.advance(60_000);
@@ -61,7 +62,7 @@ fn scaling_should_happen_in_predictable_order_and_halt_if_any_stateful_pod_is_un
     for n in ["ss-0", "ss-1", "ss-2"] {
         annotate_pod(&mut c, n, UNREADY, Some("true"));
     }
-    c.advance(5_000);
+    c.advance(35_000);
     assert_eq!(status_ready(&c, "ss"), 0);
     c.scale(NS, "ss", 0).unwrap();
     c.advance(60_000);
@@ -256,7 +257,8 @@ fn should_perform_rolling_updates_and_roll_backs_of_template_modifications() {
 
     // An unready pod blocks the update.
     annotate_pod(&mut c, "ss2-1", UNREADY, Some("true"));
-    c.advance(5_000);
+    // The prober needs failureThreshold (3) × periodSeconds (10 s) to call it unready.
+    c.advance(35_000);
     set_image(
         &mut c,
         "ss2",

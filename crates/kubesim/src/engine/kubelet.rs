@@ -134,6 +134,7 @@ pub(crate) fn on_pod_event(c: &mut Cluster, pod: &Pod, event: WatchEventType) {
     let unready = unready_fault(c, pod);
     let fail = annotated(&pod.metadata, FAULT_FAIL);
     let terminal = matches!(phase(pod), "Failed" | "Succeeded");
+    let reaction = probe_reaction_ms(c, pod, unready);
     let rt = c.kubelet.pods.entry(uid).or_default();
     rt.node = node;
     let mut tasks = Vec::new();
@@ -148,7 +149,7 @@ pub(crate) fn on_pod_event(c: &mut Cluster, pod: &Pod, event: WatchEventType) {
     } else if rt.running {
         if unready != rt.unready_fault {
             rt.unready_fault = unready;
-            tasks.push((now + c.config.fault_reaction_ms, Action::Probe));
+            tasks.push((now + reaction, Action::Probe));
         }
         if fail && !rt.fail_fault {
             rt.fail_fault = true;
@@ -178,7 +179,7 @@ pub(crate) fn on_set_event(c: &mut Cluster, set: &StatefulSet) {
             if rt.running && rt.unready_fault != unready {
                 rt.unready_fault = unready;
                 let t = step(&pod, Action::Probe);
-                c.enqueue(c.now + c.config.fault_reaction_ms, t);
+                c.enqueue(c.now + probe_reaction_ms(c, &pod, unready), t);
             }
         }
     }
@@ -592,7 +593,7 @@ pub(crate) fn on_volume_fault(c: &mut Cluster) {
                 rt.unready_fault = now_unready;
             }
             let t = step(&pod, Action::Probe);
-            c.enqueue(c.now + c.config.fault_reaction_ms, t);
+            c.enqueue(c.now + probe_reaction_ms(c, &pod, now_unready), t);
         }
     }
 }
@@ -624,6 +625,29 @@ fn terminate_containers(p: &mut Pod, now: u64, code: i32, reason: &str) {
 /// probe's initial delay has not passed yet.
 fn probe(c: &mut Cluster, s: &Step) {
     probe_from(c, s, None)
+}
+
+/// How long the readiness prober takes to notice a change: a pod turns unready after
+/// `failureThreshold` failed probes `periodSeconds` apart (defaults 3 × 10 s) and Ready again
+/// after `successThreshold` successes (default 1 × 10 s), as the kubelet's prober workers do.
+/// Containers without a readiness probe have no prober; the playground's fault then takes
+/// effect after `fault_reaction_ms`.
+fn probe_reaction_ms(c: &Cluster, pod: &Pod, becoming_unready: bool) -> u64 {
+    pod.spec
+        .iter()
+        .flat_map(|s| &s.containers)
+        .filter_map(|ct| ct.readiness_probe.as_ref())
+        .map(|p| {
+            let period = p.period_seconds.filter(|v| *v > 0).unwrap_or(10) as u64;
+            let threshold = if becoming_unready {
+                p.failure_threshold.filter(|v| *v > 0).unwrap_or(3)
+            } else {
+                p.success_threshold.filter(|v| *v > 0).unwrap_or(1)
+            } as u64;
+            period * threshold * 1000
+        })
+        .max()
+        .unwrap_or(c.config.fault_reaction_ms)
 }
 
 /// [`probe`], starting from `base` (a status not written yet) instead of the stored pod.
