@@ -377,9 +377,12 @@ fn parse_document(doc: &Document<'_>, out: &mut Manifest) {
 /// Deserializes a document into its k8s-openapi type, reporting type errors and unknown fields.
 fn typed<T: DeserializeOwned>(doc: &Document<'_>, out: &mut Manifest) -> Option<T> {
     let mut unknown: Vec<Vec<Segment>> = Vec::new();
-    let result = serde_ignored::deserialize(serde_yaml::Deserializer::from_str(doc.text), |path| {
-        unknown.push(segments(&path))
-    });
+    // The callback is a `dyn` so that every kind's Deserialize impls are instantiated with one
+    // deserializer type: shared parts (ObjectMeta, LabelSelector, PersistentVolumeClaimSpec, …)
+    // are compiled once instead of once per kind (a closure's type differs per `T`). See SIZE.md.
+    let mut record = |path: serde_ignored::Path<'_>| unknown.push(segments(&path));
+    let callback: &mut dyn FnMut(serde_ignored::Path<'_>) = &mut record;
+    let result = serde_ignored::deserialize(serde_yaml::Deserializer::from_str(doc.text), callback);
     for path in &unknown {
         let (line, column) = locate(doc.text, path);
         out.diagnostics.push(diagnostic(
@@ -409,6 +412,30 @@ fn typed<T: DeserializeOwned>(doc: &Document<'_>, out: &mut Manifest) -> Option<
             None
         }
     }
+}
+
+/// `serde_json::from_value` for a k8s-openapi type, but decoded by the manifest parser's YAML
+/// deserializer (unknown fields ignored, as `from_value` does). The result is the same; the point
+/// is size: a `serde_json::Value` deserializer would instantiate the type's whole Deserialize tree
+/// (PodSpec, Volume, … ≈ 190 KB of wasm) a second time, while this reuses the instantiation that
+/// [`parse`] already needs. Used for the pod templates stored in ControllerRevisions. See SIZE.md.
+///
+/// The JSON text is valid YAML once every character outside printable ASCII is written as an
+/// escape: JSON's structure is ASCII, so such characters only occur inside strings, and YAML would
+/// otherwise reject (DEL, C1 controls, U+FFFE) or fold (NEL, U+2028, U+2029) some of them.
+pub fn from_json_value<T: DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
+    let json = serde_json::to_string(value).ok()?;
+    let mut text = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            ' '..='~' => text.push(c),
+            c if (c as u32) <= 0xFFFF => text.push_str(&format!("\\u{:04X}", c as u32)),
+            c => text.push_str(&format!("\\U{:08X}", c as u32)),
+        }
+    }
+    let mut ignore = |_: serde_ignored::Path<'_>| {};
+    let callback: &mut dyn FnMut(serde_ignored::Path<'_>) = &mut ignore;
+    serde_ignored::deserialize(serde_yaml::Deserializer::from_str(&text), callback).ok()
 }
 
 /// serde_yaml appends " at line L column C" to its messages; the diagnostic carries it instead.
@@ -615,6 +642,38 @@ mod tests {
 
     fn errors(m: &Manifest) -> Vec<String> {
         m.diagnostics.iter().map(|d| d.to_string()).collect()
+    }
+
+    #[test]
+    fn from_json_value_matches_serde_json_from_value() {
+        use k8s_openapi::api::core::v1::PodTemplateSpec;
+        let odd = "tab\t nl\n quote\" bs\\ del\u{7f} nel\u{85} a \u{2028} b\u{2029} \u{fffe} é 😀 : # - {x}";
+        let v = serde_json::json!({
+            "metadata": {"labels": {"app": "web", "x/y.z": odd, "n": "0123", "b": "true", "e": ""},
+                         "annotations": {"null": "null", "tilde": "~"}},
+            "spec": {
+                "containers": [{"name": "c", "image": "nginx:1.27", "args": [odd, "1e3", "-", "*a", "&b"],
+                                "ports": [{"containerPort": 80}],
+                                "resources": {"requests": {"cpu": "100m", "memory": "1Gi"}},
+                                "env": [{"name": "E", "value": odd}],
+                                "livenessProbe": {"httpGet": {"path": "/", "port": "http"}}}],
+                "terminationGracePeriodSeconds": 10,
+                "nodeSelector": {},
+                "volumes": [{"name": "v", "emptyDir": {}}],
+                "unknownField": {"$patch": "replace"}
+            }
+        });
+        let want: PodTemplateSpec = serde_json::from_value(v.clone()).unwrap();
+        let got: PodTemplateSpec = from_json_value(&v).unwrap();
+        assert_eq!(got, want);
+        assert_eq!(
+            from_json_value::<PodTemplateSpec>(&serde_json::json!({"spec": 3})),
+            None
+        );
+        assert_eq!(
+            from_json_value::<PodTemplateSpec>(&serde_json::json!({})),
+            serde_json::from_value(serde_json::json!({})).ok()
+        );
     }
 
     #[test]

@@ -67,7 +67,7 @@ pub fn template_of(rev: &ControllerRevision) -> Option<PodTemplateSpec> {
     if let Some(obj) = t.as_object_mut() {
         obj.remove("$patch");
     }
-    serde_json::from_value(t).ok()
+    crate::manifest::from_json_value(&t)
 }
 
 pub(crate) fn owner_ref(set: &StatefulSet) -> OwnerReference {

@@ -110,7 +110,7 @@ pub fn revision_template(rev: &ControllerRevision) -> Option<PodTemplateSpec> {
     if let Some(obj) = template.as_object_mut() {
         obj.remove("$patch");
     }
-    serde_json::from_value(template).ok()
+    crate::manifest::from_json_value(&template)
 }
 
 /// `kubectl rollout history statefulset/<name> [--revision=N]`: stdout text, or the error
