@@ -1246,7 +1246,9 @@ impl Shell {
         let mut texts = Vec::new();
         for v in &f.values {
             fn typed<T: DeserializeOwned>(v: &serde_json::Value) -> Option<T> {
-                serde_json::from_value(v.clone()).ok()
+                // Decoded by the manifest parser's deserializer, so the page carries one copy
+                // of each type's Deserialize code (SIZE.md).
+                manifest::from_json_value(v)
             }
             let text = match resource {
                 Resource::StatefulSets => typed::<StatefulSet>(v).map(|o| {
@@ -1602,31 +1604,36 @@ impl Shell {
             out.out(line("patched (no change)"));
             return;
         }
-        let bad = |e: serde_json::Error| format!("error: {e}");
+        // The patched object is decoded by the manifest parser's deserializer (one copy of the
+        // Deserialize code in the page, SIZE.md); the patch itself was already checked as JSON.
+        fn decode<T: DeserializeOwned>(v: &serde_json::Value) -> Result<T, String> {
+            manifest::from_json_value(v)
+                .ok_or_else(|| "error: unable to decode the patched object".to_string())
+        }
         let result: Result<(), String> = (|| match resource {
             Resource::StatefulSets => {
-                let sts: StatefulSet = serde_json::from_value(new.clone()).map_err(bad)?;
+                let sts: StatefulSet = decode(&new)?;
                 self.cluster
                     .apply(Object::StatefulSet(sts))
                     .map(|_| ())
                     .map_err(|e| api_error(&e, None))
             }
             Resource::Services => {
-                let o: Service = serde_json::from_value(new.clone()).map_err(bad)?;
+                let o: Service = decode(&new)?;
                 self.cluster
                     .apply(Object::Service(o))
                     .map(|_| ())
                     .map_err(|e| api_error(&e, None))
             }
             Resource::PersistentVolumes => {
-                let o: PersistentVolume = serde_json::from_value(new.clone()).map_err(bad)?;
+                let o: PersistentVolume = decode(&new)?;
                 self.cluster
                     .apply(Object::PersistentVolume(o))
                     .map(|_| ())
                     .map_err(|e| api_error(&e, None))
             }
             Resource::PersistentVolumeClaims => {
-                let o: PersistentVolumeClaim = serde_json::from_value(new.clone()).map_err(bad)?;
+                let o: PersistentVolumeClaim = decode(&new)?;
                 self.cluster
                     .apply(Object::PersistentVolumeClaim(o))
                     .map(|_| ())
