@@ -24,7 +24,7 @@ pub mod rng;
 pub mod scheduler;
 pub mod statefulset;
 pub mod store;
-pub mod volume_binder;
+pub mod volume_defaults;
 mod why;
 
 use std::collections::BTreeMap;
@@ -603,7 +603,7 @@ impl Cluster {
     }
 
     /// Replaces the PV controller pass (default: [`pv_controller::sync`]; the old stand-in
-    /// is [`volume_binder::bind_pending`]).
+    /// is [`pv_controller::sync`]).
     /// It runs `binder_delay_ms` after any claim, volume or class write.
     pub fn set_volume_binder(&mut self, binder: Reconciler) {
         self.volume_binder = binder;
@@ -963,7 +963,7 @@ impl Cluster {
             Object::StatefulSet(s) => statefulset::apply(self, s),
             Object::Service(s) => self.apply_service(s),
             Object::PersistentVolume(pv) => {
-                let pv = volume_binder::default_pv(pv);
+                let pv = volume_defaults::default_pv(pv);
                 apply_generic(&mut self.store, pv, |old, new| {
                     let mut m = old.clone();
                     m.metadata.labels = new.metadata.labels.clone();
@@ -989,7 +989,7 @@ impl Cluster {
                 })
             }
             Object::PersistentVolumeClaim(pvc) => {
-                let pvc = volume_binder::default_pvc(&self.store, pvc);
+                let pvc = volume_defaults::default_pvc(&self.store, pvc);
                 apply_generic(&mut self.store, pvc, |old, new| {
                     let mut m = old.clone();
                     m.metadata.labels = new.metadata.labels.clone();
@@ -1011,7 +1011,7 @@ impl Cluster {
                 })
             }
             Object::StorageClass(sc) => {
-                let sc = volume_binder::default_storage_class(sc);
+                let sc = volume_defaults::default_storage_class(sc);
                 apply_generic(&mut self.store, sc, |old, new| {
                     let mut m = new.clone();
                     m.metadata = old.metadata.clone();

@@ -598,7 +598,7 @@ fn create_missing_claims(
             }
             Some(_) => {}
             None => {
-                let claim = super::volume_binder::default_pvc(&c.store, claim);
+                let claim = super::volume_defaults::default_pvc(&c.store, claim);
                 match c.store.create(claim) {
                     Ok(_) => record(
                         c,
