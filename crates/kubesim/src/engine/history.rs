@@ -105,11 +105,11 @@ pub fn list_revisions(store: &mut Store, set: &StatefulSet) -> Vec<Arc<Controlle
     let uid = set.metadata.uid.clone().unwrap_or_default();
     let deleting = set.metadata.deletion_timestamp.is_some();
     let candidates: Vec<Arc<ControllerRevision>> = store
-        .list_in::<ControllerRevision>(&ns)
+        .list_in_arcs::<ControllerRevision>(&ns)
         .filter(|r| {
             set_selector_matches(set, r.metadata.labels.as_ref()) || owned_by(&r.metadata, &uid)
         })
-        .map(|r| Arc::new(r.clone()))
+        .cloned()
         .collect();
     let mut out = Vec::new();
     for r in candidates {
@@ -162,17 +162,17 @@ pub fn get_set_revisions(
     store: &mut Store,
     set: &StatefulSet,
     revisions: &[Arc<ControllerRevision>],
+    data: &serde_json::Value,
 ) -> Result<SetRevisions, ApiError> {
     let mut collision_count = set
         .status
         .as_ref()
         .and_then(|s| s.collision_count)
         .unwrap_or(0);
-    let data = revision_data(set);
     let next = revisions.iter().map(|r| r.revision).max().unwrap_or(0) + 1;
     let equal: Vec<&Arc<ControllerRevision>> = revisions
         .iter()
-        .filter(|r| r.data.as_ref().map(|d| &d.0) == Some(&data))
+        .filter(|r| r.data.as_ref().map(|d| &d.0) == Some(data))
         .collect();
     let update = if let Some(last_equal) = equal.last() {
         if Some(*last_equal) == revisions.last() {
@@ -194,7 +194,7 @@ pub fn get_set_revisions(
             .and_then(|m| m.labels.clone())
             .unwrap_or_default();
         loop {
-            let hash = hash_revision(&data, collision_count);
+            let hash = hash_revision(data, collision_count);
             let name = format!("{prefix}-{hash}");
             labels.insert(HASH_LABEL.into(), hash);
             let cr = ControllerRevision {
@@ -214,7 +214,7 @@ pub fn get_set_revisions(
                 Err(ApiError::AlreadyExists { .. }) => {
                     let existing = store.get_arc::<ControllerRevision>(&ns, &name);
                     match existing {
-                        Some(e) if e.data.as_ref().map(|d| &d.0) == Some(&data) => break e,
+                        Some(e) if e.data.as_ref().map(|d| &d.0) == Some(data) => break e,
                         _ => collision_count += 1,
                     }
                     if collision_count > 1000 {
@@ -245,14 +245,17 @@ pub fn get_set_revisions(
 }
 
 /// `truncateHistory`: deletes the oldest non-live revisions beyond revisionHistoryLimit.
-/// Live = current, update, and every revision a pod is labelled with.
-pub fn truncate_history(
+/// Live = current, update, and every revision a pod is labelled with; `pods` lists the set's
+/// pods and is only called when there is history beyond the limit.
+pub fn truncate_history<P>(
     store: &mut Store,
     set: &StatefulSet,
-    pods: &[Arc<Pod>],
+    pods: impl FnOnce(&Store) -> P,
     current: &str,
     update: &str,
-) {
+) where
+    P: IntoIterator<Item = Arc<Pod>>,
+{
     let ns = set.metadata.namespace.clone().unwrap_or_default();
     let limit = set
         .spec
@@ -272,15 +275,15 @@ pub fn truncate_history(
     if owned.len() <= limit as usize {
         return;
     }
-    let mut live: BTreeSet<&str> = [current, update].into();
-    for p in pods {
+    let mut live: BTreeSet<String> = [current.to_string(), update.to_string()].into();
+    for p in pods(store) {
         if let Some(h) = p
             .metadata
             .labels
             .as_ref()
             .and_then(|l| l.get(REVISION_LABEL))
         {
-            live.insert(h.as_str());
+            live.insert(h.clone());
         }
     }
     let mut history: Vec<(i64, String)> = owned

@@ -29,6 +29,7 @@ mod why;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 use k8s_openapi::api::core::v1::{
@@ -303,6 +304,9 @@ pub struct Cluster {
     pub(crate) volume_prebind: scheduler::VolumePreBind,
     volume_binder: Reconciler,
     service_ips: u32,
+    /// Revision data of each StatefulSet's template, by set uid, valid for the recorded
+    /// `metadata.generation` (every spec change bumps it): the controller needs it every sync.
+    pub(crate) revision_data: BTreeMap<String, (Option<i64>, Arc<serde_json::Value>)>,
 }
 
 impl Default for Cluster {
@@ -331,6 +335,7 @@ impl Cluster {
             volume_prebind: pv_controller::volume_prebind,
             volume_binder: pv_controller::sync,
             service_ips: 0,
+            revision_data: BTreeMap::new(),
         };
         for i in 1..=c.config.nodes {
             let name = format!("node-{i}");

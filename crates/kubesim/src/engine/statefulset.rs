@@ -781,18 +781,30 @@ fn create_pod(
     }
 }
 
+/// `v == n.to_string()`, without allocating (checked every pass for every healthy pod).
+fn is_decimal_of(v: &str, n: i64) -> bool {
+    if n < 0 {
+        return v == n.to_string();
+    }
+    !v.is_empty()
+        && v.bytes().all(|b| b.is_ascii_digit())
+        && (v.len() == 1 || !v.starts_with('0'))
+        && v.parse::<i64>() == Ok(n)
+}
+
 /// Fixes identity labels of an owned pod (`identityMatches` / `updateIdentity`).
 fn fix_identity(c: &mut Cluster, set: &StatefulSet, pod: &Pod) {
-    let name = pod.metadata.name.clone().unwrap_or_default();
     let Some(ordinal) = ordinal_of(pod) else {
         return;
     };
-    let labels = pod.metadata.labels.clone().unwrap_or_default();
-    let ok = labels.get(POD_NAME_LABEL) == Some(&name)
-        && labels.get(POD_INDEX_LABEL) == Some(&ordinal.to_string());
+    let labels = pod.metadata.labels.as_ref();
+    let label = |k: &str| labels.and_then(|l| l.get(k)).map(String::as_str);
+    let ok = label(POD_NAME_LABEL) == Some(pod.metadata.name.as_deref().unwrap_or(""))
+        && label(POD_INDEX_LABEL).is_some_and(|v| is_decimal_of(v, ordinal));
     if ok {
         return;
     }
+    let name = pod.metadata.name.clone().unwrap_or_default();
     let mut p = pod.clone();
     let l = p.metadata.labels.get_or_insert_with(Default::default);
     l.insert(POD_NAME_LABEL.into(), name.clone());
@@ -809,6 +821,20 @@ fn fix_identity(c: &mut Cluster, set: &StatefulSet, pod: &Pod) {
     }
 }
 
+/// [`history::revision_data`] of the set's template, computed once per spec generation.
+fn revision_data(c: &mut Cluster, set: &StatefulSet) -> Arc<serde_json::Value> {
+    let uid = set.metadata.uid.clone().unwrap_or_default();
+    let generation = set.metadata.generation;
+    if let Some((g, d)) = c.revision_data.get(&uid) {
+        if *g == generation && generation.is_some() {
+            return d.clone();
+        }
+    }
+    let d = Arc::new(history::revision_data(set));
+    c.revision_data.insert(uid, (generation, d.clone()));
+    d
+}
+
 /// One reconcile pass of a StatefulSet (§1.5).
 pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
     let Some(set) = c.store.get_arc::<StatefulSet>(ns, name) else {
@@ -823,46 +849,57 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
     // 1. Pods and revisions.
     let pods = claim_pods(c, &set);
     let revisions = history::list_revisions(&mut c.store, &set);
-    let Ok(revs) = history::get_set_revisions(&mut c.store, &set, &revisions) else {
+    let data = revision_data(c, &set);
+    let Ok(revs) = history::get_set_revisions(&mut c.store, &set, &revisions, &data) else {
         return;
     };
     let current_name = revs.current.metadata.name.clone().unwrap_or_default();
     let update_name = revs.update.metadata.name.clone().unwrap_or_default();
-    let current_template = history::template_of(&revs.current).unwrap_or_default();
-    let update_template = history::template_of(&revs.update).unwrap_or_default();
-    let spec = set.spec.clone().unwrap_or_default();
+    let default_spec;
+    let spec = match set.spec.as_ref() {
+        Some(s) => s,
+        None => {
+            default_spec = StatefulSetSpec::default();
+            &default_spec
+        }
+    };
     let replica_count = spec.replicas.unwrap_or(1).max(0) as i64;
-    let start = start_ordinal(&spec);
+    let start = start_ordinal(spec);
     let min_ready_ms = spec.min_ready_seconds.unwrap_or(0).max(0) as u64 * 1000;
     let monotonic = spec.pod_management_policy.as_deref() != Some("Parallel");
-    let on_delete = is_on_delete(&spec);
-    let part = partition(&spec);
+    let on_delete = is_on_delete(spec);
+    let part = partition(spec);
 
     // 3. Partition pods into in-range replicas and condemned.
     let mut replicas: Vec<Option<Arc<Pod>>> = vec![None; replica_count as usize];
     let mut condemned: Vec<Arc<Pod>> = Vec::new();
-    for p in &pods {
-        let Some(ord) = ordinal_of(p) else { continue };
+    for p in pods {
+        let Some(ord) = ordinal_of(&p) else { continue };
         if ord >= start && ord < start + replica_count {
-            replicas[(ord - start) as usize] = Some(p.clone());
+            replicas[(ord - start) as usize] = Some(p);
         } else {
-            condemned.push(p.clone());
+            condemned.push(p);
         }
     }
     condemned.sort_by_key(|p| std::cmp::Reverse(ordinal_of(p)));
 
-    // 4. First unavailable pod.
-    let first_unavailable: Option<String> = replicas
-        .iter()
-        .flatten()
-        .find(|p| is_unavailable(Some(p), min_ready_ms, now))
-        .or_else(|| {
-            condemned
-                .iter()
-                .rev()
-                .find(|p| is_unavailable(Some(p), min_ready_ms, now))
-        })
-        .and_then(|p| p.metadata.name.clone());
+    // 4. First unavailable pod (only processCondemned reads it: computed when there are
+    // condemned pods; `replicas` and `condemned` are this pass's snapshot either way).
+    let first_unavailable: Option<String> = if condemned.is_empty() {
+        None
+    } else {
+        replicas
+            .iter()
+            .flatten()
+            .find(|p| is_unavailable(Some(p), min_ready_ms, now))
+            .or_else(|| {
+                condemned
+                    .iter()
+                    .rev()
+                    .find(|p| is_unavailable(Some(p), min_ready_ms, now))
+            })
+            .and_then(|p| p.metadata.name.clone())
+    };
 
     let mut blocked = false;
 
@@ -881,7 +918,7 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
                     }
                 }
                 None => {
-                    let (_, when_scaled) = retention(&spec);
+                    let (_, when_scaled) = retention(spec);
                     if when_scaled && has_stale_claim(c, &set, ord) {
                         if monotonic {
                             blocked = true;
@@ -890,12 +927,13 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
                         continue;
                     }
                     let use_current = !on_delete && current_name != update_name && i < part;
-                    let (tmpl, rev) = if use_current {
-                        (&current_template, &current_name)
+                    let (rev, rev_name) = if use_current {
+                        (&revs.current, &current_name)
                     } else {
-                        (&update_template, &update_name)
+                        (&revs.update, &update_name)
                     };
-                    create_pod(c, &set, tmpl, rev, ord);
+                    let tmpl = history::template_of(rev).unwrap_or_default();
+                    create_pod(c, &set, &tmpl, rev_name, ord);
                     if monotonic {
                         blocked = true;
                         break;
@@ -950,7 +988,7 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
 
     // 10/11. Rolling update (maxUnavailable path, v1.35).
     if !blocked && !on_delete {
-        let max_u = max_unavailable(&spec);
+        let max_u = max_unavailable(spec);
         let unavailable = replicas
             .iter()
             .filter(|p| is_unavailable(p.as_ref(), min_ready_ms, now))
@@ -972,17 +1010,15 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
     }
 
     // 12. Status, then history truncation.
-    let owned_now: Vec<Arc<Pod>> = {
-        let uid = set.metadata.uid.clone().unwrap_or_default();
-        c.store
-            .pods_with_parent(ns, name)
-            .into_iter()
-            .filter(|p| history::owned_by(&p.metadata, &uid))
-            .collect()
-    };
-    // One pass over the pods for all counts (§1.11).
-    let (mut ready, mut available, mut current, mut updated) = (0, 0, 0, 0);
-    for p in &owned_now {
+    let uid = set.metadata.uid.clone().unwrap_or_default();
+    // One pass over the pods for all counts (§1.11), reading the store's index in place.
+    let (mut count, mut ready, mut available, mut current, mut updated) = (0, 0, 0, 0, 0);
+    for p in c
+        .store
+        .pods_with_parent_iter(ns, name)
+        .filter(|p| history::owned_by(&p.metadata, &uid))
+    {
+        count += 1;
         if is_running_and_ready(p) {
             ready += 1;
             if is_available(p, min_ready_ms, now) {
@@ -990,19 +1026,19 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
             }
         }
         if !is_terminating(p) {
-            match pod_revision(p) {
-                Some(r) if r == update_name => updated += 1,
-                _ => {}
-            }
-            match pod_revision(p) {
-                Some(r) if r == current_name => current += 1,
-                _ => {}
+            if let Some(r) = pod_revision(p) {
+                if r == update_name {
+                    updated += 1;
+                }
+                if r == current_name {
+                    current += 1;
+                }
             }
         }
     }
     let mut status = StatefulSetStatus {
         observed_generation: set.metadata.generation,
-        replicas: owned_now.len() as i32,
+        replicas: count,
         ready_replicas: Some(ready),
         available_replicas: Some(available),
         current_replicas: Some(current),
@@ -1040,7 +1076,19 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
         }
     }
     let final_current = status.current_revision.clone().unwrap_or_default();
-    history::truncate_history(&mut c.store, &set, &owned_now, &final_current, &update_name);
+    history::truncate_history(
+        &mut c.store,
+        &set,
+        |store| {
+            store
+                .pods_with_parent_iter(ns, name)
+                .filter(|p| history::owned_by(&p.metadata, &uid))
+                .cloned()
+                .collect::<Vec<_>>()
+        },
+        &final_current,
+        &update_name,
+    );
 
     // 13. Requeue for availability.
     if min_ready_ms > 0 && status.available_replicas.unwrap_or(0) as i64 != replica_count {

@@ -320,6 +320,27 @@ impl Store {
             .unwrap_or_default()
     }
 
+    /// Like [`Store::pods_with_parent`], without copying (by name).
+    pub fn pods_with_parent_iter<'a>(
+        &'a self,
+        namespace: &str,
+        parent: &str,
+    ) -> impl Iterator<Item = &'a Arc<Pod>> + 'a {
+        let key = (namespace.to_string(), parent.to_string());
+        self.pods_by_parent.get(&key).into_iter().flat_map(|m| m.values())
+    }
+
+    /// Like [`Store::list_in`], yielding the shared objects (no deep copy).
+    pub fn list_in_arcs<'a, T: Stored>(
+        &'a self,
+        namespace: &'a str,
+    ) -> impl Iterator<Item = &'a Arc<T>> {
+        T::table(self)
+            .range((namespace.to_string(), String::new())..)
+            .take_while(move |((ns, _), _)| ns == namespace)
+            .map(|(_, a)| a)
+    }
+
     /// Objects whose ownerReferences name `uid`.
     pub fn dependents_of(&self, uid: &str) -> Vec<ObjRef> {
         self.dependents
