@@ -327,7 +327,10 @@ impl Store {
         parent: &str,
     ) -> impl Iterator<Item = &'a Arc<Pod>> + 'a {
         let key = (namespace.to_string(), parent.to_string());
-        self.pods_by_parent.get(&key).into_iter().flat_map(|m| m.values())
+        self.pods_by_parent
+            .get(&key)
+            .into_iter()
+            .flat_map(|m| m.values())
     }
 
     /// Like [`Store::list_in`], yielding the shared objects (no deep copy).
