@@ -43,9 +43,8 @@ fn ready_condition(p: &Pod) -> Option<&k8s_openapi::api::core::v1::PodCondition>
         .and_then(|c| c.iter().find(|c| c.type_ == "Ready"))
 }
 
-pub fn is_ready(p: &Pod) -> bool {
-    ready_condition(p).is_some_and(|c| c.status == "True")
-}
+/// `podutil.IsPodReady`, shared with the endpoint controllers.
+pub use crate::network::endpointslice::is_pod_ready as is_ready;
 
 pub fn is_running_and_ready(p: &Pod) -> bool {
     pod_phase(p) == "Running" && is_ready(p)

@@ -1610,35 +1610,25 @@ impl Shell {
             manifest::from_json_value(v)
                 .ok_or_else(|| "error: unable to decode the patched object".to_string())
         }
+        fn apply(cluster: &mut Cluster, object: Result<Object, String>) -> Result<(), String> {
+            cluster
+                .apply(object?)
+                .map(|_| ())
+                .map_err(|e| api_error(&e, None))
+        }
         let result: Result<(), String> = (|| match resource {
             Resource::StatefulSets => {
-                let sts: StatefulSet = decode(&new)?;
-                self.cluster
-                    .apply(Object::StatefulSet(sts))
-                    .map(|_| ())
-                    .map_err(|e| api_error(&e, None))
+                apply(&mut self.cluster, decode(&new).map(Object::StatefulSet))
             }
-            Resource::Services => {
-                let o: Service = decode(&new)?;
-                self.cluster
-                    .apply(Object::Service(o))
-                    .map(|_| ())
-                    .map_err(|e| api_error(&e, None))
-            }
-            Resource::PersistentVolumes => {
-                let o: PersistentVolume = decode(&new)?;
-                self.cluster
-                    .apply(Object::PersistentVolume(o))
-                    .map(|_| ())
-                    .map_err(|e| api_error(&e, None))
-            }
-            Resource::PersistentVolumeClaims => {
-                let o: PersistentVolumeClaim = decode(&new)?;
-                self.cluster
-                    .apply(Object::PersistentVolumeClaim(o))
-                    .map(|_| ())
-                    .map_err(|e| api_error(&e, None))
-            }
+            Resource::Services => apply(&mut self.cluster, decode(&new).map(Object::Service)),
+            Resource::PersistentVolumes => apply(
+                &mut self.cluster,
+                decode(&new).map(Object::PersistentVolume),
+            ),
+            Resource::PersistentVolumeClaims => apply(
+                &mut self.cluster,
+                decode(&new).map(Object::PersistentVolumeClaim),
+            ),
             Resource::Pods | Resource::Nodes => {
                 // Only metadata (and a node's spec.unschedulable) may change.
                 let mut rest_old = old.clone();
