@@ -82,6 +82,14 @@ fn report(label: &str, r: &Run) {
 }
 
 fn main() {
+    // `cargo bench --bench scale -- ordered|parallel N`: one scenario (for profiling).
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    if let [mode, n] = args.as_slice() {
+        let n: usize = n.replace(',', "").parse().expect("replica count");
+        let r = run(n, mode == "parallel");
+        report(&format!("0->{n} {mode}"), &r);
+        return;
+    }
     let ordered_100 = run(100, false);
     report("0->100 OrderedReady", &ordered_100);
     let ordered_1k = run(1_000, false);
