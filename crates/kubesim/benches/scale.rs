@@ -83,7 +83,10 @@ fn report(label: &str, r: &Run) {
 
 fn main() {
     // `cargo bench --bench scale -- ordered|parallel N`: one scenario (for profiling).
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     if let [mode, n] = args.as_slice() {
         let n: usize = n.replace(',', "").parse().expect("replica count");
         let r = run(n, mode == "parallel");

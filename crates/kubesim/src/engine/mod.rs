@@ -29,7 +29,6 @@ mod why;
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 use k8s_openapi::api::core::v1::{
@@ -304,9 +303,10 @@ pub struct Cluster {
     pub(crate) volume_prebind: scheduler::VolumePreBind,
     volume_binder: Reconciler,
     service_ips: u32,
-    /// Revision data of each StatefulSet's template, by set uid, valid for the recorded
-    /// `metadata.generation` (every spec change bumps it): the controller needs it every sync.
-    pub(crate) revision_data: BTreeMap<String, (Option<i64>, Arc<serde_json::Value>)>,
+    /// What the StatefulSet controller remembers about each set between passes.
+    pub(crate) sts_cache: BTreeMap<Key, statefulset::SetCache>,
+    /// Whether controllers work from their caches (false: every pass relists, for tests).
+    pub(crate) incremental: bool,
 }
 
 impl Default for Cluster {
@@ -335,7 +335,8 @@ impl Cluster {
             volume_prebind: pv_controller::volume_prebind,
             volume_binder: pv_controller::sync,
             service_ips: 0,
-            revision_data: BTreeMap::new(),
+            sts_cache: BTreeMap::new(),
+            incremental: true,
         };
         for i in 1..=c.config.nodes {
             let name = format!("node-{i}");
@@ -629,6 +630,13 @@ impl Cluster {
             delay_ms,
             reconcile,
         });
+    }
+
+    /// Switches the controllers' caches off (`false`: every pass rebuilds what it knows from
+    /// the store, as upstream's relist does) or on (the default). Both must give the same
+    /// history; the tests compare them.
+    pub fn set_incremental_controllers(&mut self, on: bool) {
+        self.incremental = on;
     }
 
     /// Names of the registered controllers.

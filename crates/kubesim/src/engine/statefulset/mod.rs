@@ -1,7 +1,7 @@
 //! The StatefulSet controller (`pkg/controller/statefulset`): one reconcile pass per sync,
 //! in the order of `stateful_set_control.go: updateStatefulSet` (spec §1.5).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::{
@@ -14,6 +14,10 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+mod cache;
+
+pub(crate) use cache::SetCache;
 
 use super::history::{self, owner_ref, REVISION_LABEL};
 use super::store::parse_ordinal;
@@ -36,7 +40,7 @@ pub fn pod_phase(p: &Pod) -> &str {
         .unwrap_or("")
 }
 
-fn ready_condition(p: &Pod) -> Option<&k8s_openapi::api::core::v1::PodCondition> {
+pub(crate) fn ready_condition(p: &Pod) -> Option<&k8s_openapi::api::core::v1::PodCondition> {
     p.status
         .as_ref()
         .and_then(|s| s.conditions.as_ref())
@@ -415,24 +419,17 @@ fn selects(set: &StatefulSet, pod: &Pod) -> bool {
     nonempty && selector_matches(sel, pod.metadata.labels.as_ref().unwrap_or(&empty))
 }
 
-/// `getPodsForStatefulSet`: adopt matching orphans, release owned pods that no longer match.
-fn claim_pods(c: &mut Cluster, set: &StatefulSet) -> Vec<Arc<Pod>> {
+/// `getPodsForStatefulSet` for the pods that changed since the last pass: adopt matching
+/// orphans, release owned pods that no longer match (the others were claimed before).
+fn claim_pods(c: &mut Cluster, set: &StatefulSet, changed: BTreeSet<String>) {
     let ns = set.metadata.namespace.as_deref().unwrap_or("");
     let name = set.metadata.name.as_deref().unwrap_or("");
     let uid = set.metadata.uid.as_deref().unwrap_or("");
-    let mut candidates = c.store.pods_with_parent(ns, name);
-    // Owned pods whose names no longer parse as members (to be released).
-    let strays: Vec<Arc<Pod>> = c
-        .store
-        .dependents_iter(uid)
-        .filter(|d| d.kind == super::Kind::Pod)
-        .filter(|d| parse_ordinal(&d.name).map(|(p, _)| p) != Some(name))
-        .filter_map(|d| c.store.get_arc::<Pod>(&d.namespace, &d.name))
-        .collect();
-    candidates.extend(strays);
     let deleting = set.metadata.deletion_timestamp.is_some();
-    let mut owned = Vec::with_capacity(candidates.len());
-    for pod in candidates {
+    for pod_name in changed {
+        let Some(pod) = c.store.get_arc::<Pod>(ns, &pod_name) else {
+            continue;
+        };
         let ctrl_uid = pod
             .metadata
             .owner_references
@@ -442,12 +439,19 @@ fn claim_pods(c: &mut Cluster, set: &StatefulSet) -> Vec<Arc<Pod>> {
             .map(|o| o.uid.as_str());
         match ctrl_uid {
             Some(u) if u == uid => {
-                if selects(set, &pod) && is_member(name, &pod) {
-                    owned.push(pod);
-                } else {
+                if !(selects(set, &pod) && is_member(name, &pod)) {
                     let mut released = (*pod).clone();
                     if let Some(refs) = released.metadata.owner_references.as_mut() {
                         refs.retain(|r| r.uid != uid);
+                    }
+                    // An empty list is omitted on the wire.
+                    if released
+                        .metadata
+                        .owner_references
+                        .as_ref()
+                        .is_some_and(Vec::is_empty)
+                    {
+                        released.metadata.owner_references = None;
                     }
                     let _ = c.store.update(released);
                 }
@@ -462,23 +466,21 @@ fn claim_pods(c: &mut Cluster, set: &StatefulSet) -> Vec<Arc<Pod>> {
                         .owner_references
                         .get_or_insert_with(Vec::new)
                         .push(owner_ref(set));
-                    if let Ok(a) = c.store.update(adopted) {
-                        owned.push(a);
-                    }
+                    let _ = c.store.update(adopted);
                 }
             }
         }
     }
-    owned
 }
 
 /// `newStatefulSetPod` + identity + storage + revision label.
 fn new_pod(set: &StatefulSet, template: &PodTemplateSpec, revision: &str, ordinal: i64) -> Pod {
     let set_name = set.metadata.name.clone().unwrap_or_default();
-    let spec = set.spec.clone().unwrap_or_default();
+    let default_spec = StatefulSetSpec::default();
+    let spec = set.spec.as_ref().unwrap_or(&default_spec);
     let name = format!("{set_name}-{ordinal}");
-    let tm = template.metadata.clone().unwrap_or_default();
-    let mut labels = tm.labels.clone().unwrap_or_default();
+    let tm = template.metadata.as_ref();
+    let mut labels = tm.and_then(|m| m.labels.clone()).unwrap_or_default();
     labels.insert(POD_NAME_LABEL.into(), name.clone());
     labels.insert(POD_INDEX_LABEL.into(), ordinal.to_string());
     labels.insert(REVISION_LABEL.into(), revision.into());
@@ -516,7 +518,7 @@ fn new_pod(set: &StatefulSet, template: &PodTemplateSpec, revision: &str, ordina
             name: Some(name),
             namespace: set.metadata.namespace.clone(),
             labels: Some(labels),
-            annotations: tm.annotations.clone(),
+            annotations: tm.and_then(|m| m.annotations.clone()),
             owner_references: Some(vec![owner_ref(set)]),
             ..Default::default()
         },
@@ -820,23 +822,35 @@ fn fix_identity(c: &mut Cluster, set: &StatefulSet, pod: &Pod) {
     }
 }
 
-/// [`history::revision_data`] of the set's template, computed once per spec generation.
-fn revision_data(c: &mut Cluster, set: &StatefulSet) -> Arc<serde_json::Value> {
-    let uid = set.metadata.uid.clone().unwrap_or_default();
-    let generation = set.metadata.generation;
-    if let Some((g, d)) = c.revision_data.get(&uid) {
-        if *g == generation && generation.is_some() {
-            return d.clone();
+/// The set's cache, brought up to date with the watch log (rebuilt from the store when the
+/// set's uid or spec generation changed, or when incremental passes are switched off).
+fn cache_for(c: &mut Cluster, set: &StatefulSet, min_ready_ms: u64) -> SetCache {
+    let key = (
+        set.metadata.namespace.clone().unwrap_or_default(),
+        set.metadata.name.clone().unwrap_or_default(),
+    );
+    match c.sts_cache.remove(&key) {
+        Some(mut cache) if c.incremental && cache.is_for(set) => {
+            cache.observe(&c.store, set, c.now);
+            cache
         }
+        _ => SetCache::rebuild(&c.store, set, min_ready_ms, c.now),
     }
-    let d = Arc::new(history::revision_data(set));
-    c.revision_data.insert(uid, (generation, d.clone()));
-    d
+}
+
+/// `unavailable` of the rolling update: in-range ordinals whose pod is missing, not available
+/// or terminating.
+fn count_unavailable(cache: &SetCache, start: i64, end: i64, min_ready_ms: u64, now: u64) -> i64 {
+    (start..end)
+        .filter(|&ord| is_unavailable(cache.at(ord), min_ready_ms, now))
+        .count() as i64
 }
 
 /// One reconcile pass of a StatefulSet (§1.5).
 pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
+    let key = (ns.to_string(), name.to_string());
     let Some(set) = c.store.get_arc::<StatefulSet>(ns, name) else {
+        c.sts_cache.remove(&key);
         return;
     };
     let now = c.now;
@@ -845,15 +859,6 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
     if set.metadata.deletion_timestamp.is_some() {
         return;
     }
-    // 1. Pods and revisions.
-    let pods = claim_pods(c, &set);
-    let revisions = history::list_revisions(&mut c.store, &set);
-    let data = revision_data(c, &set);
-    let Ok(revs) = history::get_set_revisions(&mut c.store, &set, &revisions, &data) else {
-        return;
-    };
-    let current_name = revs.current.metadata.name.clone().unwrap_or_default();
-    let update_name = revs.update.metadata.name.clone().unwrap_or_default();
     let default_spec;
     let spec = match set.spec.as_ref() {
         Some(s) => s,
@@ -864,96 +869,119 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
     };
     let replica_count = spec.replicas.unwrap_or(1).max(0) as i64;
     let start = start_ordinal(spec);
+    let end = start + replica_count;
     let min_ready_ms = spec.min_ready_seconds.unwrap_or(0).max(0) as u64 * 1000;
     let monotonic = spec.pod_management_policy.as_deref() != Some("Parallel");
     let on_delete = is_on_delete(spec);
     let part = partition(spec);
 
-    // 3. Partition pods into in-range replicas and condemned.
-    let mut replicas: Vec<Option<Arc<Pod>>> = vec![None; replica_count as usize];
-    let mut condemned: Vec<Arc<Pod>> = Vec::new();
-    for p in pods {
-        let Some(ord) = ordinal_of(&p) else { continue };
-        if ord >= start && ord < start + replica_count {
-            replicas[(ord - start) as usize] = Some(p);
-        } else {
-            condemned.push(p);
+    // 1. Pods (the cache, plus adopt/release of what changed) and revisions.
+    let mut cache = cache_for(c, &set, min_ready_ms);
+    claim_pods(c, &set, cache.take_dirty());
+    cache.observe(&c.store, &set, now);
+    let revisions = history::list_revisions(&mut c.store, &set);
+    let data = match &cache.revision_data {
+        Some(d) => d.clone(),
+        None => {
+            let d = Arc::new(history::revision_data(&set));
+            cache.revision_data = Some(d.clone());
+            d
         }
-    }
-    condemned.sort_by_key(|p| std::cmp::Reverse(ordinal_of(p)));
+    };
+    let Ok(revs) = history::get_set_revisions(&mut c.store, &set, &revisions, &data) else {
+        c.sts_cache.insert(key, cache);
+        return;
+    };
+    let current_name = revs.current.metadata.name.clone().unwrap_or_default();
+    let update_name = revs.update.metadata.name.clone().unwrap_or_default();
 
-    // 4. First unavailable pod (only processCondemned reads it: computed when there are
-    // condemned pods; `replicas` and `condemned` are this pass's snapshot either way).
-    let first_unavailable: Option<String> = if condemned.is_empty() {
+    // 3. In-range replicas are read from the cache by ordinal; condemned are the rest.
+    cache.set_range(start, end);
+    let condemned = cache.condemned(start, end);
+
+    // 4. First unavailable pod (only OrderedReady's processCondemned reads it). Settled
+    // ordinals hold available pods, so only unsettled ones can be it.
+    let first_unavailable: Option<String> = if condemned.is_empty() || !monotonic {
         None
     } else {
-        replicas
-            .iter()
-            .flatten()
-            .find(|p| is_unavailable(Some(p), min_ready_ms, now))
+        let mut from = start;
+        let mut found = None;
+        while let Some(ord) = cache.next_unsettled(from) {
+            from = ord + 1;
+            if let Some(p) = cache.at(ord) {
+                if is_unavailable(Some(p), min_ready_ms, now) {
+                    found = Some(p.clone());
+                    break;
+                }
+            }
+        }
+        found
             .or_else(|| {
                 condemned
                     .iter()
                     .rev()
                     .find(|p| is_unavailable(Some(p), min_ready_ms, now))
+                    .cloned()
             })
             .and_then(|p| p.metadata.name.clone())
     };
 
     let mut blocked = false;
 
-    // 7. processReplica.
-    if !blocked {
-        for i in 0..replica_count {
-            let ord = start + i;
-            match &replicas[i as usize] {
-                Some(pod) if is_failed_or_succeeded(pod) => {
-                    if !is_terminating(pod) {
-                        delete_pod(c, &set, pod);
-                    }
+    // 7. processReplica, over the ordinals that have work or a decision.
+    let mut from = start;
+    while let Some(ord) = cache.next_unsettled(from) {
+        from = ord + 1;
+        let i = ord - start;
+        match cache.at(ord).cloned() {
+            Some(pod) if is_failed_or_succeeded(&pod) => {
+                if !is_terminating(&pod) {
+                    delete_pod(c, &set, &pod);
+                }
+                if monotonic {
+                    blocked = true;
+                    break;
+                }
+            }
+            None => {
+                let (_, when_scaled) = retention(spec);
+                if when_scaled && has_stale_claim(c, &set, ord) {
                     if monotonic {
                         blocked = true;
                         break;
                     }
+                    continue;
                 }
-                None => {
-                    let (_, when_scaled) = retention(spec);
-                    if when_scaled && has_stale_claim(c, &set, ord) {
-                        if monotonic {
-                            blocked = true;
-                            break;
-                        }
-                        continue;
-                    }
-                    let use_current = !on_delete && current_name != update_name && i < part;
-                    let (rev, rev_name) = if use_current {
-                        (&revs.current, &current_name)
-                    } else {
-                        (&revs.update, &update_name)
-                    };
-                    let tmpl = history::template_of(rev).unwrap_or_default();
-                    create_pod(c, &set, &tmpl, rev_name, ord);
-                    if monotonic {
-                        blocked = true;
-                        break;
-                    }
+                let use_current = !on_delete && current_name != update_name && i < part;
+                let (rev, rev_name) = if use_current {
+                    (&revs.current, &current_name)
+                } else {
+                    (&revs.update, &update_name)
+                };
+                let tmpl = cache.template(rev);
+                create_pod(c, &set, &tmpl, rev_name, ord);
+                if monotonic {
+                    blocked = true;
+                    break;
                 }
-                Some(pod) => {
-                    if pod_phase(pod) == "Pending" && !is_terminating(pod) {
-                        let pname = pod.metadata.name.clone().unwrap_or_default();
-                        let _ = create_missing_claims(c, &set, ord, &pname);
-                    }
-                    if monotonic
-                        && (is_terminating(pod)
-                            || !is_running_and_ready(pod)
-                            || !is_available(pod, min_ready_ms, now))
-                    {
-                        blocked = true;
-                        break;
-                    }
-                    fix_identity(c, &set, pod);
-                    update_claim_owner_refs(c, &set, pod, false);
+            }
+            Some(pod) => {
+                if pod_phase(&pod) == "Pending" && !is_terminating(&pod) {
+                    let pname = pod.metadata.name.clone().unwrap_or_default();
+                    let _ = create_missing_claims(c, &set, ord, &pname);
                 }
+                if monotonic
+                    && (is_terminating(&pod)
+                        || !is_running_and_ready(&pod)
+                        || !is_available(&pod, min_ready_ms, now))
+                {
+                    blocked = true;
+                    break;
+                }
+                fix_identity(c, &set, &pod);
+                update_claim_owner_refs(c, &set, &pod, false);
+                // Nothing left to do here until the pod or its claims are written again.
+                cache.settle(ord);
             }
         }
     }
@@ -985,63 +1013,36 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
         }
     }
 
-    // 10/11. Rolling update (maxUnavailable path, v1.35).
+    // 10/11. Rolling update (maxUnavailable path, v1.35): only when some in-range pod is
+    // labelled with another revision than the update revision.
     if !blocked && !on_delete {
-        let max_u = max_unavailable(spec);
-        let unavailable = replicas
-            .iter()
-            .filter(|p| is_unavailable(p.as_ref(), min_ready_ms, now))
-            .count() as i64;
-        if unavailable < max_u {
-            let mut to_delete = max_u - unavailable;
-            for target in (part.min(replica_count)..replica_count).rev() {
-                if let Some(pod) = &replicas[target as usize] {
-                    if pod_revision(pod) != Some(update_name.as_str()) && !is_terminating(pod) {
-                        delete_pod(c, &set, pod);
-                        to_delete -= 1;
-                    }
-                }
-                if to_delete == 0 {
-                    break;
+        let candidates: Vec<Arc<Pod>> = cache
+            .outdated(&update_name, start + part.min(replica_count), end)
+            .into_iter()
+            .filter_map(|ord| cache.at(ord).cloned())
+            .filter(|p| pod_revision(p) != Some(update_name.as_str()) && !is_terminating(p))
+            .collect();
+        if !candidates.is_empty() {
+            let max_u = max_unavailable(spec);
+            let unavailable = count_unavailable(&cache, start, end, min_ready_ms, now);
+            if unavailable < max_u {
+                for pod in candidates.iter().take((max_u - unavailable) as usize) {
+                    delete_pod(c, &set, pod);
                 }
             }
         }
     }
 
-    // 12. Status, then history truncation.
-    let uid = set.metadata.uid.clone().unwrap_or_default();
-    // One pass over the pods for all counts (§1.11), reading the store's index in place.
-    let (mut count, mut ready, mut available, mut current, mut updated) = (0, 0, 0, 0, 0);
-    for p in c
-        .store
-        .pods_with_parent_iter(ns, name)
-        .filter(|p| history::owned_by(&p.metadata, &uid))
-    {
-        count += 1;
-        if is_running_and_ready(p) {
-            ready += 1;
-            if is_available(p, min_ready_ms, now) {
-                available += 1;
-            }
-        }
-        if !is_terminating(p) {
-            if let Some(r) = pod_revision(p) {
-                if r == update_name {
-                    updated += 1;
-                }
-                if r == current_name {
-                    current += 1;
-                }
-            }
-        }
-    }
+    // 12. Status (counted from the cache after this pass's writes), then history truncation.
+    cache.observe(&c.store, &set, now);
+    let counts = &cache.counts;
     let mut status = StatefulSetStatus {
         observed_generation: set.metadata.generation,
-        replicas: count,
-        ready_replicas: Some(ready),
-        available_replicas: Some(available),
-        current_replicas: Some(current),
-        updated_replicas: Some(updated),
+        replicas: counts.replicas,
+        ready_replicas: Some(counts.ready),
+        available_replicas: Some(counts.available),
+        current_replicas: Some(counts.live_at(&current_name)),
+        updated_replicas: Some(counts.live_at(&update_name)),
         current_revision: Some(current_name.clone()),
         update_revision: Some(update_name.clone()),
         collision_count: Some(revs.collision_count),
@@ -1078,16 +1079,11 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
     history::truncate_history(
         &mut c.store,
         &set,
-        |store| {
-            store
-                .pods_with_parent_iter(ns, name)
-                .filter(|p| history::owned_by(&p.metadata, &uid))
-                .cloned()
-                .collect::<Vec<_>>()
-        },
+        |_| cache.pods().cloned().collect::<Vec<_>>(),
         &final_current,
         &update_name,
     );
+    c.sts_cache.insert(key, cache);
 
     // 13. Requeue for availability.
     if min_ready_ms > 0 && status.available_replicas.unwrap_or(0) as i64 != replica_count {
