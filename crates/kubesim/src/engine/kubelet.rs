@@ -252,13 +252,14 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
         return;
     }
     let now = c.now;
-    let containers = pod
+    let containers: &[k8s_openapi::api::core::v1::Container] = pod
         .spec
         .as_ref()
-        .map(|s| s.containers.clone())
-        .unwrap_or_default();
+        .map(|s| s.containers.as_slice())
+        .unwrap_or(&[]);
     let terminating = pod.metadata.deletion_timestamp.is_some();
-    let mut p = (*pod).clone();
+    // The pod is copied only by the steps that write it.
+    let copy = || (*pod).clone();
     let event = |c: &mut Cluster, type_: &str, reason: &str, msg: String| {
         c.store
             .record_event(&pod.metadata, "Pod", type_, reason, &msg, KUBELET);
@@ -268,12 +269,13 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
             if terminating {
                 return;
             }
+            let mut p = copy();
             // Volume manager: WaitForAttachAndMount before the sandbox is created.
             if let Err(messages) = super::pv_controller::mount_check(&c.store, &pod) {
                 for m in messages {
                     event(c, "Warning", "FailedMount", m);
                 }
-                mount_pending_status(&mut p, &containers, now);
+                mount_pending_status(&mut p, containers, now);
                 let _ = c.store.update(p);
                 c.enqueue(now + MOUNT_RETRY_MS, step(&pod, Action::Admit));
                 return;
@@ -403,6 +405,7 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
             if terminating {
                 return;
             }
+            let mut p = copy();
             event(
                 c,
                 "Normal",
@@ -448,6 +451,7 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
                 }
                 return;
             }
+            let mut p = copy();
             terminate_containers(&mut p, now, 1, "Error");
             let st = p.status.get_or_insert_with(PodStatus::default);
             st.phase = Some("Failed".into());
@@ -487,6 +491,7 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
         }
         Action::Stopped => {
             if !matches!(phase(&pod), "Failed" | "Succeeded") {
+                let mut p = copy();
                 terminate_containers(&mut p, now, 0, "Completed");
                 let st = p.status.get_or_insert_with(PodStatus::default);
                 set_condition(st, "Ready", "False", Some("PodCompleted"), None, now);

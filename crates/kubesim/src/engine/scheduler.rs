@@ -96,10 +96,11 @@ pub fn schedule_pending(c: &mut Cluster) {
         })
         .collect();
     let total = nodes.len();
-    // Pod counts per node (from the store's index), maintained through the pass.
-    let mut load: BTreeMap<String, usize> = nodes
+    // Pod counts per node (from the store's index), maintained through the pass; nodes are
+    // in name order, so the lowest index breaks ties by name.
+    let mut load: Vec<usize> = nodes
         .iter()
-        .map(|(n, _, _, _)| (n.clone(), c.store.pods_on_node(n)))
+        .map(|(n, _, _, _)| c.store.pods_on_node(n))
         .collect();
     for (ns, name) in pending {
         let Some(pod) = c.store.get_arc::<Pod>(&ns, &name) else {
@@ -118,22 +119,22 @@ pub fn schedule_pending(c: &mut Cluster) {
             fail(c, why);
             continue;
         }
-        let used = |n: &String| load.get(n).copied().unwrap_or(0);
         let filter = c.volume_filter;
         let mut volume_reasons: BTreeMap<String, usize> = BTreeMap::new();
         let choice = nodes
             .iter()
-            .filter(|(n, ready, cap, _)| *ready && used(n) < *cap)
-            .filter(|(n, _, _, _)| match filter(&c.store, &pod, n) {
+            .enumerate()
+            .filter(|(i, (_, ready, cap, _))| *ready && load[*i] < *cap)
+            .filter(|(_, (n, _, _, _))| match filter(&c.store, &pod, n) {
                 Ok(()) => true,
                 Err(r) => {
                     *volume_reasons.entry(r).or_default() += 1;
                     false
                 }
             })
-            .min_by_key(|(n, _, _, _)| (used(n), n.clone()))
-            .map(|(n, _, _, _)| n.clone());
-        let Some(node) = choice else {
+            .min_by_key(|(i, _)| (load[*i], *i))
+            .map(|(i, _)| i);
+        let Some(choice_index) = choice else {
             // Reasons as the scheduler's Filter plugins word them, sorted as upstream sorts
             // the reason strings.
             let cordoned = nodes.iter().filter(|(_, _, _, u)| *u).count();
@@ -160,7 +161,8 @@ pub fn schedule_pending(c: &mut Cluster) {
         };
         // Reserve (assume) the pod on the node before PreBind, so pods waiting for their
         // volumes in this pass spread over the nodes like bound ones.
-        *load.entry(node.clone()).or_default() += 1;
+        load[choice_index] += 1;
+        let node = nodes[choice_index].0.clone();
         if !(c.volume_prebind)(c, &pod, &node) {
             continue;
         }

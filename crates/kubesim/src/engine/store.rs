@@ -151,6 +151,10 @@ pub trait Stored: Clone + Resource + Metadata<Ty = ObjectMeta> + PartialEq + 'st
     fn grace_period(&self, _override: Option<i64>) -> i64 {
         0
     }
+    /// `a == b`; kinds written mostly for their status compare that first.
+    fn same(a: &Self, b: &Self) -> bool {
+        a == b
+    }
 }
 
 macro_rules! stored {
@@ -176,6 +180,9 @@ macro_rules! stored {
         }
     };
     (@extra Pod) => {
+        fn same(a: &Self, b: &Self) -> bool {
+            a.status == b.status && a.metadata == b.metadata && a.spec == b.spec
+        }
         fn grace_period(&self, grace_override: Option<i64>) -> i64 {
             let phase = self.status.as_ref().and_then(|s| s.phase.as_deref());
             let unscheduled = self.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_none();
@@ -259,6 +266,16 @@ fn load_node(pod: &Pod) -> Option<&str> {
         return None;
     }
     pod.spec.as_ref().and_then(|s| s.node_name.as_deref())
+}
+
+/// Being deleted with a garbage-collector finalizer (foreground or orphan) pending.
+fn gc_finalizing(meta: &ObjectMeta) -> bool {
+    meta.deletion_timestamp.is_some()
+        && meta
+            .finalizers
+            .iter()
+            .flatten()
+            .any(|f| f == FINALIZER_FOREGROUND || f == FINALIZER_ORPHAN)
 }
 
 /// Parses `<parent>-<ordinal>` (regex `(.*)-([0-9]+)$`).
@@ -430,16 +447,64 @@ impl Store {
                     .remove(&(r.namespace.clone(), r.name.clone()));
             }
         }
-        if meta.deletion_timestamp.is_some()
-            && meta
-                .finalizers
-                .iter()
-                .flatten()
-                .any(|f| f == FINALIZER_FOREGROUND || f == FINALIZER_ORPHAN)
-        {
+        if gc_finalizing(meta) {
             self.gc_finalizing.insert(r.clone());
         } else {
             self.gc_finalizing.remove(r);
+        }
+    }
+
+    /// [`Store::index_remove`] then [`Store::index_add`], doing only what the change needs:
+    /// a status write leaves uid, owners and finalizers alone.
+    fn reindex(
+        &mut self,
+        r: &ObjRef,
+        old: &ObjectMeta,
+        new: &ObjectMeta,
+        old_pod: Option<Arc<Pod>>,
+        new_pod: Option<Arc<Pod>>,
+    ) {
+        if old.uid != new.uid || old.owner_references != new.owner_references {
+            self.index_remove(r, old, old_pod);
+            self.index_add(r, new, new_pod);
+            return;
+        }
+        if let (Some(op), Some(np)) = (old_pod, new_pod) {
+            if let Some((parent, _)) = parse_ordinal(&r.name) {
+                let k = (r.namespace.clone(), parent.to_string());
+                if let Some(slot) = self
+                    .pods_by_parent
+                    .get_mut(&k)
+                    .and_then(|m| m.get_mut(r.name.as_str()))
+                {
+                    *slot = np.clone();
+                }
+            }
+            let (from, to) = (load_node(&op), load_node(&np));
+            if from != to {
+                if let Some(n) = from.and_then(|f| self.node_load.get_mut(f)) {
+                    *n = n.saturating_sub(1);
+                }
+                if let Some(t) = to {
+                    *self.node_load.entry(t.to_string()).or_default() += 1;
+                }
+            }
+            let bound = |p: &Pod| p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
+            if bound(&op) != bound(&np) {
+                let k = (r.namespace.clone(), r.name.clone());
+                if bound(&np) {
+                    self.unscheduled.remove(&k);
+                } else {
+                    self.unscheduled.insert(k);
+                }
+            }
+        }
+        if gc_finalizing(old) != gc_finalizing(new) {
+            if gc_finalizing(new) {
+                self.gc_finalizing.insert(r.clone());
+            } else {
+                self.gc_finalizing.remove(r);
+            }
         }
     }
 
@@ -566,7 +631,7 @@ impl Store {
             m.deletion_timestamp = om.deletion_timestamp.clone();
             m.deletion_grace_period_seconds = om.deletion_grace_period_seconds;
         }
-        if *old == obj {
+        if T::same(&old, &obj) {
             return Ok(old);
         }
         if T::spec_changed(&old, &obj) == Some(true) {
@@ -576,21 +641,25 @@ impl Store {
         self.resource_version += 1;
         obj.metadata_mut().resource_version = Some(self.resource_version.to_string());
         let r = Self::objref::<T>(&key);
-        self.index_remove(&r, old.metadata(), Self::pod_of(&old));
         let arc = Arc::new(obj);
+        self.reindex(
+            &r,
+            old.metadata(),
+            arc.metadata(),
+            Self::pod_of(&old),
+            Self::pod_of(&arc),
+        );
         let m = arc.metadata();
         let finalizers_done = m.finalizers.as_ref().is_none_or(|f| f.is_empty());
         if m.deletion_timestamp.is_some()
             && finalizers_done
             && m.deletion_grace_period_seconds.unwrap_or(0) == 0
         {
-            self.index_add(&r, arc.metadata(), Self::pod_of(&arc));
             T::table_mut(self).insert(key.clone(), arc.clone());
             self.log(&r, WatchEventType::Modified, T::wrap(arc.clone()));
             self.remove_now::<T>(&key);
             return Ok(arc);
         }
-        self.index_add(&r, arc.metadata(), Self::pod_of(&arc));
         T::table_mut(self).insert(key, arc.clone());
         self.log(&r, WatchEventType::Modified, T::wrap(arc.clone()));
         Ok(arc)
@@ -648,7 +717,7 @@ impl Store {
         } else {
             Some(finalizers)
         };
-        if *old == obj {
+        if T::same(&old, &obj) {
             return Ok(DeleteOutcome::Terminating);
         }
         self.resource_version += 1;
