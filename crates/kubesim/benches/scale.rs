@@ -3,7 +3,42 @@
 //! (the workspace release profile is tuned for wasm size). `std::time::Instant` is used here
 //! only — the engine itself never reads a clock.
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
+
+/// Counts heap use so each scenario can report its peak memory and allocation count.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+        PEAK.fetch_max(live, Relaxed);
+        ALLOCS.fetch_add(1, Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if new_size >= layout.size() {
+            let live = LIVE.fetch_add(new_size - layout.size(), Relaxed) + new_size - layout.size();
+            PEAK.fetch_max(live, Relaxed);
+        } else {
+            LIVE.fetch_sub(layout.size() - new_size, Relaxed);
+        }
+        ALLOCS.fetch_add(1, Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
 use kubesim::engine::{Cluster, ClusterConfig};
@@ -36,6 +71,9 @@ spec:
 
 struct Run {
     wall_ms: f64,
+    /// Peak heap during the run, above what was live before it.
+    peak_mb: f64,
+    allocs: usize,
     sim_ms: u64,
     steps: usize,
     watch: usize,
@@ -47,6 +85,9 @@ fn run(replicas: usize, parallel: bool) -> Run {
         nodes,
         ..Default::default()
     });
+    let base = LIVE.load(Relaxed);
+    PEAK.store(base, Relaxed);
+    let allocs = ALLOCS.load(Relaxed);
     let t = Instant::now();
     c.apply_yaml(&manifest(replicas, parallel)).expect("apply");
     let mut steps = 0usize;
@@ -63,8 +104,11 @@ fn run(replicas: usize, parallel: bool) -> Run {
         }
         steps += 1;
     }
+    let wall_ms = t.elapsed().as_secs_f64() * 1000.0;
     Run {
-        wall_ms: t.elapsed().as_secs_f64() * 1000.0,
+        wall_ms,
+        peak_mb: (PEAK.load(Relaxed) - base) as f64 / 1e6,
+        allocs: ALLOCS.load(Relaxed) - allocs,
         sim_ms: c.now(),
         steps,
         watch: c.watch_log().len(),
@@ -73,8 +117,10 @@ fn run(replicas: usize, parallel: bool) -> Run {
 
 fn report(label: &str, r: &Run) {
     println!(
-        "{label:<32} wall {:>9.1} ms   simulated {:>8.1} s   events {:>8}   watch entries {:>8}",
+        "{label:<26} wall {:>7.1} ms  peak heap {:>6.1} MB  allocations {:>9}  simulated {:>7.1} s  events {:>6}  watch entries {:>7}",
         r.wall_ms,
+        r.peak_mb,
+        r.allocs,
         r.sim_ms as f64 / 1000.0,
         r.steps,
         r.watch

@@ -657,36 +657,42 @@ fn probe_reaction_ms(c: &Cluster, pod: &Pod, becoming_unready: bool) -> u64 {
 
 /// [`probe`], starting from `base` (a status not written yet) instead of the stored pod.
 fn probe_from(c: &mut Cluster, s: &Step, base: Option<Pod>) {
-    let pod = match base {
-        Some(p) => std::sync::Arc::new(p),
-        None => match c.store.get_arc::<Pod>(&s.ns, &s.name) {
-            Some(p) => p,
+    let mut p = match base {
+        Some(p) => p,
+        None => match c.store.get::<Pod>(&s.ns, &s.name) {
+            Some(p) => p.clone(),
             None => return,
         },
     };
-    if pod.metadata.uid.as_deref() != Some(s.uid.as_str()) || phase(&pod) != "Running" {
+    if p.metadata.uid.as_deref() != Some(s.uid.as_str()) || phase(&p) != "Running" {
         return;
     }
     let now = c.now;
-    let unready = unready_fault(c, &pod);
-    let mut p = (*pod).clone();
+    let unready = unready_fault(c, &p);
+    let latency = c.config.probe_latency_ms;
+    // When each container passes its readiness probe (None: not started).
+    let ready_at: Vec<Option<u64>> = p
+        .status
+        .iter()
+        .flat_map(|st| st.container_statuses.iter().flatten())
+        .enumerate()
+        .map(|(i, cs)| {
+            cs.state
+                .as_ref()
+                .and_then(|s| s.running.as_ref())
+                .and_then(|r| r.started_at.as_ref())
+                .map(|t| container_ready_at(&p, i, super::instant_of(t), latency))
+        })
+        .collect();
     let mut next: Option<u64> = None;
     let mut all_ready = true;
     let mut unready_names = Vec::new();
     let mut was_ready = false;
-    let latency = c.config.probe_latency_ms;
     if let Some(st) = p.status.as_mut() {
         for (i, cs) in st.container_statuses.iter_mut().flatten().enumerate() {
-            let started = cs
-                .state
-                .as_ref()
-                .and_then(|s| s.running.as_ref())
-                .and_then(|r| r.started_at.as_ref())
-                .map(super::instant_of);
-            let ready = match started {
+            let ready = match ready_at[i] {
                 None => false,
-                Some(t) => {
-                    let at = container_ready_at(&pod, i, t, latency);
+                Some(at) => {
                     if at > now {
                         next = Some(next.map_or(at, |n: u64| n.min(at)));
                     }
@@ -726,7 +732,9 @@ fn probe_from(c: &mut Cluster, s: &Step, base: Option<Pod>) {
             );
         }
     }
-    let _ = c.store.update(p);
+    let Ok(pod) = c.store.update(p) else {
+        return;
+    };
     if unready && was_ready {
         let msg = if super::pv_controller::mount_check(&c.store, &pod).is_err() {
             format!(

@@ -496,9 +496,16 @@ impl Cluster {
     pub(crate) fn enqueue(&mut self, at: u64, task: Task) {
         let at = at.max(self.now);
         // Work-queue dedup: one run per (task, instant); a later instant is a separate timer.
-        if task.dedupable() && !self.pending.insert((task.clone(), at)) {
-            return;
-        }
+        let task = if task.dedupable() {
+            let k = (task, at);
+            if self.pending.contains(&k) {
+                return;
+            }
+            self.pending.insert(k.clone());
+            k.0
+        } else {
+            task
+        };
         self.seq += 1;
         self.queue.insert((at, self.seq), task);
     }
@@ -661,23 +668,32 @@ impl Cluster {
     /// Informer handlers: turns new watch-log entries into queued work.
     pub(crate) fn dispatch(&mut self) {
         while self.dispatched < self.store.watch.len() {
-            let entry = self.store.watch[self.dispatched].clone();
+            let i = self.dispatched;
             self.dispatched += 1;
+            // The entry's parts (its names are copied only by the handlers that need them).
+            let (kind, event, object) = {
+                let e = &self.store.watch[i];
+                (e.kind, e.event, e.object.clone())
+            };
+            let key = |c: &Cluster| {
+                let e = &c.store.watch[i];
+                (e.namespace.clone(), e.name.clone())
+            };
             let now = self.now;
             let due: Vec<(usize, u64)> = self
                 .plugins
                 .iter()
                 .enumerate()
-                .filter(|(_, p)| p.triggers.contains(&entry.kind))
+                .filter(|(_, p)| p.triggers.contains(&kind))
                 .map(|(i, p)| (i, now + p.delay_ms))
                 .collect();
             for (i, at) in due {
                 self.enqueue(at, Task::Plugin(i));
             }
-            match &entry.object {
+            match &object {
                 AnyObject::Pod(pod) => {
-                    statefulset::on_pod_event(self, pod, entry.event);
-                    if entry.event != WatchEventType::Deleted
+                    statefulset::on_pod_event(self, pod, event);
+                    if event != WatchEventType::Deleted
                         && pod
                             .spec
                             .as_ref()
@@ -687,38 +703,38 @@ impl Cluster {
                     {
                         self.enqueue(now + self.config.schedule_delay_ms, Task::Schedule);
                     }
-                    kubelet::on_pod_event(self, pod, entry.event);
+                    kubelet::on_pod_event(self, pod, event);
                     if pv_controller::uses_claims(pod) {
                         // pvc-protection and WaitForFirstConsumer react to pods.
                         self.enqueue(now + self.config.binder_delay_ms, Task::BindVolumes);
                     }
                 }
                 AnyObject::StatefulSet(set) => {
-                    if entry.event != WatchEventType::Deleted {
+                    if event != WatchEventType::Deleted {
                         kubelet::on_set_event(self, set);
                     }
-                    self.enqueue(
-                        now,
-                        Task::SyncStatefulSet((entry.namespace.clone(), entry.name.clone())),
-                    );
+                    let k = key(self);
+                    self.enqueue(now, Task::SyncStatefulSet(k));
                 }
                 AnyObject::ControllerRevision(cr) => {
                     if let Some(owner) = controller_of(&cr.metadata, "StatefulSet") {
-                        self.enqueue(now, Task::SyncStatefulSet((entry.namespace.clone(), owner)));
+                        let ns = key(self).0;
+                        self.enqueue(now, Task::SyncStatefulSet((ns, owner)));
                     }
                 }
                 AnyObject::PersistentVolumeClaim(_) => {
                     self.enqueue(now + self.config.binder_delay_ms, Task::BindVolumes);
                     self.enqueue(now + self.config.schedule_delay_ms, Task::Schedule);
-                    if entry.event == WatchEventType::Deleted {
+                    if event == WatchEventType::Deleted {
                         // A deleted claim can unblock a scale-up (stale-claim check).
+                        let ns = key(self).0;
                         let sets: Vec<String> = self
                             .store
-                            .list_in::<StatefulSet>(&entry.namespace)
+                            .list_in::<StatefulSet>(&ns)
                             .filter_map(|s| s.metadata.name.clone())
                             .collect();
                         for s in sets {
-                            self.enqueue(now, Task::SyncStatefulSet((entry.namespace.clone(), s)));
+                            self.enqueue(now, Task::SyncStatefulSet((ns.clone(), s)));
                         }
                     }
                 }
@@ -736,7 +752,7 @@ impl Cluster {
             }
             let gc_work = !self.store.gc_removed.is_empty() || !self.store.gc_finalizing.is_empty();
             if gc_work
-                && (entry.event == WatchEventType::Deleted || !self.store.gc_finalizing.is_empty())
+                && (event == WatchEventType::Deleted || !self.store.gc_finalizing.is_empty())
             {
                 self.enqueue(now, Task::CollectGarbage);
             }

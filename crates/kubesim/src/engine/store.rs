@@ -255,7 +255,8 @@ pub struct Store {
     /// uids of objects removed since the garbage collector last ran.
     pub(crate) gc_removed: Vec<String>,
     /// Last event written per (involved object uid/name, reason, message), for aggregation.
-    event_series: BTreeMap<(String, String, String, String), Key>,
+    /// (A hash of the series key → the event; a hit is checked against the event itself.)
+    event_series: BTreeMap<u64, Key>,
     pub(crate) watch: Vec<WatchEntry>,
 }
 
@@ -276,6 +277,62 @@ fn gc_finalizing(meta: &ObjectMeta) -> bool {
             .iter()
             .flatten()
             .any(|f| f == FINALIZER_FOREGROUND || f == FINALIZER_ORPHAN)
+}
+
+/// A [`Key`] seen as two `&str`s, so lookups need not allocate one (`(ns, name) as &dyn
+/// KeyRef`); ordered exactly like the tuple.
+pub trait KeyRef {
+    fn parts(&self) -> (&str, &str);
+}
+
+impl KeyRef for Key {
+    fn parts(&self) -> (&str, &str) {
+        (&self.0, &self.1)
+    }
+}
+
+impl KeyRef for (&str, &str) {
+    fn parts(&self) -> (&str, &str) {
+        (self.0, self.1)
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn KeyRef + 'a> for Key {
+    fn borrow(&self) -> &(dyn KeyRef + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn KeyRef + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn KeyRef + '_ {}
+
+impl PartialOrd for dyn KeyRef + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn KeyRef + '_ {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+
+/// FNV-1a over the parts of an event series key (separated, so parts cannot run together).
+fn series_hash(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain([0xff]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
 }
 
 /// Parses `<parent>-<ordinal>` (regex `(.*)-([0-9]+)$`).
@@ -300,15 +357,13 @@ impl Store {
     pub fn get<T: Stored>(&self, namespace: &str, name: &str) -> Option<&T> {
         let ns = if T::NAMESPACED { namespace } else { "" };
         T::table(self)
-            .get(&(ns.to_string(), name.to_string()))
+            .get(&(ns, name) as &dyn KeyRef)
             .map(|a| &**a)
     }
 
     pub fn get_arc<T: Stored>(&self, namespace: &str, name: &str) -> Option<Arc<T>> {
         let ns = if T::NAMESPACED { namespace } else { "" };
-        T::table(self)
-            .get(&(ns.to_string(), name.to_string()))
-            .cloned()
+        T::table(self).get(&(ns, name) as &dyn KeyRef).cloned()
     }
 
     /// Every object of a kind, by namespace then name.
@@ -330,9 +385,8 @@ impl Store {
 
     /// Names of pods in `namespace` whose name parses as `<parent>-<n>`.
     pub fn pods_with_parent(&self, namespace: &str, parent: &str) -> Vec<Arc<Pod>> {
-        let key = (namespace.to_string(), parent.to_string());
         self.pods_by_parent
-            .get(&key)
+            .get(&(namespace, parent) as &dyn KeyRef)
             .map(|m| m.values().cloned().collect())
             .unwrap_or_default()
     }
@@ -343,9 +397,8 @@ impl Store {
         namespace: &str,
         parent: &str,
     ) -> impl Iterator<Item = &'a Arc<Pod>> + 'a {
-        let key = (namespace.to_string(), parent.to_string());
         self.pods_by_parent
-            .get(&key)
+            .get(&(namespace, parent) as &dyn KeyRef)
             .into_iter()
             .flat_map(|m| m.values())
     }
@@ -415,7 +468,8 @@ impl Store {
     }
 
     fn index_add(&mut self, r: &ObjRef, meta: &ObjectMeta, kind_extra: Option<Arc<Pod>>) {
-        if let Some(uid) = &meta.uid {
+        // Events own nothing: the uid index (owner lookups) leaves them out.
+        if let Some(uid) = meta.uid.as_ref().filter(|_| r.kind != Kind::Event) {
             self.uids.insert(uid.clone(), r.clone());
         }
         for o in meta.owner_references.iter().flatten() {
@@ -471,10 +525,9 @@ impl Store {
         }
         if let (Some(op), Some(np)) = (old_pod, new_pod) {
             if let Some((parent, _)) = parse_ordinal(&r.name) {
-                let k = (r.namespace.clone(), parent.to_string());
                 if let Some(slot) = self
                     .pods_by_parent
-                    .get_mut(&k)
+                    .get_mut(&(r.namespace.as_str(), parent) as &dyn KeyRef)
                     .and_then(|m| m.get_mut(r.name.as_str()))
                 {
                     *slot = np.clone();
@@ -515,7 +568,7 @@ impl Store {
                 *n = n.saturating_sub(1);
             }
         }
-        if let Some(uid) = &meta.uid {
+        if let Some(uid) = meta.uid.as_ref().filter(|_| r.kind != Kind::Event) {
             self.uids.remove(uid);
         }
         for o in meta.owner_references.iter().flatten() {
@@ -761,14 +814,17 @@ impl Store {
             .clone()
             .unwrap_or_else(|| "default".into());
         let name = involved.name.clone().unwrap_or_default();
-        let series_key = (
-            involved.uid.clone().unwrap_or_else(|| name.clone()),
-            reason.to_string(),
-            message.to_string(),
-            source.to_string(),
-        );
+        let who = involved.uid.as_deref().unwrap_or(&name);
+        let series_key = series_hash(&[who, reason, message, source]);
         if let Some(k) = self.event_series.get(&series_key).cloned() {
-            if let Some(existing) = self.events.get(&k) {
+            let same_series = |e: &Event| {
+                e.involved_object.uid.as_deref().or(e.involved_object.name.as_deref())
+                    == Some(who)
+                    && e.reason.as_deref() == Some(reason)
+                    && e.message.as_deref() == Some(message)
+                    && e.source.as_ref().and_then(|s| s.component.as_deref()) == Some(source)
+            };
+            if let Some(existing) = self.events.get(&k).filter(|e| same_series(e)) {
                 let mut e = (**existing).clone();
                 e.count = Some(e.count.unwrap_or(1) + 1);
                 e.last_timestamp = Some(timestamp(self.now));
