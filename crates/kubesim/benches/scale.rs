@@ -79,26 +79,23 @@ struct Run {
     watch: usize,
 }
 
-fn run(replicas: usize, parallel: bool) -> Run {
-    let nodes = replicas.div_ceil(100).max(3);
-    let mut c = Cluster::new(ClusterConfig {
-        nodes,
+fn cluster_for(replicas: usize) -> Cluster {
+    Cluster::new(ClusterConfig {
+        nodes: replicas.div_ceil(100).max(3),
         ..Default::default()
-    });
+    })
+}
+
+/// Times `act` and the events after it until `done` holds.
+fn timed(c: &mut Cluster, act: impl FnOnce(&mut Cluster), done: impl Fn(&Cluster) -> bool) -> Run {
     let base = LIVE.load(Relaxed);
     PEAK.store(base, Relaxed);
     let allocs = ALLOCS.load(Relaxed);
+    let (watch, sim) = (c.watch_log().len(), c.now());
     let t = Instant::now();
-    c.apply_yaml(&manifest(replicas, parallel)).expect("apply");
+    act(c);
     let mut steps = 0usize;
-    let done = |c: &Cluster| {
-        c.store()
-            .get::<StatefulSet>("default", "web")
-            .and_then(|s| s.status.as_ref())
-            .and_then(|s| s.ready_replicas)
-            == Some(replicas as i32)
-    };
-    while !done(&c) {
+    while !done(c) {
         if c.step().is_none() {
             panic!("stalled: {:?}", c.why("default", "web"));
         }
@@ -109,10 +106,64 @@ fn run(replicas: usize, parallel: bool) -> Run {
         wall_ms,
         peak_mb: (PEAK.load(Relaxed) - base) as f64 / 1e6,
         allocs: ALLOCS.load(Relaxed) - allocs,
-        sim_ms: c.now(),
+        sim_ms: c.now() - sim,
         steps,
-        watch: c.watch_log().len(),
+        watch: c.watch_log().len() - watch,
     }
+}
+
+/// The set's status once it describes the current spec (the default status before).
+fn status(c: &Cluster) -> k8s_openapi::api::apps::v1::StatefulSetStatus {
+    c.store()
+        .get::<StatefulSet>("default", "web")
+        .and_then(|s| {
+            s.status
+                .clone()
+                .filter(|st| st.observed_generation == s.metadata.generation)
+        })
+        .unwrap_or_default()
+}
+
+/// 0 → `replicas`, until the set reports them all Ready.
+fn run(replicas: usize, parallel: bool) -> Run {
+    let mut c = cluster_for(replicas);
+    scale_up(&mut c, replicas, parallel)
+}
+
+fn scale_up(c: &mut Cluster, replicas: usize, parallel: bool) -> Run {
+    timed(
+        c,
+        |c| {
+            c.apply_yaml(&manifest(replicas, parallel)).expect("apply");
+        },
+        |c| status(c).ready_replicas == Some(replicas as i32),
+    )
+}
+
+/// A template change on a Ready set, until every pod runs the new revision and is Ready.
+fn rolling_update(c: &mut Cluster, replicas: usize, parallel: bool) -> Run {
+    let yaml = manifest(replicas, parallel).replace("nginx-slim:0.8", "nginx-slim:0.9");
+    timed(
+        c,
+        |c| {
+            c.apply_yaml(&yaml).expect("apply");
+        },
+        |c| {
+            let s = status(c);
+            s.updated_replicas == Some(replicas as i32)
+                && s.ready_replicas == Some(replicas as i32)
+                && s.current_revision == s.update_revision
+        },
+    )
+}
+
+/// `kubectl scale --replicas=0`, until the last pod is gone.
+fn scale_to_zero(c: &mut Cluster) -> Run {
+    timed(
+        c,
+        |c| c.scale("default", "web", 0).expect("scale"),
+        |c| status(c).replicas == 0 && c.store().count::<k8s_openapi::api::core::v1::Pod>() == 0,
+    )
 }
 
 fn report(label: &str, r: &Run) {
@@ -147,6 +198,13 @@ fn main() {
         "  growth 10x replicas (OrderedReady): {:.1}x wall time",
         ordered_1k.wall_ms / ordered_100.wall_ms
     );
+    let mut c = cluster_for(1_000);
+    scale_up(&mut c, 1_000, false);
+    report(
+        "1,000 OrderedReady: update",
+        &rolling_update(&mut c, 1_000, false),
+    );
+    report("1,000 OrderedReady -> 0", &scale_to_zero(&mut c));
     let parallel_1k = run(1_000, true);
     report("0->1,000 Parallel", &parallel_1k);
     let parallel_10k = run(10_000, true);

@@ -751,8 +751,7 @@ impl Cluster {
                 _ => {}
             }
             let gc_work = !self.store.gc_removed.is_empty() || !self.store.gc_finalizing.is_empty();
-            if gc_work
-                && (event == WatchEventType::Deleted || !self.store.gc_finalizing.is_empty())
+            if gc_work && (event == WatchEventType::Deleted || !self.store.gc_finalizing.is_empty())
             {
                 self.enqueue(now, Task::CollectGarbage);
             }

@@ -356,9 +356,7 @@ fn key_of(meta: &ObjectMeta, namespaced: bool) -> Key {
 impl Store {
     pub fn get<T: Stored>(&self, namespace: &str, name: &str) -> Option<&T> {
         let ns = if T::NAMESPACED { namespace } else { "" };
-        T::table(self)
-            .get(&(ns, name) as &dyn KeyRef)
-            .map(|a| &**a)
+        T::table(self).get(&(ns, name) as &dyn KeyRef).map(|a| &**a)
     }
 
     pub fn get_arc<T: Stored>(&self, namespace: &str, name: &str) -> Option<Arc<T>> {
@@ -818,7 +816,10 @@ impl Store {
         let series_key = series_hash(&[who, reason, message, source]);
         if let Some(k) = self.event_series.get(&series_key).cloned() {
             let same_series = |e: &Event| {
-                e.involved_object.uid.as_deref().or(e.involved_object.name.as_deref())
+                e.involved_object
+                    .uid
+                    .as_deref()
+                    .or(e.involved_object.name.as_deref())
                     == Some(who)
                     && e.reason.as_deref() == Some(reason)
                     && e.message.as_deref() == Some(message)

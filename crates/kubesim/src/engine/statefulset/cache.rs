@@ -327,43 +327,101 @@ impl SetCache {
             .map(|(_, m)| &m.pod)
     }
 
-    /// Claimed pods outside `[start, end)`, highest ordinal first.
-    pub fn condemned(&self, start: i64, end: i64) -> Vec<Arc<Pod>> {
-        let mut out: Vec<(i64, Arc<Pod>)> = self
+    /// The pods `processReplica` sees in `[start, end)`, by ordinal (one walk of the members).
+    pub fn in_range(&self, start: i64, end: i64) -> impl Iterator<Item = &Arc<Pod>> {
+        let mut walk = self
             .members
-            .range(..(start, String::new()))
-            .chain(self.members.range((end, String::new())..))
+            .range((start, String::new())..(end, String::new()))
             .filter(|(_, m)| m.claimed)
-            .map(|((ord, _), m)| (*ord, m.pod.clone()))
-            .collect();
-        out.sort_by_key(|(ord, _)| std::cmp::Reverse(*ord));
-        out.into_iter().map(|(_, p)| p).collect()
+            .peekable();
+        std::iter::from_fn(move || {
+            // The last claimed member of each ordinal, like [`SetCache::at`].
+            let ((ord, _), mut m) = walk.next()?;
+            while let Some(((next, _), n)) = walk.peek() {
+                if next != ord {
+                    break;
+                }
+                m = n;
+                walk.next();
+            }
+            Some(&m.pod)
+        })
     }
 
-    /// In-range ordinals whose pod is labelled with another revision than `update`, highest
-    /// first (the rolling update's candidates, before its terminating check).
-    pub fn outdated(&self, update: &str, from: i64, end: i64) -> Vec<i64> {
-        let mut ords: BTreeSet<i64> = BTreeSet::new();
-        for (rev, slots) in &self.by_revision {
-            if rev != update {
-                ords.extend(
-                    slots
-                        .range((from, String::new())..(end, String::new()))
-                        .map(|(o, _)| *o),
-                );
+    /// Whether any claimed pod is outside `[start, end)`.
+    pub fn has_condemned(&self, start: i64, end: i64) -> bool {
+        self.condemned(start, end).next().is_some()
+    }
+
+    /// Claimed pods outside `[start, end)`, highest ordinal first (by name among equal
+    /// ordinals), walked lazily: OrderedReady's processCondemned mostly stops at the first.
+    pub fn condemned(&self, start: i64, end: i64) -> impl Iterator<Item = &Arc<Pod>> {
+        let mut walk = self
+            .members
+            .range((end, String::new())..)
+            .rev()
+            .chain(self.members.range(..(start, String::new())).rev())
+            .filter(|(_, m)| m.claimed)
+            .peekable();
+        let mut group: Vec<&Arc<Pod>> = Vec::new();
+        std::iter::from_fn(move || {
+            if group.is_empty() {
+                let ((ord, _), m) = walk.next()?;
+                group.push(&m.pod);
+                while let Some(((next, _), n)) = walk.peek() {
+                    if next != ord {
+                        break;
+                    }
+                    group.push(&n.pod);
+                    walk.next();
+                }
             }
-        }
+            // The group was gathered highest name first.
+            group.pop()
+        })
+    }
+
+    /// In-range ordinals (from `[from, end)`) whose pod is labelled with another revision
+    /// than `update`, highest first (the rolling update's candidates, before its terminating
+    /// check), walked lazily.
+    pub fn outdated(&self, update: &str, from: i64, end: i64) -> impl Iterator<Item = i64> + '_ {
+        let range = (from, String::new())..(end, String::new());
+        let mut lanes: Vec<Box<dyn Iterator<Item = i64> + '_>> = self
+            .by_revision
+            .iter()
+            .filter(|(rev, _)| rev.as_str() != update)
+            .map(|(_, slots)| {
+                Box::new(slots.range(range.clone()).rev().map(|(o, _)| *o))
+                    as Box<dyn Iterator<Item = i64>>
+            })
+            .collect();
         // Pods without a revision label are outdated too.
         let labelled: usize = self.by_revision.values().map(BTreeSet::len).sum();
         if labelled < self.members.len() {
-            ords.extend(
+            lanes.push(Box::new(
                 self.members
-                    .range((from, String::new())..(end, String::new()))
+                    .range(range)
+                    .rev()
                     .filter(|(_, m)| pod_revision(&m.pod).is_none())
                     .map(|((o, _), _)| *o),
-            );
+            ));
         }
-        ords.into_iter().rev().collect()
+        let mut heads: Vec<std::iter::Peekable<_>> =
+            lanes.into_iter().map(Iterator::peekable).collect();
+        let mut last: Option<i64> = None;
+        std::iter::from_fn(move || loop {
+            // Merge the lanes, highest ordinal first, each ordinal once.
+            let (i, ord) = heads
+                .iter_mut()
+                .enumerate()
+                .filter_map(|(i, h)| h.peek().map(|o| (i, *o)))
+                .max_by_key(|(i, o)| (*o, std::cmp::Reverse(*i)))?;
+            heads[i].next();
+            if last != Some(ord) {
+                last = Some(ord);
+                return Some(ord);
+            }
+        })
     }
 
     /// Every member's pod (for history truncation's "revisions still in use").

@@ -841,9 +841,11 @@ fn cache_for(c: &mut Cluster, set: &StatefulSet, min_ready_ms: u64) -> SetCache 
 /// `unavailable` of the rolling update: in-range ordinals whose pod is missing, not available
 /// or terminating.
 fn count_unavailable(cache: &SetCache, start: i64, end: i64, min_ready_ms: u64, now: u64) -> i64 {
-    (start..end)
-        .filter(|&ord| is_unavailable(cache.at(ord), min_ready_ms, now))
-        .count() as i64
+    let present_and_available = cache
+        .in_range(start, end)
+        .filter(|p| !is_unavailable(Some(p), min_ready_ms, now))
+        .count() as i64;
+    (end - start) - present_and_available
 }
 
 /// One reconcile pass of a StatefulSet (§1.5).
@@ -897,34 +899,7 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
 
     // 3. In-range replicas are read from the cache by ordinal; condemned are the rest.
     cache.set_range(start, end);
-    let condemned = cache.condemned(start, end);
-
-    // 4. First unavailable pod (only OrderedReady's processCondemned reads it). Settled
-    // ordinals hold available pods, so only unsettled ones can be it.
-    let first_unavailable: Option<String> = if condemned.is_empty() || !monotonic {
-        None
-    } else {
-        let mut from = start;
-        let mut found = None;
-        while let Some(ord) = cache.next_unsettled(from) {
-            from = ord + 1;
-            if let Some(p) = cache.at(ord) {
-                if is_unavailable(Some(p), min_ready_ms, now) {
-                    found = Some(p.clone());
-                    break;
-                }
-            }
-        }
-        found
-            .or_else(|| {
-                condemned
-                    .iter()
-                    .rev()
-                    .find(|p| is_unavailable(Some(p), min_ready_ms, now))
-                    .cloned()
-            })
-            .and_then(|p| p.metadata.name.clone())
-    };
+    let has_condemned = cache.has_condemned(start, end);
 
     let mut blocked = false;
 
@@ -986,13 +961,41 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
         }
     }
 
-    if !blocked {
+    if !blocked && has_condemned {
         // 8. Claim refs of condemned pods, before they are deleted.
-        for pod in &condemned {
-            update_claim_owner_refs(c, &set, pod, true);
+        if spec
+            .volume_claim_templates
+            .as_ref()
+            .is_some_and(|t| !t.is_empty())
+        {
+            let condemned: Vec<Arc<Pod>> = cache.condemned(start, end).cloned().collect();
+            for pod in &condemned {
+                update_claim_owner_refs(c, &set, pod, true);
+            }
         }
-        // 9. processCondemned, highest ordinal first.
-        for pod in &condemned {
+        // 9. processCondemned, highest ordinal first (the pass's snapshot, walked lazily).
+        let mut condemned = cache.condemned(start, end).cloned();
+        // 4. The first unavailable pod, looked up only when a decision needs it. Settled
+        // ordinals hold available pods, so only unsettled ones can be it.
+        let first_unavailable = || -> Option<String> {
+            let mut from = start;
+            while let Some(ord) = cache.next_unsettled(from) {
+                from = ord + 1;
+                if let Some(p) = cache.at(ord) {
+                    if is_unavailable(Some(p), min_ready_ms, now) {
+                        return p.metadata.name.clone();
+                    }
+                }
+            }
+            let condemned: Vec<&Arc<Pod>> = cache.condemned(start, end).collect();
+            condemned
+                .into_iter()
+                .rev()
+                .find(|p| is_unavailable(Some(p), min_ready_ms, now))
+                .and_then(|p| p.metadata.name.clone())
+        };
+        for pod in condemned.by_ref() {
+            let pod = &pod;
             if is_terminating(pod) {
                 if monotonic {
                     blocked = true;
@@ -1001,7 +1004,7 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
                 continue;
             }
             let healthy = is_running_and_ready(pod) && is_available(pod, min_ready_ms, now);
-            if monotonic && !healthy && pod.metadata.name != first_unavailable {
+            if monotonic && !healthy && pod.metadata.name != first_unavailable() {
                 blocked = true;
                 break;
             }
@@ -1016,17 +1019,20 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
     // 10/11. Rolling update (maxUnavailable path, v1.35): only when some in-range pod is
     // labelled with another revision than the update revision.
     if !blocked && !on_delete {
-        let candidates: Vec<Arc<Pod>> = cache
+        let mut candidates = cache
             .outdated(&update_name, start + part.min(replica_count), end)
-            .into_iter()
-            .filter_map(|ord| cache.at(ord).cloned())
+            .filter_map(|ord| cache.at(ord))
             .filter(|p| pod_revision(p) != Some(update_name.as_str()) && !is_terminating(p))
-            .collect();
-        if !candidates.is_empty() {
+            .peekable();
+        if candidates.peek().is_some() {
             let max_u = max_unavailable(spec);
             let unavailable = count_unavailable(&cache, start, end, min_ready_ms, now);
             if unavailable < max_u {
-                for pod in candidates.iter().take((max_u - unavailable) as usize) {
+                let doomed: Vec<Arc<Pod>> = candidates
+                    .take((max_u - unavailable) as usize)
+                    .cloned()
+                    .collect();
+                for pod in &doomed {
                     delete_pod(c, &set, pod);
                 }
             }
