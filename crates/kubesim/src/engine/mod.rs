@@ -307,6 +307,8 @@ pub struct Cluster {
     /// Revision data of each StatefulSet's template, by set uid, valid for the recorded
     /// `metadata.generation` (every spec change bumps it): the controller needs it every sync.
     pub(crate) revision_data: BTreeMap<String, (Option<i64>, Arc<serde_json::Value>)>,
+    /// The EndpointSlice controller's cache (watch cursor, per-Service endpoints).
+    pub(crate) endpoints_cache: endpoints::EndpointsCache,
 }
 
 impl Default for Cluster {
@@ -336,6 +338,7 @@ impl Cluster {
             volume_binder: pv_controller::sync,
             service_ips: 0,
             revision_data: BTreeMap::new(),
+            endpoints_cache: Default::default(),
         };
         for i in 1..=c.config.nodes {
             let name = format!("node-{i}");
