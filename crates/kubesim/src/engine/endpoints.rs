@@ -488,20 +488,27 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
         );
         ep.metadata.name = Some(name.clone());
         ep.metadata.namespace = Some(ns.clone());
-        match c.store.get::<Endpoints>(&ns, &name).cloned() {
+        // The object holds every address: compare and build it without extra copies.
+        let update = match c.store.get::<Endpoints>(&ns, &name) {
+            None => None,
+            // The trigger-time annotation changes with every write; keep the stored one
+            // unless the content changed.
+            Some(old) if old.subsets == ep.subsets && old.metadata.labels == ep.metadata.labels => {
+                continue;
+            }
+            Some(old) => Some(old.metadata.clone()),
+        };
+        match update {
             None => {
                 let _ = c.store.create(ep);
             }
-            Some(old) => {
-                let mut m = old.clone();
-                m.metadata.labels = ep.metadata.labels.clone();
-                m.subsets = ep.subsets.clone();
-                // The trigger-time annotation changes with every write; keep the stored one
-                // unless the content changed.
-                if m != old {
-                    m.metadata.annotations = ep.metadata.annotations.clone();
-                    let _ = c.store.update(m);
-                }
+            Some(mut meta) => {
+                meta.labels = ep.metadata.labels;
+                meta.annotations = ep.metadata.annotations;
+                let _ = c.store.update(Endpoints {
+                    metadata: meta,
+                    subsets: ep.subsets,
+                });
             }
         }
     }
@@ -629,5 +636,354 @@ impl Cluster {
             self.store.list_in::<Service>(namespace),
             self.store.list_in::<Pod>(namespace),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use k8s_openapi::api::core::v1::{
+        Container, ContainerPort, PodCondition, PodIP, PodSpec, PodStatus, ServicePort, ServiceSpec,
+    };
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+    use super::*;
+    use crate::engine::rng::SplitMix64;
+    use crate::engine::store::{WatchEntry, WatchEventType};
+    use crate::engine::ClusterConfig;
+    use crate::network::endpointslice::{endpoint_slices_for, endpoints_for};
+
+    fn service(name: &str) -> Service {
+        Service {
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                namespace: Some("default".into()),
+                ..Default::default()
+            },
+            spec: Some(ServiceSpec {
+                cluster_ip: Some("None".into()),
+                selector: Some([("app".to_string(), name.to_string())].into()),
+                ports: Some(vec![ServicePort {
+                    name: Some("web".into()),
+                    port: 80,
+                    target_port: Some(IntOrString::String("http".into())),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }),
+            status: None,
+        }
+    }
+
+    /// A running pod of `app` on node-1 with IP 10.1.x.y and container port `http` = `port`.
+    fn pod(name: &str, app: &str, n: usize, ready: bool, port: i32) -> Pod {
+        let ip = format!("10.1.{}.{}", n / 250, n % 250 + 1);
+        Pod {
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                namespace: Some("default".into()),
+                labels: Some([("app".to_string(), app.to_string())].into()),
+                ..Default::default()
+            },
+            spec: Some(PodSpec {
+                node_name: Some("node-1".into()),
+                containers: vec![Container {
+                    name: "c".into(),
+                    ports: Some(vec![ContainerPort {
+                        name: Some("http".into()),
+                        container_port: port,
+                        ..Default::default()
+                    }]),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }),
+            status: Some(PodStatus {
+                phase: Some("Running".into()),
+                pod_ip: Some(ip.clone()),
+                pod_ips: Some(vec![PodIP { ip }]),
+                conditions: Some(vec![PodCondition {
+                    type_: "Ready".into(),
+                    status: if ready { "True" } else { "False" }.into(),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }),
+        }
+    }
+
+    fn cluster_with(pods: usize) -> Cluster {
+        let mut c = Cluster::new(ClusterConfig::default());
+        c.store.create(service("web")).unwrap();
+        for i in 0..pods {
+            c.store
+                .create(pod(&format!("web-{i:03}"), "web", i, true, 8080))
+                .unwrap();
+        }
+        reconcile(&mut c);
+        c
+    }
+
+    fn slices(c: &Cluster) -> Vec<EndpointSlice> {
+        c.endpoint_slices("default", "web")
+            .into_iter()
+            .cloned()
+            .collect()
+    }
+
+    /// Controller writes (slices and Endpoints) in the watch log from `cursor` on.
+    fn writes_since(c: &Cluster, cursor: usize) -> Vec<&WatchEntry> {
+        c.watch_since(cursor)
+            .iter()
+            .filter(|e| matches!(e.kind, Kind::EndpointSlice | Kind::Endpoints))
+            .collect()
+    }
+
+    fn endpoint_names(s: &EndpointSlice) -> Vec<String> {
+        s.endpoints
+            .iter()
+            .filter_map(|e| e.target_ref.as_ref()?.name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_service_with_250_pods_gets_three_slices_of_at_most_100() {
+        let c = cluster_with(250);
+        let s = slices(&c);
+        assert_eq!(s.len(), 3);
+        let mut sizes: Vec<usize> = s.iter().map(|s| s.endpoints.len()).collect();
+        sizes.sort();
+        assert_eq!(sizes, [50, 100, 100]);
+        let mut all: Vec<String> = s.iter().flat_map(endpoint_names).collect();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), 250);
+        // Deterministic names: slice_name(service, 0..3).
+        let svc = c.store.get::<Service>("default", "web").unwrap();
+        let mut names: Vec<String> = s.iter().filter_map(|s| s.metadata.name.clone()).collect();
+        let mut expected: Vec<String> = (0..3).map(|i| slice_name(svc, i)).collect();
+        names.sort();
+        expected.sort();
+        assert_eq!(names, expected);
+        // The legacy Endpoints object lists every address.
+        let ep = c.endpoints("default", "web").unwrap();
+        let subsets = ep.subsets.as_ref().unwrap();
+        assert_eq!(subsets[0].addresses.as_ref().unwrap().len(), 250);
+    }
+
+    #[test]
+    fn adding_one_pod_rewrites_only_the_slice_it_lands_in() {
+        let mut c = cluster_with(250);
+        let svc = c.store.get::<Service>("default", "web").unwrap().clone();
+        let third = slice_name(&svc, 2);
+        let cursor = c.watch_log().len();
+        c.store
+            .create(pod("web-250", "web", 250, true, 8080))
+            .unwrap();
+        let after_create = c.watch_log().len();
+        reconcile(&mut c);
+        let w = writes_since(&c, after_create);
+        let slice_writes: Vec<&str> = w
+            .iter()
+            .filter(|e| e.kind == Kind::EndpointSlice)
+            .map(|e| e.name.as_str())
+            .collect();
+        assert_eq!(slice_writes, [third.as_str()]);
+        assert_eq!(w.len(), 2, "one slice and the Endpoints object");
+        assert!(w.iter().all(|e| e.event == WatchEventType::Modified));
+        assert!(cursor < after_create);
+        // A readiness change of a pod in the first slice rewrites only that slice.
+        let mut p = c.store.get::<Pod>("default", "web-007").unwrap().clone();
+        p.status.as_mut().unwrap().conditions.as_mut().unwrap()[0].status = "False".into();
+        c.store.update(p).unwrap();
+        let cursor = c.watch_log().len();
+        reconcile(&mut c);
+        let slice_writes: Vec<String> = writes_since(&c, cursor)
+            .iter()
+            .filter(|e| e.kind == Kind::EndpointSlice)
+            .map(|e| e.name.clone())
+            .collect();
+        assert_eq!(slice_writes, [slice_name(&svc, 0)]);
+    }
+
+    #[test]
+    fn a_pass_with_no_pod_changes_writes_nothing() {
+        let mut c = cluster_with(120);
+        let cursor = c.watch_log().len();
+        reconcile(&mut c);
+        assert_eq!(c.watch_log().len(), cursor);
+        // A pod write that changes nothing the endpoints show (an annotation) writes nothing.
+        let mut p = c.store.get::<Pod>("default", "web-003").unwrap().clone();
+        p.metadata.annotations = Some([("a".to_string(), "b".to_string())].into());
+        c.store.update(p).unwrap();
+        let cursor = c.watch_log().len();
+        reconcile(&mut c);
+        assert!(writes_since(&c, cursor).is_empty());
+        // Nor does a pod another service would select.
+        c.store
+            .create(pod("other-0", "other", 500, true, 8080))
+            .unwrap();
+        let cursor = c.watch_log().len();
+        reconcile(&mut c);
+        assert!(writes_since(&c, cursor).is_empty());
+    }
+
+    #[test]
+    fn dns_answers_with_every_address_across_slices() {
+        let c = cluster_with(250);
+        assert_eq!(slices(&c).len(), 3);
+        let mut got = c.resolve("web.default.svc.cluster.local");
+        got.sort();
+        let mut want: Vec<String> = (0..250)
+            .map(|n| format!("10.1.{}.{}", n / 250, n % 250 + 1))
+            .collect();
+        want.sort();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn emptying_a_slice_deletes_it_and_an_empty_service_keeps_the_placeholder() {
+        let mut c = cluster_with(150);
+        let svc = c.store.get::<Service>("default", "web").unwrap().clone();
+        for i in 100..150 {
+            c.store
+                .delete::<Pod>(
+                    "default",
+                    &format!("web-{i:03}"),
+                    Propagation::Background,
+                    Some(0),
+                )
+                .unwrap();
+        }
+        reconcile(&mut c);
+        let s = slices(&c);
+        assert_eq!(s.len(), 1);
+        assert_eq!(
+            s[0].metadata.name.as_deref(),
+            Some(slice_name(&svc, 0).as_str())
+        );
+        for i in 0..100 {
+            c.store
+                .delete::<Pod>(
+                    "default",
+                    &format!("web-{i:03}"),
+                    Propagation::Background,
+                    Some(0),
+                )
+                .unwrap();
+        }
+        reconcile(&mut c);
+        let s = slices(&c);
+        assert_eq!(s.len(), 1);
+        assert!(s[0].endpoints.is_empty() && s[0].ports.is_none());
+    }
+
+    /// The endpoints the stored slices hold, as (ports, endpoint) sorted by pod name.
+    fn stored_endpoints(slices: &[EndpointSlice]) -> Vec<(Vec<EndpointPort>, Endpoint)> {
+        let mut v: Vec<(Vec<EndpointPort>, Endpoint)> = slices
+            .iter()
+            .flat_map(|s| {
+                s.endpoints
+                    .iter()
+                    .map(|e| (s.ports.clone().unwrap_or_default(), e.clone()))
+            })
+            .collect();
+        v.sort_by(|a, b| {
+            let name = |e: &Endpoint| e.target_ref.as_ref().and_then(|r| r.name.clone());
+            name(&a.1).cmp(&name(&b.1))
+        });
+        v
+    }
+
+    #[test]
+    fn incremental_passes_match_a_from_scratch_recomputation() {
+        let mut c = cluster_with(0);
+        let mut rng = SplitMix64::new(7);
+        for step in 0..700 {
+            let n = rng.below(260) as usize;
+            let name = format!("web-{n:03}");
+            let existing = c.store.get::<Pod>("default", &name).cloned();
+            match (rng.below(6), existing) {
+                (_, None) => {
+                    let port = if rng.below(4) == 0 { 9090 } else { 8080 };
+                    let ready = rng.below(2) == 0;
+                    c.store.create(pod(&name, "web", n, ready, port)).unwrap();
+                }
+                (0, Some(_)) => {
+                    let _ =
+                        c.store
+                            .delete::<Pod>("default", &name, Propagation::Background, Some(0));
+                }
+                (1, Some(_)) => {
+                    // Graceful delete: the pod stays, terminating.
+                    let _ = c
+                        .store
+                        .delete::<Pod>("default", &name, Propagation::Background, None);
+                }
+                (2, Some(mut p)) => {
+                    let app = if p.metadata.labels.as_ref().unwrap()["app"] == "web" {
+                        "other"
+                    } else {
+                        "web"
+                    };
+                    p.metadata.labels = Some([("app".to_string(), app.to_string())].into());
+                    c.store.update(p).unwrap();
+                }
+                (3, Some(mut p)) => {
+                    let port = &mut p.spec.as_mut().unwrap().containers[0]
+                        .ports
+                        .as_mut()
+                        .unwrap()[0]
+                        .container_port;
+                    *port = if *port == 8080 { 9090 } else { 8080 };
+                    c.store.update(p).unwrap();
+                }
+                (_, Some(mut p)) => {
+                    let cond = &mut p.status.as_mut().unwrap().conditions.as_mut().unwrap()[0];
+                    cond.status = if cond.status == "True" {
+                        "False"
+                    } else {
+                        "True"
+                    }
+                    .into();
+                    c.store.update(p).unwrap();
+                }
+            }
+            if rng.below(5) != 0 {
+                continue;
+            }
+            reconcile(&mut c);
+            let svc = c.store.get::<Service>("default", "web").unwrap().clone();
+            let pods: Vec<&Pod> = c.store.list_in::<Pod>("default").collect();
+            let nodes: Vec<&Node> = c.store.list::<Node>().collect();
+            let scratch = endpoint_slices_for(&svc, pods.iter().copied(), nodes);
+            let stored = slices(&c);
+            assert_eq!(
+                stored_endpoints(&stored),
+                stored_endpoints(&scratch),
+                "step {step}"
+            );
+            for s in &stored {
+                assert!(s.endpoints.len() <= MAX_ENDPOINTS_PER_SLICE, "step {step}");
+                assert!(
+                    !s.endpoints.is_empty() || stored.len() == 1,
+                    "only the placeholder is empty (step {step})"
+                );
+            }
+            let want = endpoints_for(&svc, pods.iter().copied()).unwrap();
+            let got = c.endpoints("default", "web").unwrap();
+            assert_eq!(got.subsets, want.subsets, "step {step}");
+            // A cluster whose controller starts from scratch agrees on every endpoint.
+            let mut fresh = c.clone();
+            fresh.endpoints_cache = EndpointsCache::default();
+            reconcile(&mut fresh);
+            assert_eq!(
+                stored_endpoints(&slices(&fresh)),
+                stored_endpoints(&stored),
+                "step {step}"
+            );
+        }
+        let stored = slices(&c);
+        assert!(stored.len() > 1, "the sequence reaches several slices");
     }
 }
