@@ -8,18 +8,41 @@
 //! managed slices whose Service is gone. The same pass writes the legacy `Endpoints` object
 //! (named like the Service; terminating pods dropped, §3.4) and deletes it when the Service
 //! or its selector goes away.
+//!
+//! Passes are incremental, like an informer-driven controller: `EndpointsCache` (a field
+//! of the [`Cluster`], cloned with it) holds a cursor into the watch log and, per managed
+//! Service, each selected pod's endpoint and the slice it sits in. A pass reads the watch
+//! entries since the cursor: a Pod write updates that pod's entry in the managed Services of
+//! its namespace; a Service write rebuilds that Service from its namespace's pods; a Node
+//! write whose zone label changed rebuilds every Service; a write by someone else to a slice
+//! or Endpoints object the controller owns (or should delete) has it compared again. Only
+//! slices whose content changed are written, so a pass costs what changed, not the number of
+//! pods — except the legacy Endpoints object, which holds every address and is rebuilt (only)
+//! when one of its addresses changed.
+//!
+//! Slices hold at most [`MAX_ENDPOINTS_PER_SLICE`] endpoints (upstream
+//! `--max-endpoints-per-slice`, default 100), one port list per slice; placement follows the
+//! upstream reconciler deterministically (see `ServiceState::place`): an endpoint stays in
+//! its slice while its port list is unchanged, new endpoints fill slices already being
+//! rewritten, then an untouched slice that takes them all, then new slices named
+//! `slice_name(service, i)` with the lowest free `i`; emptied slices are deleted, and a
+//! Service with no endpoint keeps one empty placeholder slice (index 0). Endpoints inside a
+//! slice are listed in pod-name order.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use k8s_openapi::api::core::v1::{Endpoints, Node, Pod, Service};
+use k8s_openapi::api::core::v1::{
+    EndpointAddress, EndpointPort as CoreEndpointPort, EndpointSubset, Endpoints, Node, Pod,
+    Service,
+};
 use k8s_openapi::api::discovery::v1::{Endpoint, EndpointPort, EndpointSlice};
 
 use super::store::Key;
 use super::{timestamp, Cluster, Kind, Propagation};
 use crate::network::dns::{self, CommandOutput, DigContext, Dns, Lookup, RecordType};
 use crate::network::endpointslice::{
-    endpoints_from, legacy_address_for_pod, make_slice, manages_endpoints, selects_pod,
+    endpoints_object, legacy_address_for_pod, make_slice, manages_endpoints, selects_pod,
     slice_endpoint_for_pod, slice_name, LegacyAddress, LABEL_MANAGED_BY, LABEL_SERVICE_NAME,
     LABEL_ZONE, MANAGED_BY_CONTROLLER, MAX_ENDPOINTS_PER_SLICE,
 };
@@ -72,6 +95,26 @@ struct ServiceState {
     dirty_endpoints: bool,
     /// Pods whose endpoint needs a slice, placed at the end of the pass.
     unplaced: BTreeSet<String>,
+    /// The legacy Endpoints content, kept sorted: one group per port list.
+    legacy: Vec<LegacyGroup>,
+}
+
+/// Addresses sharing a port list (one subset of the legacy Endpoints object), each sorted
+/// as upstream sorts them (IP, then target uid; pod name keeps equal keys in pod order).
+#[derive(Clone, Debug)]
+struct LegacyGroup {
+    ports: Vec<CoreEndpointPort>,
+    /// Pods in the group: subsets are listed in order of their first pod by name.
+    pods: BTreeSet<String>,
+    ready: BTreeMap<AddressKey, EndpointAddress>,
+    not_ready: BTreeMap<AddressKey, EndpointAddress>,
+}
+
+type AddressKey = (String, Option<String>, String);
+
+fn address_key(pod: &str, a: &LegacyAddress) -> AddressKey {
+    let uid = a.address.target_ref.as_ref().and_then(|r| r.uid.clone());
+    (a.address.ip.clone(), uid, pod.to_string())
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -96,7 +139,62 @@ impl ServiceState {
             dirty_slices: BTreeSet::new(),
             dirty_endpoints: true,
             unplaced: BTreeSet::new(),
+            legacy: Vec::new(),
         }
+    }
+
+    fn legacy_remove(&mut self, pod: &str, a: &LegacyAddress) {
+        let Some(i) = self.legacy.iter().position(|g| g.ports == a.ports) else {
+            return;
+        };
+        let g = &mut self.legacy[i];
+        g.pods.remove(pod);
+        let key = address_key(pod, a);
+        g.ready.remove(&key);
+        g.not_ready.remove(&key);
+        if g.pods.is_empty() {
+            self.legacy.remove(i);
+        }
+    }
+
+    fn legacy_add(&mut self, pod: &str, a: &LegacyAddress) {
+        let i = match self.legacy.iter().position(|g| g.ports == a.ports) {
+            Some(i) => i,
+            None => {
+                self.legacy.push(LegacyGroup {
+                    ports: a.ports.clone(),
+                    pods: BTreeSet::new(),
+                    ready: BTreeMap::new(),
+                    not_ready: BTreeMap::new(),
+                });
+                self.legacy.len() - 1
+            }
+        };
+        let g = &mut self.legacy[i];
+        g.pods.insert(pod.to_string());
+        let addresses = if a.ready {
+            &mut g.ready
+        } else {
+            &mut g.not_ready
+        };
+        addresses.insert(address_key(pod, a), a.address.clone());
+    }
+
+    /// The legacy Endpoints object (as [`crate::network::endpointslice::endpoints_from`]
+    /// builds it from the pods' entries, without regrouping or sorting).
+    fn endpoints(&self) -> Endpoints {
+        let mut groups: Vec<&LegacyGroup> = self.legacy.iter().collect();
+        groups.sort_by(|a, b| a.pods.first().cmp(&b.pods.first()));
+        let subsets = groups
+            .into_iter()
+            .map(|g| EndpointSubset {
+                addresses: (!g.ready.is_empty()).then(|| g.ready.values().cloned().collect()),
+                not_ready_addresses: (!g.not_ready.is_empty())
+                    .then(|| g.not_ready.values().cloned().collect()),
+                ports: (!g.ports.is_empty()).then(|| g.ports.clone()),
+            })
+            .collect();
+        endpoints_object(&self.service, subsets)
     }
 
     /// Records what pod `name` now contributes; marks what has to be rewritten.
@@ -107,6 +205,12 @@ impl ServiceState {
         }
         if old.legacy != entry.legacy {
             self.dirty_endpoints = true;
+            if let Some(a) = &old.legacy {
+                self.legacy_remove(name, a);
+            }
+            if let Some(a) = &entry.legacy {
+                self.legacy_add(name, a);
+            }
         }
         if old.slice != entry.slice {
             let same_ports =
@@ -482,10 +586,7 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
         }
         delete_endpoints.remove(key);
         let (ns, name) = key.clone();
-        let mut ep = endpoints_from(
-            &state.service,
-            state.pods.values().filter_map(|e| e.legacy.as_ref()),
-        );
+        let mut ep = state.endpoints();
         ep.metadata.name = Some(name.clone());
         ep.metadata.namespace = Some(ns.clone());
         // The object holds every address: compare and build it without extra copies.

@@ -7,7 +7,10 @@
 //!   suffix from the apimachinery random alphabet `bcdfghjklmnpqrstvwxz2456789`, derived by
 //!   FNV-1a from the service UID (or `namespace/name` when the UID is empty) — see
 //!   [`slice_name`];
-//! * endpoints are listed in pod-name order; legacy addresses in IP order (as upstream sorts).
+//! * endpoints are listed in pod-name order; legacy addresses in IP order (as upstream sorts);
+//! * from scratch, each port group is cut into slices of [`MAX_ENDPOINTS_PER_SLICE`] in
+//!   pod-name order ([`endpoint_slices_for`]); the controller places endpoints incrementally
+//!   (see [`crate::engine::endpoints`]).
 
 use std::collections::BTreeMap;
 
@@ -599,6 +602,12 @@ pub fn endpoints_from<'a>(
             }
         })
         .collect();
+    endpoints_object(service, subsets)
+}
+
+/// The legacy `Endpoints` object of a service with these subsets (labels: the service's,
+/// plus `service.kubernetes.io/headless` when it has no cluster IP).
+pub fn endpoints_object(service: &Service, subsets: Vec<EndpointSubset>) -> Endpoints {
     let mut labels = service.metadata.labels.clone().unwrap_or_default();
     if !is_service_ip_set(service) {
         labels.insert(LABEL_HEADLESS.into(), String::new());
