@@ -455,8 +455,9 @@ pub fn endpoint_slices_for<'a>(
     out
 }
 
-/// The (first) EndpointSlice for a service — all of them when the pods agree on ports,
-/// which is always the case for one StatefulSet. `None` when the controller manages none.
+/// The (first) EndpointSlice for a service — all of them when the pods agree on ports
+/// (always the case for one StatefulSet) and there are at most [`MAX_ENDPOINTS_PER_SLICE`].
+/// `None` when the controller manages none.
 pub fn endpoint_slice_for<'a>(
     service: &Service,
     pods: impl IntoIterator<Item = &'a Pod>,
