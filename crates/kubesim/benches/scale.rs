@@ -124,9 +124,31 @@ fn status(c: &Cluster) -> k8s_openapi::api::apps::v1::StatefulSetStatus {
         .unwrap_or_default()
 }
 
+/// A headless Service `nginx` selecting the set's pods (the StatefulSet's governing service):
+/// every pod write then also drives the EndpointSlice / Endpoints controller.
+const HEADLESS_SERVICE: &str = r#"apiVersion: v1
+kind: Service
+metadata:
+  name: nginx
+spec:
+  clusterIP: None
+  selector:
+    app: nginx
+  ports:
+  - name: web
+    port: 80
+"#;
+
 /// 0 → `replicas`, until the set reports them all Ready.
 fn run(replicas: usize, parallel: bool) -> Run {
     let mut c = cluster_for(replicas);
+    scale_up(&mut c, replicas, parallel)
+}
+
+/// The same scale-up with the headless Service applied first.
+fn run_with_service(replicas: usize, parallel: bool) -> Run {
+    let mut c = cluster_for(replicas);
+    c.apply_yaml(HEADLESS_SERVICE).expect("apply service");
     scale_up(&mut c, replicas, parallel)
 }
 
@@ -179,14 +201,19 @@ fn report(label: &str, r: &Run) {
 }
 
 fn main() {
-    // `cargo bench --bench scale -- ordered|parallel N`: one scenario (for profiling).
+    // `cargo bench --bench scale -- ordered|parallel|service N`: one scenario (for
+    // profiling); `service` is OrderedReady with the headless Service.
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| a != "--bench")
         .collect();
     if let [mode, n] = args.as_slice() {
         let n: usize = n.replace(',', "").parse().expect("replica count");
-        let r = run(n, mode == "parallel");
+        let r = if mode == "service" {
+            run_with_service(n, false)
+        } else {
+            run(n, mode == "parallel")
+        };
         report(&format!("0->{n} {mode}"), &r);
         return;
     }
@@ -197,6 +224,14 @@ fn main() {
     println!(
         "  growth 10x replicas (OrderedReady): {:.1}x wall time",
         ordered_1k.wall_ms / ordered_100.wall_ms
+    );
+    let service_100 = run_with_service(100, false);
+    report("0->100 OrderedReady+Service", &service_100);
+    let service_1k = run_with_service(1_000, false);
+    report("0->1,000 OrderedReady+Svc", &service_1k);
+    println!(
+        "  growth 10x replicas (OrderedReady + Service): {:.1}x wall time",
+        service_1k.wall_ms / service_100.wall_ms
     );
     let mut c = cluster_for(1_000);
     scale_up(&mut c, 1_000, false);

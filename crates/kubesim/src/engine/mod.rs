@@ -307,6 +307,8 @@ pub struct Cluster {
     pub(crate) sts_cache: BTreeMap<Key, statefulset::SetCache>,
     /// Whether controllers work from their caches (false: every pass relists, for tests).
     pub(crate) incremental: bool,
+    /// The EndpointSlice controller's cache (watch cursor, per-Service endpoints).
+    pub(crate) endpoints_cache: endpoints::EndpointsCache,
 }
 
 impl Default for Cluster {
@@ -337,6 +339,7 @@ impl Cluster {
             service_ips: 0,
             sts_cache: BTreeMap::new(),
             incremental: true,
+            endpoints_cache: Default::default(),
         };
         for i in 1..=c.config.nodes {
             let name = format!("node-{i}");

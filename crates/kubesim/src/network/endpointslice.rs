@@ -7,7 +7,10 @@
 //!   suffix from the apimachinery random alphabet `bcdfghjklmnpqrstvwxz2456789`, derived by
 //!   FNV-1a from the service UID (or `namespace/name` when the UID is empty) — see
 //!   [`slice_name`];
-//! * endpoints are listed in pod-name order; legacy addresses in IP order (as upstream sorts).
+//! * endpoints are listed in pod-name order; legacy addresses in IP order (as upstream sorts);
+//! * from scratch, each port group is cut into slices of [`MAX_ENDPOINTS_PER_SLICE`] in
+//!   pod-name order ([`endpoint_slices_for`]); the controller places endpoints incrementally
+//!   (see [`crate::engine::endpoints`]).
 
 use std::collections::BTreeMap;
 
@@ -26,6 +29,9 @@ pub const LABEL_MANAGED_BY: &str = "endpointslice.kubernetes.io/managed-by";
 pub const MANAGED_BY_CONTROLLER: &str = "endpointslice-controller.k8s.io";
 pub const LABEL_HEADLESS: &str = "service.kubernetes.io/headless";
 pub const LABEL_ZONE: &str = "topology.kubernetes.io/zone";
+
+/// `--max-endpoints-per-slice` (kube-controller-manager default).
+pub const MAX_ENDPOINTS_PER_SLICE: usize = 100;
 
 const RANDOM_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
@@ -145,6 +151,30 @@ pub fn should_set_hostname(pod: &Pod, service: &Service) -> bool {
     !spec.hostname.as_deref().unwrap_or("").is_empty()
         && spec.subdomain.as_deref() == Some(svc_name(service))
         && pod.metadata.namespace.as_deref().unwrap_or("default") == svc_namespace(service)
+}
+
+/// Whether the controllers manage the service's endpoints: it has a non-empty selector and
+/// is not ExternalName.
+pub fn manages_endpoints(service: &Service) -> bool {
+    service.spec.as_ref().is_some_and(|spec| {
+        spec.type_.as_deref() != Some("ExternalName")
+            && spec.selector.as_ref().is_some_and(|s| !s.is_empty())
+    })
+}
+
+/// Does the (managed) service select this pod: same namespace, selector matches its labels.
+pub fn selects_pod(service: &Service, pod: &Pod) -> bool {
+    if !manages_endpoints(service)
+        || pod.metadata.namespace.as_deref().unwrap_or("default") != svc_namespace(service)
+    {
+        return false;
+    }
+    let Some(selector) = service.spec.as_ref().and_then(|s| s.selector.as_ref()) else {
+        return false;
+    };
+    let empty = BTreeMap::new();
+    let labels = pod.metadata.labels.as_ref().unwrap_or(&empty);
+    selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
 /// Pods the service selects: same namespace, non-empty selector matching the pod labels.
@@ -340,69 +370,94 @@ fn owner_ref(service: &Service) -> OwnerReference {
     }
 }
 
-/// All EndpointSlices the controller keeps for a service: endpoints grouped by their
-/// resolved port list (one slice per distinct list, as the reconciler does), or one empty
-/// placeholder slice when no pod qualifies. Empty for services without a selector and
-/// ExternalName services (the controller does not manage those).
+/// What one pod contributes to the service's slices: its resolved port list (endpoints are
+/// grouped into slices by it) and its endpoint. `None` when the pod is not selected, is
+/// Succeeded/Failed, or has no IP of the service's family. Terminating pods are kept (with
+/// `ready: false` unless publishNotReadyAddresses).
+pub fn slice_endpoint_for_pod<'a>(
+    service: &Service,
+    pod: &Pod,
+    nodes: impl IntoIterator<Item = &'a Node>,
+) -> Option<(Vec<EndpointPort>, Endpoint)> {
+    if !selects_pod(service, pod) || !should_pod_be_in_endpoints(pod, true) {
+        return None;
+    }
+    let ep = endpoint_for_pod(service, pod, nodes)?;
+    Some((endpoint_ports(service, pod), ep))
+}
+
+/// The `index`-th managed slice of a service with these ports (`None`: the empty placeholder
+/// slice kept while no pod qualifies) and endpoints.
+pub fn make_slice(
+    service: &Service,
+    index: usize,
+    ports: Option<Vec<EndpointPort>>,
+    endpoints: Vec<Endpoint>,
+) -> EndpointSlice {
+    EndpointSlice {
+        metadata: ObjectMeta {
+            name: Some(slice_name(service, index)),
+            generate_name: Some(format!("{}-", svc_name(service))),
+            namespace: Some(svc_namespace(service).into()),
+            labels: Some(slice_labels(service)),
+            owner_references: Some(vec![owner_ref(service)]),
+            ..Default::default()
+        },
+        address_type: address_type(service).into(),
+        endpoints,
+        ports,
+    }
+}
+
+/// All EndpointSlices the controller would write for a service from scratch: endpoints
+/// grouped by their resolved port list (groups in order of their first pod by name), each
+/// group cut into slices of at most [`MAX_ENDPOINTS_PER_SLICE`] endpoints in pod-name order,
+/// slices numbered in that order; or one empty placeholder slice when no pod qualifies.
+/// Empty for services without a selector and ExternalName services (the controller does
+/// not manage those).
 ///
-/// Included pods: selected, not Succeeded/Failed, with an IP; terminating pods are kept
-/// (with `ready: false` unless publishNotReadyAddresses).
+/// The controller itself ([`crate::engine::endpoints`]) places endpoints incrementally
+/// (an endpoint stays in the slice it is in), so after removals its slices can be packed
+/// differently; the endpoints they hold are the same.
 pub fn endpoint_slices_for<'a>(
     service: &Service,
     pods: impl IntoIterator<Item = &'a Pod>,
     nodes: impl IntoIterator<Item = &'a Node>,
 ) -> Vec<EndpointSlice> {
-    let has_selector = service
-        .spec
-        .as_ref()
-        .and_then(|s| s.selector.as_ref())
-        .is_some_and(|s| !s.is_empty());
-    if !has_selector
-        || service.spec.as_ref().and_then(|s| s.type_.as_deref()) == Some("ExternalName")
-    {
+    if !manages_endpoints(service) {
         return Vec::new();
     }
     let nodes: Vec<&Node> = nodes.into_iter().collect();
     let mut groups: Vec<(Vec<EndpointPort>, Vec<Endpoint>)> = Vec::new();
     for pod in selected_pods(service, pods) {
-        if !should_pod_be_in_endpoints(pod, true) {
-            continue;
-        }
-        let Some(ep) = endpoint_for_pod(service, pod, nodes.iter().copied()) else {
+        let Some((ports, ep)) = slice_endpoint_for_pod(service, pod, nodes.iter().copied()) else {
             continue;
         };
-        let ports = endpoint_ports(service, pod);
         match groups.iter_mut().find(|(p, _)| *p == ports) {
             Some((_, eps)) => eps.push(ep),
             None => groups.push((ports, vec![ep])),
         }
     }
-    let make =
-        |index: usize, ports: Option<Vec<EndpointPort>>, endpoints: Vec<Endpoint>| EndpointSlice {
-            metadata: ObjectMeta {
-                name: Some(slice_name(service, index)),
-                generate_name: Some(format!("{}-", svc_name(service))),
-                namespace: Some(svc_namespace(service).into()),
-                labels: Some(slice_labels(service)),
-                owner_references: Some(vec![owner_ref(service)]),
-                ..Default::default()
-            },
-            address_type: address_type(service).into(),
-            endpoints,
-            ports,
-        };
     if groups.is_empty() {
-        return vec![make(0, None, Vec::new())];
+        return vec![make_slice(service, 0, None, Vec::new())];
     }
-    groups
-        .into_iter()
-        .enumerate()
-        .map(|(i, (ports, eps))| make(i, Some(ports), eps))
-        .collect()
+    let mut out = Vec::new();
+    for (ports, eps) in groups {
+        for chunk in eps.chunks(MAX_ENDPOINTS_PER_SLICE) {
+            out.push(make_slice(
+                service,
+                out.len(),
+                Some(ports.clone()),
+                chunk.to_vec(),
+            ));
+        }
+    }
+    out
 }
 
-/// The (first) EndpointSlice for a service — all of them when the pods agree on ports,
-/// which is always the case for one StatefulSet. `None` when the controller manages none.
+/// The (first) EndpointSlice for a service — all of them when the pods agree on ports
+/// (always the case for one StatefulSet) and there are at most [`MAX_ENDPOINTS_PER_SLICE`].
+/// `None` when the controller manages none.
 pub fn endpoint_slice_for<'a>(
     service: &Service,
     pods: impl IntoIterator<Item = &'a Pod>,
@@ -419,6 +474,72 @@ fn less_address(a: &EndpointAddress, b: &EndpointAddress) -> std::cmp::Ordering 
     })
 }
 
+/// One pod's entry in the legacy `Endpoints` object: its resolved (sorted) port list, its
+/// address, and whether it goes to `addresses` (else `notReadyAddresses`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LegacyAddress {
+    pub ports: Vec<CoreEndpointPort>,
+    pub address: EndpointAddress,
+    pub ready: bool,
+}
+
+/// The pod's entry in the service's legacy `Endpoints`, or `None` when it has none: not
+/// selected, terminating (unless publishNotReadyAddresses), Succeeded/Failed, no IP of the
+/// family, or none of the service's ports resolves (a headless service without ports still
+/// lists addresses).
+pub fn legacy_address_for_pod(service: &Service, pod: &Pod) -> Option<LegacyAddress> {
+    if !selects_pod(service, pod) {
+        return None;
+    }
+    let spec = service.spec.as_ref()?;
+    let tolerate_unready = spec.publish_not_ready_addresses.unwrap_or(false);
+    if !should_pod_be_in_endpoints(pod, tolerate_unready) {
+        return None;
+    }
+    let ip = ip_of_family(pod, address_type(service))?;
+    let address = EndpointAddress {
+        ip,
+        hostname: should_set_hostname(pod, service)
+            .then(|| pod.spec.as_ref().and_then(|s| s.hostname.clone()))
+            .flatten(),
+        node_name: pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.clone())
+            .filter(|n| !n.is_empty()),
+        target_ref: Some(pod_ref(pod)),
+    };
+    let ready = tolerate_unready || is_pod_ready(pod);
+    let svc_ports = spec.ports.as_deref().unwrap_or(&[]);
+    if svc_ports.is_empty() {
+        return is_headless(service).then_some(LegacyAddress {
+            ports: Vec::new(),
+            address,
+            ready,
+        });
+    }
+    let mut ports: Vec<CoreEndpointPort> = svc_ports
+        .iter()
+        .filter_map(|sp| {
+            Some(CoreEndpointPort {
+                name: sp.name.clone().filter(|n| !n.is_empty()),
+                port: find_port(pod, sp)?,
+                protocol: Some(sp.protocol.clone().unwrap_or_else(|| "TCP".into())),
+                app_protocol: sp.app_protocol.clone(),
+            })
+        })
+        .collect();
+    if ports.is_empty() {
+        return None;
+    }
+    ports.sort_by(|a, b| a.name.cmp(&b.name).then(a.port.cmp(&b.port)));
+    Some(LegacyAddress {
+        ports,
+        address,
+        ready,
+    })
+}
+
 /// The legacy `Endpoints` object (name = service name). Terminating pods are left out unless
 /// publishNotReadyAddresses; Ready pods (all, with publishNotReadyAddresses) go to
 /// `addresses`, the rest to `notReadyAddresses`; subsets are repacked by identical port lists
@@ -428,80 +549,47 @@ pub fn endpoints_for<'a>(
     service: &Service,
     pods: impl IntoIterator<Item = &'a Pod>,
 ) -> Option<Endpoints> {
-    let spec = service.spec.as_ref()?;
-    if spec.type_.as_deref() == Some("ExternalName")
-        || spec.selector.as_ref().is_none_or(|s| s.is_empty())
-    {
+    if !manages_endpoints(service) {
         return None;
     }
-    let tolerate_unready = spec.publish_not_ready_addresses.unwrap_or(false);
-    let family = address_type(service);
+    let entries: Vec<LegacyAddress> = selected_pods(service, pods)
+        .into_iter()
+        .filter_map(|p| legacy_address_for_pod(service, p))
+        .collect();
+    Some(endpoints_from(service, entries.iter()))
+}
+
+/// The legacy `Endpoints` object of a managed service from its pods' entries, given in
+/// pod-name order (subsets are made in order of first appearance).
+pub fn endpoints_from<'a>(
+    service: &Service,
+    entries: impl IntoIterator<Item = &'a LegacyAddress>,
+) -> Endpoints {
     // port list -> (ready addresses, not-ready addresses)
     let mut by_ports: Vec<(
-        Vec<CoreEndpointPort>,
+        &'a [CoreEndpointPort],
         Vec<EndpointAddress>,
         Vec<EndpointAddress>,
     )> = Vec::new();
-    let mut add = |ports: Vec<CoreEndpointPort>, addr: EndpointAddress, ready: bool| {
-        let idx = match by_ports.iter().position(|(p, _, _)| *p == ports) {
+    // Upstream adds one subset per (pod, port) and repacks; grouping a pod's full port list
+    // gives the same result when, as here, all ports resolve for every pod or none.
+    for e in entries {
+        let idx = match by_ports
+            .iter()
+            .position(|(p, _, _)| *p == e.ports.as_slice())
+        {
             Some(i) => i,
             None => {
-                by_ports.push((ports, Vec::new(), Vec::new()));
+                by_ports.push((&e.ports, Vec::new(), Vec::new()));
                 by_ports.len() - 1
             }
         };
         let entry = &mut by_ports[idx];
-        if ready {
-            entry.1.push(addr);
+        if e.ready {
+            entry.1.push(e.address.clone());
         } else {
-            entry.2.push(addr);
+            entry.2.push(e.address.clone());
         }
-    };
-    // Upstream adds one subset per (pod, port) and repacks; grouping a pod's full port list
-    // gives the same result when, as here, all ports resolve for every pod or none.
-    for pod in selected_pods(service, pods) {
-        if !should_pod_be_in_endpoints(pod, tolerate_unready) {
-            continue;
-        }
-        let Some(ip) = ip_of_family(pod, family) else {
-            continue;
-        };
-        let addr = EndpointAddress {
-            ip,
-            hostname: should_set_hostname(pod, service)
-                .then(|| pod.spec.as_ref().and_then(|s| s.hostname.clone()))
-                .flatten(),
-            node_name: pod
-                .spec
-                .as_ref()
-                .and_then(|s| s.node_name.clone())
-                .filter(|n| !n.is_empty()),
-            target_ref: Some(pod_ref(pod)),
-        };
-        let ready = tolerate_unready || is_pod_ready(pod);
-        let svc_ports = spec.ports.as_deref().unwrap_or(&[]);
-        if svc_ports.is_empty() {
-            if is_headless(service) {
-                add(Vec::new(), addr, ready);
-            }
-            continue;
-        }
-        let mut ports: Vec<CoreEndpointPort> = svc_ports
-            .iter()
-            .filter_map(|sp| {
-                Some(CoreEndpointPort {
-                    name: sp.name.clone().filter(|n| !n.is_empty()),
-                    port: find_port(pod, sp)?,
-                    protocol: Some(sp.protocol.clone().unwrap_or_else(|| "TCP".into())),
-                    app_protocol: sp.app_protocol.clone(),
-                })
-            })
-            .collect();
-        if ports.is_empty() {
-            continue;
-        }
-        ports.sort_by(|a, b| a.name.cmp(&b.name).then(a.port.cmp(&b.port)));
-        add(ports, addr, ready);
     }
     let subsets: Vec<EndpointSubset> = by_ports
         .into_iter()
@@ -511,15 +599,21 @@ pub fn endpoints_for<'a>(
             EndpointSubset {
                 addresses: (!ready.is_empty()).then_some(ready),
                 not_ready_addresses: (!not_ready.is_empty()).then_some(not_ready),
-                ports: (!ports.is_empty()).then_some(ports),
+                ports: (!ports.is_empty()).then(|| ports.to_vec()),
             }
         })
         .collect();
+    endpoints_object(service, subsets)
+}
+
+/// The legacy `Endpoints` object of a service with these subsets (labels: the service's,
+/// plus `service.kubernetes.io/headless` when it has no cluster IP).
+pub fn endpoints_object(service: &Service, subsets: Vec<EndpointSubset>) -> Endpoints {
     let mut labels = service.metadata.labels.clone().unwrap_or_default();
     if !is_service_ip_set(service) {
         labels.insert(LABEL_HEADLESS.into(), String::new());
     }
-    Some(Endpoints {
+    Endpoints {
         metadata: ObjectMeta {
             name: Some(svc_name(service).into()),
             namespace: Some(svc_namespace(service).into()),
@@ -527,5 +621,5 @@ pub fn endpoints_for<'a>(
             ..Default::default()
         },
         subsets: (!subsets.is_empty()).then_some(subsets),
-    })
+    }
 }
