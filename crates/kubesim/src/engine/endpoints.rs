@@ -946,16 +946,19 @@ mod tests {
     fn emptying_a_slice_deletes_it_and_an_empty_service_keeps_the_placeholder() {
         let mut c = cluster_with(150);
         let svc = c.store.get::<Service>("default", "web").unwrap().clone();
-        for i in 100..150 {
-            c.store
-                .delete::<Pod>(
-                    "default",
-                    &format!("web-{i:03}"),
-                    Propagation::Background,
-                    Some(0),
-                )
-                .unwrap();
-        }
+        let delete = |c: &mut Cluster, pods: std::ops::Range<usize>| {
+            for i in pods {
+                c.store
+                    .delete::<Pod>(
+                        "default",
+                        &format!("web-{i:03}"),
+                        Propagation::Background,
+                        Some(0),
+                    )
+                    .unwrap();
+            }
+        };
+        delete(&mut c, 100..150);
         reconcile(&mut c);
         let s = slices(&c);
         assert_eq!(s.len(), 1);
@@ -963,16 +966,7 @@ mod tests {
             s[0].metadata.name.as_deref(),
             Some(slice_name(&svc, 0).as_str())
         );
-        for i in 0..100 {
-            c.store
-                .delete::<Pod>(
-                    "default",
-                    &format!("web-{i:03}"),
-                    Propagation::Background,
-                    Some(0),
-                )
-                .unwrap();
-        }
+        delete(&mut c, 0..100);
         reconcile(&mut c);
         let s = slices(&c);
         assert_eq!(s.len(), 1);

@@ -81,7 +81,8 @@ pub(crate) fn owner_ref(set: &StatefulSet) -> OwnerReference {
     }
 }
 
-fn set_selector_matches(
+/// The set has a non-empty selector and it matches `labels`.
+pub(crate) fn set_selector_matches(
     set: &StatefulSet,
     labels: Option<&std::collections::BTreeMap<String, String>>,
 ) -> bool {

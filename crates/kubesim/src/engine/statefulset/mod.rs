@@ -406,17 +406,7 @@ fn is_member(set_name: &str, pod: &Pod) -> bool {
 }
 
 fn selects(set: &StatefulSet, pod: &Pod) -> bool {
-    let empty = BTreeMap::new();
-    let Some(spec) = set.spec.as_ref() else {
-        return false;
-    };
-    let sel = &spec.selector;
-    let nonempty = sel.match_labels.as_ref().is_some_and(|m| !m.is_empty())
-        || sel
-            .match_expressions
-            .as_ref()
-            .is_some_and(|m| !m.is_empty());
-    nonempty && selector_matches(sel, pod.metadata.labels.as_ref().unwrap_or(&empty))
+    history::set_selector_matches(set, pod.metadata.labels.as_ref())
 }
 
 /// `getPodsForStatefulSet` for the pods that changed since the last pass: adopt matching
