@@ -82,6 +82,7 @@ struct Run {
 fn cluster_for(replicas: usize) -> Cluster {
     Cluster::new(ClusterConfig {
         nodes: replicas.div_ceil(100).max(3),
+        max_replicas: 10_000,
         ..Default::default()
     })
 }

@@ -134,6 +134,9 @@ pub struct ClusterConfig {
     /// Seed of the engine's RNG.
     pub seed: u64,
     /// Playground limit on `spec.replicas` (a browser tab cannot hold a million pods).
+    /// Default 1,000: with a Service, the legacy Endpoints object holds every address and
+    /// the watch log keeps each of its versions, so memory grows with the square of the
+    /// pods (1,000 pods ≈ 430 MB; BENCHMARKS.md). The benchmarks raise it.
     pub max_replicas: i32,
     /// Storage setup (`bare`: no StorageClass; `kind-like`: default class `standard`).
     pub profile: profile::Profile,
@@ -155,7 +158,7 @@ impl Default for ClusterConfig {
             binder_delay_ms: 100,
             pod_eviction_timeout_ms: 300_000,
             seed: 0,
-            max_replicas: 10_000,
+            max_replicas: 1_000,
             profile: profile::Profile::Bare,
         }
     }
@@ -1480,6 +1483,16 @@ mod plugin_tests {
         assert!(err.to_string().contains("at most 5 replicas"), "{err}");
         assert!(c.scale("default", "mongo", -1).is_err());
         assert!(c.scale("default", "nope", 1).is_err());
+    }
+
+    #[test]
+    fn the_default_cluster_accepts_a_thousand_replicas_and_refuses_more() {
+        let mut c = Cluster::default();
+        let m = crate::manifest::parse(crate::examples::MONGO_STATEFULSET);
+        c.apply(m.objects[0].object.clone()).unwrap();
+        c.scale("default", "mongo", 1_000).unwrap();
+        let err = c.scale("default", "mongo", 1_001).unwrap_err();
+        assert!(err.to_string().contains("at most 1000 replicas"), "{err}");
     }
 
     #[test]
