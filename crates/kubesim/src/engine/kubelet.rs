@@ -302,24 +302,8 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
             st.qos_class = Some("BestEffort".into());
             set_condition(st, "PodReadyToStartContainers", "True", None, None, now);
             set_condition(st, "Initialized", "True", None, None, now);
-            let names: Vec<String> = containers.iter().map(|c| c.name.clone()).collect();
-            let msg = format!("containers with unready status: [{}]", names.join(" "));
-            set_condition(
-                st,
-                "Ready",
-                "False",
-                Some("ContainersNotReady"),
-                Some(&msg),
-                now,
-            );
-            set_condition(
-                st,
-                "ContainersReady",
-                "False",
-                Some("ContainersNotReady"),
-                Some(&msg),
-                now,
-            );
+            let msg = unready_message(containers.iter().map(|c| c.name.as_str()));
+            set_readiness(st, "False", Some("ContainersNotReady"), Some(&msg), now);
             st.container_statuses = Some(
                 containers
                     .iter()
@@ -455,8 +439,7 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
             terminate_containers(&mut p, now, 1, "Error");
             let st = p.status.get_or_insert_with(PodStatus::default);
             st.phase = Some("Failed".into());
-            set_condition(st, "Ready", "False", Some("PodFailed"), None, now);
-            set_condition(st, "ContainersReady", "False", Some("PodFailed"), None, now);
+            set_readiness(st, "False", Some("PodFailed"), None, now);
             if let Some(rt) = c.kubelet.pods.get_mut(&s.uid) {
                 rt.running = false;
             }
@@ -494,15 +477,7 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
                 let mut p = copy();
                 terminate_containers(&mut p, now, 0, "Completed");
                 let st = p.status.get_or_insert_with(PodStatus::default);
-                set_condition(st, "Ready", "False", Some("PodCompleted"), None, now);
-                set_condition(
-                    st,
-                    "ContainersReady",
-                    "False",
-                    Some("PodCompleted"),
-                    None,
-                    now,
-                );
+                set_readiness(st, "False", Some("PodCompleted"), None, now);
                 let _ = c.store.update(p);
             }
             if let Some(rt) = c.kubelet.pods.get_mut(&s.uid) {
@@ -521,6 +496,26 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
     }
 }
 
+/// The pod's `Ready` and `ContainersReady` conditions, which the kubelet writes together.
+fn set_readiness(
+    st: &mut PodStatus,
+    status: &str,
+    reason: Option<&str>,
+    message: Option<&str>,
+    now: u64,
+) {
+    set_condition(st, "Ready", status, reason, message, now);
+    set_condition(st, "ContainersReady", status, reason, message, now);
+}
+
+/// `containers with unready status: [a b]`, the readiness conditions' message.
+fn unready_message<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    format!(
+        "containers with unready status: [{}]",
+        names.collect::<Vec<_>>().join(" ")
+    )
+}
+
 /// kubelet's `podAttachAndMountTimeout` (2m3s): how often a pod whose volumes cannot be
 /// mounted retries (and reports `FailedMount`).
 pub const MOUNT_RETRY_MS: u64 = 123_000;
@@ -533,26 +528,10 @@ fn mount_pending_status(
 ) {
     let st = p.status.get_or_insert_with(PodStatus::default);
     st.phase = Some("Pending".into());
-    let names: Vec<String> = containers.iter().map(|c| c.name.clone()).collect();
-    let msg = format!("containers with unready status: [{}]", names.join(" "));
+    let msg = unready_message(containers.iter().map(|c| c.name.as_str()));
     set_condition(st, "PodReadyToStartContainers", "False", None, None, now);
     set_condition(st, "Initialized", "True", None, None, now);
-    set_condition(
-        st,
-        "Ready",
-        "False",
-        Some("ContainersNotReady"),
-        Some(&msg),
-        now,
-    );
-    set_condition(
-        st,
-        "ContainersReady",
-        "False",
-        Some("ContainersNotReady"),
-        Some(&msg),
-        now,
-    );
+    set_readiness(st, "False", Some("ContainersNotReady"), Some(&msg), now);
     if st.container_statuses.is_none() {
         st.container_statuses = Some(
             containers
@@ -707,29 +686,10 @@ fn probe_from(c: &mut Cluster, s: &Step, base: Option<Pod>) {
             }
         }
         if all_ready {
-            set_condition(st, "ContainersReady", "True", None, None, now);
-            set_condition(st, "Ready", "True", None, None, now);
+            set_readiness(st, "True", None, None, now);
         } else {
-            let msg = format!(
-                "containers with unready status: [{}]",
-                unready_names.join(" ")
-            );
-            set_condition(
-                st,
-                "ContainersReady",
-                "False",
-                Some("ContainersNotReady"),
-                Some(&msg),
-                now,
-            );
-            set_condition(
-                st,
-                "Ready",
-                "False",
-                Some("ContainersNotReady"),
-                Some(&msg),
-                now,
-            );
+            let msg = unready_message(unready_names.iter().map(String::as_str));
+            set_readiness(st, "False", Some("ContainersNotReady"), Some(&msg), now);
         }
     }
     let Ok(pod) = c.store.update(p) else {
