@@ -277,10 +277,15 @@ fn replaying_the_command_log_rebuilds_a_past_instant() {
 }
 
 /// A richer cluster for comparing incremental passes with full relists: claims with
-/// `whenScaled: Delete`, minReadySeconds, and a set that switches to OnDelete.
+/// `whenScaled: Delete`, minReadySeconds, a set that switches to OnDelete, and a headless
+/// Service over one set (EndpointSlices and Endpoints follow its pods).
 fn rich_setup(incremental: bool) -> Cluster {
     let mut c = Cluster::default();
     c.set_incremental_controllers(incremental);
+    c.apply_yaml(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: test\nspec:\n  clusterIP: None\n  selector:\n    app: ordered\n  ports:\n  - port: 80\n",
+    )
+    .unwrap();
     add_pvs(&mut c, 12);
     let mut o = with_claims(ss("ordered", 2));
     {

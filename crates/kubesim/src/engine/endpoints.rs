@@ -370,7 +370,11 @@ fn pod_entry(c: &Cluster, service: &Service, pod: Option<&Pod>) -> PodEntry {
 /// the order a full recomputation would: slice creates/updates by Service then slice index,
 /// Endpoints creates/updates by Service, then deletions of stale Endpoints and slices.
 pub fn reconcile(c: &mut Cluster) {
+    // With incremental controllers off, every pass starts from an empty cache: a full relist.
     let mut cache = std::mem::take(&mut c.endpoints_cache);
+    if !c.incremental {
+        cache = EndpointsCache::default();
+    }
     reconcile_with(c, &mut cache);
     c.endpoints_cache = cache;
 }

@@ -645,9 +645,9 @@ impl Cluster {
         });
     }
 
-    /// Switches the controllers' caches off (`false`: every pass rebuilds what it knows from
-    /// the store, as upstream's relist does) or on (the default). Both must give the same
-    /// history; the tests compare them.
+    /// Switches the controllers' caches off (`false`: every StatefulSet and EndpointSlice
+    /// pass rebuilds what it knows from the store, as upstream's relist does) or on (the
+    /// default). Both must give the same history; the tests compare them.
     pub fn set_incremental_controllers(&mut self, on: bool) {
         self.incremental = on;
     }
