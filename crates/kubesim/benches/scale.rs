@@ -92,7 +92,7 @@ fn timed(c: &mut Cluster, act: impl FnOnce(&mut Cluster), done: impl Fn(&Cluster
     let base = LIVE.load(Relaxed);
     PEAK.store(base, Relaxed);
     let allocs = ALLOCS.load(Relaxed);
-    let (watch, sim) = (c.watch_log().len(), c.now());
+    let (watch, sim) = (c.watch_end(), c.now());
     let t = Instant::now();
     act(c);
     let mut steps = 0usize;
@@ -109,7 +109,7 @@ fn timed(c: &mut Cluster, act: impl FnOnce(&mut Cluster), done: impl Fn(&Cluster
         allocs: ALLOCS.load(Relaxed) - allocs,
         sim_ms: c.now() - sim,
         steps,
-        watch: c.watch_log().len() - watch,
+        watch: c.watch_end() - watch,
     }
 }
 

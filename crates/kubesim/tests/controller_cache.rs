@@ -101,7 +101,7 @@ fn available_replicas_grow_when_min_ready_seconds_pass_without_any_pod_write() {
     let status = set(&c, "web").status.unwrap();
     assert_eq!(status.ready_replicas, Some(1));
     assert_eq!(status.available_replicas, None, "not available yet");
-    let mark = c.watch_log().len();
+    let mark = c.watch_end();
     c.advance(12_000);
     assert!(
         pod_events(&c, mark, kubesim::engine::WatchEventType::Modified).is_empty(),

@@ -10,12 +10,20 @@ use kubesim::engine::rng::SplitMix64;
 use kubesim::engine::statefulset::{
     is_running_and_ready, is_terminating, ordinal_of, start_ordinal,
 };
-use kubesim::engine::{AnyObject, Cluster, DeleteOptions, Kind, WatchEventType};
+use kubesim::engine::{AnyObject, Cluster, ClusterConfig, DeleteOptions, Kind, WatchEventType};
 
 const SETS: [&str; 2] = ["ordered", "burst"];
 
+/// A cluster that keeps its whole watch history (these tests compare histories).
+fn keeping_history(watch_history: usize) -> Cluster {
+    Cluster::new(ClusterConfig {
+        watch_history,
+        ..Default::default()
+    })
+}
+
 fn setup() -> Cluster {
-    let mut c = Cluster::default();
+    let mut c = keeping_history(usize::MAX);
     create(&mut c, ss("ordered", 2));
     let mut b = ss("burst", 2);
     b.spec.as_mut().unwrap().pod_management_policy = Some("Parallel".into());
@@ -214,7 +222,7 @@ fn random_action_sequences_keep_upstream_invariants_after_every_event() {
             act(&mut c, &mut rng);
             let until = c.now() + rng.below(20_000);
             loop {
-                let mark = c.watch_log().len();
+                let mark = c.watch_end();
                 match c.next_event_at() {
                     Some(at) if at <= until => {
                         c.step();
@@ -226,7 +234,7 @@ fn random_action_sequences_keep_upstream_invariants_after_every_event() {
             c.run_until(until);
         }
         heal_and_converge(&mut c);
-        check_invariants(&c, c.watch_log().len());
+        check_invariants(&c, c.watch_end());
     }
 }
 
@@ -245,7 +253,7 @@ fn scripted_run(seed: u64) -> Cluster {
 fn same_script_twice_gives_identical_histories() {
     let a = scripted_run(7);
     let b = scripted_run(7);
-    assert!(a.watch_log().len() > 100);
+    assert!(a.watch_end() > 100);
     assert_eq!(a.watch_log(), b.watch_log());
     let ea: Vec<_> = a.events().into_iter().cloned().collect();
     let eb: Vec<_> = b.events().into_iter().cloned().collect();
@@ -279,8 +287,8 @@ fn replaying_the_command_log_rebuilds_a_past_instant() {
 /// A richer cluster for comparing incremental passes with full relists: claims with
 /// `whenScaled: Delete`, minReadySeconds, a set that switches to OnDelete, and a headless
 /// Service over one set (EndpointSlices and Endpoints follow its pods).
-fn rich_setup(incremental: bool) -> Cluster {
-    let mut c = Cluster::default();
+fn rich_setup(incremental: bool, watch_history: usize) -> Cluster {
+    let mut c = keeping_history(watch_history);
     c.set_incremental_controllers(incremental);
     c.apply_yaml(
         "apiVersion: v1\nkind: Service\nmetadata:\n  name: test\nspec:\n  clusterIP: None\n  selector:\n    app: ordered\n  ports:\n  - port: 80\n",
@@ -341,9 +349,9 @@ fn rich_act(c: &mut Cluster, rng: &mut SplitMix64) {
     }
 }
 
-fn rich_run(seed: u64, incremental: bool) -> Cluster {
+fn rich_run(seed: u64, incremental: bool, watch_history: usize) -> Cluster {
     let mut rng = SplitMix64::new(seed);
-    let mut c = rich_setup(incremental);
+    let mut c = rich_setup(incremental, watch_history);
     for _ in 0..40 {
         rich_act(&mut c, &mut rng);
         c.advance(rng.below(12_000));
@@ -355,19 +363,16 @@ fn rich_run(seed: u64, incremental: bool) -> Cluster {
 #[test]
 fn incremental_controller_passes_give_the_same_history_as_full_relists() {
     for seed in 0..20u64 {
-        let fast = rich_run(seed, true);
-        let full = rich_run(seed, false);
-        assert!(
-            fast.watch_log().len() > 100,
-            "seed {seed}: too little happened"
-        );
+        let fast = rich_run(seed, true, usize::MAX);
+        let full = rich_run(seed, false, usize::MAX);
+        assert!(fast.watch_end() > 100, "seed {seed}: too little happened");
         if fast.watch_log() != full.watch_log() {
             let first = fast
                 .watch_log()
                 .iter()
                 .zip(full.watch_log())
                 .position(|(a, b)| a != b)
-                .unwrap_or(fast.watch_log().len().min(full.watch_log().len()));
+                .unwrap_or(fast.watch_end().min(full.watch_end()));
             let show = |e: Option<&kubesim::engine::WatchEntry>| {
                 e.map(|e| format!("@{} {:?} {:?} {}", e.at, e.event, e.kind, e.name))
             };
@@ -377,5 +382,27 @@ fn incremental_controller_passes_give_the_same_history_as_full_relists() {
                 show(full.watch_log().get(first))
             );
         }
+    }
+}
+
+/// A bounded watch log (the default keeps the newest 10,000 entries) changes nothing but what
+/// is retained: controller caches that fall out of it relist, and the history they write is
+/// the one a cluster keeping everything writes.
+#[test]
+fn a_short_watch_history_makes_caches_relist_without_changing_the_history() {
+    for seed in 0..8u64 {
+        let short = rich_run(seed, true, 4);
+        let full = rich_run(seed, false, usize::MAX);
+        let start = short.store().watch_start();
+        assert!(start > 0, "seed {seed}: the log was never trimmed");
+        assert!(
+            short.watch_log().len() * 4 < full.watch_log().len(),
+            "seed {seed}: the log was not bounded"
+        );
+        assert_eq!(short.watch_end(), full.watch_end(), "seed {seed}");
+        assert!(
+            short.watch_log() == full.watch_since(start),
+            "seed {seed}: the retained tail differs from the full history"
+        );
     }
 }

@@ -31,7 +31,7 @@ fn scaling_should_happen_in_predictable_order_and_halt_if_any_stateful_pod_is_un
     );
 
     // Restoring health lets it scale up in order 0,1,2, each after its predecessor is Ready.
-    let mark = c.watch_log().len();
+    let mark = c.watch_end();
     annotate_pod(&mut c, "ss-0", UNREADY, None);
     wait_ready(&mut c, "ss", 3);
     assert_eq!(
@@ -73,7 +73,7 @@ fn scaling_should_happen_in_predictable_order_and_halt_if_any_stateful_pod_is_un
     );
 
     // Restored: deletion order 2, 1, 0, one at a time.
-    let mark = c.watch_log().len();
+    let mark = c.watch_end();
     for n in ["ss-0", "ss-1", "ss-2"] {
         annotate_pod(&mut c, n, UNREADY, None);
     }
@@ -355,7 +355,7 @@ fn should_recreate_evicted_statefulset() {
     create(&mut c, ss("test-ss", 1));
     wait_ready(&mut c, "test-ss", 1);
     let old_uid = pod(&c, "test-ss-0").unwrap().metadata.uid;
-    let mark = c.watch_log().len();
+    let mark = c.watch_end();
     annotate_pod(&mut c, "test-ss-0", FAIL, Some("true"));
     let ok = c.run_until_condition(c.now() + 120_000, |c| {
         pod(c, "test-ss-0").is_some_and(|p| p.metadata.uid != old_uid && is_running_and_ready(&p))

@@ -852,7 +852,7 @@ fn storage_runs_are_deterministic() {
             .list::<PersistentVolume>()
             .filter_map(|v| v.metadata.name.clone())
             .collect();
-        (names, c.watch_log().len(), c.now())
+        (names, c.watch_end(), c.now())
     };
     assert_eq!(run(), run());
 }

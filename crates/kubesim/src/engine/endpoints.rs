@@ -386,7 +386,22 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
     let mut nodes: BTreeSet<String> = BTreeSet::new();
     let mut foreign_slices: BTreeSet<Key> = BTreeSet::new();
     let mut foreign_endpoints: BTreeSet<Key> = BTreeSet::new();
-    for e in &c.store.watch[cache.cursor.min(c.store.watch.len())..] {
+    if cache.cursor < c.store.watch_start() {
+        // The bounded watch log no longer holds what this cache missed: list everything the
+        // controller watches, as an informer relists after "too old resource version".
+        let keys = |m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| {
+            (
+                m.namespace.clone().unwrap_or_default(),
+                m.name.clone().unwrap_or_default(),
+            )
+        };
+        services.extend(c.store.list::<Service>().map(|s| keys(&s.metadata)));
+        services.extend(cache.services.keys().cloned());
+        nodes.extend(c.store.list::<Node>().map(|n| keys(&n.metadata).1));
+        foreign_slices.extend(c.store.list::<EndpointSlice>().map(|s| keys(&s.metadata)));
+        foreign_endpoints.extend(c.store.list::<Endpoints>().map(|e| keys(&e.metadata)));
+    }
+    for e in c.store.watch_since(cache.cursor) {
         let key = (e.namespace.clone(), e.name.clone());
         match e.kind {
             Kind::Pod => {
@@ -642,7 +657,7 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
             .store
             .delete::<EndpointSlice>(&ns, &name, Propagation::Background, Some(0));
     }
-    cache.cursor = c.store.watch.len();
+    cache.cursor = c.store.watch_end();
 }
 
 /// `dig`'s `;; WHEN:` line for a simulated instant, e.g. `Thu Jan 01 00:00:05 UTC 2026`.
@@ -881,11 +896,11 @@ mod tests {
         let mut c = cluster_with(250);
         let svc = c.store.get::<Service>("default", "web").unwrap().clone();
         let third = slice_name(&svc, 2);
-        let cursor = c.watch_log().len();
+        let cursor = c.watch_end();
         c.store
             .create(pod("web-250", "web", 250, true, 8080))
             .unwrap();
-        let after_create = c.watch_log().len();
+        let after_create = c.watch_end();
         reconcile(&mut c);
         let w = writes_since(&c, after_create);
         let slice_writes: Vec<&str> = w
@@ -901,7 +916,7 @@ mod tests {
         let mut p = c.store.get::<Pod>("default", "web-007").unwrap().clone();
         p.status.as_mut().unwrap().conditions.as_mut().unwrap()[0].status = "False".into();
         c.store.update(p).unwrap();
-        let cursor = c.watch_log().len();
+        let cursor = c.watch_end();
         reconcile(&mut c);
         let slice_writes: Vec<String> = writes_since(&c, cursor)
             .iter()
@@ -914,21 +929,21 @@ mod tests {
     #[test]
     fn a_pass_with_no_pod_changes_writes_nothing() {
         let mut c = cluster_with(120);
-        let cursor = c.watch_log().len();
+        let cursor = c.watch_end();
         reconcile(&mut c);
-        assert_eq!(c.watch_log().len(), cursor);
+        assert_eq!(c.watch_end(), cursor);
         // A pod write that changes nothing the endpoints show (an annotation) writes nothing.
         let mut p = c.store.get::<Pod>("default", "web-003").unwrap().clone();
         p.metadata.annotations = Some([("a".to_string(), "b".to_string())].into());
         c.store.update(p).unwrap();
-        let cursor = c.watch_log().len();
+        let cursor = c.watch_end();
         reconcile(&mut c);
         assert!(writes_since(&c, cursor).is_empty());
         // Nor does a pod another service would select.
         c.store
             .create(pod("other-0", "other", 500, true, 8080))
             .unwrap();
-        let cursor = c.watch_log().len();
+        let cursor = c.watch_end();
         reconcile(&mut c);
         assert!(writes_since(&c, cursor).is_empty());
     }

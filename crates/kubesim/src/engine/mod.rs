@@ -104,6 +104,10 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// Watch entries a cluster keeps by default: enough for any reader that consumes after each
+/// step, small enough that a 10,000-pod rollout does not hold every version of every pod.
+pub const DEFAULT_WATCH_HISTORY: usize = 10_000;
+
 /// Deterministic durations and sizes of the simulated cluster.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClusterConfig {
@@ -140,6 +144,11 @@ pub struct ClusterConfig {
     pub max_replicas: i32,
     /// Storage setup (`bare`: no StorageClass; `kind-like`: default class `standard`).
     pub profile: profile::Profile,
+    /// How many of the newest watch entries the cluster keeps (a bounded watch cache like the
+    /// API server's), besides whatever a reader still holds ([`Cluster::hold_watch`]).
+    /// Controllers whose cursor falls out of it relist. `usize::MAX` keeps the whole history
+    /// (tests that compare histories).
+    pub watch_history: usize,
 }
 
 impl Default for ClusterConfig {
@@ -160,6 +169,7 @@ impl Default for ClusterConfig {
             seed: 0,
             max_replicas: 1_000,
             profile: profile::Profile::Bare,
+            watch_history: DEFAULT_WATCH_HISTORY,
         }
     }
 }
@@ -312,6 +322,8 @@ pub struct Cluster {
     pub(crate) incremental: bool,
     /// The EndpointSlice controller's cache (watch cursor, per-Service endpoints).
     pub(crate) endpoints_cache: endpoints::EndpointsCache,
+    /// Watch position a reader holds ([`Cluster::hold_watch`]).
+    watch_hold: Option<usize>,
 }
 
 impl Default for Cluster {
@@ -343,6 +355,7 @@ impl Cluster {
             sts_cache: BTreeMap::new(),
             incremental: true,
             endpoints_cache: Default::default(),
+            watch_hold: None,
         };
         for i in 1..=c.config.nodes {
             let name = format!("node-{i}");
@@ -461,15 +474,26 @@ impl Cluster {
         &self.store
     }
 
-    /// Every watch event so far; read incrementally with [`Cluster::watch_since`].
+    /// The retained watch log (the newest [`ClusterConfig::watch_history`] entries, and
+    /// everything since a held position); read incrementally with [`Cluster::watch_since`].
     pub fn watch_log(&self) -> &[WatchEntry] {
         self.store.watch_log()
     }
 
-    /// Watch events from position `cursor` on (pass the previous `watch_log().len()`).
+    /// Absolute position after the newest watch entry: a cursor for [`Cluster::watch_since`].
+    pub fn watch_end(&self) -> usize {
+        self.store.watch_end()
+    }
+
+    /// Watch events from absolute position `cursor` on (a previous [`Cluster::watch_end`]).
     pub fn watch_since(&self, cursor: usize) -> &[WatchEntry] {
-        let log = self.store.watch_log();
-        &log[cursor.min(log.len())..]
+        self.store.watch_since(cursor)
+    }
+
+    /// Keeps every watch entry from `cursor` on until released with `None` (a reader, such as
+    /// `kubectl get -w`, that has not consumed them yet).
+    pub fn hold_watch(&mut self, cursor: Option<usize>) {
+        self.watch_hold = cursor;
     }
 
     /// Kubernetes Events, oldest first.
@@ -525,6 +549,9 @@ impl Cluster {
             self.pending.remove(&(task.clone(), at));
         }
         self.set_now(at);
+        // Everything before this step has been dispatched; drop what no reader needs.
+        let floor = self.dispatched.min(self.watch_hold.unwrap_or(usize::MAX));
+        self.store.trim_watch(self.config.watch_history, floor);
         match task {
             Task::SyncStatefulSet(key) => {
                 statefulset::sync(self, &key.0, &key.1);
@@ -673,17 +700,17 @@ impl Cluster {
 
     /// Informer handlers: turns new watch-log entries into queued work.
     pub(crate) fn dispatch(&mut self) {
-        while self.dispatched < self.store.watch.len() {
+        while let Some(e) = self.store.watch_at(self.dispatched) {
             let i = self.dispatched;
             self.dispatched += 1;
             // The entry's parts (its names are copied only by the handlers that need them).
-            let (kind, event, object) = {
-                let e = &self.store.watch[i];
-                (e.kind, e.event, e.object.clone())
-            };
+            let (kind, event, object) = (e.kind, e.event, e.object.clone());
             let key = |c: &Cluster| {
-                let e = &c.store.watch[i];
-                (e.namespace.clone(), e.name.clone())
+                // (Trimming happens between steps, so the entry is still retained.)
+                c.store
+                    .watch_at(i)
+                    .map(|e| (e.namespace.clone(), e.name.clone()))
+                    .unwrap_or_default()
             };
             let now = self.now;
             let due: Vec<(usize, u64)> = self

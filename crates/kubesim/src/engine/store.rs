@@ -257,7 +257,10 @@ pub struct Store {
     /// Last event written per (involved object uid/name, reason, message), for aggregation.
     /// (A hash of the series key → the event; a hit is checked against the event itself.)
     event_series: BTreeMap<u64, Key>,
-    pub(crate) watch: Vec<WatchEntry>,
+    /// The retained tail of the watch log (a watch cache: older entries are dropped by
+    /// [`Store::trim_watch`]); `watch[0]` is at absolute position `watch_start`.
+    watch: Vec<WatchEntry>,
+    watch_start: usize,
 }
 
 /// The node a pod counts against: bound and not in a terminal phase.
@@ -442,8 +445,44 @@ impl Store {
         self.unscheduled.iter().cloned().collect()
     }
 
+    /// The retained watch log: every entry from position [`Store::watch_start`] on.
     pub fn watch_log(&self) -> &[WatchEntry] {
         &self.watch
+    }
+
+    /// Absolute position of the oldest retained watch entry (0 until the log is trimmed).
+    pub fn watch_start(&self) -> usize {
+        self.watch_start
+    }
+
+    /// Absolute position after the newest watch entry: a cursor for [`Store::watch_since`].
+    pub fn watch_end(&self) -> usize {
+        self.watch_start + self.watch.len()
+    }
+
+    /// The retained entries from absolute position `pos` on (from the oldest retained one
+    /// when `pos` was trimmed away; a reader can tell by comparing with `watch_start`).
+    pub fn watch_since(&self, pos: usize) -> &[WatchEntry] {
+        let i = pos.saturating_sub(self.watch_start).min(self.watch.len());
+        &self.watch[i..]
+    }
+
+    /// The entry at absolute position `pos`, if retained.
+    pub fn watch_at(&self, pos: usize) -> Option<&WatchEntry> {
+        self.watch.get(pos.checked_sub(self.watch_start)?)
+    }
+
+    /// Drops the oldest watch entries, keeping the newest `keep` and everything from `floor`
+    /// on, like the API server's bounded watch cache. Entries go at least `keep` at a time, so
+    /// trimming costs O(1) per entry.
+    pub(crate) fn trim_watch(&mut self, keep: usize, floor: usize) {
+        let cut = self.watch_end().saturating_sub(keep).min(floor);
+        let n = cut.saturating_sub(self.watch_start);
+        if n == 0 || n < keep {
+            return;
+        }
+        self.watch.drain(..n);
+        self.watch_start += n;
     }
 
     pub fn resource_version(&self) -> u64 {
@@ -910,6 +949,32 @@ mod tests {
             Err(ApiError::AlreadyExists { .. })
         ));
         assert_eq!(s.pods_with_parent("default", "web").len(), 2);
+    }
+
+    #[test]
+    fn the_watch_log_keeps_its_newest_entries_and_what_a_reader_holds() {
+        let mut s = Store::default();
+        for i in 0..10 {
+            s.create(pod(&format!("web-{i}"))).unwrap();
+        }
+        // Fewer than `keep` entries to drop: nothing happens (trimming is batched).
+        s.trim_watch(8, usize::MAX);
+        assert_eq!((s.watch_start(), s.watch_end()), (0, 10));
+        // A reader holding position 3 keeps entries 3.. even though only 2 are wanted.
+        s.trim_watch(2, 3);
+        assert_eq!((s.watch_start(), s.watch_end()), (3, 10));
+        s.trim_watch(2, usize::MAX);
+        assert_eq!((s.watch_start(), s.watch_end()), (8, 10));
+        assert_eq!(s.watch_log().len(), 2);
+        // Absolute positions survive trimming.
+        assert_eq!(s.watch_since(9)[0].name, "web-9");
+        assert_eq!(s.watch_at(8).map(|e| e.name.as_str()), Some("web-8"));
+        assert!(s.watch_at(7).is_none());
+        assert_eq!(
+            s.watch_since(0).len(),
+            2,
+            "a trimmed position reads from the oldest kept"
+        );
     }
 
     #[test]

@@ -511,6 +511,7 @@ impl Shell {
                 }
             }
         }
+        self.hold_watch();
         self.cluster.run_until(until.max(self.cluster.now()));
         out.running = self.pending.is_some();
         out
@@ -519,8 +520,16 @@ impl Shell {
     /// Runs the work due at the current instant (controllers react to a write at once), so
     /// the next prompt sees a settled cluster.
     fn settle(&mut self) {
+        self.hold_watch();
         let now = self.cluster.now();
         self.cluster.run_until(now);
+    }
+
+    /// Keeps the watch entries the pending command has not consumed yet while the cluster
+    /// runs (the cluster's watch log is bounded); releases them when nothing is pending.
+    fn hold_watch(&mut self) {
+        let cursor = self.pending.as_ref().map(|b| b.cursor);
+        self.cluster.hold_watch(cursor);
     }
 
     /// Ctrl+C: ends the pending command (exit code 130).
@@ -553,6 +562,7 @@ impl Shell {
                 break;
             }
             steps += 1;
+            self.hold_watch();
             self.cluster.step();
             if self.process(out) {
                 return true;
@@ -574,6 +584,7 @@ impl Shell {
         }
         let idle = self.cluster.next_event_at().is_none();
         if deadline.is_some() || !idle {
+            self.hold_watch();
             self.cluster.run_until(limit);
         }
         if deadline.is_some() {
@@ -767,9 +778,10 @@ impl Shell {
     fn block(&mut self, job: Job) {
         self.pending = Some(Blocking {
             job,
-            cursor: self.cluster.watch_log().len(),
+            cursor: self.cluster.watch_end(),
             started: self.cluster.now(),
         });
+        self.hold_watch();
     }
 
     // ---- commands -----------------------------------------------------------------------
@@ -2112,6 +2124,38 @@ mod tests {
             o.text(),
             "error: timed out waiting for the condition on statefulsets/mongo\n"
         );
+    }
+
+    /// `kubectl get pods -w` prints every change even when the cluster keeps only a few
+    /// watch entries: the shell holds what it has not printed yet.
+    #[test]
+    fn a_watch_prints_every_change_even_with_a_short_watch_history() {
+        let burst = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  serviceName: web\n  podManagementPolicy: Parallel\n  replicas: 40\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\n";
+        let watched = |watch_history: usize| {
+            let config = ClusterConfig {
+                watch_history,
+                ..Default::default()
+            };
+            let mut sh = Shell::new(config, BTreeMap::new());
+            let o = sh.start("kubectl get pods -w --output-watch-events");
+            assert!(o.running);
+            sh.cluster_mut().apply_yaml(burst).unwrap();
+            // The cluster runs on without the shell reading (as the UI's step button does).
+            for _ in 0..100 {
+                sh.cluster_mut().step();
+            }
+            let o = sh.poll(sh.cluster().now() + 60_000);
+            (o.text(), sh.cluster().watch_log().len())
+        };
+        let (short, kept) = watched(4);
+        let (full, all) = watched(usize::MAX);
+        assert!(
+            kept < all / 4,
+            "the short history was not trimmed ({kept} of {all})"
+        );
+        assert_eq!(short.matches("ADDED").count(), 40);
+        assert!(short.matches("MODIFIED").count() >= 40 * 3);
+        assert_eq!(short, full);
     }
 
     #[test]

@@ -103,6 +103,12 @@ impl SetCache {
             && set.metadata.generation == self.generation
     }
 
+    /// Whether the watch log still holds every entry since this cache's last pass (a cache
+    /// that fell out of the bounded log must relist, like an informer after "too old").
+    pub fn can_catch_up(&self, store: &Store) -> bool {
+        self.cursor >= store.watch_start()
+    }
+
     /// A cache built from the store as it is now (a full relist).
     pub fn rebuild(store: &Store, set: &StatefulSet, min_ready_ms: u64, now: u64) -> SetCache {
         let ns = set.metadata.namespace.as_deref().unwrap_or("");
@@ -110,7 +116,7 @@ impl SetCache {
         let uid = set.metadata.uid.clone().unwrap_or_default();
         let mut cache = SetCache {
             generation: set.metadata.generation,
-            cursor: store.watch_log().len(),
+            cursor: store.watch_end(),
             min_ready_ms,
             ..Default::default()
         };
@@ -138,11 +144,10 @@ impl SetCache {
     pub fn observe(&mut self, store: &Store, set: &StatefulSet, now: u64) {
         let ns = set.metadata.namespace.as_deref().unwrap_or("");
         let name = set.metadata.name.as_deref().unwrap_or("");
-        let log = store.watch_log();
-        let from = self.cursor.min(log.len());
+        let log = store.watch_since(self.cursor);
         let mut touched: BTreeSet<&str> = BTreeSet::new();
         let mut claims: BTreeSet<i64> = BTreeSet::new();
-        for e in &log[from..] {
+        for e in log {
             if e.namespace != ns {
                 continue;
             }
@@ -167,7 +172,7 @@ impl SetCache {
                 _ => {}
             }
         }
-        self.cursor = log.len();
+        self.cursor = store.watch_end();
         for p in touched {
             self.refresh(store, set, p, now);
             self.dirty.insert(p.to_string());

@@ -813,14 +813,15 @@ fn fix_identity(c: &mut Cluster, set: &StatefulSet, pod: &Pod) {
 }
 
 /// The set's cache, brought up to date with the watch log (rebuilt from the store when the
-/// set's uid or spec generation changed, or when incremental passes are switched off).
+/// set's uid or spec generation changed, when the watch log no longer holds what it missed,
+/// or when incremental passes are switched off).
 fn cache_for(c: &mut Cluster, set: &StatefulSet, min_ready_ms: u64) -> SetCache {
     let key = (
         set.metadata.namespace.clone().unwrap_or_default(),
         set.metadata.name.clone().unwrap_or_default(),
     );
     match c.sts_cache.remove(&key) {
-        Some(mut cache) if c.incremental && cache.is_for(set) => {
+        Some(mut cache) if c.incremental && cache.is_for(set) && cache.can_catch_up(&c.store) => {
             cache.observe(&c.store, set, c.now);
             cache
         }
