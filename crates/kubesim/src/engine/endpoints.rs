@@ -17,8 +17,15 @@
 //! write whose zone label changed rebuilds every Service; a write by someone else to a slice
 //! or Endpoints object the controller owns (or should delete) has it compared again. Only
 //! slices whose content changed are written, so a pass costs what changed, not the number of
-//! pods — except the legacy Endpoints object, which holds every address and is rebuilt (only)
-//! when one of its addresses changed.
+//! pods — except the legacy Endpoints object, which holds every address (up to the cap
+//! below) and is rebuilt (only) when one of its addresses changed.
+//!
+//! Like upstream's endpoints controller (`maxCapacity`, `truncateEndpoints`), the legacy
+//! Endpoints object holds at most 1,000 addresses
+//! ([`crate::network::endpointslice::MAX_ENDPOINTS_CAPACITY`]): beyond that, ready addresses
+//! are kept before not-ready ones, the cap is shared among subsets in proportion to their
+//! size, and the object is annotated `endpoints.kubernetes.io/over-capacity: truncated`
+//! (removed once back under the cap). Slices are not capped.
 //!
 //! Slices hold at most [`MAX_ENDPOINTS_PER_SLICE`] endpoints (upstream
 //! `--max-endpoints-per-slice`, default 100), one port list per slice; placement follows the
@@ -33,18 +40,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{
-    EndpointAddress, EndpointPort as CoreEndpointPort, EndpointSubset, Endpoints, Node, Pod,
-    Service,
+    EndpointAddress, EndpointPort as CoreEndpointPort, Endpoints, Node, Pod, Service,
 };
 use k8s_openapi::api::discovery::v1::{Endpoint, EndpointPort, EndpointSlice};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::store::Key;
 use super::{timestamp, Cluster, Kind, Propagation};
 use crate::network::dns::{self, CommandOutput, DigContext, Dns, Lookup, RecordType};
 use crate::network::endpointslice::{
-    endpoints_object, legacy_address_for_pod, make_slice, manages_endpoints, selects_pod,
-    slice_endpoint_for_pod, slice_name, LegacyAddress, LABEL_MANAGED_BY, LABEL_SERVICE_NAME,
-    LABEL_ZONE, MANAGED_BY_CONTROLLER, MAX_ENDPOINTS_PER_SLICE,
+    legacy_address_for_pod, legacy_endpoints, make_slice, manages_endpoints, selects_pod,
+    slice_endpoint_for_pod, slice_name, LegacyAddress, ANNOTATION_OVER_CAPACITY, LABEL_MANAGED_BY,
+    LABEL_SERVICE_NAME, LABEL_ZONE, MANAGED_BY_CONTROLLER, MAX_ENDPOINTS_PER_SLICE,
 };
 
 /// Name under which the controller is registered.
@@ -181,20 +188,17 @@ impl ServiceState {
     }
 
     /// The legacy Endpoints object (as [`crate::network::endpointslice::endpoints_from`]
-    /// builds it from the pods' entries, without regrouping or sorting).
+    /// builds it from the pods' entries, without regrouping or sorting), truncated to the
+    /// 1,000-address cap: only the addresses kept are cloned.
     fn endpoints(&self) -> Endpoints {
         let mut groups: Vec<&LegacyGroup> = self.legacy.iter().collect();
         groups.sort_by(|a, b| a.pods.first().cmp(&b.pods.first()));
-        let subsets = groups
-            .into_iter()
-            .map(|g| EndpointSubset {
-                addresses: (!g.ready.is_empty()).then(|| g.ready.values().cloned().collect()),
-                not_ready_addresses: (!g.not_ready.is_empty())
-                    .then(|| g.not_ready.values().cloned().collect()),
-                ports: (!g.ports.is_empty()).then(|| g.ports.clone()),
-            })
-            .collect();
-        endpoints_object(&self.service, subsets)
+        legacy_endpoints(
+            &self.service,
+            groups
+                .into_iter()
+                .map(|g| (g.ports.as_slice(), g.ready.values(), g.not_ready.values())),
+        )
     }
 
     /// Records what pod `name` now contributes; marks what has to be rewritten.
@@ -340,6 +344,14 @@ impl ServiceState {
             ),
         }
     }
+}
+
+/// The `endpoints.kubernetes.io/over-capacity` annotation of an Endpoints object.
+fn over_capacity(meta: &ObjectMeta) -> Option<&str> {
+    meta.annotations
+        .as_ref()?
+        .get(ANNOTATION_OVER_CAPACITY)
+        .map(String::as_str)
 }
 
 fn node_zone(node: Option<&Node>) -> Option<String> {
@@ -608,12 +620,18 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
         let mut ep = state.endpoints();
         ep.metadata.name = Some(name.clone());
         ep.metadata.namespace = Some(ns.clone());
-        // The object holds every address: compare and build it without extra copies.
+        // The object holds every address (at most 1,000): compare and build it without
+        // extra copies.
         let update = match c.store.get::<Endpoints>(&ns, &name) {
             None => None,
             // The trigger-time annotation changes with every write; keep the stored one
-            // unless the content changed.
-            Some(old) if old.subsets == ep.subsets && old.metadata.labels == ep.metadata.labels => {
+            // unless the content changed. The over-capacity annotation must appear or
+            // disappear with truncation (upstream `capacityAnnotationSetCorrectly`).
+            Some(old)
+                if old.subsets == ep.subsets
+                    && old.metadata.labels == ep.metadata.labels
+                    && over_capacity(&old.metadata) == over_capacity(&ep.metadata) =>
+            {
                 continue;
             }
             Some(old) => Some(old.metadata.clone()),
@@ -623,8 +641,19 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
                 let _ = c.store.create(ep);
             }
             Some(mut meta) => {
+                // Other annotations stay (upstream updates a copy of the stored object);
+                // the over-capacity one is set or removed.
+                let mut annotations = meta.annotations.take().unwrap_or_default();
+                match over_capacity(&ep.metadata) {
+                    Some(v) => {
+                        annotations.insert(ANNOTATION_OVER_CAPACITY.to_string(), v.to_string());
+                    }
+                    None => {
+                        annotations.remove(ANNOTATION_OVER_CAPACITY);
+                    }
+                }
+                meta.annotations = (!annotations.is_empty()).then_some(annotations);
                 meta.labels = ep.metadata.labels;
-                meta.annotations = ep.metadata.annotations;
                 let _ = c.store.update(Endpoints {
                     metadata: meta,
                     subsets: ep.subsets,
@@ -771,7 +800,9 @@ mod tests {
     use crate::engine::rng::SplitMix64;
     use crate::engine::store::{WatchEntry, WatchEventType};
     use crate::engine::ClusterConfig;
-    use crate::network::endpointslice::{endpoint_slices_for, endpoints_for};
+    use crate::network::endpointslice::{
+        endpoint_slices_for, endpoints_for, truncated_counts, MAX_ENDPOINTS_CAPACITY,
+    };
 
     fn service(name: &str) -> Service {
         Service {
@@ -1011,10 +1042,38 @@ mod tests {
 
     #[test]
     fn incremental_passes_match_a_from_scratch_recomputation() {
+        check_incremental_against_scratch(cluster_with(0), 7, 700, 260);
+    }
+
+    #[test]
+    fn incremental_passes_match_from_scratch_across_the_endpoints_cap() {
+        // 1,010 pods (two port lists, some not ready), then random changes over 1,040 pods:
+        // the legacy Endpoints object goes over and back under 1,000 addresses.
         let mut c = cluster_with(0);
-        let mut rng = SplitMix64::new(7);
-        for step in 0..700 {
-            let n = rng.below(260) as usize;
+        for i in 0..1010 {
+            let port = if i % 4 == 0 { 9090 } else { 8080 };
+            c.store
+                .create(pod(&format!("web-{i:03}"), "web", i, i % 3 != 0, port))
+                .unwrap();
+        }
+        reconcile(&mut c);
+        let (over, under) = check_incremental_against_scratch(c, 11, 300, 1040);
+        assert!(over && under, "the sequence crosses the cap both ways");
+    }
+
+    /// Random pod changes (`steps` of them over pods `web-0..pods`), checking every few
+    /// steps that the controller's slices and Endpoints equal a from-scratch computation.
+    /// Returns whether the Endpoints object was seen over and under the cap.
+    fn check_incremental_against_scratch(
+        mut c: Cluster,
+        seed: u64,
+        steps: usize,
+        pods: u64,
+    ) -> (bool, bool) {
+        let mut rng = SplitMix64::new(seed);
+        let (mut over, mut under) = (false, false);
+        for step in 0..steps {
+            let n = rng.below(pods) as usize;
             let name = format!("web-{n:03}");
             let existing = c.store.get::<Pod>("default", &name).cloned();
             match (rng.below(6), existing) {
@@ -1087,6 +1146,16 @@ mod tests {
             let want = endpoints_for(&svc, pods.iter().copied()).unwrap();
             let got = c.endpoints("default", "web").unwrap();
             assert_eq!(got.subsets, want.subsets, "step {step}");
+            assert_eq!(
+                over_capacity(&got.metadata),
+                over_capacity(&want.metadata),
+                "step {step}"
+            );
+            assert!(address_count(got) <= MAX_ENDPOINTS_CAPACITY, "step {step}");
+            match over_capacity(&got.metadata) {
+                Some(_) => over = true,
+                None => under = true,
+            }
             // A cluster whose controller starts from scratch agrees on every endpoint.
             let mut fresh = c.clone();
             fresh.endpoints_cache = EndpointsCache::default();
@@ -1099,5 +1168,177 @@ mod tests {
         }
         let stored = slices(&c);
         assert!(stored.len() > 1, "the sequence reaches several slices");
+        (over, under)
+    }
+
+    fn address_count(ep: &Endpoints) -> usize {
+        ep.subsets
+            .iter()
+            .flatten()
+            .map(|s| {
+                s.addresses.as_ref().map_or(0, Vec::len)
+                    + s.not_ready_addresses.as_ref().map_or(0, Vec::len)
+            })
+            .sum()
+    }
+
+    fn ips(addresses: Option<&Vec<EndpointAddress>>) -> Vec<String> {
+        addresses
+            .into_iter()
+            .flatten()
+            .map(|a| a.ip.clone())
+            .collect()
+    }
+
+    /// The IPs of pods `n` in `range` (as `pod` numbers them), in upstream order (as
+    /// strings, `10.1.0.10` before `10.1.0.2`).
+    fn sorted_ips(range: impl IntoIterator<Item = usize>) -> Vec<String> {
+        let mut v: Vec<String> = range
+            .into_iter()
+            .map(|n| format!("10.1.{}.{}", n / 250, n % 250 + 1))
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn set_ready(c: &mut Cluster, name: &str, ready: bool) {
+        let mut p = c.store.get::<Pod>("default", name).unwrap().clone();
+        p.status.as_mut().unwrap().conditions.as_mut().unwrap()[0].status =
+            if ready { "True" } else { "False" }.into();
+        c.store.update(p).unwrap();
+    }
+
+    #[test]
+    fn endpoints_over_1000_addresses_are_truncated_and_annotated() {
+        let c = cluster_with(1005);
+        let ep = c.endpoints("default", "web").unwrap();
+        assert_eq!(over_capacity(&ep.metadata), Some("truncated"));
+        let subsets = ep.subsets.as_ref().unwrap();
+        assert_eq!(subsets.len(), 1);
+        // The first 1,000 addresses in upstream (IP) order are kept.
+        let mut want = sorted_ips(0..1005);
+        want.truncate(MAX_ENDPOINTS_CAPACITY);
+        assert_eq!(ips(subsets[0].addresses.as_ref()), want);
+        assert!(subsets[0].not_ready_addresses.is_none());
+        // The slices are not capped: they hold every endpoint.
+        let all: usize = slices(&c).iter().map(|s| s.endpoints.len()).sum();
+        assert_eq!(all, 1005);
+        // Exactly at the cap nothing is cut and there is no annotation.
+        let c = cluster_with(1000);
+        let ep = c.endpoints("default", "web").unwrap();
+        assert_eq!(over_capacity(&ep.metadata), None);
+        assert_eq!(address_count(ep), 1000);
+    }
+
+    #[test]
+    fn truncation_keeps_ready_before_not_ready() {
+        // 990 ready + 20 not ready: every ready address, and the first 10 not-ready ones.
+        let mut c = cluster_with(1010);
+        for n in 990..1010 {
+            set_ready(&mut c, &format!("web-{n:03}"), false);
+        }
+        reconcile(&mut c);
+        let ep = c.endpoints("default", "web").unwrap();
+        assert_eq!(over_capacity(&ep.metadata), Some("truncated"));
+        let s = &ep.subsets.as_ref().unwrap()[0];
+        assert_eq!(ips(s.addresses.as_ref()), sorted_ips(0..990));
+        let mut want = sorted_ips(990..1010);
+        want.truncate(10);
+        assert_eq!(ips(s.not_ready_addresses.as_ref()), want);
+        // 1,002 ready + 8 not ready: more ready addresses than the cap, no not-ready one.
+        for n in 990..1002 {
+            set_ready(&mut c, &format!("web-{n:03}"), true);
+        }
+        reconcile(&mut c);
+        let ep = c.endpoints("default", "web").unwrap();
+        let s = &ep.subsets.as_ref().unwrap()[0];
+        let mut want = sorted_ips(0..1002);
+        want.truncate(MAX_ENDPOINTS_CAPACITY);
+        assert_eq!(ips(s.addresses.as_ref()), want);
+        assert!(s.not_ready_addresses.is_none());
+        assert_eq!(over_capacity(&ep.metadata), Some("truncated"));
+    }
+
+    #[test]
+    fn truncation_shares_the_cap_among_subsets_in_proportion() {
+        // 700 pods on port 8080 and 500 on 9090: two subsets, 1,200 ready addresses.
+        let mut c = Cluster::new(ClusterConfig::default());
+        c.store.create(service("web")).unwrap();
+        for n in 0..1200 {
+            let port = if n < 700 { 8080 } else { 9090 };
+            c.store
+                .create(pod(&format!("web-{n:04}"), "web", n, true, port))
+                .unwrap();
+        }
+        reconcile(&mut c);
+        let ep = c.endpoints("default", "web").unwrap();
+        assert_eq!(over_capacity(&ep.metadata), Some("truncated"));
+        let subsets = ep.subsets.as_ref().unwrap();
+        assert_eq!(subsets.len(), 2);
+        // ceil(700 / 1200 * 1000) = 584, then ceil(500 / 1200 * 1000) = 417 bounded by
+        // the 416 left.
+        assert_eq!(subsets[0].ports.as_ref().unwrap()[0].port, 8080);
+        let mut first = sorted_ips(0..700);
+        first.truncate(584);
+        assert_eq!(ips(subsets[0].addresses.as_ref()), first);
+        let mut second = sorted_ips(700..1200);
+        second.truncate(416);
+        assert_eq!(ips(subsets[1].addresses.as_ref()), second);
+        // Not-ready addresses are shared the same way once the ready ones fit:
+        // (ready, not ready) = (400, 300) and (500, 100) leave 100 for 400 not-ready ones.
+        assert_eq!(
+            truncated_counts(&[(400, 300), (500, 100)]),
+            Some(vec![(400, 75), (500, 25)])
+        );
+        // Ready ones over the cap drop every not-ready address, even in a subset of them.
+        assert_eq!(
+            truncated_counts(&[(0, 5), (1001, 0)]),
+            Some(vec![(0, 0), (1000, 0)])
+        );
+        assert_eq!(truncated_counts(&[(600, 0), (0, 400)]), None);
+    }
+
+    #[test]
+    fn dropping_back_under_capacity_removes_the_annotation() {
+        let mut c = cluster_with(1001);
+        let ep = c.endpoints("default", "web").unwrap();
+        assert_eq!(over_capacity(&ep.metadata), Some("truncated"));
+        // Someone else's annotation on the object is kept by the controller's writes.
+        let mut ep = ep.clone();
+        ep.metadata
+            .annotations
+            .as_mut()
+            .unwrap()
+            .insert("note".into(), "mine".into());
+        c.store.update(ep).unwrap();
+        let cursor = c.watch_log().len();
+        reconcile(&mut c);
+        assert!(writes_since(&c, cursor).is_empty(), "nothing to change");
+        let kept = c.endpoints("default", "web").unwrap().subsets.clone();
+        // web-1000 (10.1.4.1) is the address cut: deleting it leaves the same subsets, but
+        // the object is no longer over capacity, so it is written without the annotation.
+        c.store
+            .delete::<Pod>("default", "web-1000", Propagation::Background, Some(0))
+            .unwrap();
+        let cursor = c.watch_log().len();
+        reconcile(&mut c);
+        let w = writes_since(&c, cursor);
+        assert_eq!(w.iter().filter(|e| e.kind == Kind::Endpoints).count(), 1);
+        let ep = c.endpoints("default", "web").unwrap();
+        assert_eq!(ep.subsets, kept);
+        assert_eq!(over_capacity(&ep.metadata), None);
+        assert_eq!(
+            ep.metadata.annotations,
+            Some([("note".to_string(), "mine".to_string())].into())
+        );
+        // Going over again brings the annotation back.
+        c.store
+            .create(pod("web-1000", "web", 1000, true, 8080))
+            .unwrap();
+        reconcile(&mut c);
+        let ep = c.endpoints("default", "web").unwrap();
+        assert_eq!(over_capacity(&ep.metadata), Some("truncated"));
+        assert_eq!(ep.subsets, kept);
+        assert_eq!(ep.metadata.annotations.as_ref().unwrap()["note"], "mine");
     }
 }

@@ -543,7 +543,8 @@ pub fn legacy_address_for_pod(service: &Service, pod: &Pod) -> Option<LegacyAddr
 /// The legacy `Endpoints` object (name = service name). Terminating pods are left out unless
 /// publishNotReadyAddresses; Ready pods (all, with publishNotReadyAddresses) go to
 /// `addresses`, the rest to `notReadyAddresses`; subsets are repacked by identical port lists
-/// with addresses sorted by IP. A headless service without ports still lists addresses.
+/// with addresses sorted by IP, truncated to [`MAX_ENDPOINTS_CAPACITY`] addresses. A headless
+/// service without ports still lists addresses.
 /// `None` for services without a selector and ExternalName services.
 pub fn endpoints_for<'a>(
     service: &Service,
@@ -560,7 +561,8 @@ pub fn endpoints_for<'a>(
 }
 
 /// The legacy `Endpoints` object of a managed service from its pods' entries, given in
-/// pod-name order (subsets are made in order of first appearance).
+/// pod-name order (subsets are made in order of first appearance), truncated to
+/// [`MAX_ENDPOINTS_CAPACITY`] addresses as [`legacy_endpoints`] does.
 pub fn endpoints_from<'a>(
     service: &Service,
     entries: impl IntoIterator<Item = &'a LegacyAddress>,
@@ -568,8 +570,8 @@ pub fn endpoints_from<'a>(
     // port list -> (ready addresses, not-ready addresses)
     let mut by_ports: Vec<(
         &'a [CoreEndpointPort],
-        Vec<EndpointAddress>,
-        Vec<EndpointAddress>,
+        Vec<&'a EndpointAddress>,
+        Vec<&'a EndpointAddress>,
     )> = Vec::new();
     // Upstream adds one subset per (pod, port) and repacks; grouping a pod's full port list
     // gives the same result when, as here, all ports resolve for every pod or none.
@@ -586,24 +588,106 @@ pub fn endpoints_from<'a>(
         };
         let entry = &mut by_ports[idx];
         if e.ready {
-            entry.1.push(e.address.clone());
+            entry.1.push(&e.address);
         } else {
-            entry.2.push(e.address.clone());
+            entry.2.push(&e.address);
         }
     }
-    let subsets: Vec<EndpointSubset> = by_ports
-        .into_iter()
-        .map(|(ports, mut ready, mut not_ready)| {
-            ready.sort_by(less_address);
-            not_ready.sort_by(less_address);
-            EndpointSubset {
-                addresses: (!ready.is_empty()).then_some(ready),
-                not_ready_addresses: (!not_ready.is_empty()).then_some(not_ready),
-                ports: (!ports.is_empty()).then(|| ports.to_vec()),
+    for (_, ready, not_ready) in &mut by_ports {
+        ready.sort_by(|a, b| less_address(a, b));
+        not_ready.sort_by(|a, b| less_address(a, b));
+    }
+    legacy_endpoints(
+        service,
+        by_ports.iter().map(|(ports, ready, not_ready)| {
+            (*ports, ready.iter().copied(), not_ready.iter().copied())
+        }),
+    )
+}
+
+/// Upstream `maxCapacity`: the endpoints controller keeps at most this many addresses
+/// (ready plus not ready) in an `Endpoints` object.
+pub const MAX_ENDPOINTS_CAPACITY: usize = 1000;
+/// Upstream `v1.EndpointsOverCapacity`, set to [`OVER_CAPACITY_TRUNCATED`] on a truncated
+/// `Endpoints` object and absent otherwise.
+pub const ANNOTATION_OVER_CAPACITY: &str = "endpoints.kubernetes.io/over-capacity";
+/// The value of [`ANNOTATION_OVER_CAPACITY`] on a truncated object.
+pub const OVER_CAPACITY_TRUNCATED: &str = "truncated";
+
+/// How many (ready, not-ready) addresses of each subset upstream `truncateEndpoints` keeps,
+/// given each subset's (ready, not-ready) counts in subset order; `None` when the total is
+/// within [`MAX_ENDPOINTS_CAPACITY`] (nothing is cut). Over capacity, ready addresses are
+/// kept before not-ready ones: if the ready ones alone exceed the cap, every not-ready
+/// address goes and the cap is shared among the subsets' ready addresses; else every ready
+/// address stays and what is left of the cap is shared among the not-ready ones. A subset's
+/// share is `ceil(its count / the total * the cap)`, bounded by what earlier subsets left.
+pub fn truncated_counts(counts: &[(usize, usize)]) -> Option<Vec<(usize, usize)>> {
+    let total_ready: usize = counts.iter().map(|c| c.0).sum();
+    let total_not_ready: usize = counts.iter().map(|c| c.1).sum();
+    if total_ready + total_not_ready <= MAX_ENDPOINTS_CAPACITY {
+        return None;
+    }
+    let truncate_ready = total_ready > MAX_ENDPOINTS_CAPACITY;
+    let (max, num_total) = if truncate_ready {
+        (MAX_ENDPOINTS_CAPACITY, total_ready)
+    } else {
+        (MAX_ENDPOINTS_CAPACITY - total_ready, total_not_ready)
+    };
+    let mut can_be_added = max;
+    let kept = counts
+        .iter()
+        .map(|&(ready, not_ready)| {
+            let num_in_subset = if truncate_ready { ready } else { not_ready };
+            // Same float arithmetic as upstream's math.Ceil(float64(n)/float64(t)*float64(max)).
+            let to_be_added = ((num_in_subset as f64 / num_total as f64) * max as f64).ceil();
+            let kept_here = num_in_subset.min(can_be_added.min(to_be_added as usize));
+            can_be_added -= kept_here;
+            if truncate_ready {
+                (kept_here, 0)
+            } else {
+                (ready, kept_here)
             }
         })
         .collect();
-    endpoints_object(service, subsets)
+    Some(kept)
+}
+
+/// The legacy `Endpoints` object of a service from its subsets, in order, each given as its
+/// port list and its ready and not-ready addresses already sorted (upstream order). Over
+/// [`MAX_ENDPOINTS_CAPACITY`] addresses the object is truncated ([`truncated_counts`]) and
+/// annotated [`ANNOTATION_OVER_CAPACITY`]` = truncated`; only the addresses kept are cloned,
+/// so a Service with thousands of pods costs the cap, not its pod count.
+pub fn legacy_endpoints<'a, G, R, N>(service: &Service, groups: G) -> Endpoints
+where
+    G: IntoIterator<Item = (&'a [CoreEndpointPort], R, N)>,
+    R: ExactSizeIterator<Item = &'a EndpointAddress>,
+    N: ExactSizeIterator<Item = &'a EndpointAddress>,
+{
+    let groups: Vec<(&'a [CoreEndpointPort], R, N)> = groups.into_iter().collect();
+    let counts: Vec<(usize, usize)> = groups.iter().map(|(_, r, n)| (r.len(), n.len())).collect();
+    let kept = truncated_counts(&counts);
+    let truncated = kept.is_some();
+    let kept = kept.unwrap_or(counts);
+    let subsets = groups
+        .into_iter()
+        .zip(kept)
+        .map(
+            |((ports, ready, not_ready), (keep_ready, keep_not_ready))| EndpointSubset {
+                addresses: (keep_ready > 0).then(|| ready.take(keep_ready).cloned().collect()),
+                not_ready_addresses: (keep_not_ready > 0)
+                    .then(|| not_ready.take(keep_not_ready).cloned().collect()),
+                ports: (!ports.is_empty()).then(|| ports.to_vec()),
+            },
+        )
+        .collect();
+    let mut ep = endpoints_object(service, subsets);
+    if truncated {
+        ep.metadata.annotations = Some(BTreeMap::from([(
+            ANNOTATION_OVER_CAPACITY.to_string(),
+            OVER_CAPACITY_TRUNCATED.to_string(),
+        )]));
+    }
+    ep
 }
 
 /// The legacy `Endpoints` object of a service with these subsets (labels: the service's,
