@@ -414,23 +414,31 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
         foreign_endpoints.extend(c.store.list::<Endpoints>().map(|e| keys(&e.metadata)));
     }
     for e in c.store.watch_since(cache.cursor) {
-        let key = (e.namespace.clone(), e.name.clone());
+        let key = || (e.namespace.clone(), e.name.clone());
         match e.kind {
+            // Pods matter only where a managed Service is (a Service new in this pass is
+            // rebuilt from all its namespace's pods below).
             Kind::Pod => {
-                pods.insert(key);
+                if cache
+                    .by_namespace
+                    .get(&e.namespace)
+                    .is_some_and(|s| !s.is_empty())
+                {
+                    pods.insert(key());
+                }
             }
             Kind::Service => {
-                services.insert(key);
+                services.insert(key());
             }
             Kind::Node => {
                 nodes.insert(e.name.clone());
             }
             // Someone else wrote a slice or an Endpoints object: compare it again.
             Kind::EndpointSlice => {
-                foreign_slices.insert(key);
+                foreign_slices.insert(key());
             }
             Kind::Endpoints => {
-                foreign_endpoints.insert(key);
+                foreign_endpoints.insert(key());
             }
             _ => {}
         }

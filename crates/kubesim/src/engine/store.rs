@@ -68,6 +68,13 @@ pub struct ObjRef {
     pub name: String,
 }
 
+impl ObjRef {
+    /// The store key, borrowed.
+    pub fn key(&self) -> (&str, &str) {
+        (&self.namespace, &self.name)
+    }
+}
+
 /// A stored object of any kind (cheap to clone: an `Arc`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AnyObject {
@@ -326,6 +333,15 @@ impl Ord for dyn KeyRef + '_ {
     }
 }
 
+/// Appends the low `digits` hex digits of `v`, zero-padded (`format!("{v:0digits$x}")` for
+/// values that fit, without the formatter: uids and event names are made on every write).
+fn push_hex(out: &mut String, v: u64, digits: u32) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for i in (0..digits).rev() {
+        out.push(HEX[((v >> (4 * i)) & 0xf) as usize] as char);
+    }
+}
+
 /// FNV-1a over the parts of an event series key (separated, so parts cannot run together).
 fn series_hash(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -492,16 +508,20 @@ impl Store {
     fn next_uid(&mut self) -> String {
         self.uid_counter += 1;
         let n = self.uid_counter;
-        // Looks like a v4 UUID, derived only from the counter.
+        // Looks like a v4 UUID, derived only from the counter:
+        // `{h>>32:08x}-{h>>16 as u16:04x}-4{h&0xfff:03x}-8{n>>48&0xfff:03x}-{n&(2^48-1):012x}`.
         let h = super::rng::SplitMix64::new(n).next_u64();
-        format!(
-            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
-            (h >> 32) as u32,
-            (h >> 16) as u16,
-            (h & 0xfff) as u16,
-            (n >> 48) & 0xfff,
-            n & 0xffff_ffff_ffff
-        )
+        let mut uid = String::with_capacity(36);
+        push_hex(&mut uid, h >> 32, 8);
+        uid.push('-');
+        push_hex(&mut uid, (h >> 16) & 0xffff, 4);
+        uid.push_str("-4");
+        push_hex(&mut uid, h & 0xfff, 3);
+        uid.push_str("-8");
+        push_hex(&mut uid, (n >> 48) & 0xfff, 3);
+        uid.push('-');
+        push_hex(&mut uid, n & 0xffff_ffff_ffff, 12);
+        uid
     }
 
     fn index_add(&mut self, r: &ObjRef, meta: &ObjectMeta, kind_extra: Option<Arc<Pod>>) {
@@ -510,20 +530,33 @@ impl Store {
             self.uids.insert(uid.clone(), r.clone());
         }
         for o in meta.owner_references.iter().flatten() {
-            self.dependents
-                .entry(o.uid.clone())
-                .or_default()
-                .insert(r.clone());
+            match self.dependents.get_mut(&o.uid) {
+                Some(set) => {
+                    set.insert(r.clone());
+                }
+                None => {
+                    self.dependents
+                        .insert(o.uid.clone(), BTreeSet::from([r.clone()]));
+                }
+            }
         }
         if let Some(pod) = kind_extra {
             if let Some((parent, _)) = parse_ordinal(&r.name) {
-                self.pods_by_parent
-                    .entry((r.namespace.clone(), parent.to_string()))
-                    .or_default()
-                    .insert(r.name.clone(), pod.clone());
+                let key = (r.namespace.as_str(), parent);
+                match self.pods_by_parent.get_mut(&key as &dyn KeyRef) {
+                    Some(m) => {
+                        m.insert(r.name.clone(), pod.clone());
+                    }
+                    None => {
+                        self.pods_by_parent.insert(
+                            (r.namespace.clone(), parent.to_string()),
+                            BTreeMap::from([(r.name.clone(), pod.clone())]),
+                        );
+                    }
+                }
             }
             if let Some(node) = load_node(&pod) {
-                *self.node_load.entry(node.to_string()).or_default() += 1;
+                self.add_node_load(node);
             }
             if pod
                 .spec
@@ -534,8 +567,7 @@ impl Store {
                 self.unscheduled
                     .insert((r.namespace.clone(), r.name.clone()));
             } else {
-                self.unscheduled
-                    .remove(&(r.namespace.clone(), r.name.clone()));
+                self.unscheduled.remove(&r.key() as &dyn KeyRef);
             }
         }
         if gc_finalizing(meta) {
@@ -576,16 +608,16 @@ impl Store {
                     *n = n.saturating_sub(1);
                 }
                 if let Some(t) = to {
-                    *self.node_load.entry(t.to_string()).or_default() += 1;
+                    self.add_node_load(t);
                 }
             }
             let bound = |p: &Pod| p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
             if bound(&op) != bound(&np) {
-                let k = (r.namespace.clone(), r.name.clone());
                 if bound(&np) {
-                    self.unscheduled.remove(&k);
+                    self.unscheduled.remove(&r.key() as &dyn KeyRef);
                 } else {
-                    self.unscheduled.insert(k);
+                    self.unscheduled
+                        .insert((r.namespace.clone(), r.name.clone()));
                 }
             }
         }
@@ -618,30 +650,52 @@ impl Store {
         }
         if is_pod {
             if let Some((parent, _)) = parse_ordinal(&r.name) {
-                let k = (r.namespace.clone(), parent.to_string());
-                if let Some(set) = self.pods_by_parent.get_mut(&k) {
+                let k = (r.namespace.as_str(), parent);
+                if let Some(set) = self.pods_by_parent.get_mut(&k as &dyn KeyRef) {
                     set.remove(&r.name);
                     if set.is_empty() {
-                        self.pods_by_parent.remove(&k);
+                        self.pods_by_parent.remove(&k as &dyn KeyRef);
                     }
                 }
             }
-            self.unscheduled
-                .remove(&(r.namespace.clone(), r.name.clone()));
+            self.unscheduled.remove(&r.key() as &dyn KeyRef);
         }
         self.gc_finalizing.remove(r);
     }
 
-    fn log(&mut self, r: &ObjRef, event: WatchEventType, object: AnyObject) {
+    fn add_node_load(&mut self, node: &str) {
+        match self.node_load.get_mut(node) {
+            Some(n) => *n += 1,
+            None => {
+                self.node_load.insert(node.to_string(), 1);
+            }
+        }
+    }
+
+    fn log(&mut self, r: ObjRef, event: WatchEventType, object: AnyObject) {
         self.watch.push(WatchEntry {
             at: self.now,
             resource_version: self.resource_version,
             kind: r.kind,
             event,
-            namespace: r.namespace.clone(),
-            name: r.name.clone(),
+            namespace: r.namespace,
+            name: r.name,
             object,
         });
+    }
+
+    /// The reference of a stored object (its metadata as the store filled it in).
+    fn objref_of<T: Stored>(meta: &ObjectMeta) -> ObjRef {
+        let namespace = if T::NAMESPACED {
+            meta.namespace.clone().unwrap_or_else(|| "default".into())
+        } else {
+            String::new()
+        };
+        ObjRef {
+            kind: T::STORE_KIND,
+            namespace,
+            name: meta.name.clone().unwrap_or_default(),
+        }
     }
 
     fn objref<T: Stored>(key: &Key) -> ObjRef {
@@ -679,7 +733,9 @@ impl Store {
         let rv = self.resource_version;
         let meta = obj.metadata_mut();
         if T::NAMESPACED {
-            meta.namespace = Some(key.0.clone());
+            if meta.namespace.as_deref() != Some(key.0.as_str()) {
+                meta.namespace = Some(key.0.clone());
+            }
         } else {
             meta.namespace = None;
         }
@@ -695,7 +751,7 @@ impl Store {
         let r = Self::objref::<T>(&key);
         self.index_add(&r, arc.metadata(), Self::pod_of(&arc));
         T::table_mut(self).insert(key, arc.clone());
-        self.log(&r, WatchEventType::Added, T::wrap(arc.clone()));
+        self.log(r, WatchEventType::Added, T::wrap(arc.clone()));
         Ok(arc)
     }
 
@@ -703,12 +759,23 @@ impl Store {
     /// Bumps `generation` when the spec changed. Removing the last finalizer of an object
     /// being deleted removes it (unless a pod grace period is still running).
     pub fn update<T: Stored>(&mut self, mut obj: T) -> Result<Arc<T>, ApiError> {
-        let key = key_of(obj.metadata(), T::NAMESPACED);
-        let Some(old) = T::table(self).get(&key).cloned() else {
-            return Err(ApiError::NotFound {
-                kind: T::STORE_KIND,
-                name: key.1,
-            });
+        let old = {
+            let m = obj.metadata();
+            let ns = if T::NAMESPACED {
+                m.namespace.as_deref().unwrap_or("default")
+            } else {
+                ""
+            };
+            let name = m.name.as_deref().unwrap_or_default();
+            match T::table(self).get(&(ns, name) as &dyn KeyRef) {
+                Some(old) => old.clone(),
+                None => {
+                    return Err(ApiError::NotFound {
+                        kind: T::STORE_KIND,
+                        name: name.to_string(),
+                    })
+                }
+            }
         };
         {
             let om = old.metadata();
@@ -730,7 +797,8 @@ impl Store {
         }
         self.resource_version += 1;
         obj.metadata_mut().resource_version = Some(self.resource_version.to_string());
-        let r = Self::objref::<T>(&key);
+        // The stored key is the old object's: no new strings for the table.
+        let r = Self::objref_of::<T>(old.metadata());
         let arc = Arc::new(obj);
         self.reindex(
             &r,
@@ -739,19 +807,21 @@ impl Store {
             Self::pod_of(&old),
             Self::pod_of(&arc),
         );
+        if let Some(slot) = T::table_mut(self).get_mut(&r.key() as &dyn KeyRef) {
+            *slot = arc.clone();
+        }
         let m = arc.metadata();
         let finalizers_done = m.finalizers.as_ref().is_none_or(|f| f.is_empty());
         if m.deletion_timestamp.is_some()
             && finalizers_done
             && m.deletion_grace_period_seconds.unwrap_or(0) == 0
         {
-            T::table_mut(self).insert(key.clone(), arc.clone());
-            self.log(&r, WatchEventType::Modified, T::wrap(arc.clone()));
+            let key = (r.namespace.clone(), r.name.clone());
+            self.log(r, WatchEventType::Modified, T::wrap(arc.clone()));
             self.remove_now::<T>(&key);
             return Ok(arc);
         }
-        T::table_mut(self).insert(key, arc.clone());
-        self.log(&r, WatchEventType::Modified, T::wrap(arc.clone()));
+        self.log(r, WatchEventType::Modified, T::wrap(arc.clone()));
         Ok(arc)
     }
 
@@ -817,7 +887,7 @@ impl Store {
         let arc = Arc::new(obj);
         self.index_add(&r, arc.metadata(), Self::pod_of(&arc));
         T::table_mut(self).insert(key, arc.clone());
-        self.log(&r, WatchEventType::Modified, T::wrap(arc));
+        self.log(r, WatchEventType::Modified, T::wrap(arc));
         Ok(DeleteOutcome::Terminating)
     }
 
@@ -831,7 +901,7 @@ impl Store {
         if let Some(uid) = &old.metadata().uid {
             self.gc_removed.push(uid.clone());
         }
-        self.log(&r, WatchEventType::Deleted, T::wrap(old));
+        self.log(r, WatchEventType::Deleted, T::wrap(old));
     }
 
     /// Records a Kubernetes Event (core/v1), aggregating repeats of the same
@@ -873,9 +943,14 @@ impl Store {
             }
         }
         self.event_counter += 1;
-        let event_name = format!(
-            "{name}.{:016x}",
-            0x1800_0000_0000_0000u64 + self.event_counter
+        // `<object>.<16 hex digits>`, like the recorder's `<name>.<unix nanos in hex>`.
+        let mut event_name = String::with_capacity(name.len() + 17);
+        event_name.push_str(&name);
+        event_name.push('.');
+        push_hex(
+            &mut event_name,
+            0x1800_0000_0000_0000u64 + self.event_counter,
+            16,
         );
         let ev = Event {
             metadata: ObjectMeta {
@@ -975,6 +1050,21 @@ mod tests {
             2,
             "a trimmed position reads from the oldest kept"
         );
+    }
+
+    #[test]
+    fn push_hex_pads_like_the_formatter() {
+        for (v, d) in [
+            (0u64, 3u32),
+            (0xabc, 3),
+            (0x1f, 8),
+            (u64::MAX, 16),
+            (0x1234_5678, 12),
+        ] {
+            let mut s = String::new();
+            push_hex(&mut s, v, d);
+            assert_eq!(s, format!("{v:0w$x}", w = d as usize));
+        }
     }
 
     #[test]
