@@ -418,14 +418,13 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
         match e.kind {
             // Pods matter only where a managed Service is (a Service new in this pass is
             // rebuilt from all its namespace's pods below).
-            Kind::Pod => {
+            Kind::Pod
                 if cache
                     .by_namespace
                     .get(&e.namespace)
-                    .is_some_and(|s| !s.is_empty())
-                {
-                    pods.insert(key());
-                }
+                    .is_some_and(|s| !s.is_empty()) =>
+            {
+                pods.insert(key());
             }
             Kind::Service => {
                 services.insert(key());
