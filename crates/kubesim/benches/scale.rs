@@ -115,14 +115,20 @@ fn timed(c: &mut Cluster, act: impl FnOnce(&mut Cluster), done: impl Fn(&Cluster
 
 /// The set's status once it describes the current spec (the default status before).
 fn status(c: &Cluster) -> k8s_openapi::api::apps::v1::StatefulSetStatus {
-    c.store()
-        .get::<StatefulSet>("default", "web")
-        .and_then(|s| {
-            s.status
-                .clone()
-                .filter(|st| st.observed_generation == s.metadata.generation)
-        })
-        .unwrap_or_default()
+    current_status(c, |st| st.clone()).unwrap_or_default()
+}
+
+/// Reads the set's status once it describes the current spec, without copying it (the
+/// scale-up check runs after every event).
+fn current_status<R>(
+    c: &Cluster,
+    read: impl FnOnce(&k8s_openapi::api::apps::v1::StatefulSetStatus) -> R,
+) -> Option<R> {
+    let s = c.store().get::<StatefulSet>("default", "web")?;
+    s.status
+        .as_ref()
+        .filter(|st| st.observed_generation == s.metadata.generation)
+        .map(read)
 }
 
 /// A headless Service `nginx` selecting the set's pods (the StatefulSet's governing service):
@@ -159,7 +165,7 @@ fn scale_up(c: &mut Cluster, replicas: usize, parallel: bool) -> Run {
         |c| {
             c.apply_yaml(&manifest(replicas, parallel)).expect("apply");
         },
-        |c| status(c).ready_replicas == Some(replicas as i32),
+        |c| current_status(c, |s| s.ready_replicas) == Some(Some(replicas as i32)),
     )
 }
 

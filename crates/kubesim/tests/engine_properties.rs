@@ -385,7 +385,7 @@ fn incremental_controller_passes_give_the_same_history_as_full_relists() {
     }
 }
 
-/// A bounded watch log (the default keeps the newest 10,000 entries) changes nothing but what
+/// A bounded watch log (the default keeps the newest 1,000 entries) changes nothing but what
 /// is retained: controller caches that fall out of it relist, and the history they write is
 /// the one a cluster keeping everything writes.
 #[test]

@@ -104,9 +104,12 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// Watch entries a cluster keeps by default: enough for any reader that consumes after each
-/// step, small enough that a 10,000-pod rollout does not hold every version of every pod.
-pub const DEFAULT_WATCH_HISTORY: usize = 10_000;
+/// Watch entries a cluster keeps by default (like the API server's watch cache, whose default
+/// is 100 per resource): the kubectl shell holds what it has not printed, controllers read
+/// at every write instant, so this only has to cover a controller that sat out a few writes.
+/// Small enough that a 10,000-pod rollout does not hold every version of every pod, nor a
+/// Service every version of its 1,000-address Endpoints object.
+pub const DEFAULT_WATCH_HISTORY: usize = 1_000;
 
 /// Deterministic durations and sizes of the simulated cluster.
 #[derive(Clone, Debug, PartialEq, Eq)]

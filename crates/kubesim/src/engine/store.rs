@@ -263,7 +263,7 @@ pub struct Store {
     pub(crate) gc_removed: Vec<String>,
     /// Last event written per (involved object uid/name, reason, message), for aggregation.
     /// (A hash of the series key → the event; a hit is checked against the event itself.)
-    event_series: BTreeMap<u64, Key>,
+    event_series: BTreeMap<u64, Arc<Event>>,
     /// The retained tail of the watch log (a watch cache: older entries are dropped by
     /// [`Store::trim_watch`]); `watch[0]` is at absolute position `watch_start`.
     watch: Vec<WatchEntry>,
@@ -923,7 +923,7 @@ impl Store {
         let name = involved.name.clone().unwrap_or_default();
         let who = involved.uid.as_deref().unwrap_or(&name);
         let series_key = series_hash(&[who, reason, message, source]);
-        if let Some(k) = self.event_series.get(&series_key).cloned() {
+        if let Some(last) = self.event_series.get(&series_key) {
             let same_series = |e: &Event| {
                 e.involved_object
                     .uid
@@ -934,11 +934,23 @@ impl Store {
                     && e.message.as_deref() == Some(message)
                     && e.source.as_ref().and_then(|s| s.component.as_deref()) == Some(source)
             };
-            if let Some(existing) = self.events.get(&k).filter(|e| same_series(e)) {
+            // The series' last event, as stored now.
+            let m = &last.metadata;
+            let key = (
+                m.namespace.as_deref().unwrap_or_default(),
+                m.name.as_deref().unwrap_or_default(),
+            );
+            if let Some(existing) = self
+                .events
+                .get(&key as &dyn KeyRef)
+                .filter(|e| same_series(e))
+            {
                 let mut e = (**existing).clone();
                 e.count = Some(e.count.unwrap_or(1) + 1);
                 e.last_timestamp = Some(timestamp(self.now));
-                let _ = self.update(e);
+                if let Ok(e) = self.update(e) {
+                    self.event_series.insert(series_key, e);
+                }
                 return;
             }
         }
@@ -954,8 +966,8 @@ impl Store {
         );
         let ev = Event {
             metadata: ObjectMeta {
-                name: Some(event_name.clone()),
-                namespace: Some(ns.clone()),
+                name: Some(event_name),
+                namespace: Some(ns),
                 ..Default::default()
             },
             involved_object: ObjectReference {
@@ -987,8 +999,8 @@ impl Store {
             count: Some(1),
             ..Default::default()
         };
-        if self.create(ev).is_ok() {
-            self.event_series.insert(series_key, (ns, event_name));
+        if let Ok(e) = self.create(ev) {
+            self.event_series.insert(series_key, e);
         }
     }
 }

@@ -200,16 +200,17 @@ impl SetCache {
             return;
         }
         let slot: Slot = (ord, pod_name.to_string());
-        if let Some(old) = self.members.remove(&slot) {
-            self.count(&slot, &old, -1);
-        }
+        let old = self.members.remove(&slot);
         self.unsettle(ord);
-        let Some(pod) = store.get_arc::<Pod>(ns, pod_name) else {
+        let pod = store
+            .get_arc::<Pod>(ns, pod_name)
+            .filter(|pod| owned_by(&pod.metadata, &self.uid));
+        let Some(pod) = pod else {
+            if let Some(old) = old {
+                self.count(&slot, &old, -1, true);
+            }
             return;
         };
-        if !owned_by(&pod.metadata, &self.uid) {
-            return;
-        }
         let ready = is_running_and_ready(&pod);
         let availability = if !ready {
             Availability::No
@@ -224,23 +225,34 @@ impl SetCache {
                 None => Availability::No,
             }
         };
+        let live_revision = if is_terminating(&pod) {
+            None
+        } else {
+            pod_revision(&pod)
+        };
+        // The same revision as before (the usual status write): the revision indices stay.
+        let reindex = old.as_ref().is_none_or(|o| {
+            o.live_revision.as_deref() != live_revision
+                || pod_revision(&o.pod) != pod_revision(&pod)
+        });
         let member = Member {
             claimed: selects(set, &pod),
             ready,
             availability,
-            live_revision: if is_terminating(&pod) {
-                None
-            } else {
-                pod_revision(&pod).map(str::to_string)
-            },
+            live_revision: live_revision.map(str::to_string),
             pod,
         };
-        self.count(&slot, &member, 1);
+        if let Some(old) = old {
+            self.count(&slot, &old, -1, reindex);
+        }
+        self.count(&slot, &member, 1, reindex);
         self.members.insert(slot, member);
     }
 
     /// Adds (`sign` 1) or removes (-1) a member's share of the counts and indices.
-    fn count(&mut self, slot: &Slot, m: &Member, sign: i32) {
+    /// `revisions`: also the per-revision indices (false when the member is replaced by one
+    /// with the same revisions, so removing and re-adding it would change nothing).
+    fn count(&mut self, slot: &Slot, m: &Member, sign: i32, revisions: bool) {
         let c = &mut self.counts;
         c.replicas += sign;
         if m.ready {
@@ -257,18 +269,33 @@ impl SetCache {
             }
             Availability::No => {}
         }
+        if !revisions {
+            return;
+        }
         if let Some(r) = &m.live_revision {
-            *c.live_by_revision.entry(r.clone()).or_default() += sign;
-            if c.live_by_revision.get(r) == Some(&0) {
-                c.live_by_revision.remove(r);
+            match c.live_by_revision.get_mut(r) {
+                Some(n) => {
+                    *n += sign;
+                    if *n == 0 {
+                        c.live_by_revision.remove(r);
+                    }
+                }
+                None => {
+                    c.live_by_revision.insert(r.clone(), sign);
+                }
             }
         }
         if let Some(r) = pod_revision(&m.pod) {
             if sign > 0 {
-                self.by_revision
-                    .entry(r.to_string())
-                    .or_default()
-                    .insert(slot.clone());
+                match self.by_revision.get_mut(r) {
+                    Some(s) => {
+                        s.insert(slot.clone());
+                    }
+                    None => {
+                        self.by_revision
+                            .insert(r.to_string(), BTreeSet::from([slot.clone()]));
+                    }
+                }
             } else if let Some(s) = self.by_revision.get_mut(r) {
                 s.remove(slot);
                 if s.is_empty() {
