@@ -20,6 +20,7 @@ use k8s_openapi::api::core::v1::{
 };
 
 use super::scheduler::set_condition;
+use super::store::KeyRef;
 use super::{
     controller_of, node_is_ready, node_ready_condition, timestamp, ApiError, Cluster, Kind,
     Propagation, Task, WatchEventType,
@@ -337,7 +338,11 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
             }
             let image = ct.image.clone().unwrap_or_default();
             let always = ct.image_pull_policy.as_deref() == Some("Always");
-            if !always && c.kubelet.images.contains(&(node.clone(), image.clone())) {
+            let present = c
+                .kubelet
+                .images
+                .contains(&(node.as_str(), image.as_str()) as &dyn KeyRef);
+            if !always && present {
                 event(
                     c,
                     "Normal",
@@ -353,7 +358,13 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
         Action::Pulled(i) => {
             let Some(ct) = containers.get(i) else { return };
             let image = ct.image.clone().unwrap_or_default();
-            c.kubelet.images.insert((node.clone(), image.clone()));
+            if !c
+                .kubelet
+                .images
+                .contains(&(node.as_str(), image.as_str()) as &dyn KeyRef)
+            {
+                c.kubelet.images.insert((node.clone(), image.clone()));
+            }
             let d = go_duration(c.config.image_pull_ms);
             event(
                 c,

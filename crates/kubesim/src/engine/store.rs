@@ -147,8 +147,8 @@ pub enum DeleteOutcome {
 pub trait Stored: Clone + Resource + Metadata<Ty = ObjectMeta> + PartialEq + 'static {
     const STORE_KIND: Kind;
     const NAMESPACED: bool;
-    fn table(s: &Store) -> &BTreeMap<Key, Arc<Self>>;
-    fn table_mut(s: &mut Store) -> &mut BTreeMap<Key, Arc<Self>>;
+    fn table(s: &Store) -> &Table<Self>;
+    fn table_mut(s: &mut Store) -> &mut Table<Self>;
     fn wrap(o: Arc<Self>) -> AnyObject;
     /// Kinds with a spec whose changes bump `metadata.generation`.
     fn spec_changed(_old: &Self, _new: &Self) -> Option<bool> {
@@ -169,10 +169,10 @@ macro_rules! stored {
         impl Stored for $t {
             const STORE_KIND: Kind = Kind::$kind;
             const NAMESPACED: bool = $ns;
-            fn table(s: &Store) -> &BTreeMap<Key, Arc<Self>> {
+            fn table(s: &Store) -> &Table<Self> {
                 &s.$field
             }
-            fn table_mut(s: &mut Store) -> &mut BTreeMap<Key, Arc<Self>> {
+            fn table_mut(s: &mut Store) -> &mut Table<Self> {
                 &mut s.$field
             }
             fn wrap(o: Arc<Self>) -> AnyObject {
@@ -227,6 +227,64 @@ stored!(
     true
 );
 
+/// One kind's objects by namespace, then name (iteration order = `(namespace, name)` order).
+/// Two levels, so a lookup compares names only, not the namespace at every node.
+#[derive(Clone, Debug)]
+pub struct Table<T> {
+    by_ns: BTreeMap<String, BTreeMap<String, Arc<T>>>,
+    len: usize,
+}
+
+impl<T> Default for Table<T> {
+    fn default() -> Self {
+        Table {
+            by_ns: BTreeMap::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> Table<T> {
+    fn get(&self, ns: &str, name: &str) -> Option<&Arc<T>> {
+        self.by_ns.get(ns)?.get(name)
+    }
+
+    fn get_mut(&mut self, ns: &str, name: &str) -> Option<&mut Arc<T>> {
+        self.by_ns.get_mut(ns)?.get_mut(name)
+    }
+
+    fn insert(&mut self, (ns, name): Key, value: Arc<T>) {
+        let added = match self.by_ns.get_mut(ns.as_str()) {
+            Some(m) => m.insert(name, value).is_none(),
+            None => {
+                self.by_ns.insert(ns, BTreeMap::from([(name, value)]));
+                true
+            }
+        };
+        if added {
+            self.len += 1;
+        }
+    }
+
+    fn remove(&mut self, ns: &str, name: &str) -> Option<Arc<T>> {
+        let m = self.by_ns.get_mut(ns)?;
+        let v = m.remove(name)?;
+        if m.is_empty() {
+            self.by_ns.remove(ns);
+        }
+        self.len -= 1;
+        Some(v)
+    }
+
+    fn values(&self) -> impl Iterator<Item = &Arc<T>> {
+        self.by_ns.values().flat_map(|m| m.values())
+    }
+
+    fn in_namespace<'a>(&'a self, ns: &str) -> impl Iterator<Item = &'a Arc<T>> + 'a {
+        self.by_ns.get(ns).into_iter().flat_map(|m| m.values())
+    }
+}
+
 /// The object store plus its secondary indices and the watch log.
 #[derive(Clone, Debug, Default)]
 pub struct Store {
@@ -235,17 +293,17 @@ pub struct Store {
     resource_version: u64,
     uid_counter: u64,
     event_counter: u64,
-    pods: BTreeMap<Key, Arc<Pod>>,
-    statefulsets: BTreeMap<Key, Arc<StatefulSet>>,
-    revisions: BTreeMap<Key, Arc<ControllerRevision>>,
-    pvcs: BTreeMap<Key, Arc<PersistentVolumeClaim>>,
-    pvs: BTreeMap<Key, Arc<PersistentVolume>>,
-    storage_classes: BTreeMap<Key, Arc<StorageClass>>,
-    services: BTreeMap<Key, Arc<Service>>,
-    endpoint_slices: BTreeMap<Key, Arc<EndpointSlice>>,
-    nodes: BTreeMap<Key, Arc<Node>>,
-    events: BTreeMap<Key, Arc<Event>>,
-    endpoints: BTreeMap<Key, Arc<k8s_openapi::api::core::v1::Endpoints>>,
+    pods: Table<Pod>,
+    statefulsets: Table<StatefulSet>,
+    revisions: Table<ControllerRevision>,
+    pvcs: Table<PersistentVolumeClaim>,
+    pvs: Table<PersistentVolume>,
+    storage_classes: Table<StorageClass>,
+    services: Table<Service>,
+    endpoint_slices: Table<EndpointSlice>,
+    nodes: Table<Node>,
+    events: Table<Event>,
+    endpoints: Table<k8s_openapi::api::core::v1::Endpoints>,
     /// Pods by the parent name parsed from their name (`web-3` → `web`): the controller's
     /// candidate pods without relisting the namespace.
     pods_by_parent: BTreeMap<Key, BTreeMap<String, Arc<Pod>>>,
@@ -375,12 +433,12 @@ fn key_of(meta: &ObjectMeta, namespaced: bool) -> Key {
 impl Store {
     pub fn get<T: Stored>(&self, namespace: &str, name: &str) -> Option<&T> {
         let ns = if T::NAMESPACED { namespace } else { "" };
-        T::table(self).get(&(ns, name) as &dyn KeyRef).map(|a| &**a)
+        T::table(self).get(ns, name).map(|a| &**a)
     }
 
     pub fn get_arc<T: Stored>(&self, namespace: &str, name: &str) -> Option<Arc<T>> {
         let ns = if T::NAMESPACED { namespace } else { "" };
-        T::table(self).get(&(ns, name) as &dyn KeyRef).cloned()
+        T::table(self).get(ns, name).cloned()
     }
 
     /// Every object of a kind, by namespace then name.
@@ -390,14 +448,11 @@ impl Store {
 
     /// Objects of a kind in one namespace, by name.
     pub fn list_in<'a, T: Stored>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a T> {
-        T::table(self)
-            .range((namespace.to_string(), String::new())..)
-            .take_while(move |((ns, _), _)| ns == namespace)
-            .map(|(_, a)| &**a)
+        T::table(self).in_namespace(namespace).map(|a| &**a)
     }
 
     pub fn count<T: Stored>(&self) -> usize {
-        T::table(self).len()
+        T::table(self).len
     }
 
     /// Names of pods in `namespace` whose name parses as `<parent>-<n>`.
@@ -425,10 +480,7 @@ impl Store {
         &'a self,
         namespace: &'a str,
     ) -> impl Iterator<Item = &'a Arc<T>> {
-        T::table(self)
-            .range((namespace.to_string(), String::new())..)
-            .take_while(move |((ns, _), _)| ns == namespace)
-            .map(|(_, a)| a)
+        T::table(self).in_namespace(namespace)
     }
 
     /// Objects whose ownerReferences name `uid`.
@@ -721,7 +773,7 @@ impl Store {
                 "metadata.name: Required value: name or generateName is required".into(),
             ));
         }
-        if T::table(self).contains_key(&key) {
+        if T::table(self).get(&key.0, &key.1).is_some() {
             return Err(ApiError::AlreadyExists {
                 kind: T::STORE_KIND,
                 name: key.1,
@@ -767,7 +819,7 @@ impl Store {
                 ""
             };
             let name = m.name.as_deref().unwrap_or_default();
-            match T::table(self).get(&(ns, name) as &dyn KeyRef) {
+            match T::table(self).get(ns, name) {
                 Some(old) => old.clone(),
                 None => {
                     return Err(ApiError::NotFound {
@@ -807,7 +859,7 @@ impl Store {
             Self::pod_of(&old),
             Self::pod_of(&arc),
         );
-        if let Some(slot) = T::table_mut(self).get_mut(&r.key() as &dyn KeyRef) {
+        if let Some(slot) = T::table_mut(self).get_mut(&r.namespace, &r.name) {
             *slot = arc.clone();
         }
         let m = arc.metadata();
@@ -836,7 +888,7 @@ impl Store {
     ) -> Result<DeleteOutcome, ApiError> {
         let ns = if T::NAMESPACED { namespace } else { "" };
         let key = (ns.to_string(), name.to_string());
-        let Some(old) = T::table(self).get(&key).cloned() else {
+        let Some(old) = T::table(self).get(&key.0, &key.1).cloned() else {
             return Err(ApiError::NotFound {
                 kind: T::STORE_KIND,
                 name: name.to_string(),
@@ -892,7 +944,7 @@ impl Store {
     }
 
     fn remove_now<T: Stored>(&mut self, key: &Key) {
-        let Some(old) = T::table_mut(self).remove(key) else {
+        let Some(old) = T::table_mut(self).remove(&key.0, &key.1) else {
             return;
         };
         self.resource_version += 1;
@@ -940,11 +992,7 @@ impl Store {
                 m.namespace.as_deref().unwrap_or_default(),
                 m.name.as_deref().unwrap_or_default(),
             );
-            if let Some(existing) = self
-                .events
-                .get(&key as &dyn KeyRef)
-                .filter(|e| same_series(e))
-            {
+            if let Some(existing) = self.events.get(key.0, key.1).filter(|e| same_series(e)) {
                 let mut e = (**existing).clone();
                 e.count = Some(e.count.unwrap_or(1) + 1);
                 e.last_timestamp = Some(timestamp(self.now));
