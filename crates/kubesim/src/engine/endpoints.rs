@@ -136,6 +136,13 @@ struct SliceState {
     pods: BTreeSet<String>,
 }
 
+impl EndpointsCache {
+    /// Watch-log position up to which writes have been taken into account.
+    pub(crate) fn cursor(&self) -> usize {
+        self.cursor
+    }
+}
+
 impl ServiceState {
     fn new(service: Arc<Service>) -> Self {
         ServiceState {

@@ -111,6 +111,10 @@ impl std::error::Error for ApiError {}
 /// Service every version of its 1,000-address Endpoints object.
 pub const DEFAULT_WATCH_HISTORY: usize = 1_000;
 
+/// How far (in multiples of `watch_history`) the log may grow for a controller cache that has
+/// not read it yet, before that cache is left to relist.
+pub const WATCH_LAG_FACTOR: usize = 16;
+
 /// Deterministic durations and sizes of the simulated cluster.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClusterConfig {
@@ -552,9 +556,7 @@ impl Cluster {
             self.pending.remove(&(task.clone(), at));
         }
         self.set_now(at);
-        // Everything before this step has been dispatched; drop what no reader needs.
-        let floor = self.dispatched.min(self.watch_hold.unwrap_or(usize::MAX));
-        self.store.trim_watch(self.config.watch_history, floor);
+        self.trim_watch();
         match task {
             Task::SyncStatefulSet(key) => {
                 statefulset::sync(self, &key.0, &key.1);
@@ -572,6 +574,29 @@ impl Cluster {
         }
         self.dispatch();
         Some(at)
+    }
+
+    /// Drops the watch entries no reader needs any more. Everything before this step has been
+    /// dispatched; a held position (the shell's watch) is kept; so is what the controllers'
+    /// caches have not read yet — unless a cache lags more than [`WATCH_LAG_FACTOR`] times
+    /// `watch_history` behind (a set nobody syncs any more): it relists when it runs again.
+    fn trim_watch(&mut self) {
+        let keep = self.config.watch_history;
+        let end = self.store.watch_end();
+        let oldest_useful = end.saturating_sub(keep.saturating_mul(WATCH_LAG_FACTOR));
+        let controllers = self
+            .sts_cache
+            .values()
+            .map(|c| c.cursor())
+            .chain([self.endpoints_cache.cursor()])
+            .filter(|&c| c >= oldest_useful)
+            .min()
+            .unwrap_or(usize::MAX);
+        let floor = self
+            .dispatched
+            .min(self.watch_hold.unwrap_or(usize::MAX))
+            .min(controllers);
+        self.store.trim_watch(keep, floor);
     }
 
     fn set_now(&mut self, at: u64) {

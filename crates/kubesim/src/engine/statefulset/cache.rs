@@ -103,6 +103,11 @@ impl SetCache {
             && set.metadata.generation == self.generation
     }
 
+    /// Watch-log position up to which this cache has read.
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
     /// Whether the watch log still holds every entry since this cache's last pass (a cache
     /// that fell out of the bounded log must relist, like an informer after "too old").
     pub fn can_catch_up(&self, store: &Store) -> bool {
