@@ -91,12 +91,20 @@ struct Run {
     watch: usize,
 }
 
+/// `--keep-history`: clusters keep every watch entry (`watch_history: usize::MAX`, the
+/// behaviour before the bounded watch log), so a run does not pay for freeing old versions.
+static KEEP_HISTORY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 fn cluster_for(replicas: usize) -> Cluster {
-    Cluster::new(ClusterConfig {
+    let mut config = ClusterConfig {
         nodes: replicas.div_ceil(100).max(3),
         max_replicas: 10_000,
         ..Default::default()
-    })
+    };
+    if KEEP_HISTORY.load(Relaxed) {
+        config.watch_history = usize::MAX;
+    }
+    Cluster::new(config)
 }
 
 /// Times `act` and the events after it until `done` holds.
@@ -221,11 +229,17 @@ fn report(label: &str, r: &Run) {
 
 fn main() {
     // `cargo bench --bench scale -- ordered|parallel|service N`: one scenario (for
-    // profiling); `service` is OrderedReady with the headless Service.
-    let args: Vec<String> = std::env::args()
+    // profiling); `service` is OrderedReady with the headless Service. `--keep-history`: see
+    // KEEP_HISTORY.
+    let mut args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| a != "--bench")
         .collect();
+    if let Some(i) = args.iter().position(|a| a == "--keep-history") {
+        args.remove(i);
+        KEEP_HISTORY.store(true, Relaxed);
+        println!("(every watch entry kept)");
+    }
     if let [mode, n] = args.as_slice() {
         let n: usize = n.replace(',', "").parse().expect("replica count");
         let r = if mode == "service" {

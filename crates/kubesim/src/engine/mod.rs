@@ -145,16 +145,17 @@ pub struct ClusterConfig {
     /// Seed of the engine's RNG.
     pub seed: u64,
     /// Playground limit on `spec.replicas` (a browser tab cannot hold a million pods).
-    /// Default 1,000: with a Service, the legacy Endpoints object holds every address and
-    /// the watch log keeps each of its versions, so memory grows with the square of the
-    /// pods (1,000 pods ≈ 430 MB; BENCHMARKS.md). The benchmarks raise it.
+    /// Default 1,000: with a Service, the legacy Endpoints object (up to 1,000 addresses) is
+    /// rebuilt on every pod change, so a rollout's time grows with the square of the pods
+    /// (1,000 pods ≈ 1.5 s natively; BENCHMARKS.md). The benchmarks raise it.
     pub max_replicas: i32,
     /// Storage setup (`bare`: no StorageClass; `kind-like`: default class `standard`).
     pub profile: profile::Profile,
     /// How many of the newest watch entries the cluster keeps (a bounded watch cache like the
     /// API server's), besides whatever a reader still holds ([`Cluster::hold_watch`]).
-    /// Controllers whose cursor falls out of it relist. `usize::MAX` keeps the whole history
-    /// (tests that compare histories).
+    /// Controller caches hold what they have not read, unless they lag 16 times this far
+    /// behind; then they relist. `usize::MAX` keeps the whole history (tests that compare
+    /// histories).
     pub watch_history: usize,
 }
 
