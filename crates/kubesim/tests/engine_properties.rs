@@ -238,15 +238,26 @@ fn random_action_sequences_keep_upstream_invariants_after_every_event() {
     }
 }
 
-fn scripted_run(seed: u64) -> Cluster {
+/// `rounds` random actions, each followed by up to `max_gap` ms of simulated time, then two
+/// quiet minutes.
+fn drive(
+    mut c: Cluster,
+    seed: u64,
+    rounds: usize,
+    max_gap: u64,
+    act: fn(&mut Cluster, &mut SplitMix64),
+) -> Cluster {
     let mut rng = SplitMix64::new(seed);
-    let mut c = setup();
-    for _ in 0..25 {
+    for _ in 0..rounds {
         act(&mut c, &mut rng);
-        c.advance(rng.below(15_000));
+        c.advance(rng.below(max_gap));
     }
     c.advance(120_000);
     c
+}
+
+fn scripted_run(seed: u64) -> Cluster {
+    drive(setup(), seed, 25, 15_000, act)
 }
 
 #[test]
@@ -350,14 +361,13 @@ fn rich_act(c: &mut Cluster, rng: &mut SplitMix64) {
 }
 
 fn rich_run(seed: u64, incremental: bool, watch_history: usize) -> Cluster {
-    let mut rng = SplitMix64::new(seed);
-    let mut c = rich_setup(incremental, watch_history);
-    for _ in 0..40 {
-        rich_act(&mut c, &mut rng);
-        c.advance(rng.below(12_000));
-    }
-    c.advance(120_000);
-    c
+    drive(
+        rich_setup(incremental, watch_history),
+        seed,
+        40,
+        12_000,
+        rich_act,
+    )
 }
 
 #[test]

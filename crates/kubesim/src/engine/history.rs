@@ -70,6 +70,20 @@ pub fn template_of(rev: &ControllerRevision) -> Option<PodTemplateSpec> {
     crate::manifest::from_json_value(&t)
 }
 
+/// A copy of `obj` with `set` added as its controller (adoption).
+pub(crate) fn adopted_by<T>(obj: &T, set: &StatefulSet) -> T
+where
+    T: Clone + k8s_openapi::Metadata<Ty = ObjectMeta>,
+{
+    let mut adopted = obj.clone();
+    adopted
+        .metadata_mut()
+        .owner_references
+        .get_or_insert_with(Vec::new)
+        .push(owner_ref(set));
+    adopted
+}
+
 pub(crate) fn owner_ref(set: &StatefulSet) -> OwnerReference {
     OwnerReference {
         api_version: "apps/v1".into(),
@@ -127,13 +141,7 @@ pub fn list_revisions(store: &mut Store, set: &StatefulSet) -> Vec<Arc<Controlle
                 if deleting {
                     continue;
                 }
-                let mut adopted = (*r).clone();
-                adopted
-                    .metadata
-                    .owner_references
-                    .get_or_insert_with(Vec::new)
-                    .push(owner_ref(set));
-                if let Ok(a) = store.update(adopted) {
+                if let Ok(a) = store.update(adopted_by(&*r, set)) {
                     out.push(a);
                 }
             }

@@ -421,13 +421,42 @@ pub fn parse_ordinal(name: &str) -> Option<(&str, i64)> {
     Some((parent, ord.parse().ok()?))
 }
 
-fn key_of(meta: &ObjectMeta, namespaced: bool) -> Key {
+/// Runs `f` on the value at `key`, first inserting a default under `owned()` when there is
+/// none: `entry(..).or_default()` that copies the key only when it is new.
+pub(crate) fn with_entry<K, Q, V>(
+    map: &mut BTreeMap<K, V>,
+    key: &Q,
+    owned: impl FnOnce() -> K,
+    f: impl FnOnce(&mut V),
+) where
+    K: Ord + std::borrow::Borrow<Q>,
+    Q: Ord + ?Sized,
+    V: Default,
+{
+    match map.get_mut(key) {
+        Some(v) => f(v),
+        None => {
+            let mut v = V::default();
+            f(&mut v);
+            map.insert(owned(), v);
+        }
+    }
+}
+
+/// The store key of an object, borrowed: namespace (`default` when unset; empty for
+/// cluster-scoped kinds) and name.
+fn key_ref(meta: &ObjectMeta, namespaced: bool) -> (&str, &str) {
     let ns = if namespaced {
-        meta.namespace.clone().unwrap_or_else(|| "default".into())
+        meta.namespace.as_deref().unwrap_or("default")
     } else {
-        String::new()
+        ""
     };
-    (ns, meta.name.clone().unwrap_or_default())
+    (ns, meta.name.as_deref().unwrap_or_default())
+}
+
+fn key_of(meta: &ObjectMeta, namespaced: bool) -> Key {
+    let (ns, name) = key_ref(meta, namespaced);
+    (ns.to_string(), name.to_string())
 }
 
 impl Store {
@@ -582,30 +611,25 @@ impl Store {
             self.uids.insert(uid.clone(), r.clone());
         }
         for o in meta.owner_references.iter().flatten() {
-            match self.dependents.get_mut(&o.uid) {
-                Some(set) => {
+            with_entry(
+                &mut self.dependents,
+                o.uid.as_str(),
+                || o.uid.clone(),
+                |set| {
                     set.insert(r.clone());
-                }
-                None => {
-                    self.dependents
-                        .insert(o.uid.clone(), BTreeSet::from([r.clone()]));
-                }
-            }
+                },
+            );
         }
         if let Some(pod) = kind_extra {
             if let Some((parent, _)) = parse_ordinal(&r.name) {
-                let key = (r.namespace.as_str(), parent);
-                match self.pods_by_parent.get_mut(&key as &dyn KeyRef) {
-                    Some(m) => {
+                with_entry(
+                    &mut self.pods_by_parent,
+                    &(r.namespace.as_str(), parent) as &dyn KeyRef,
+                    || (r.namespace.clone(), parent.to_string()),
+                    |m| {
                         m.insert(r.name.clone(), pod.clone());
-                    }
-                    None => {
-                        self.pods_by_parent.insert(
-                            (r.namespace.clone(), parent.to_string()),
-                            BTreeMap::from([(r.name.clone(), pod.clone())]),
-                        );
-                    }
-                }
+                    },
+                );
             }
             if let Some(node) = load_node(&pod) {
                 self.add_node_load(node);
@@ -716,12 +740,7 @@ impl Store {
     }
 
     fn add_node_load(&mut self, node: &str) {
-        match self.node_load.get_mut(node) {
-            Some(n) => *n += 1,
-            None => {
-                self.node_load.insert(node.to_string(), 1);
-            }
-        }
+        with_entry(&mut self.node_load, node, || node.to_string(), |n| *n += 1);
     }
 
     fn log(&mut self, r: ObjRef, event: WatchEventType, object: AnyObject) {
@@ -738,15 +757,11 @@ impl Store {
 
     /// The reference of a stored object (its metadata as the store filled it in).
     fn objref_of<T: Stored>(meta: &ObjectMeta) -> ObjRef {
-        let namespace = if T::NAMESPACED {
-            meta.namespace.clone().unwrap_or_else(|| "default".into())
-        } else {
-            String::new()
-        };
+        let (namespace, name) = key_of(meta, T::NAMESPACED);
         ObjRef {
             kind: T::STORE_KIND,
             namespace,
-            name: meta.name.clone().unwrap_or_default(),
+            name,
         }
     }
 
@@ -812,13 +827,7 @@ impl Store {
     /// being deleted removes it (unless a pod grace period is still running).
     pub fn update<T: Stored>(&mut self, mut obj: T) -> Result<Arc<T>, ApiError> {
         let old = {
-            let m = obj.metadata();
-            let ns = if T::NAMESPACED {
-                m.namespace.as_deref().unwrap_or("default")
-            } else {
-                ""
-            };
-            let name = m.name.as_deref().unwrap_or_default();
+            let (ns, name) = key_ref(obj.metadata(), T::NAMESPACED);
             match T::table(self).get(ns, name) {
                 Some(old) => old.clone(),
                 None => {
@@ -987,12 +996,8 @@ impl Store {
                     && e.source.as_ref().and_then(|s| s.component.as_deref()) == Some(source)
             };
             // The series' last event, as stored now.
-            let m = &last.metadata;
-            let key = (
-                m.namespace.as_deref().unwrap_or_default(),
-                m.name.as_deref().unwrap_or_default(),
-            );
-            if let Some(existing) = self.events.get(key.0, key.1).filter(|e| same_series(e)) {
+            let (ns, name) = key_ref(&last.metadata, true);
+            if let Some(existing) = self.events.get(ns, name).filter(|e| same_series(e)) {
                 let mut e = (**existing).clone();
                 e.count = Some(e.count.unwrap_or(1) + 1);
                 e.last_timestamp = Some(timestamp(self.now));

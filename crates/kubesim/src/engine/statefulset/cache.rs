@@ -29,7 +29,7 @@ use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
 
 use super::super::history::{self, owned_by};
 use super::super::instant_of;
-use super::super::store::{parse_ordinal, AnyObject, Kind, Store};
+use super::super::store::{parse_ordinal, with_entry, AnyObject, Kind, Store};
 use super::{is_running_and_ready, is_terminating, pod_revision, ready_condition, selects};
 
 /// A pod's position in the set: (ordinal, name). Sorting by it is sorting by ordinal, and by
@@ -278,29 +278,26 @@ impl SetCache {
             return;
         }
         if let Some(r) = &m.live_revision {
-            match c.live_by_revision.get_mut(r) {
-                Some(n) => {
-                    *n += sign;
-                    if *n == 0 {
-                        c.live_by_revision.remove(r);
-                    }
-                }
-                None => {
-                    c.live_by_revision.insert(r.clone(), sign);
-                }
+            with_entry(
+                &mut c.live_by_revision,
+                r.as_str(),
+                || r.clone(),
+                |n| *n += sign,
+            );
+            if c.live_by_revision.get(r) == Some(&0) {
+                c.live_by_revision.remove(r);
             }
         }
         if let Some(r) = pod_revision(&m.pod) {
             if sign > 0 {
-                match self.by_revision.get_mut(r) {
-                    Some(s) => {
+                with_entry(
+                    &mut self.by_revision,
+                    r,
+                    || r.to_string(),
+                    |s| {
                         s.insert(slot.clone());
-                    }
-                    None => {
-                        self.by_revision
-                            .insert(r.to_string(), BTreeSet::from([slot.clone()]));
-                    }
-                }
+                    },
+                );
             } else if let Some(s) = self.by_revision.get_mut(r) {
                 s.remove(slot);
                 if s.is_empty() {

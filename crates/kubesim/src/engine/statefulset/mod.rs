@@ -450,13 +450,7 @@ fn claim_pods(c: &mut Cluster, set: &StatefulSet, changed: BTreeSet<String>) {
             None => {
                 if !deleting && selects(set, &pod) && is_member(name, &pod) && !is_terminating(&pod)
                 {
-                    let mut adopted = (*pod).clone();
-                    adopted
-                        .metadata
-                        .owner_references
-                        .get_or_insert_with(Vec::new)
-                        .push(owner_ref(set));
-                    let _ = c.store.update(adopted);
+                    let _ = c.store.update(history::adopted_by(&*pod, set));
                 }
             }
         }
