@@ -32,10 +32,21 @@ pub const FAULT_FAIL: &str = "playground.dev/fail";
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Step {
-    ns: String,
-    name: String,
+    /// The pod's uid: a step for a pod that was deleted (or replaced under the same name)
+    /// finds nothing and does nothing.
     uid: String,
     action: Action,
+}
+
+impl Step {
+    /// The pod this step is for, if it still exists.
+    fn pod(&self, c: &Cluster) -> Option<std::sync::Arc<Pod>> {
+        let r = c.store.object_by_uid(&self.uid)?;
+        if r.kind != Kind::Pod {
+            return None;
+        }
+        c.store.get_arc::<Pod>(&r.namespace, &r.name)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -89,7 +100,7 @@ fn unready_fault(c: &Cluster, pod: &Pod) -> bool {
     }
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
     controller_of(&pod.metadata, "StatefulSet")
-        .and_then(|s| c.store.get::<StatefulSet>(ns, &s))
+        .and_then(|s| c.store.get::<StatefulSet>(ns, s))
         .is_some_and(|s| annotated(&s.metadata, FAULT_UNREADY))
 }
 
@@ -106,8 +117,6 @@ fn phase(pod: &Pod) -> &str {
 
 fn step(pod: &Pod, action: Action) -> Task {
     Task::Kubelet(Step {
-        ns: pod.metadata.namespace.clone().unwrap_or_default(),
-        name: pod.metadata.name.clone().unwrap_or_default(),
         uid: pod.metadata.uid.clone().unwrap_or_default(),
         action,
     })
@@ -115,20 +124,20 @@ fn step(pod: &Pod, action: Action) -> Task {
 
 /// Informer handler: reacts to pod writes.
 pub(crate) fn on_pod_event(c: &mut Cluster, pod: &Pod, event: WatchEventType) {
-    let uid = pod.metadata.uid.clone().unwrap_or_default();
+    let uid = pod.metadata.uid.as_deref().unwrap_or_default();
     if event == WatchEventType::Deleted {
-        c.kubelet.pods.remove(&uid);
-        if let Some((node, n)) = c.kubelet.pod_ips.remove(&uid) {
+        c.kubelet.pods.remove(uid);
+        if let Some((node, n)) = c.kubelet.pod_ips.remove(uid) {
             if let Some(set) = c.kubelet.ips.get_mut(&node) {
                 set.remove(&n);
             }
         }
         return;
     }
-    let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
+    let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
         return;
     };
-    if !node_ready(c, &node) {
+    if !node_ready(c, node) {
         return;
     }
     let now = c.now;
@@ -136,27 +145,37 @@ pub(crate) fn on_pod_event(c: &mut Cluster, pod: &Pod, event: WatchEventType) {
     let fail = annotated(&pod.metadata, FAULT_FAIL);
     let terminal = matches!(phase(pod), "Failed" | "Succeeded");
     let reaction = probe_reaction_ms(c, pod, unready);
-    let rt = c.kubelet.pods.entry(uid).or_default();
-    rt.node = node;
+    let (admit_ms, fault_ms) = (c.config.kubelet_admit_ms, c.config.fault_reaction_ms);
+    let deleting = pod.metadata.deletion_timestamp.is_some();
     let mut tasks = Vec::new();
-    if pod.metadata.deletion_timestamp.is_some() {
-        if !rt.killing {
-            rt.killing = true;
-            tasks.push((now, Action::Kill));
-        }
-    } else if !rt.admitted && !terminal {
-        rt.admitted = true;
-        tasks.push((now + c.config.kubelet_admit_ms, Action::Admit));
-    } else if rt.running {
-        if unready != rt.unready_fault {
-            rt.unready_fault = unready;
-            tasks.push((now + reaction, Action::Probe));
-        }
-        if fail && !rt.fail_fault {
-            rt.fail_fault = true;
-            tasks.push((now + c.config.fault_reaction_ms, Action::Fail));
-        }
-    }
+    super::store::with_entry(
+        &mut c.kubelet.pods,
+        uid,
+        || uid.to_string(),
+        |rt| {
+            if rt.node != node {
+                rt.node = node.to_string();
+            }
+            if deleting {
+                if !rt.killing {
+                    rt.killing = true;
+                    tasks.push((now, Action::Kill));
+                }
+            } else if !rt.admitted && !terminal {
+                rt.admitted = true;
+                tasks.push((now + admit_ms, Action::Admit));
+            } else if rt.running {
+                if unready != rt.unready_fault {
+                    rt.unready_fault = unready;
+                    tasks.push((now + reaction, Action::Probe));
+                }
+                if fail && !rt.fail_fault {
+                    rt.fail_fault = true;
+                    tasks.push((now + fault_ms, Action::Fail));
+                }
+            }
+        },
+    );
     for (at, a) in tasks {
         let t = step(pod, a);
         c.enqueue(at, t);
@@ -240,16 +259,13 @@ fn container_ready_at(pod: &Pod, i: usize, started: u64, probe_latency: u64) -> 
 
 /// Runs one kubelet step.
 pub(crate) fn run(c: &mut Cluster, s: Step) {
-    let Some(pod) = c.store.get_arc::<Pod>(&s.ns, &s.name) else {
+    let Some(pod) = s.pod(c) else {
         return;
     };
-    if pod.metadata.uid.as_deref() != Some(s.uid.as_str()) {
-        return;
-    }
-    let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
+    let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
         return;
     };
-    if !node_ready(c, &node) {
+    if !node_ready(c, node) {
         return;
     }
     let now = c.now;
@@ -281,14 +297,23 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
                 c.enqueue(now + MOUNT_RETRY_MS, step(&pod, Action::Admit));
                 return;
             }
-            let used = c.kubelet.ips.entry(node.clone()).or_default();
-            let n = (2..).find(|n| !used.contains(n)).unwrap_or(2);
-            used.insert(n);
-            let ip = format!("10.244.{}.{}", node_index(&node), n % 256);
-            c.kubelet.pod_ips.insert(s.uid.clone(), (node.clone(), n));
+            let mut n = 2;
+            super::store::with_entry(
+                &mut c.kubelet.ips,
+                node,
+                || node.to_string(),
+                |used| {
+                    n = (2..).find(|n| !used.contains(n)).unwrap_or(2);
+                    used.insert(n);
+                },
+            );
+            let ip = format!("10.244.{}.{}", node_index(node), n % 256);
+            c.kubelet
+                .pod_ips
+                .insert(s.uid.clone(), (node.to_string(), n));
             let host_ip = c
                 .store
-                .get::<Node>("", &node)
+                .get::<Node>("", node)
                 .and_then(|n| n.status.as_ref())
                 .and_then(|s| s.addresses.as_ref())
                 .and_then(|a| a.first())
@@ -341,7 +366,7 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
             let present = c
                 .kubelet
                 .images
-                .contains(&(node.as_str(), image.as_str()) as &dyn KeyRef);
+                .contains(&(node, image.as_str()) as &dyn KeyRef);
             if !always && present {
                 event(
                     c,
@@ -361,9 +386,9 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
             if !c
                 .kubelet
                 .images
-                .contains(&(node.as_str(), image.as_str()) as &dyn KeyRef)
+                .contains(&(node, image.as_str()) as &dyn KeyRef)
             {
-                c.kubelet.images.insert((node.clone(), image.clone()));
+                c.kubelet.images.insert((node.to_string(), image.clone()));
             }
             let d = go_duration(c.config.image_pull_ms);
             event(
@@ -500,9 +525,13 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
             );
         }
         Action::Remove => {
+            let (ns, name) = (
+                pod.metadata.namespace.as_deref().unwrap_or_default(),
+                pod.metadata.name.as_deref().unwrap_or_default(),
+            );
             let _ = c
                 .store
-                .delete::<Pod>(&s.ns, &s.name, Propagation::Background, Some(0));
+                .delete::<Pod>(ns, name, Propagation::Background, Some(0));
         }
     }
 }
@@ -649,8 +678,8 @@ fn probe_reaction_ms(c: &Cluster, pod: &Pod, becoming_unready: bool) -> u64 {
 fn probe_from(c: &mut Cluster, s: &Step, base: Option<Pod>) {
     let mut p = match base {
         Some(p) => p,
-        None => match c.store.get::<Pod>(&s.ns, &s.name) {
-            Some(p) => p.clone(),
+        None => match s.pod(c) {
+            Some(p) => (*p).clone(),
             None => return,
         },
     };

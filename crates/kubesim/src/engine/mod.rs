@@ -314,6 +314,10 @@ pub struct Cluster {
     seq: u64,
     queue: BTreeMap<(u64, u64), Task>,
     pending: std::collections::BTreeSet<(Task, u64)>,
+    /// The instants a sync of each StatefulSet is queued for: the work-queue dedup of
+    /// [`Task::SyncStatefulSet`], probed by borrowed key (every pod write asks). Entries of
+    /// sets with nothing queued stay (one per set ever synced).
+    pending_syncs: BTreeMap<Key, std::collections::BTreeSet<u64>>,
     dispatched: usize,
     pub(crate) kubelet: kubelet::KubeletState,
     steps: u64,
@@ -350,6 +354,7 @@ impl Cluster {
             seq: 0,
             queue: BTreeMap::new(),
             pending: Default::default(),
+            pending_syncs: Default::default(),
             dispatched: 0,
             kubelet: Default::default(),
             steps: 0,
@@ -532,6 +537,9 @@ impl Cluster {
     // ---- the event loop -------------------------------------------------------------------
 
     pub(crate) fn enqueue(&mut self, at: u64, task: Task) {
+        if let Task::SyncStatefulSet((ns, name)) = &task {
+            return self.enqueue_sync(at, ns, name);
+        }
         let at = at.max(self.now);
         // Work-queue dedup: one run per (task, instant); a later instant is a separate timer.
         let task = if task.dedupable() {
@@ -548,12 +556,36 @@ impl Cluster {
         self.queue.insert((at, self.seq), task);
     }
 
+    /// Queues a sync of the StatefulSet `ns/name` (deduplicated like [`Cluster::enqueue`]),
+    /// copying its key only when no sync is queued for that instant yet.
+    pub(crate) fn enqueue_sync(&mut self, at: u64, ns: &str, name: &str) {
+        let at = at.max(self.now);
+        let key = (ns, name);
+        let mut queued = false;
+        store::with_entry(
+            &mut self.pending_syncs,
+            &key as &dyn store::KeyRef,
+            || (ns.to_string(), name.to_string()),
+            |instants| queued = !instants.insert(at),
+        );
+        if queued {
+            return;
+        }
+        self.seq += 1;
+        let task = Task::SyncStatefulSet((ns.to_string(), name.to_string()));
+        self.queue.insert((at, self.seq), task);
+    }
+
     /// Runs the next event; returns its instant, or `None` when the queue is empty.
     pub fn step(&mut self) -> Option<u64> {
         let (&(at, seq), _) = self.queue.iter().next()?;
         let task = self.queue.remove(&(at, seq))?;
         self.steps += 1;
-        if task.dedupable() {
+        if let Task::SyncStatefulSet(k) = &task {
+            if let Some(instants) = self.pending_syncs.get_mut(k) {
+                instants.remove(&at);
+            }
+        } else if task.dedupable() {
             self.pending.remove(&(task.clone(), at));
         }
         self.set_now(at);
@@ -780,8 +812,8 @@ impl Cluster {
                 }
                 AnyObject::ControllerRevision(cr) => {
                     if let Some(owner) = controller_of(&cr.metadata, "StatefulSet") {
-                        let ns = key(self).0;
-                        self.enqueue(now, Task::SyncStatefulSet((ns, owner)));
+                        let ns = cr.metadata.namespace.as_deref().unwrap_or_default();
+                        self.enqueue_sync(now, ns, owner);
                     }
                 }
                 AnyObject::PersistentVolumeClaim(_) => {
@@ -1349,12 +1381,12 @@ pub(crate) fn apply_generic<T: store::Stored>(
 }
 
 /// Name of the controller owner of the given kind, if any.
-pub(crate) fn controller_of(meta: &ObjectMeta, kind: &str) -> Option<String> {
+pub(crate) fn controller_of<'a>(meta: &'a ObjectMeta, kind: &str) -> Option<&'a str> {
     meta.owner_references
         .iter()
         .flatten()
         .find(|o| o.controller == Some(true) && o.kind == kind)
-        .map(|o| o.name.clone())
+        .map(|o| o.name.as_str())
 }
 
 pub(crate) fn node_ready_condition(ready: bool, at: u64) -> NodeCondition {

@@ -227,11 +227,15 @@ stored!(
     true
 );
 
+/// An object name as a map key: stored inline (no heap block, no pointer to follow when
+/// comparing) up to 24 bytes, which covers pod, claim and event names of typical sets.
+pub(crate) type Name = compact_str::CompactString;
+
 /// One kind's objects by namespace, then name (iteration order = `(namespace, name)` order).
 /// Two levels, so a lookup compares names only, not the namespace at every node.
 #[derive(Clone, Debug)]
 pub struct Table<T> {
-    by_ns: BTreeMap<String, BTreeMap<String, Arc<T>>>,
+    by_ns: BTreeMap<String, BTreeMap<Name, Arc<T>>>,
     len: usize,
 }
 
@@ -253,11 +257,14 @@ impl<T> Table<T> {
         self.by_ns.get_mut(ns)?.get_mut(name)
     }
 
-    fn insert(&mut self, (ns, name): Key, value: Arc<T>) {
-        let added = match self.by_ns.get_mut(ns.as_str()) {
+    /// Inserts or replaces; keys are copied only when new (a namespace's first object).
+    fn insert(&mut self, ns: &str, name: &str, value: Arc<T>) {
+        let name = Name::new(name);
+        let added = match self.by_ns.get_mut(ns) {
             Some(m) => m.insert(name, value).is_none(),
             None => {
-                self.by_ns.insert(ns, BTreeMap::from([(name, value)]));
+                self.by_ns
+                    .insert(ns.to_string(), BTreeMap::from([(name, value)]));
                 true
             }
         };
@@ -815,9 +822,13 @@ impl Store {
             obj.metadata_mut().generation = Some(1);
         }
         let arc = Arc::new(obj);
-        let r = Self::objref::<T>(&key);
+        let r = ObjRef {
+            kind: T::STORE_KIND,
+            namespace: key.0,
+            name: key.1,
+        };
         self.index_add(&r, arc.metadata(), Self::pod_of(&arc));
-        T::table_mut(self).insert(key, arc.clone());
+        T::table_mut(self).insert(&r.namespace, &r.name, arc.clone());
         self.log(r, WatchEventType::Added, T::wrap(arc.clone()));
         Ok(arc)
     }
@@ -947,7 +958,7 @@ impl Store {
         self.index_remove(&r, old.metadata(), Self::pod_of(&old));
         let arc = Arc::new(obj);
         self.index_add(&r, arc.metadata(), Self::pod_of(&arc));
-        T::table_mut(self).insert(key, arc.clone());
+        T::table_mut(self).insert(&key.0, &key.1, arc.clone());
         self.log(r, WatchEventType::Modified, T::wrap(arc));
         Ok(DeleteOutcome::Terminating)
     }

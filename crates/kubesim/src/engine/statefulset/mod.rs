@@ -22,8 +22,7 @@ pub(crate) use cache::SetCache;
 use super::history::{self, owner_ref, REVISION_LABEL};
 use super::store::parse_ordinal;
 use super::{
-    apply_generic, controller_of, instant_of, ApiError, ApplyOutcome, Cluster, Propagation, Task,
-    WatchEventType,
+    apply_generic, instant_of, ApiError, ApplyOutcome, Cluster, Propagation, WatchEventType,
 };
 use crate::validation::selector_matches;
 
@@ -338,52 +337,54 @@ pub(crate) fn rollout_undo(
 
 /// Pod informer handler: requeue the owning set (or, for orphans, every set that selects it).
 pub(crate) fn on_pod_event(c: &mut Cluster, pod: &Pod, _event: WatchEventType) {
-    let ns = pod.metadata.namespace.clone().unwrap_or_default();
-    let now = c.now;
-    let owners: Vec<String> = match controller_of(&pod.metadata, "StatefulSet") {
-        Some(o) => vec![o],
+    let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
+    let owner = pod
+        .metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .find(|o| o.controller == Some(true));
+    match owner {
+        Some(o) if o.kind == "StatefulSet" => sync_for_pod(c, pod, ns, &o.name),
+        Some(_) => {}
         None => {
-            if pod
-                .metadata
-                .owner_references
-                .iter()
-                .flatten()
-                .any(|o| o.controller == Some(true))
-            {
-                return;
-            }
+            // An orphan: every set whose selector matches may adopt it.
             let empty = BTreeMap::new();
             let labels = pod.metadata.labels.as_ref().unwrap_or(&empty);
-            c.store
-                .list_in::<StatefulSet>(&ns)
+            let sets: Vec<String> = c
+                .store
+                .list_in::<StatefulSet>(ns)
                 .filter(|s| {
                     s.spec
                         .as_ref()
                         .is_some_and(|sp| selector_matches(&sp.selector, labels))
                 })
                 .filter_map(|s| s.metadata.name.clone())
-                .collect()
-        }
-    };
-    for o in owners {
-        c.enqueue(now, Task::SyncStatefulSet((ns.clone(), o.clone())));
-        // A pod that just turned Ready: check availability after minReadySeconds.
-        let just_ready = ready_condition(pod).is_some_and(|rc| {
-            rc.status == "True" && rc.last_transition_time.as_ref().map(instant_of) == Some(now)
-        });
-        if just_ready {
-            let mrs = c
-                .store
-                .get::<StatefulSet>(&ns, &o)
-                .and_then(|s| s.spec.as_ref())
-                .and_then(|s| s.min_ready_seconds)
-                .unwrap_or(0);
-            if mrs > 0 {
-                c.enqueue(
-                    now + mrs as u64 * 1000 + 1000,
-                    Task::SyncStatefulSet((ns.clone(), o)),
-                );
+                .collect();
+            for s in sets {
+                sync_for_pod(c, pod, ns, &s);
             }
+        }
+    }
+}
+
+/// Queues the set's sync for a write of one of its pods (and, for a pod that just turned
+/// Ready, the availability check after minReadySeconds).
+fn sync_for_pod(c: &mut Cluster, pod: &Pod, ns: &str, set: &str) {
+    let now = c.now;
+    c.enqueue_sync(now, ns, set);
+    let just_ready = ready_condition(pod).is_some_and(|rc| {
+        rc.status == "True" && rc.last_transition_time.as_ref().map(instant_of) == Some(now)
+    });
+    if just_ready {
+        let mrs = c
+            .store
+            .get::<StatefulSet>(ns, set)
+            .and_then(|s| s.spec.as_ref())
+            .and_then(|s| s.min_ready_seconds)
+            .unwrap_or(0);
+        if mrs > 0 {
+            c.enqueue_sync(now + mrs as u64 * 1000 + 1000, ns, set);
         }
     }
 }
@@ -573,7 +574,7 @@ fn create_missing_claims(
     ordinal: i64,
     pod_name: &str,
 ) -> Result<(), String> {
-    let set_name = set.metadata.name.clone().unwrap_or_default();
+    let set_name = set.metadata.name.as_deref().unwrap_or_default();
     for claim in claims_for(set, ordinal) {
         let ns = claim.metadata.namespace.clone().unwrap_or_default();
         let cname = claim.metadata.name.clone().unwrap_or_default();
@@ -727,7 +728,7 @@ fn create_pod(
     revision: &str,
     ordinal: i64,
 ) -> bool {
-    let set_name = set.metadata.name.clone().unwrap_or_default();
+    let set_name = set.metadata.name.as_deref().unwrap_or_default();
     let pod = new_pod(set, template, revision, ordinal);
     let pod_name = pod.metadata.name.clone().unwrap_or_default();
     if let Err(e) = create_missing_claims(c, set, ordinal, &pod_name) {
@@ -927,8 +928,8 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
             }
             Some(pod) => {
                 if pod_phase(&pod) == "Pending" && !is_terminating(&pod) {
-                    let pname = pod.metadata.name.clone().unwrap_or_default();
-                    let _ = create_missing_claims(c, &set, ord, &pname);
+                    let pname = pod.metadata.name.as_deref().unwrap_or_default();
+                    let _ = create_missing_claims(c, &set, ord, pname);
                 }
                 if monotonic
                     && (is_terminating(&pod)
@@ -1078,10 +1079,7 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
 
     // 13. Requeue for availability.
     if min_ready_ms > 0 && status.available_replicas.unwrap_or(0) as i64 != replica_count {
-        c.enqueue(
-            now + min_ready_ms + 1000,
-            Task::SyncStatefulSet((ns.to_string(), name.to_string())),
-        );
+        c.enqueue_sync(now + min_ready_ms + 1000, ns, name);
     }
 }
 
