@@ -227,15 +227,11 @@ stored!(
     true
 );
 
-/// An object name as a map key: stored inline (no heap block, no pointer to follow when
-/// comparing) up to 24 bytes, which covers pod, claim and event names of typical sets.
-pub(crate) type Name = compact_str::CompactString;
-
 /// One kind's objects by namespace, then name (iteration order = `(namespace, name)` order).
 /// Two levels, so a lookup compares names only, not the namespace at every node.
 #[derive(Clone, Debug)]
 pub struct Table<T> {
-    by_ns: BTreeMap<String, BTreeMap<Name, Arc<T>>>,
+    by_ns: BTreeMap<String, BTreeMap<String, Arc<T>>>,
     len: usize,
 }
 
@@ -259,7 +255,7 @@ impl<T> Table<T> {
 
     /// Inserts or replaces; keys are copied only when new (a namespace's first object).
     fn insert(&mut self, ns: &str, name: &str, value: Arc<T>) {
-        let name = Name::new(name);
+        let name = name.to_string();
         let added = match self.by_ns.get_mut(ns) {
             Some(m) => m.insert(name, value).is_none(),
             None => {
