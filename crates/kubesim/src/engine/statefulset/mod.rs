@@ -22,7 +22,8 @@ pub(crate) use cache::SetCache;
 use super::history::{self, owner_ref, REVISION_LABEL};
 use super::store::parse_ordinal;
 use super::{
-    apply_generic, instant_of, ApiError, ApplyOutcome, Cluster, Propagation, WatchEventType,
+    apply_generic, controller_of, instant_of, ApiError, ApplyOutcome, Cluster, Propagation,
+    WatchEventType,
 };
 use crate::validation::selector_matches;
 
@@ -338,33 +339,33 @@ pub(crate) fn rollout_undo(
 /// Pod informer handler: requeue the owning set (or, for orphans, every set that selects it).
 pub(crate) fn on_pod_event(c: &mut Cluster, pod: &Pod, _event: WatchEventType) {
     let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
-    let owner = pod
+    if let Some(set) = controller_of(&pod.metadata, "StatefulSet") {
+        return sync_for_pod(c, pod, ns, set);
+    }
+    if pod
         .metadata
         .owner_references
         .iter()
         .flatten()
-        .find(|o| o.controller == Some(true));
-    match owner {
-        Some(o) if o.kind == "StatefulSet" => sync_for_pod(c, pod, ns, &o.name),
-        Some(_) => {}
-        None => {
-            // An orphan: every set whose selector matches may adopt it.
-            let empty = BTreeMap::new();
-            let labels = pod.metadata.labels.as_ref().unwrap_or(&empty);
-            let sets: Vec<String> = c
-                .store
-                .list_in::<StatefulSet>(ns)
-                .filter(|s| {
-                    s.spec
-                        .as_ref()
-                        .is_some_and(|sp| selector_matches(&sp.selector, labels))
-                })
-                .filter_map(|s| s.metadata.name.clone())
-                .collect();
-            for s in sets {
-                sync_for_pod(c, pod, ns, &s);
-            }
-        }
+        .any(|o| o.controller == Some(true))
+    {
+        return;
+    }
+    // An orphan: every set whose selector matches may adopt it.
+    let empty = BTreeMap::new();
+    let labels = pod.metadata.labels.as_ref().unwrap_or(&empty);
+    let sets: Vec<String> = c
+        .store
+        .list_in::<StatefulSet>(ns)
+        .filter(|s| {
+            s.spec
+                .as_ref()
+                .is_some_and(|sp| selector_matches(&sp.selector, labels))
+        })
+        .filter_map(|s| s.metadata.name.clone())
+        .collect();
+    for s in sets {
+        sync_for_pod(c, pod, ns, &s);
     }
 }
 
