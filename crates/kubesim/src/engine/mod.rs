@@ -537,43 +537,50 @@ impl Cluster {
     // ---- the event loop -------------------------------------------------------------------
 
     pub(crate) fn enqueue(&mut self, at: u64, task: Task) {
-        if let Task::SyncStatefulSet((ns, name)) = &task {
-            return self.enqueue_sync(at, ns, name);
-        }
         let at = at.max(self.now);
         // Work-queue dedup: one run per (task, instant); a later instant is a separate timer.
-        let task = if task.dedupable() {
-            let k = (task, at);
-            if self.pending.contains(&k) {
-                return;
+        let task = match task {
+            Task::SyncStatefulSet((ns, name)) => {
+                if self.sync_queued(at, &ns, &name) {
+                    return;
+                }
+                Task::SyncStatefulSet((ns, name))
             }
-            self.pending.insert(k.clone());
-            k.0
-        } else {
-            task
+            task if task.dedupable() => {
+                let k = (task, at);
+                if self.pending.contains(&k) {
+                    return;
+                }
+                self.pending.insert(k.clone());
+                k.0
+            }
+            task => task,
         };
         self.seq += 1;
         self.queue.insert((at, self.seq), task);
     }
 
-    /// Queues a sync of the StatefulSet `ns/name` (deduplicated like [`Cluster::enqueue`]),
-    /// copying its key only when no sync is queued for that instant yet.
+    /// [`Cluster::enqueue`] of a StatefulSet sync by borrowed name: every pod write asks for
+    /// one, and the key is copied only when no sync is queued for that instant yet.
     pub(crate) fn enqueue_sync(&mut self, at: u64, ns: &str, name: &str) {
         let at = at.max(self.now);
-        let key = (ns, name);
+        if !self.sync_queued(at, ns, name) {
+            self.seq += 1;
+            let task = Task::SyncStatefulSet((ns.to_string(), name.to_string()));
+            self.queue.insert((at, self.seq), task);
+        }
+    }
+
+    /// Records that a sync of `ns/name` is queued for `at`; true if one already was.
+    fn sync_queued(&mut self, at: u64, ns: &str, name: &str) -> bool {
         let mut queued = false;
         store::with_entry(
             &mut self.pending_syncs,
-            &key as &dyn store::KeyRef,
+            &(ns, name) as &dyn store::KeyRef,
             || (ns.to_string(), name.to_string()),
             |instants| queued = !instants.insert(at),
         );
-        if queued {
-            return;
-        }
-        self.seq += 1;
-        let task = Task::SyncStatefulSet((ns.to_string(), name.to_string()));
-        self.queue.insert((at, self.seq), task);
+        queued
     }
 
     /// Runs the next event; returns its instant, or `None` when the queue is empty.

@@ -253,7 +253,7 @@ impl<T> Table<T> {
         self.by_ns.get_mut(ns)?.get_mut(name)
     }
 
-    /// Inserts or replaces; keys are copied only when new (a namespace's first object).
+    /// Adds a new object (the namespace key is copied only for its first object).
     fn insert(&mut self, ns: &str, name: &str, value: Arc<T>) {
         let name = name.to_string();
         let added = match self.by_ns.get_mut(ns) {
@@ -266,6 +266,13 @@ impl<T> Table<T> {
         };
         if added {
             self.len += 1;
+        }
+    }
+
+    /// Replaces a stored object in place (no key copies).
+    fn replace(&mut self, ns: &str, name: &str, value: Arc<T>) {
+        if let Some(slot) = self.get_mut(ns, name) {
+            *slot = value;
         }
     }
 
@@ -875,9 +882,7 @@ impl Store {
             Self::pod_of(&old),
             Self::pod_of(&arc),
         );
-        if let Some(slot) = T::table_mut(self).get_mut(&r.namespace, &r.name) {
-            *slot = arc.clone();
-        }
+        T::table_mut(self).replace(&r.namespace, &r.name, arc.clone());
         let m = arc.metadata();
         let finalizers_done = m.finalizers.as_ref().is_none_or(|f| f.is_empty());
         if m.deletion_timestamp.is_some()
@@ -954,7 +959,7 @@ impl Store {
         self.index_remove(&r, old.metadata(), Self::pod_of(&old));
         let arc = Arc::new(obj);
         self.index_add(&r, arc.metadata(), Self::pod_of(&arc));
-        T::table_mut(self).insert(&key.0, &key.1, arc.clone());
+        T::table_mut(self).replace(&key.0, &key.1, arc.clone());
         self.log(r, WatchEventType::Modified, T::wrap(arc));
         Ok(DeleteOutcome::Terminating)
     }
