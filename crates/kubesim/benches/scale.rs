@@ -3,9 +3,16 @@
 //! (the workspace release profile is tuned for wasm size). `std::time::Instant` is used here
 //! only — the engine itself never reads a clock.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
+
+/// The allocator under the counter: mimalloc, like the native `kubesim` runner
+/// (`--features system-alloc` measures the C library's malloc instead).
+#[cfg(not(feature = "system-alloc"))]
+use mimalloc::MiMalloc as Inner;
+#[cfg(feature = "system-alloc")]
+use std::alloc::System as Inner;
 
 /// Counts heap use so each scenario can report its peak memory and allocation count. The
 /// bench is single-threaded, so the counters use plain loads and stores (no locked
@@ -32,11 +39,11 @@ fn shrank(by: usize) {
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         grew(layout.size());
-        unsafe { System.alloc(layout) }
+        unsafe { Inner.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         shrank(layout.size());
-        unsafe { System.dealloc(ptr, layout) }
+        unsafe { Inner.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if new_size >= layout.size() {
@@ -45,7 +52,7 @@ unsafe impl GlobalAlloc for Counting {
             shrank(layout.size() - new_size);
             ALLOCS.store(ALLOCS.load(Relaxed) + 1, Relaxed);
         }
-        unsafe { System.realloc(ptr, layout, new_size) }
+        unsafe { Inner.realloc(ptr, layout, new_size) }
     }
 }
 

@@ -368,10 +368,9 @@ pub fn overview(cluster: &Cluster) -> Overview {
         })
         .collect();
 
-    let all_events = cluster.events();
-    let events = all_events
+    let events = cluster
+        .latest_events(12)
         .iter()
-        .skip(all_events.len().saturating_sub(12))
         .map(|e| EventView {
             age: kubectl::age(
                 e.last_timestamp.as_ref().or(e.first_timestamp.as_ref()),

@@ -266,8 +266,8 @@ fn same_script_twice_gives_identical_histories() {
     let b = scripted_run(7);
     assert!(a.watch_end() > 100);
     assert_eq!(a.watch_log(), b.watch_log());
-    let ea: Vec<_> = a.events().into_iter().cloned().collect();
-    let eb: Vec<_> = b.events().into_iter().cloned().collect();
+    let ea = a.events();
+    let eb = b.events();
     assert_eq!(ea, eb);
     assert_eq!(a.now(), b.now());
 }

@@ -12,6 +12,11 @@ use std::process::ExitCode;
 use kubesim::kubectl::exec;
 use kubesim::session;
 
+/// Native runs allocate through mimalloc (see the `mimalloc` dependency in Cargo.toml).
+#[cfg(not(feature = "system-alloc"))]
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const HELP: &str = "\
 kubesim - run StatefulSet Playground console sessions against a simulated Kubernetes v1.35 cluster
 

@@ -3,9 +3,7 @@
 //! finalizer) and strips ownerReferences before the owner goes (`orphan` finalizer).
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
-use k8s_openapi::api::core::v1::{
-    Event, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service,
-};
+use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -26,8 +24,10 @@ fn edit_generic<T: Stored>(s: &mut Store, r: &ObjRef, f: &mut dyn FnMut(&mut Obj
     }
 }
 
+/// Calls `$f::<T>` for the stored kind; events (stored compact, never anyone's dependents)
+/// take the expression after `events:`.
 macro_rules! by_kind {
-    ($kind:expr, $f:ident, $($arg:expr),*) => {
+    ($kind:expr, $f:ident, $($arg:expr),*; events: $event:expr) => {
         match $kind {
             Kind::Pod => $f::<Pod>($($arg),*),
             Kind::StatefulSet => $f::<StatefulSet>($($arg),*),
@@ -38,7 +38,7 @@ macro_rules! by_kind {
             Kind::Service => $f::<Service>($($arg),*),
             Kind::EndpointSlice => $f::<EndpointSlice>($($arg),*),
             Kind::Node => $f::<Node>($($arg),*),
-            Kind::Event => $f::<Event>($($arg),*),
+            Kind::Event => $event,
             Kind::Endpoints => $f::<k8s_openapi::api::core::v1::Endpoints>($($arg),*),
         }
     };
@@ -46,11 +46,12 @@ macro_rules! by_kind {
 
 /// Metadata of any stored object.
 pub fn meta_of(s: &Store, r: &ObjRef) -> Option<ObjectMeta> {
-    by_kind!(r.kind, meta_generic, s, r)
+    by_kind!(r.kind, meta_generic, s, r; events: s.event(&r.namespace, &r.name).map(|e| e.to_event().metadata))
 }
 
 fn edit_meta(s: &mut Store, r: &ObjRef, mut f: impl FnMut(&mut ObjectMeta)) {
-    by_kind!(r.kind, edit_generic, s, r, &mut f)
+    // Events have no owners or finalizers to edit.
+    by_kind!(r.kind, edit_generic, s, r, &mut f; events: ())
 }
 
 fn delete_generic<T: Stored>(s: &mut Store, r: &ObjRef, p: Propagation) {
@@ -58,7 +59,9 @@ fn delete_generic<T: Stored>(s: &mut Store, r: &ObjRef, p: Propagation) {
 }
 
 fn delete_ref(s: &mut Store, r: &ObjRef, p: Propagation) {
-    by_kind!(r.kind, delete_generic, s, r, p)
+    by_kind!(r.kind, delete_generic, s, r, p; events: {
+        let _ = s.delete_event(&r.namespace, &r.name);
+    })
 }
 
 /// One garbage-collector pass.

@@ -277,9 +277,9 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
     let terminating = pod.metadata.deletion_timestamp.is_some();
     // The pod is copied only by the steps that write it.
     let copy = || (*pod).clone();
-    let event = |c: &mut Cluster, type_: &str, reason: &str, msg: String| {
+    let event = |c: &mut Cluster, type_: &'static str, reason: &'static str, msg: String| {
         c.store
-            .record_event(&pod.metadata, "Pod", type_, reason, &msg, KUBELET);
+            .record_event(&pod.metadata, "Pod", type_, reason, msg, KUBELET);
     };
     match s.action {
         Action::Admit => {
@@ -745,7 +745,7 @@ fn probe_from(c: &mut Cluster, s: &Step, base: Option<Pod>) {
             format!("Readiness probe failed: fault injected ({FAULT_UNREADY}=true)")
         };
         c.store
-            .record_event(&pod.metadata, "Pod", "Warning", "Unhealthy", &msg, KUBELET);
+            .record_event(&pod.metadata, "Pod", "Warning", "Unhealthy", msg, KUBELET);
     }
     if let Some(at) = next {
         c.enqueue(at, step(&pod, Action::Probe));
@@ -848,7 +848,7 @@ pub(crate) fn evict_node(c: &mut Cluster, name: &str) {
             "Pod",
             "Normal",
             "TaintManagerEviction",
-            &format!("Marking for deletion Pod {ns}/{pname}"),
+            format!("Marking for deletion Pod {ns}/{pname}"),
             "taint-eviction-controller",
         );
         let _ = c

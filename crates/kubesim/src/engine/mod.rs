@@ -15,6 +15,7 @@
 //! rebuilds the state at any instant from a config and that log.
 
 pub mod endpoints;
+pub mod events;
 pub mod gc;
 pub mod history;
 pub mod kubelet;
@@ -40,6 +41,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 
 use crate::manifest::Object;
+pub use events::EventRecord;
 pub use store::{
     AnyObject, DeleteOutcome, Key, Kind, ObjRef, Propagation, Store, WatchEntry, WatchEventType,
 };
@@ -509,18 +511,29 @@ impl Cluster {
         self.watch_hold = cursor;
     }
 
-    /// Kubernetes Events, oldest first.
-    pub fn events(&self) -> Vec<&Event> {
-        let mut v: Vec<&Event> = self.store.list::<Event>().collect();
-        v.sort_by_key(|e| {
-            (
-                e.first_timestamp.as_ref().map(instant_of),
-                e.metadata
-                    .resource_version
-                    .as_ref()
-                    .and_then(|r| r.parse::<u64>().ok()),
-            )
-        });
+    /// Kubernetes Events, oldest first (first occurrence, then resourceVersion).
+    pub fn events(&self) -> Vec<Event> {
+        events::in_order(self.store.events())
+    }
+
+    /// The events `keep` selects, oldest first, built only for those.
+    pub fn events_where(&self, keep: impl Fn(&EventRecord) -> bool) -> Vec<Event> {
+        events::in_order(self.store.events().filter(|e| keep(e)))
+    }
+
+    /// The newest `n` events, oldest first: the tail of [`Cluster::events`], built only for
+    /// those. (Records are in creation order, so first occurrences never decrease along them;
+    /// only events sharing the oldest kept instant can reorder by resourceVersion.)
+    pub fn latest_events(&self, n: usize) -> Vec<Event> {
+        let mut tail: Vec<&std::sync::Arc<EventRecord>> = Vec::new();
+        for e in self.store.events().rev() {
+            if tail.len() >= n && tail.last().is_some_and(|t| t.first != e.first) {
+                break;
+            }
+            tail.push(e);
+        }
+        let mut v = events::in_order(tail.into_iter());
+        v.drain(..v.len().saturating_sub(n));
         v
     }
 
@@ -1247,7 +1260,7 @@ impl Cluster {
                 s.delete::<k8s_openapi::api::discovery::v1::EndpointSlice>(ns, name, p, grace)
             }
             Kind::Node => s.delete::<Node>(ns, name, p, grace),
-            Kind::Event => s.delete::<Event>(ns, name, p, grace),
+            Kind::Event => s.delete_event(ns, name),
             Kind::Endpoints => {
                 s.delete::<k8s_openapi::api::core::v1::Endpoints>(ns, name, p, grace)
             }

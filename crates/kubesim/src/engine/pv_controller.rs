@@ -164,11 +164,11 @@ pub fn apply_outcome(store: &mut Store, out: Outcome) -> bool {
         };
         store.record_event(
             &meta,
-            &e.object.kind,
+            e.object.kind,
             e.type_.as_str(),
-            &e.reason,
-            &e.message,
-            &e.source,
+            e.reason,
+            e.message,
+            e.source,
         );
     }
     changed

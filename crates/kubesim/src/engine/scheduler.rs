@@ -179,7 +179,7 @@ pub fn schedule_pending(c: &mut Cluster) {
                 "Pod",
                 "Normal",
                 "Scheduled",
-                &format!("Successfully assigned {ns}/{name} to {node}"),
+                format!("Successfully assigned {ns}/{name} to {node}"),
                 SCHEDULER,
             );
         }

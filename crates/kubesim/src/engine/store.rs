@@ -13,14 +13,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
-use k8s_openapi::api::core::v1::{
-    Event, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service,
-};
+use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::{Metadata, Resource};
 
+use super::events::{EventRecord, Text};
 use super::{timestamp, ApiError};
 
 /// Kinds of object the store holds.
@@ -87,7 +86,8 @@ pub enum AnyObject {
     Service(Arc<Service>),
     EndpointSlice(Arc<EndpointSlice>),
     Node(Arc<Node>),
-    Event(Arc<Event>),
+    /// Events are stored compact; [`EventRecord::to_event`] builds the API object.
+    Event(Arc<EventRecord>),
     Endpoints(Arc<k8s_openapi::api::core::v1::Endpoints>),
 }
 
@@ -219,7 +219,6 @@ stored!(StorageClass, StorageClass, storage_classes, false);
 stored!(Service, Service, services, true);
 stored!(EndpointSlice, EndpointSlice, endpoint_slices, true);
 stored!(Node, Node, nodes, false);
-stored!(Event, Event, events, true);
 stored!(
     k8s_openapi::api::core::v1::Endpoints,
     Endpoints,
@@ -312,7 +311,8 @@ pub struct Store {
     services: Table<Service>,
     endpoint_slices: Table<EndpointSlice>,
     nodes: Table<Node>,
-    events: Table<Event>,
+    /// Events by sequence number (creation order), compact ([`super::events`]).
+    events: BTreeMap<u64, Arc<EventRecord>>,
     endpoints: Table<k8s_openapi::api::core::v1::Endpoints>,
     /// Pods by the parent name parsed from their name (`web-3` → `web`): the controller's
     /// candidate pods without relisting the namespace.
@@ -329,9 +329,10 @@ pub struct Store {
     pub(crate) gc_finalizing: BTreeSet<ObjRef>,
     /// uids of objects removed since the garbage collector last ran.
     pub(crate) gc_removed: Vec<String>,
-    /// Last event written per (involved object uid/name, reason, message), for aggregation.
-    /// (A hash of the series key → the event; a hit is checked against the event itself.)
-    event_series: BTreeMap<u64, Arc<Event>>,
+    /// Last event written per (involved object uid/name, reason, message, source), for
+    /// aggregation: a hash of the series key → the event's sequence number (a hit is checked
+    /// against the event itself).
+    event_series: BTreeMap<u64, u64>,
     /// The retained tail of the watch log (a watch cache: older entries are dropped by
     /// [`Store::trim_watch`]); `watch[0]` is at absolute position `watch_start`.
     watch: Vec<WatchEntry>,
@@ -403,11 +404,28 @@ impl Ord for dyn KeyRef + '_ {
 
 /// Appends the low `digits` hex digits of `v`, zero-padded (`format!("{v:0digits$x}")` for
 /// values that fit, without the formatter: uids and event names are made on every write).
-fn push_hex(out: &mut String, v: u64, digits: u32) {
+pub(crate) fn push_hex(out: &mut String, v: u64, digits: u32) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     for i in (0..digits).rev() {
         out.push(HEX[((v >> (4 * i)) & 0xf) as usize] as char);
     }
+}
+
+/// The uid of the `n`th object the store created. Looks like a v4 UUID, derived only from the
+/// counter: `{h>>32:08x}-{h>>16 as u16:04x}-4{h&0xfff:03x}-8{n>>48&0xfff:03x}-{n&(2^48-1):012x}`.
+pub(crate) fn uid_of(n: u64) -> String {
+    let h = super::rng::SplitMix64::new(n).next_u64();
+    let mut uid = String::with_capacity(36);
+    push_hex(&mut uid, h >> 32, 8);
+    uid.push('-');
+    push_hex(&mut uid, (h >> 16) & 0xffff, 4);
+    uid.push_str("-4");
+    push_hex(&mut uid, h & 0xfff, 3);
+    uid.push_str("-8");
+    push_hex(&mut uid, (n >> 48) & 0xfff, 3);
+    uid.push('-');
+    push_hex(&mut uid, n & 0xffff_ffff_ffff, 12);
+    uid
 }
 
 /// FNV-1a over the parts of an event series key (separated, so parts cannot run together).
@@ -423,12 +441,20 @@ fn series_hash(parts: &[&str]) -> u64 {
 }
 
 /// Parses `<parent>-<ordinal>` (regex `(.*)-([0-9]+)$`).
+/// (Runs for every pod write the controllers read, so it scans the bytes once: the trailing
+/// digits, then the dash before them.)
 pub fn parse_ordinal(name: &str) -> Option<(&str, i64)> {
-    let (parent, ord) = name.rsplit_once('-')?;
-    if ord.is_empty() || !ord.bytes().all(|b| b.is_ascii_digit()) {
+    let b = name.as_bytes();
+    let digits = b.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    let dash = b.len().checked_sub(digits + 1)?;
+    if digits == 0 || b[dash] != b'-' {
         return None;
     }
-    Some((parent, ord.parse().ok()?))
+    let mut ord: i64 = 0;
+    for &d in &b[dash + 1..] {
+        ord = ord.checked_mul(10)?.checked_add(i64::from(d - b'0'))?;
+    }
+    Some((&name[..dash], ord))
 }
 
 /// Runs `f` on the value at `key`, first inserting a default under `owned()` when there is
@@ -598,26 +624,11 @@ impl Store {
 
     fn next_uid(&mut self) -> String {
         self.uid_counter += 1;
-        let n = self.uid_counter;
-        // Looks like a v4 UUID, derived only from the counter:
-        // `{h>>32:08x}-{h>>16 as u16:04x}-4{h&0xfff:03x}-8{n>>48&0xfff:03x}-{n&(2^48-1):012x}`.
-        let h = super::rng::SplitMix64::new(n).next_u64();
-        let mut uid = String::with_capacity(36);
-        push_hex(&mut uid, h >> 32, 8);
-        uid.push('-');
-        push_hex(&mut uid, (h >> 16) & 0xffff, 4);
-        uid.push_str("-4");
-        push_hex(&mut uid, h & 0xfff, 3);
-        uid.push_str("-8");
-        push_hex(&mut uid, (n >> 48) & 0xfff, 3);
-        uid.push('-');
-        push_hex(&mut uid, n & 0xffff_ffff_ffff, 12);
-        uid
+        uid_of(self.uid_counter)
     }
 
     fn index_add(&mut self, r: &ObjRef, meta: &ObjectMeta, kind_extra: Option<Arc<Pod>>) {
-        // Events own nothing: the uid index (owner lookups) leaves them out.
-        if let Some(uid) = meta.uid.as_ref().filter(|_| r.kind != Kind::Event) {
+        if let Some(uid) = &meta.uid {
             self.uids.insert(uid.clone(), r.clone());
         }
         for o in meta.owner_references.iter().flatten() {
@@ -723,7 +734,7 @@ impl Store {
                 *n = n.saturating_sub(1);
             }
         }
-        if let Some(uid) = meta.uid.as_ref().filter(|_| r.kind != Kind::Event) {
+        if let Some(uid) = &meta.uid {
             self.uids.remove(uid);
         }
         for o in meta.owner_references.iter().flatten() {
@@ -978,95 +989,126 @@ impl Store {
     }
 
     /// Records a Kubernetes Event (core/v1), aggregating repeats of the same
-    /// (object, reason, message) into `count` like the event recorder does.
+    /// (object, reason, message, source) into `count` like the event recorder does. The
+    /// texts are usually constants (`&'static str`), kept without a copy.
     pub fn record_event(
         &mut self,
         involved: &ObjectMeta,
-        involved_kind: &str,
-        type_: &str,
-        reason: &str,
-        message: &str,
-        source: &str,
+        involved_kind: impl Into<Text>,
+        type_: impl Into<Text>,
+        reason: impl Into<Text>,
+        message: impl Into<String>,
+        source: impl Into<Text>,
     ) {
-        use k8s_openapi::api::core::v1::{EventSource, ObjectReference};
-        let ns = involved
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".into());
-        let name = involved.name.clone().unwrap_or_default();
-        let who = involved.uid.as_deref().unwrap_or(&name);
-        let series_key = series_hash(&[who, reason, message, source]);
-        if let Some(last) = self.event_series.get(&series_key) {
-            let same_series = |e: &Event| {
-                e.involved_object
-                    .uid
-                    .as_deref()
-                    .or(e.involved_object.name.as_deref())
-                    == Some(who)
-                    && e.reason.as_deref() == Some(reason)
-                    && e.message.as_deref() == Some(message)
-                    && e.source.as_ref().and_then(|s| s.component.as_deref()) == Some(source)
-            };
-            // The series' last event, as stored now.
-            let (ns, name) = key_ref(&last.metadata, true);
-            if let Some(existing) = self.events.get(ns, name).filter(|e| same_series(e)) {
-                let mut e = (**existing).clone();
-                e.count = Some(e.count.unwrap_or(1) + 1);
-                e.last_timestamp = Some(timestamp(self.now));
-                if let Ok(e) = self.update(e) {
-                    self.event_series.insert(series_key, e);
-                }
-                return;
-            }
+        let (reason, message, source) = (reason.into(), message.into(), source.into());
+        let name = involved.name.as_deref().unwrap_or_default();
+        let who = involved.uid.as_deref().unwrap_or(name);
+        let series_key = series_hash(&[who, &reason, &message, &source]);
+        let same_series = |e: &EventRecord| {
+            e.involved_uid.as_deref().unwrap_or(&e.involved_name) == who
+                && e.reason == reason
+                && e.message == message
+                && e.source == source
+        };
+        // The series' last event, as stored now (a deleted one starts a new series).
+        let (rv, now) = (self.resource_version + 1, self.now);
+        if let Some(last) = (self.event_series.get(&series_key))
+            .and_then(|seq| self.events.get_mut(seq))
+            .filter(|e| same_series(e))
+        {
+            let e = Arc::make_mut(last);
+            e.count += 1;
+            e.last = now;
+            e.resource_version = rv;
+            let (namespace, name, object) = (e.namespace.clone(), e.name(), last.clone());
+            self.resource_version = rv;
+            self.log_event(WatchEventType::Modified, namespace, name, object);
+            return;
         }
         self.event_counter += 1;
-        // `<object>.<16 hex digits>`, like the recorder's `<name>.<unix nanos in hex>`.
-        let mut event_name = String::with_capacity(name.len() + 17);
-        event_name.push_str(&name);
-        event_name.push('.');
-        push_hex(
-            &mut event_name,
-            0x1800_0000_0000_0000u64 + self.event_counter,
-            16,
-        );
-        let ev = Event {
-            metadata: ObjectMeta {
-                name: Some(event_name),
-                namespace: Some(ns),
-                ..Default::default()
-            },
-            involved_object: ObjectReference {
-                api_version: Some(
-                    if involved_kind == "StatefulSet" {
-                        "apps/v1"
-                    } else {
-                        "v1"
-                    }
-                    .into(),
-                ),
-                kind: Some(involved_kind.into()),
-                name: Some(name),
-                namespace: involved.namespace.clone(),
-                uid: involved.uid.clone(),
-                resource_version: involved.resource_version.clone(),
-                ..Default::default()
-            },
-            type_: Some(type_.into()),
-            reason: Some(reason.into()),
-            message: Some(message.into()),
-            source: Some(EventSource {
-                component: Some(source.into()),
-                host: None,
-            }),
-            reporting_component: Some(source.into()),
-            first_timestamp: Some(timestamp(self.now)),
-            last_timestamp: Some(timestamp(self.now)),
-            count: Some(1),
-            ..Default::default()
+        self.resource_version += 1;
+        self.uid_counter += 1;
+        let seq = self.event_counter;
+        let record = Arc::new(EventRecord {
+            seq,
+            uid: self.uid_counter,
+            resource_version: self.resource_version,
+            first: self.now,
+            last: self.now,
+            count: 1,
+            namespace: involved
+                .namespace
+                .clone()
+                .unwrap_or_else(|| "default".into()),
+            involved_namespaced: involved.namespace.is_some(),
+            involved_kind: involved_kind.into(),
+            involved_name: name.to_string(),
+            involved_uid: involved.uid.clone(),
+            involved_resource_version: involved.resource_version.clone(),
+            type_: type_.into(),
+            reason,
+            message,
+            source,
+        });
+        self.events.insert(seq, record.clone());
+        self.event_series.insert(series_key, seq);
+        let (namespace, name) = (record.namespace.clone(), record.name());
+        self.log_event(WatchEventType::Added, namespace, name, record);
+    }
+
+    fn log_event(
+        &mut self,
+        event: WatchEventType,
+        namespace: String,
+        name: String,
+        object: Arc<EventRecord>,
+    ) {
+        self.watch.push(WatchEntry {
+            at: self.now,
+            resource_version: self.resource_version,
+            kind: Kind::Event,
+            event,
+            namespace,
+            name,
+            object: AnyObject::Event(object),
+        });
+    }
+
+    /// Every stored event, in creation order.
+    pub fn events(&self) -> impl DoubleEndedIterator<Item = &Arc<EventRecord>> {
+        self.events.values()
+    }
+
+    pub fn event_count(&self) -> usize {
+        self.events.len()
+    }
+
+    /// The event named `name` in `namespace`.
+    pub fn event(&self, namespace: &str, name: &str) -> Option<&Arc<EventRecord>> {
+        let seq = EventRecord::seq_of_name(name)?;
+        self.events
+            .get(&seq)
+            .filter(|e| e.namespace == namespace && e.name() == name)
+    }
+
+    /// Deletes an event (events have no finalizers or grace period: it is gone at once).
+    pub fn delete_event(&mut self, namespace: &str, name: &str) -> Result<DeleteOutcome, ApiError> {
+        let seq = self.event(namespace, name).map(|e| e.seq);
+        let Some(old) = seq.and_then(|seq| self.events.remove(&seq)) else {
+            return Err(ApiError::NotFound {
+                kind: Kind::Event,
+                name: name.to_string(),
+            });
         };
-        if let Ok(e) = self.create(ev) {
-            self.event_series.insert(series_key, e);
-        }
+        self.resource_version += 1;
+        self.gc_removed.push(uid_of(old.uid));
+        self.log_event(
+            WatchEventType::Deleted,
+            namespace.to_string(),
+            name.to_string(),
+            old,
+        );
+        Ok(DeleteOutcome::Removed)
     }
 }
 
@@ -1101,6 +1143,155 @@ mod tests {
             Err(ApiError::AlreadyExists { .. })
         ));
         assert_eq!(s.pods_with_parent("default", "web").len(), 2);
+    }
+
+    #[test]
+    fn ordinals_parse_from_the_trailing_dash_and_digits_only() {
+        assert_eq!(parse_ordinal("web-0"), Some(("web", 0)));
+        assert_eq!(parse_ordinal("my-web-12"), Some(("my-web", 12)));
+        assert_eq!(parse_ordinal("web-007"), Some(("web", 7)));
+        assert_eq!(parse_ordinal("-3"), Some(("", 3)));
+        assert_eq!(parse_ordinal("web-"), None);
+        assert_eq!(parse_ordinal("web-1a"), None);
+        assert_eq!(parse_ordinal("web3"), None);
+        assert_eq!(parse_ordinal("3"), None);
+        assert_eq!(parse_ordinal(""), None);
+        assert_eq!(
+            parse_ordinal("web-9223372036854775807"),
+            Some(("web", i64::MAX))
+        );
+        assert_eq!(parse_ordinal("web-9223372036854775808"), None);
+        assert_eq!(parse_ordinal("web-é1"), None);
+    }
+
+    /// The kinds of write the store logged, as `(event type, kind, name)`.
+    fn logged(s: &Store, since: usize) -> Vec<(WatchEventType, Kind, String)> {
+        s.watch_since(since)
+            .iter()
+            .map(|e| (e.event, e.kind, e.name.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_repeated_event_is_counted_on_one_event_like_the_recorder_does() {
+        let mut s = Store::default();
+        let p = s.create(pod("web-0")).unwrap();
+        let start = s.watch_end();
+        s.now = 1_000;
+        s.record_event(
+            &p.metadata,
+            "Pod",
+            "Warning",
+            "Unhealthy",
+            "probe failed",
+            "kubelet",
+        );
+        s.now = 11_000;
+        s.record_event(
+            &p.metadata,
+            "Pod",
+            "Warning",
+            "Unhealthy",
+            "probe failed",
+            "kubelet",
+        );
+        s.record_event(
+            &p.metadata,
+            "Pod",
+            "Warning",
+            "Unhealthy",
+            "probe failed",
+            "kubelet",
+        );
+        // Another message is another series.
+        s.record_event(
+            &p.metadata,
+            "Pod",
+            "Warning",
+            "Unhealthy",
+            "probe timed out",
+            "kubelet",
+        );
+        assert_eq!(s.event_count(), 2);
+        let e = s.events().next().unwrap().to_event();
+        assert_eq!(e.count, Some(3));
+        assert_eq!(e.first_timestamp, Some(timestamp(1_000)));
+        assert_eq!(e.last_timestamp, Some(timestamp(11_000)));
+        assert_eq!(e.metadata.creation_timestamp, Some(timestamp(1_000)));
+        assert_eq!(e.involved_object.uid, p.metadata.uid);
+        // Each occurrence is a write: a new resourceVersion and a MODIFIED watch entry.
+        assert_eq!(
+            e.metadata.resource_version,
+            Some(s.resource_version() - 1).map(|v| v.to_string())
+        );
+        let name = e.metadata.name.clone().unwrap();
+        assert!(name.starts_with("web-0."), "{name}");
+        assert_eq!(
+            logged(&s, start),
+            vec![
+                (WatchEventType::Added, Kind::Event, name.clone()),
+                (WatchEventType::Modified, Kind::Event, name.clone()),
+                (WatchEventType::Modified, Kind::Event, name.clone()),
+                (
+                    WatchEventType::Added,
+                    Kind::Event,
+                    s.events().nth(1).unwrap().name()
+                ),
+            ]
+        );
+        // The watch entries keep the event as each write left it.
+        let counts: Vec<i32> = s.watch_since(start)[..3]
+            .iter()
+            .map(|w| match &w.object {
+                AnyObject::Event(e) => e.count,
+                other => panic!("not an event: {other:?}"),
+            })
+            .collect();
+        assert_eq!(counts, [1, 2, 3]);
+    }
+
+    #[test]
+    fn events_are_found_by_name_and_a_deleted_one_starts_a_new_series() {
+        let mut s = Store::default();
+        let p = s.create(pod("web-0")).unwrap();
+        s.record_event(
+            &p.metadata,
+            "Pod",
+            "Normal",
+            "Pulled",
+            "already present",
+            "kubelet",
+        );
+        let name = s.events().next().unwrap().name();
+        assert!(s.event("default", &name).is_some());
+        assert!(s.event("other", &name).is_none());
+        assert!(s.event("default", "web-1.1800000000000001").is_none());
+        let uids_before = s.uid_counter;
+        assert_eq!(s.delete_event("default", &name), Ok(DeleteOutcome::Removed));
+        assert_eq!(
+            s.watch_log().last().map(|e| e.event),
+            Some(WatchEventType::Deleted)
+        );
+        assert!(matches!(
+            s.delete_event("default", &name),
+            Err(ApiError::NotFound {
+                kind: Kind::Event,
+                ..
+            })
+        ));
+        s.record_event(
+            &p.metadata,
+            "Pod",
+            "Normal",
+            "Pulled",
+            "already present",
+            "kubelet",
+        );
+        let again = s.events().next().unwrap();
+        assert_eq!(again.count, 1);
+        assert_ne!(again.name(), name);
+        // An event takes a uid like any created object.
+        assert_eq!(s.uid_counter, uids_before + 1);
     }
 
     #[test]

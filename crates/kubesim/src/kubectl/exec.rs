@@ -1237,17 +1237,13 @@ impl Shell {
     }
 
     fn events_for(&self, kind: &str, meta: &ObjectMeta) -> Vec<Event> {
-        self.cluster
-            .events()
-            .into_iter()
-            .filter(|e| {
-                let o = &e.involved_object;
-                o.kind.as_deref() == Some(kind)
-                    && o.name == meta.name
-                    && (o.uid.is_none() || meta.uid.is_none() || o.uid == meta.uid)
-            })
-            .cloned()
-            .collect()
+        self.cluster.events_where(|e| {
+            e.involved_kind() == kind
+                && meta.name.as_deref() == Some(e.involved_name())
+                && (e.involved_uid().is_none()
+                    || meta.uid.is_none()
+                    || e.involved_uid() == meta.uid.as_deref())
+        })
     }
 
     fn describe(&mut self, resource: Resource, names: &[String], out: &mut Output) {

@@ -392,15 +392,15 @@ fn sync_for_pod(c: &mut Cluster, pod: &Pod, ns: &str, set: &str) {
 
 // ---- the reconcile pass ------------------------------------------------------------------
 
-fn record(c: &mut Cluster, set: &StatefulSet, type_: &str, reason: &str, msg: String) {
-    c.store.record_event(
-        &set.metadata,
-        "StatefulSet",
-        type_,
-        reason,
-        &msg,
-        CONTROLLER,
-    );
+fn record(
+    c: &mut Cluster,
+    set: &StatefulSet,
+    type_: &'static str,
+    reason: &'static str,
+    msg: String,
+) {
+    c.store
+        .record_event(&set.metadata, "StatefulSet", type_, reason, msg, CONTROLLER);
 }
 
 fn is_member(set_name: &str, pod: &Pod) -> bool {

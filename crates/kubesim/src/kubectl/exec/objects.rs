@@ -43,10 +43,21 @@ stored!(
     StorageClass,
     Service,
     Node,
-    Event,
     EndpointSlice,
     Endpoints
 );
+
+impl Gettable for Event {
+    /// In the store's (namespace, name) order, like the other kinds.
+    fn all(c: &Cluster) -> Vec<Self> {
+        let mut v = c.events();
+        v.sort_by(|a, b| {
+            (&a.metadata.namespace, &a.metadata.name)
+                .cmp(&(&b.metadata.namespace, &b.metadata.name))
+        });
+        v
+    }
+}
 
 /// Every stored EndpointSlice, by namespace and name.
 pub(crate) fn endpoint_slices(c: &Cluster) -> Vec<EndpointSlice> {
@@ -289,7 +300,7 @@ pub(crate) fn render_any(
         AnyObject::EndpointSlice(o) => one(&**o, now),
         AnyObject::Endpoints(o) => one(&**o, now),
         AnyObject::Node(o) => one(&**o, now),
-        AnyObject::Event(o) => one(&**o, now),
+        AnyObject::Event(o) => one(&o.to_event(), now),
     }
 }
 
