@@ -1486,6 +1486,38 @@ mod tests {
     }
 
     #[test]
+    fn the_latest_events_are_the_tail_of_all_events_in_order() {
+        let mut c = Cluster::default();
+        let node = c
+            .store()
+            .get::<Node>("", "node-1")
+            .unwrap()
+            .metadata
+            .clone();
+        let at = |c: &mut Cluster, ms: u64, reason: &'static str| {
+            c.store.now = ms;
+            c.store
+                .record_event(&node, "Node", "Normal", reason, "m", "kubelet");
+        };
+        at(&mut c, 0, "A");
+        at(&mut c, 0, "B");
+        // A repeat: A's resourceVersion is now newer than B's, so it lists after B.
+        at(&mut c, 0, "A");
+        at(&mut c, 5, "C");
+        at(&mut c, 5, "D");
+        let all = c.events();
+        let reasons: Vec<_> = all.iter().map(|e| e.reason.clone().unwrap()).collect();
+        assert_eq!(reasons, ["B", "A", "C", "D"]);
+        for n in 0..=5 {
+            assert_eq!(
+                c.latest_events(n),
+                all[all.len().saturating_sub(n)..],
+                "latest {n}"
+            );
+        }
+    }
+
+    #[test]
     fn errors_read_like_the_api_server() {
         let e = ApiError::NotFound {
             kind: Kind::StatefulSet,

@@ -1000,7 +1000,26 @@ impl Store {
         message: impl Into<String>,
         source: impl Into<Text>,
     ) {
-        let (reason, message, source) = (reason.into(), message.into(), source.into());
+        // One body for every combination of argument types (a smaller wasm bundle).
+        self.record(
+            involved,
+            involved_kind.into(),
+            type_.into(),
+            reason.into(),
+            message.into(),
+            source.into(),
+        );
+    }
+
+    fn record(
+        &mut self,
+        involved: &ObjectMeta,
+        involved_kind: Text,
+        type_: Text,
+        reason: Text,
+        message: String,
+        source: Text,
+    ) {
         let name = involved.name.as_deref().unwrap_or_default();
         let who = involved.uid.as_deref().unwrap_or(name);
         let series_key = series_hash(&[who, &reason, &message, &source]);
@@ -1041,11 +1060,11 @@ impl Store {
                 .clone()
                 .unwrap_or_else(|| "default".into()),
             involved_namespaced: involved.namespace.is_some(),
-            involved_kind: involved_kind.into(),
+            involved_kind,
             involved_name: name.to_string(),
             involved_uid: involved.uid.clone(),
             involved_resource_version: involved.resource_version.clone(),
-            type_: type_.into(),
+            type_,
             reason,
             message,
             source,
