@@ -1039,9 +1039,10 @@ impl Store {
             e.count += 1;
             e.last = now;
             e.resource_version = rv;
-            let (namespace, name, object) = (e.namespace.clone(), e.name(), last.clone());
+            let r = Self::event_ref(e);
+            let object = AnyObject::Event(last.clone());
             self.resource_version = rv;
-            self.log_event(WatchEventType::Modified, namespace, name, object);
+            self.log(r, WatchEventType::Modified, object);
             return;
         }
         self.event_counter += 1;
@@ -1071,26 +1072,19 @@ impl Store {
         });
         self.events.insert(seq, record.clone());
         self.event_series.insert(series_key, seq);
-        let (namespace, name) = (record.namespace.clone(), record.name());
-        self.log_event(WatchEventType::Added, namespace, name, record);
+        self.log(
+            Self::event_ref(&record),
+            WatchEventType::Added,
+            AnyObject::Event(record),
+        );
     }
 
-    fn log_event(
-        &mut self,
-        event: WatchEventType,
-        namespace: String,
-        name: String,
-        object: Arc<EventRecord>,
-    ) {
-        self.watch.push(WatchEntry {
-            at: self.now,
-            resource_version: self.resource_version,
+    fn event_ref(e: &EventRecord) -> ObjRef {
+        ObjRef {
             kind: Kind::Event,
-            event,
-            namespace,
-            name,
-            object: AnyObject::Event(object),
-        });
+            namespace: e.namespace.clone(),
+            name: e.name(),
+        }
     }
 
     /// Every stored event, in creation order.
@@ -1120,12 +1114,12 @@ impl Store {
             });
         };
         self.resource_version += 1;
+        // Like any removed object: the garbage collector hears of its uid.
         self.gc_removed.push(uid_of(old.uid));
-        self.log_event(
+        self.log(
+            Self::event_ref(&old),
             WatchEventType::Deleted,
-            namespace.to_string(),
-            name.to_string(),
-            old,
+            AnyObject::Event(old),
         );
         Ok(DeleteOutcome::Removed)
     }
@@ -1191,46 +1185,23 @@ mod tests {
             .collect()
     }
 
+    /// A kubelet event about `p` at the store's current instant.
+    fn kubelet_event(s: &mut Store, p: &Pod, reason: &'static str, message: &'static str) {
+        s.record_event(&p.metadata, "Pod", "Warning", reason, message, "kubelet");
+    }
+
     #[test]
     fn a_repeated_event_is_counted_on_one_event_like_the_recorder_does() {
         let mut s = Store::default();
         let p = s.create(pod("web-0")).unwrap();
         let start = s.watch_end();
         s.now = 1_000;
-        s.record_event(
-            &p.metadata,
-            "Pod",
-            "Warning",
-            "Unhealthy",
-            "probe failed",
-            "kubelet",
-        );
+        kubelet_event(&mut s, &p, "Unhealthy", "probe failed");
         s.now = 11_000;
-        s.record_event(
-            &p.metadata,
-            "Pod",
-            "Warning",
-            "Unhealthy",
-            "probe failed",
-            "kubelet",
-        );
-        s.record_event(
-            &p.metadata,
-            "Pod",
-            "Warning",
-            "Unhealthy",
-            "probe failed",
-            "kubelet",
-        );
+        kubelet_event(&mut s, &p, "Unhealthy", "probe failed");
+        kubelet_event(&mut s, &p, "Unhealthy", "probe failed");
         // Another message is another series.
-        s.record_event(
-            &p.metadata,
-            "Pod",
-            "Warning",
-            "Unhealthy",
-            "probe timed out",
-            "kubelet",
-        );
+        kubelet_event(&mut s, &p, "Unhealthy", "probe timed out");
         assert_eq!(s.event_count(), 2);
         let e = s.events().next().unwrap().to_event();
         assert_eq!(e.count, Some(3));
@@ -1273,14 +1244,7 @@ mod tests {
     fn events_are_found_by_name_and_a_deleted_one_starts_a_new_series() {
         let mut s = Store::default();
         let p = s.create(pod("web-0")).unwrap();
-        s.record_event(
-            &p.metadata,
-            "Pod",
-            "Normal",
-            "Pulled",
-            "already present",
-            "kubelet",
-        );
+        kubelet_event(&mut s, &p, "Pulled", "already present");
         let name = s.events().next().unwrap().name();
         assert!(s.event("default", &name).is_some());
         assert!(s.event("other", &name).is_none());
@@ -1298,14 +1262,7 @@ mod tests {
                 ..
             })
         ));
-        s.record_event(
-            &p.metadata,
-            "Pod",
-            "Normal",
-            "Pulled",
-            "already present",
-            "kubelet",
-        );
+        kubelet_event(&mut s, &p, "Pulled", "already present");
         let again = s.events().next().unwrap();
         assert_eq!(again.count, 1);
         assert_ne!(again.name(), name);

@@ -50,7 +50,7 @@ stored!(
 impl Gettable for Event {
     /// In the store's (namespace, name) order, like the other kinds.
     fn all(c: &Cluster) -> Vec<Self> {
-        let mut v = c.events();
+        let mut v: Vec<Event> = c.store().events().map(|e| e.to_event()).collect();
         v.sort_by(|a, b| {
             (&a.metadata.namespace, &a.metadata.name)
                 .cmp(&(&b.metadata.namespace, &b.metadata.name))
