@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use k8s_openapi::api::apps::v1::StatefulSetPersistentVolumeClaimRetentionPolicy;
-use k8s_openapi::api::core::v1::PersistentVolumeClaim;
+use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
 use kubesim::engine::{Cluster, Kind};
 
 fn claim_owners(c: &Cluster, claim: &str) -> Vec<String> {
@@ -108,4 +108,30 @@ fn available_replicas_grow_when_min_ready_seconds_pass_without_any_pod_write() {
         "no pod was written"
     );
     assert_eq!(set(&c, "web").status.unwrap().available_replicas, Some(1));
+}
+
+#[test]
+fn a_replaced_pod_version_is_freed_as_soon_as_the_store_replaces_it() {
+    // The cache keeps counts and names, not pods: once the watch log has moved past a pod's
+    // last write, a new version of the pod frees the old one at once, before the controller
+    // has even looked at the change.
+    let mut c = Cluster::new(kubesim::engine::ClusterConfig {
+        watch_history: 4,
+        ..Default::default()
+    });
+    create(&mut c, ss("web", 2));
+    wait_ready(&mut c, "web", 2);
+    for i in 0..6 {
+        c.set_annotation(Kind::StatefulSet, NS, "web", "note", Some(&i.to_string()))
+            .unwrap();
+        c.advance(1_000);
+    }
+    let old = std::sync::Arc::downgrade(&c.store().get_arc::<Pod>(NS, "web-0").unwrap());
+    annotate_pod(&mut c, "web-0", "note", Some("x"));
+    assert!(
+        old.upgrade().is_none(),
+        "the replaced version is still alive"
+    );
+    c.advance(1_000);
+    assert_eq!(ready_count(&c, "web"), 2);
 }

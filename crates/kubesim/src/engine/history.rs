@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
-use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
+use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use k8s_openapi::apimachinery::pkg::runtime::RawExtension;
 
@@ -254,17 +254,15 @@ pub fn get_set_revisions(
 }
 
 /// `truncateHistory`: deletes the oldest non-live revisions beyond revisionHistoryLimit.
-/// Live = current, update, and every revision a pod is labelled with; `pods` lists the set's
-/// pods and is only called when there is history beyond the limit.
-pub fn truncate_history<P>(
+/// Live = current, update, and every revision a pod is labelled with: `in_use` yields the
+/// set's pods' revision labels and is only walked when there is history beyond the limit.
+pub fn truncate_history<'a>(
     store: &mut Store,
     set: &StatefulSet,
-    pods: impl FnOnce(&Store) -> P,
+    in_use: impl IntoIterator<Item = &'a str>,
     current: &str,
     update: &str,
-) where
-    P: IntoIterator<Item = Arc<Pod>>,
-{
+) {
     let ns = set.metadata.namespace.clone().unwrap_or_default();
     let limit = set
         .spec
@@ -285,16 +283,7 @@ pub fn truncate_history<P>(
         return;
     }
     let mut live: BTreeSet<String> = [current.to_string(), update.to_string()].into();
-    for p in pods(store) {
-        if let Some(h) = p
-            .metadata
-            .labels
-            .as_ref()
-            .and_then(|l| l.get(REVISION_LABEL))
-        {
-            live.insert(h.clone());
-        }
-    }
+    live.extend(in_use.into_iter().map(str::to_string));
     let mut history: Vec<(i64, String)> = owned
         .into_iter()
         .filter(|(_, name)| !live.contains(name.as_str()))

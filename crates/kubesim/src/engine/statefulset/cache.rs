@@ -45,15 +45,25 @@ enum Availability {
     Yes,
 }
 
+/// What the cache keeps of a member pod: its share of the counts and indices, not the pod
+/// (a pass reads the pod from the store, so a rollout keeps one version of each pod alive,
+/// not the store's and the one the cache last read).
 #[derive(Clone, Debug)]
 pub(crate) struct Member {
-    pub pod: Arc<Pod>,
     /// Also selected by the set: `getPodsForStatefulSet` keeps it (otherwise it releases it).
     pub claimed: bool,
     ready: bool,
     availability: Availability,
-    /// The revision label, when the pod is not terminating (current/updated counts).
-    live_revision: Option<String>,
+    /// The `controller-revision-hash` label.
+    revision: Option<String>,
+    terminating: bool,
+}
+
+impl Member {
+    /// The revision label when the pod is not terminating (current/updated counts).
+    fn live_revision(&self) -> Option<&str> {
+        self.revision.as_deref().filter(|_| !self.terminating)
+    }
 }
 
 /// Status counts (§1.11) over the members, kept up to date as members change.
@@ -230,22 +240,18 @@ impl SetCache {
                 None => Availability::No,
             }
         };
-        let live_revision = if is_terminating(&pod) {
-            None
-        } else {
-            pod_revision(&pod)
-        };
+        let terminating = is_terminating(&pod);
+        let revision = pod_revision(&pod);
         // The same revision as before (the usual status write): the revision indices stay.
-        let reindex = old.as_ref().is_none_or(|o| {
-            o.live_revision.as_deref() != live_revision
-                || pod_revision(&o.pod) != pod_revision(&pod)
-        });
+        let reindex = old
+            .as_ref()
+            .is_none_or(|o| o.terminating != terminating || o.revision.as_deref() != revision);
         let member = Member {
             claimed: selects(set, &pod),
             ready,
             availability,
-            live_revision: live_revision.map(str::to_string),
-            pod,
+            revision: revision.map(str::to_string),
+            terminating,
         };
         if let Some(old) = old {
             self.count(&slot, &old, -1, reindex);
@@ -277,18 +283,13 @@ impl SetCache {
         if !revisions {
             return;
         }
-        if let Some(r) = &m.live_revision {
-            with_entry(
-                &mut c.live_by_revision,
-                r.as_str(),
-                || r.clone(),
-                |n| *n += sign,
-            );
+        if let Some(r) = m.live_revision() {
+            with_entry(&mut c.live_by_revision, r, || r.to_string(), |n| *n += sign);
             if c.live_by_revision.get(r) == Some(&0) {
                 c.live_by_revision.remove(r);
             }
         }
-        if let Some(r) = pod_revision(&m.pod) {
+        if let Some(r) = m.revision.as_deref() {
             if sign > 0 {
                 with_entry(
                     &mut self.by_revision,
@@ -352,17 +353,18 @@ impl SetCache {
     }
 
     /// The claimed pod `processReplica` sees at an ordinal (the last by name, like upstream's
-    /// `replicas[ord-start] = pod` over the name-sorted pods).
-    pub fn at(&self, ord: i64) -> Option<&Arc<Pod>> {
+    /// `replicas[ord-start] = pod` over the name-sorted pods), by name.
+    pub fn at(&self, ord: i64) -> Option<&str> {
         self.members
             .range((ord, String::new())..(ord + 1, String::new()))
             .rev()
             .find(|(_, m)| m.claimed)
-            .map(|(_, m)| &m.pod)
+            .map(|((_, name), _)| name.as_str())
     }
 
-    /// The pods `processReplica` sees in `[start, end)`, by ordinal (one walk of the members).
-    pub fn in_range(&self, start: i64, end: i64) -> impl Iterator<Item = &Arc<Pod>> {
+    /// The pods `processReplica` sees in `[start, end)`, by ordinal (one walk of the members),
+    /// by name.
+    pub fn in_range(&self, start: i64, end: i64) -> impl Iterator<Item = &str> {
         let mut walk = self
             .members
             .range((start, String::new())..(end, String::new()))
@@ -370,15 +372,16 @@ impl SetCache {
             .peekable();
         std::iter::from_fn(move || {
             // The last claimed member of each ordinal, like [`SetCache::at`].
-            let ((ord, _), mut m) = walk.next()?;
-            while let Some(((next, _), n)) = walk.peek() {
+            let ((ord, first), _) = walk.next()?;
+            let mut name = first.as_str();
+            while let Some(((next, n), _)) = walk.peek() {
                 if next != ord {
                     break;
                 }
-                m = n;
+                name = n.as_str();
                 walk.next();
             }
-            Some(&m.pod)
+            Some(name)
         })
     }
 
@@ -387,9 +390,9 @@ impl SetCache {
         self.condemned(start, end).next().is_some()
     }
 
-    /// Claimed pods outside `[start, end)`, highest ordinal first (by name among equal
-    /// ordinals), walked lazily: OrderedReady's processCondemned mostly stops at the first.
-    pub fn condemned(&self, start: i64, end: i64) -> impl Iterator<Item = &Arc<Pod>> {
+    /// Claimed pods outside `[start, end)`, by name, highest ordinal first (by name among
+    /// equal ordinals), walked lazily: OrderedReady's processCondemned mostly stops at the first.
+    pub fn condemned(&self, start: i64, end: i64) -> impl Iterator<Item = &str> {
         let mut walk = self
             .members
             .range((end, String::new())..)
@@ -397,16 +400,16 @@ impl SetCache {
             .chain(self.members.range(..(start, String::new())).rev())
             .filter(|(_, m)| m.claimed)
             .peekable();
-        let mut group: Vec<&Arc<Pod>> = Vec::new();
+        let mut group: Vec<&str> = Vec::new();
         std::iter::from_fn(move || {
             if group.is_empty() {
-                let ((ord, _), m) = walk.next()?;
-                group.push(&m.pod);
-                while let Some(((next, _), n)) = walk.peek() {
+                let ((ord, name), _) = walk.next()?;
+                group.push(name);
+                while let Some(((next, n), _)) = walk.peek() {
                     if next != ord {
                         break;
                     }
-                    group.push(&n.pod);
+                    group.push(n);
                     walk.next();
                 }
             }
@@ -436,7 +439,7 @@ impl SetCache {
                 self.members
                     .range(range)
                     .rev()
-                    .filter(|(_, m)| pod_revision(&m.pod).is_none())
+                    .filter(|(_, m)| m.revision.is_none())
                     .map(|((o, _), _)| *o),
             ));
         }
@@ -458,9 +461,9 @@ impl SetCache {
         })
     }
 
-    /// Every member's pod (for history truncation's "revisions still in use").
-    pub fn pods(&self) -> impl Iterator<Item = &Arc<Pod>> {
-        self.members.values().map(|m| &m.pod)
+    /// Every member's revision label (history truncation's "revisions still in use").
+    pub fn revisions(&self) -> impl Iterator<Item = &str> {
+        self.members.values().filter_map(|m| m.revision.as_deref())
     }
 
     /// The template of a revision, decoded once per revision object.

@@ -20,7 +20,7 @@ mod cache;
 pub(crate) use cache::SetCache;
 
 use super::history::{self, owner_ref, REVISION_LABEL};
-use super::store::parse_ordinal;
+use super::store::{parse_ordinal, Store};
 use super::{
     apply_generic, controller_of, instant_of, ApiError, ApplyOutcome, Cluster, Propagation,
     WatchEventType,
@@ -780,7 +780,7 @@ fn is_decimal_of(v: &str, n: i64) -> bool {
 }
 
 /// Fixes identity labels of an owned pod (`identityMatches` / `updateIdentity`).
-fn fix_identity(c: &mut Cluster, set: &StatefulSet, pod: &Pod) {
+fn fix_identity(c: &mut Cluster, set: &StatefulSet, pod: &Arc<Pod>, reads: &mut PassReads) {
     let Some(ordinal) = ordinal_of(pod) else {
         return;
     };
@@ -791,8 +791,9 @@ fn fix_identity(c: &mut Cluster, set: &StatefulSet, pod: &Pod) {
     if ok {
         return;
     }
+    reads.writing(pod);
     let name = pod.metadata.name.clone().unwrap_or_default();
-    let mut p = pod.clone();
+    let mut p = Pod::clone(pod);
     let l = p.metadata.labels.get_or_insert_with(Default::default);
     l.insert(POD_NAME_LABEL.into(), name.clone());
     l.insert(POD_INDEX_LABEL.into(), ordinal.to_string());
@@ -825,14 +826,86 @@ fn cache_for(c: &mut Cluster, set: &StatefulSet, min_ready_ms: u64) -> SetCache 
     }
 }
 
+/// The pods one pass reads: as the store holds them, or — once the pass wrote one — as it
+/// was before (upstream's pass works on the pod list it read at its start). The cache names
+/// the members; their pods are looked up here.
+struct PassReads<'a> {
+    namespace: &'a str,
+    before: BTreeMap<String, Arc<Pod>>,
+}
+
+impl<'a> PassReads<'a> {
+    fn new(namespace: &'a str) -> Self {
+        PassReads {
+            namespace,
+            before: BTreeMap::new(),
+        }
+    }
+
+    fn pod(&self, store: &Store, name: &str) -> Option<Arc<Pod>> {
+        match self.before.get(name) {
+            Some(p) => Some(p.clone()),
+            None => store.get_arc::<Pod>(self.namespace, name),
+        }
+    }
+
+    /// Call before the pass writes `pod`.
+    fn writing(&mut self, pod: &Arc<Pod>) {
+        let name = pod.metadata.name.as_deref().unwrap_or_default();
+        if !self.before.contains_key(name) {
+            self.before.insert(name.to_string(), pod.clone());
+        }
+    }
+}
+
 /// `unavailable` of the rolling update: in-range ordinals whose pod is missing, not available
 /// or terminating.
-fn count_unavailable(cache: &SetCache, start: i64, end: i64, min_ready_ms: u64, now: u64) -> i64 {
+fn count_unavailable(
+    cache: &SetCache,
+    store: &Store,
+    reads: &PassReads,
+    (start, end): (i64, i64),
+    min_ready_ms: u64,
+    now: u64,
+) -> i64 {
     let present_and_available = cache
         .in_range(start, end)
+        .filter_map(|name| reads.pod(store, name))
         .filter(|p| !is_unavailable(Some(p), min_ready_ms, now))
         .count() as i64;
     (end - start) - present_and_available
+}
+
+/// processCondemned's "first unavailable pod" (step 4), looked up only when a decision needs
+/// it. Settled ordinals hold available pods, so only unsettled ones can be it.
+fn first_unavailable(
+    cache: &SetCache,
+    store: &Store,
+    reads: &PassReads,
+    (start, end): (i64, i64),
+    min_ready_ms: u64,
+    now: u64,
+) -> Option<String> {
+    let unavailable = |name: &str| {
+        reads
+            .pod(store, name)
+            .filter(|p| is_unavailable(Some(p), min_ready_ms, now))
+    };
+    let mut from = start;
+    while let Some(ord) = cache.next_unsettled(from) {
+        from = ord + 1;
+        if let Some(name) = cache.at(ord) {
+            if let Some(p) = unavailable(name) {
+                return p.metadata.name.clone();
+            }
+        }
+    }
+    let condemned: Vec<&str> = cache.condemned(start, end).collect();
+    condemned
+        .into_iter()
+        .rev()
+        .find_map(unavailable)
+        .and_then(|p| p.metadata.name.clone())
 }
 
 /// One reconcile pass of a StatefulSet (§1.5).
@@ -889,15 +962,17 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
     let has_condemned = cache.has_condemned(start, end);
 
     let mut blocked = false;
+    let mut reads = PassReads::new(ns);
 
     // 7. processReplica, over the ordinals that have work or a decision.
     let mut from = start;
     while let Some(ord) = cache.next_unsettled(from) {
         from = ord + 1;
         let i = ord - start;
-        match cache.at(ord).cloned() {
+        match cache.at(ord).and_then(|name| reads.pod(&c.store, name)) {
             Some(pod) if is_failed_or_succeeded(&pod) => {
                 if !is_terminating(&pod) {
+                    reads.writing(&pod);
                     delete_pod(c, &set, &pod);
                 }
                 if monotonic {
@@ -940,7 +1015,7 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
                     blocked = true;
                     break;
                 }
-                fix_identity(c, &set, &pod);
+                fix_identity(c, &set, &pod, &mut reads);
                 update_claim_owner_refs(c, &set, &pod, false);
                 // Nothing left to do here until the pod or its claims are written again.
                 cache.settle(ord);
@@ -955,33 +1030,17 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
             .as_ref()
             .is_some_and(|t| !t.is_empty())
         {
-            let condemned: Vec<Arc<Pod>> = cache.condemned(start, end).cloned().collect();
-            for pod in &condemned {
-                update_claim_owner_refs(c, &set, pod, true);
+            for name in cache.condemned(start, end) {
+                if let Some(pod) = reads.pod(&c.store, name) {
+                    update_claim_owner_refs(c, &set, &pod, true);
+                }
             }
         }
         // 9. processCondemned, highest ordinal first (the pass's snapshot, walked lazily).
-        let mut condemned = cache.condemned(start, end).cloned();
-        // 4. The first unavailable pod, looked up only when a decision needs it. Settled
-        // ordinals hold available pods, so only unsettled ones can be it.
-        let first_unavailable = || -> Option<String> {
-            let mut from = start;
-            while let Some(ord) = cache.next_unsettled(from) {
-                from = ord + 1;
-                if let Some(p) = cache.at(ord) {
-                    if is_unavailable(Some(p), min_ready_ms, now) {
-                        return p.metadata.name.clone();
-                    }
-                }
-            }
-            let condemned: Vec<&Arc<Pod>> = cache.condemned(start, end).collect();
-            condemned
-                .into_iter()
-                .rev()
-                .find(|p| is_unavailable(Some(p), min_ready_ms, now))
-                .and_then(|p| p.metadata.name.clone())
-        };
-        for pod in condemned.by_ref() {
+        for name in cache.condemned(start, end) {
+            let Some(pod) = reads.pod(&c.store, name) else {
+                continue;
+            };
             let pod = &pod;
             if is_terminating(pod) {
                 if monotonic {
@@ -991,10 +1050,15 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
                 continue;
             }
             let healthy = is_running_and_ready(pod) && is_available(pod, min_ready_ms, now);
-            if monotonic && !healthy && pod.metadata.name != first_unavailable() {
+            if monotonic
+                && !healthy
+                && pod.metadata.name
+                    != first_unavailable(&cache, &c.store, &reads, (start, end), min_ready_ms, now)
+            {
                 blocked = true;
                 break;
             }
+            reads.writing(pod);
             delete_pod(c, &set, pod);
             if monotonic {
                 blocked = true;
@@ -1009,20 +1073,20 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
         let mut candidates = cache
             .outdated(&update_name, start + part.min(replica_count), end)
             .filter_map(|ord| cache.at(ord))
+            .filter_map(|name| reads.pod(&c.store, name))
             .filter(|p| pod_revision(p) != Some(update_name.as_str()) && !is_terminating(p))
             .peekable();
+        let mut doomed: Vec<Arc<Pod>> = Vec::new();
         if candidates.peek().is_some() {
             let max_u = max_unavailable(spec);
-            let unavailable = count_unavailable(&cache, start, end, min_ready_ms, now);
+            let unavailable =
+                count_unavailable(&cache, &c.store, &reads, (start, end), min_ready_ms, now);
             if unavailable < max_u {
-                let doomed: Vec<Arc<Pod>> = candidates
-                    .take((max_u - unavailable) as usize)
-                    .cloned()
-                    .collect();
-                for pod in &doomed {
-                    delete_pod(c, &set, pod);
-                }
+                doomed = candidates.take((max_u - unavailable) as usize).collect();
             }
+        }
+        for pod in &doomed {
+            delete_pod(c, &set, pod);
         }
     }
 
@@ -1072,7 +1136,7 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
     history::truncate_history(
         &mut c.store,
         &set,
-        |_| cache.pods().cloned().collect::<Vec<_>>(),
+        cache.revisions(),
         &final_current,
         &update_name,
     );
