@@ -148,19 +148,23 @@ impl SetCache {
         cache.dirty.extend(strays);
         cache.uid = uid;
         for p in pods {
-            cache.refresh(store, set, &p, now);
-            cache.dirty.insert(p);
+            if cache.refresh(store, set, &p, now) {
+                cache.dirty.insert(p);
+            }
         }
         cache
     }
 
-    /// Reads the watch log since the last call: pods of the set (or owned by it) become dirty
-    /// and their members are refreshed; a claim write unsettles its ordinal.
+    /// Reads the watch log since the last call: pods of the set (or owned by it) are
+    /// refreshed, and become dirty unless the adopt/release check has nothing to decide; a
+    /// claim write unsettles its ordinal.
     pub fn observe(&mut self, store: &Store, set: &StatefulSet, now: u64) {
         let ns = set.metadata.namespace.as_deref().unwrap_or("");
         let name = set.metadata.name.as_deref().unwrap_or("");
         let log = store.watch_since(self.cursor);
-        let mut touched: BTreeSet<&str> = BTreeSet::new();
+        // By (ordinal, name): a 10,000-pod burst touches each pod several times, and the
+        // ordinal tells most names apart without comparing them.
+        let mut touched: BTreeSet<(i64, &str)> = BTreeSet::new();
         let mut claims: BTreeSet<i64> = BTreeSet::new();
         for e in log {
             if e.namespace != ns {
@@ -168,9 +172,10 @@ impl SetCache {
             }
             match (&e.kind, &e.object) {
                 (Kind::Pod, AnyObject::Pod(p)) => {
-                    let member = parse_ordinal(&e.name).is_some_and(|(parent, _)| parent == name);
+                    let ordinal = parse_ordinal(&e.name);
+                    let member = ordinal.is_some_and(|(parent, _)| parent == name);
                     if member || owned_by(&p.metadata, &self.uid) {
-                        touched.insert(&e.name);
+                        touched.insert((ordinal.map_or(i64::MIN, |(_, o)| o), &e.name));
                     }
                 }
                 (Kind::PersistentVolumeClaim, _) => {
@@ -188,9 +193,10 @@ impl SetCache {
             }
         }
         self.cursor = store.watch_end();
-        for p in touched {
-            self.refresh(store, set, p, now);
-            self.dirty.insert(p.to_string());
+        for (_, p) in touched {
+            if self.refresh(store, set, p, now) {
+                self.dirty.insert(p.to_string());
+            }
         }
         for ord in claims {
             self.unsettle(ord);
@@ -204,15 +210,17 @@ impl SetCache {
         }
     }
 
-    /// Re-reads one pod from the store into the members.
-    fn refresh(&mut self, store: &Store, set: &StatefulSet, pod_name: &str, now: u64) {
+    /// Re-reads one pod from the store into the members. Returns whether the pod needs
+    /// `getPodsForStatefulSet`'s adopt/release check: not when the set controls it, selects it
+    /// and its name is a member's (the check would keep it as it is).
+    fn refresh(&mut self, store: &Store, set: &StatefulSet, pod_name: &str, now: u64) -> bool {
         let ns = set.metadata.namespace.as_deref().unwrap_or("");
         let set_name = set.metadata.name.as_deref().unwrap_or("");
         let Some((parent, ord)) = parse_ordinal(pod_name) else {
-            return;
+            return true;
         };
         if parent != set_name {
-            return;
+            return true;
         }
         let slot: Slot = (ord, pod_name.to_string());
         let old = self.members.remove(&slot);
@@ -224,7 +232,7 @@ impl SetCache {
             if let Some(old) = old {
                 self.count(&slot, &old, -1, true);
             }
-            return;
+            return true;
         };
         let ready = is_running_and_ready(&pod);
         let availability = if !ready {
@@ -253,11 +261,17 @@ impl SetCache {
             revision: revision.map(str::to_string),
             terminating,
         };
+        // claim_pods looks at the first controller reference only.
+        let controller = (pod.metadata.owner_references.iter().flatten())
+            .find(|o| o.controller == Some(true))
+            .map(|o| o.uid.as_str());
+        let settled_claim = member.claimed && controller == Some(self.uid.as_str());
         if let Some(old) = old {
             self.count(&slot, &old, -1, reindex);
         }
         self.count(&slot, &member, 1, reindex);
         self.members.insert(slot, member);
+        !settled_claim
     }
 
     /// Adds (`sign` 1) or removes (-1) a member's share of the counts and indices.
