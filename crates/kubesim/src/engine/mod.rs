@@ -307,6 +307,41 @@ impl Task {
     }
 }
 
+/// A queued task: the heap pops the earliest instant first, and among equal instants the
+/// first enqueued (`seq` is unique, so the order is total and deterministic).
+#[derive(Clone, Debug)]
+struct Queued {
+    at: u64,
+    seq: u64,
+    task: Task,
+}
+
+impl Queued {
+    fn key(&self) -> std::cmp::Reverse<(u64, u64)> {
+        std::cmp::Reverse((self.at, self.seq))
+    }
+}
+
+impl PartialEq for Queued {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Queued {}
+
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Queued {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
 /// The simulated cluster.
 #[derive(Clone, Debug)]
 pub struct Cluster {
@@ -314,7 +349,7 @@ pub struct Cluster {
     pub(crate) now: u64,
     pub(crate) store: Store,
     seq: u64,
-    queue: BTreeMap<(u64, u64), Task>,
+    queue: std::collections::BinaryHeap<Queued>,
     pending: std::collections::BTreeSet<(Task, u64)>,
     /// The instants a sync of each StatefulSet is queued for: the work-queue dedup of
     /// [`Task::SyncStatefulSet`], probed by borrowed key (every pod write asks). Entries of
@@ -354,7 +389,7 @@ impl Cluster {
             now: 0,
             store: Store::default(),
             seq: 0,
-            queue: BTreeMap::new(),
+            queue: Default::default(),
             pending: Default::default(),
             pending_syncs: Default::default(),
             dispatched: 0,
@@ -544,7 +579,7 @@ impl Cluster {
 
     /// Instant of the next queued event, if any.
     pub fn next_event_at(&self) -> Option<u64> {
-        self.queue.keys().next().map(|(at, _)| *at)
+        self.queue.peek().map(|q| q.at)
     }
 
     // ---- the event loop -------------------------------------------------------------------
@@ -569,8 +604,13 @@ impl Cluster {
             }
             task => task,
         };
+        self.push(at, task);
+    }
+
+    fn push(&mut self, at: u64, task: Task) {
         self.seq += 1;
-        self.queue.insert((at, self.seq), task);
+        let seq = self.seq;
+        self.queue.push(Queued { at, seq, task });
     }
 
     /// [`Cluster::enqueue`] of a StatefulSet sync by borrowed name: every pod write asks for
@@ -578,9 +618,10 @@ impl Cluster {
     pub(crate) fn enqueue_sync(&mut self, at: u64, ns: &str, name: &str) {
         let at = at.max(self.now);
         if !self.sync_queued(at, ns, name) {
-            self.seq += 1;
-            let task = Task::SyncStatefulSet((ns.to_string(), name.to_string()));
-            self.queue.insert((at, self.seq), task);
+            self.push(
+                at,
+                Task::SyncStatefulSet((ns.to_string(), name.to_string())),
+            );
         }
     }
 
@@ -598,8 +639,7 @@ impl Cluster {
 
     /// Runs the next event; returns its instant, or `None` when the queue is empty.
     pub fn step(&mut self) -> Option<u64> {
-        let (&(at, seq), _) = self.queue.iter().next()?;
-        let task = self.queue.remove(&(at, seq))?;
+        let Queued { at, task, .. } = self.queue.pop()?;
         self.steps += 1;
         if let Task::SyncStatefulSet(k) = &task {
             if let Some(instants) = self.pending_syncs.get_mut(k) {
@@ -1476,12 +1516,13 @@ mod tests {
         c.enqueue(5, Task::SyncStatefulSet(key.clone()));
         c.enqueue(5, Task::SyncStatefulSet(key.clone()));
         c.enqueue(7, Task::SyncStatefulSet(key.clone()));
-        let syncs = c
+        let mut syncs = c
             .queue
             .iter()
-            .filter(|(_, t)| matches!(t, Task::SyncStatefulSet(_)))
-            .map(|((at, _), _)| *at)
+            .filter(|q| matches!(q.task, Task::SyncStatefulSet(_)))
+            .map(|q| q.at)
             .collect::<Vec<_>>();
+        syncs.sort();
         assert_eq!(syncs, [5, 7]);
     }
 
