@@ -12,6 +12,7 @@
 //! they show.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference};
@@ -53,6 +54,86 @@ pub struct EventRecord {
     pub(crate) message: String,
     pub(crate) source: Text,
 }
+
+/// Events by sequence number. Sequence numbers only grow, so the records sit in a deque
+/// indexed by `seq - first` (a deleted event leaves a hole until the front is trimmed): an
+/// insert is a push, not a search.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct EventLog {
+    first: u64,
+    slots: VecDeque<Option<Arc<EventRecord>>>,
+    len: usize,
+}
+
+impl EventLog {
+    fn index(&self, seq: u64) -> Option<usize> {
+        usize::try_from(seq.checked_sub(self.first)?).ok()
+    }
+
+    /// Adds the newest event (`seq` above every stored one).
+    pub fn push(&mut self, record: Arc<EventRecord>) {
+        if self.slots.is_empty() {
+            self.first = record.seq;
+        }
+        let Some(i) = self.index(record.seq).filter(|&i| i >= self.slots.len()) else {
+            debug_assert!(false, "event sequence numbers only grow");
+            return;
+        };
+        self.slots.resize(i, None);
+        self.slots.push_back(Some(record));
+        self.len += 1;
+    }
+
+    pub fn get(&self, seq: u64) -> Option<&Arc<EventRecord>> {
+        self.slots.get(self.index(seq)?)?.as_ref()
+    }
+
+    pub fn get_mut(&mut self, seq: u64) -> Option<&mut Arc<EventRecord>> {
+        let i = self.index(seq)?;
+        self.slots.get_mut(i)?.as_mut()
+    }
+
+    pub fn remove(&mut self, seq: u64) -> Option<Arc<EventRecord>> {
+        let i = self.index(seq)?;
+        let old = self.slots.get_mut(i)?.take()?;
+        self.len -= 1;
+        while let Some(None) = self.slots.front() {
+            self.slots.pop_front();
+            self.first += 1;
+        }
+        Some(old)
+    }
+
+    /// Every event, oldest first.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Arc<EventRecord>> {
+        self.slots.iter().flatten()
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+}
+
+/// A hasher for keys that are already hashes (the event series keys): the key is the hash.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct PreHashed(u64);
+
+impl std::hash::Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+pub(crate) type SeriesIndex =
+    std::collections::HashMap<u64, u64, std::hash::BuildHasherDefault<PreHashed>>;
 
 impl EventRecord {
     /// `metadata.name`.
@@ -176,6 +257,31 @@ mod tests {
             message: "create Pod web-0 in StatefulSet web successful".into(),
             source: Cow::Borrowed("statefulset-controller"),
         }
+    }
+
+    #[test]
+    fn the_event_log_keeps_creation_order_across_deletions() {
+        let mut log = EventLog::default();
+        for seq in 3..=7 {
+            log.push(Arc::new(record(seq)));
+        }
+        let seqs = |log: &EventLog| log.values().map(|e| e.seq).collect::<Vec<_>>();
+        assert_eq!(log.remove(5).map(|e| e.seq), Some(5));
+        assert!(log.get(5).is_none() && log.remove(5).is_none());
+        assert_eq!(seqs(&log), [3, 4, 6, 7]);
+        // Removing the oldest ones trims the front; later lookups still land right.
+        log.remove(3);
+        log.remove(4);
+        assert_eq!(seqs(&log), [6, 7]);
+        assert_eq!(log.get(6).map(|e| e.seq), Some(6));
+        assert!(log.get(2).is_none() && log.get(99).is_none());
+        log.push(Arc::new(record(8)));
+        assert_eq!(seqs(&log), [6, 7, 8]);
+        assert_eq!(log.len(), 3);
+        if let Some(e) = log.get_mut(7) {
+            Arc::make_mut(e).count = 9;
+        }
+        assert_eq!(log.get(7).map(|e| e.count), Some(9));
     }
 
     #[test]

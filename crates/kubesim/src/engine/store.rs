@@ -312,7 +312,7 @@ pub struct Store {
     endpoint_slices: Table<EndpointSlice>,
     nodes: Table<Node>,
     /// Events by sequence number (creation order), compact ([`super::events`]).
-    events: BTreeMap<u64, Arc<EventRecord>>,
+    events: super::events::EventLog,
     endpoints: Table<k8s_openapi::api::core::v1::Endpoints>,
     /// Pods by the parent name parsed from their name (`web-3` → `web`): the controller's
     /// candidate pods without relisting the namespace.
@@ -332,7 +332,7 @@ pub struct Store {
     /// Last event written per (involved object uid/name, reason, message, source), for
     /// aggregation: a hash of the series key → the event's sequence number (a hit is checked
     /// against the event itself).
-    event_series: BTreeMap<u64, u64>,
+    event_series: super::events::SeriesIndex,
     /// The retained tail of the watch log (a watch cache: older entries are dropped by
     /// [`Store::trim_watch`]); `watch[0]` is at absolute position `watch_start`.
     watch: Vec<WatchEntry>,
@@ -1032,7 +1032,7 @@ impl Store {
         // The series' last event, as stored now (a deleted one starts a new series).
         let (rv, now) = (self.resource_version + 1, self.now);
         if let Some(last) = (self.event_series.get(&series_key))
-            .and_then(|seq| self.events.get_mut(seq))
+            .and_then(|&seq| self.events.get_mut(seq))
             .filter(|e| same_series(e))
         {
             let e = Arc::make_mut(last);
@@ -1070,7 +1070,7 @@ impl Store {
             message,
             source,
         });
-        self.events.insert(seq, record.clone());
+        self.events.push(record.clone());
         self.event_series.insert(series_key, seq);
         self.log(
             Self::event_ref(&record),
@@ -1100,14 +1100,14 @@ impl Store {
     pub fn event(&self, namespace: &str, name: &str) -> Option<&Arc<EventRecord>> {
         let seq = EventRecord::seq_of_name(name)?;
         self.events
-            .get(&seq)
+            .get(seq)
             .filter(|e| e.namespace == namespace && e.name() == name)
     }
 
     /// Deletes an event (events have no finalizers or grace period: it is gone at once).
     pub fn delete_event(&mut self, namespace: &str, name: &str) -> Result<DeleteOutcome, ApiError> {
         let seq = self.event(namespace, name).map(|e| e.seq);
-        let Some(old) = seq.and_then(|seq| self.events.remove(&seq)) else {
+        let Some(old) = seq.and_then(|seq| self.events.remove(seq)) else {
             return Err(ApiError::NotFound {
                 kind: Kind::Event,
                 name: name.to_string(),
