@@ -9,7 +9,8 @@
 //! - the set's **members** (pods named `<set>-<ordinal>` whose controller is the set), by
 //!   ordinal, with their contribution to the status counts;
 //! - which pods changed (**dirty**: they go through `getPodsForStatefulSet`'s adopt/release
-//!   check again) — everything else was already claimed;
+//!   check again) — everything else was already claimed, and so is a changed pod the set
+//!   controls, selects and names as a member (the check would keep it as it is);
 //! - which in-range ordinals are **unsettled**: `processReplica` has work or a decision there.
 //!   An ordinal is settled once a pass went through its pod without blocking (for
 //!   OrderedReady: the pod was Running, Ready, available and not terminating) and nothing
