@@ -857,6 +857,15 @@ impl Cluster {
                     {
                         self.enqueue(now + self.config.schedule_delay_ms, Task::Schedule);
                     }
+                    // An assigned pod leaving frees room on its node: the scheduler moves its
+                    // unschedulable pods back to the active queue (`AssignedPodDelete`).
+                    let assigned = pod.spec.as_ref().is_some_and(|s| s.node_name.is_some());
+                    if event == WatchEventType::Deleted
+                        && assigned
+                        && self.store.has_unscheduled_pods()
+                    {
+                        self.enqueue(now + self.config.schedule_delay_ms, Task::Schedule);
+                    }
                     kubelet::on_pod_event(self, pod, event);
                     if pv_controller::uses_claims(pod) {
                         // pvc-protection and WaitForFirstConsumer react to pods.
@@ -895,7 +904,7 @@ impl Cluster {
                 AnyObject::PersistentVolume(_) | AnyObject::StorageClass(_) => {
                     self.enqueue(now + self.config.binder_delay_ms, Task::BindVolumes);
                     // volumebinding requeues unschedulable pods on PV/StorageClass events.
-                    if !self.store.unscheduled_pods().is_empty() {
+                    if self.store.has_unscheduled_pods() {
                         self.enqueue(now + self.config.schedule_delay_ms, Task::Schedule);
                     }
                 }
@@ -1119,7 +1128,7 @@ impl Cluster {
         node.spec.get_or_insert_with(Default::default).unschedulable =
             unschedulable.then_some(true);
         self.store.update(node)?;
-        if !unschedulable && !self.store.unscheduled_pods().is_empty() {
+        if !unschedulable && self.store.has_unscheduled_pods() {
             self.enqueue(self.now, Task::Schedule);
         }
         Ok(CommandOutput::Done)

@@ -4,7 +4,7 @@
 //! Before placement the volume check (a stand-in for the VolumeBinding plugin's PreFilter) may
 //! keep the pod Pending with a `FailedScheduling` event (§2.9 texts).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{Node, PersistentVolumeClaim, Pod, PodCondition, PodStatus};
 
@@ -102,6 +102,12 @@ pub fn schedule_pending(c: &mut Cluster) {
         .iter()
         .map(|(n, _, _, _)| c.store.pods_on_node(n))
         .collect();
+    // The nodes a pod without claims can go to, least loaded first (then by name): what the
+    // scan below picks, without scanning every node for every pod.
+    let mut open: BTreeSet<(usize, usize)> = (nodes.iter().enumerate())
+        .filter(|(i, (_, ready, cap, _))| *ready && load[*i] < *cap)
+        .map(|(i, _)| (load[i], i))
+        .collect();
     for (ns, name) in pending {
         let Some(pod) = c.store.get_arc::<Pod>(&ns, &name) else {
             continue;
@@ -121,19 +127,24 @@ pub fn schedule_pending(c: &mut Cluster) {
         }
         let filter = c.volume_filter;
         let mut volume_reasons: BTreeMap<String, usize> = BTreeMap::new();
-        let choice = nodes
-            .iter()
-            .enumerate()
-            .filter(|(i, (_, ready, cap, _))| *ready && load[*i] < *cap)
-            .filter(|(_, (n, _, _, _))| match filter(&c.store, &pod, n) {
-                Ok(()) => true,
-                Err(r) => {
-                    *volume_reasons.entry(r).or_default() += 1;
-                    false
-                }
-            })
-            .min_by_key(|(i, _)| (load[*i], *i))
-            .map(|(i, _)| i);
+        // The VolumeBinding plugin's PreFilter skips its Filter for a pod without claims.
+        let choice = if !super::pv_controller::uses_claims(&pod) {
+            open.first().map(|&(_, i)| i)
+        } else {
+            nodes
+                .iter()
+                .enumerate()
+                .filter(|(i, (_, ready, cap, _))| *ready && load[*i] < *cap)
+                .filter(|(_, (n, _, _, _))| match filter(&c.store, &pod, n) {
+                    Ok(()) => true,
+                    Err(r) => {
+                        *volume_reasons.entry(r).or_default() += 1;
+                        false
+                    }
+                })
+                .min_by_key(|(i, _)| (load[*i], *i))
+                .map(|(i, _)| i)
+        };
         let Some(choice_index) = choice else {
             // Reasons as the scheduler's Filter plugins word them, sorted as upstream sorts
             // the reason strings.
@@ -161,7 +172,11 @@ pub fn schedule_pending(c: &mut Cluster) {
         };
         // Reserve (assume) the pod on the node before PreBind, so pods waiting for their
         // volumes in this pass spread over the nodes like bound ones.
+        open.remove(&(load[choice_index], choice_index));
         load[choice_index] += 1;
+        if load[choice_index] < nodes[choice_index].2 {
+            open.insert((load[choice_index], choice_index));
+        }
         let node = nodes[choice_index].0.clone();
         if !(c.volume_prebind)(c, &pod, &node) {
             continue;
@@ -270,6 +285,39 @@ mod tests {
                 "Successfully assigned default/a to node-1".to_string()
             )
         );
+    }
+
+    #[test]
+    fn a_full_node_takes_no_more_pods_until_one_leaves() {
+        // 110 pods per node (the kubelet's default maxPods): the 111th waits.
+        let mut c = Cluster::new(crate::engine::ClusterConfig {
+            nodes: 2,
+            ..Default::default()
+        });
+        c.node_down("node-2").unwrap();
+        let names: Vec<String> = (0..112).map(|i| format!("p{i:03}")).collect();
+        for n in &names {
+            bare_pod(&mut c, n, None);
+        }
+        c.advance(100);
+        let placed = names.iter().filter(|n| node_of(&c, n).is_some()).count();
+        assert_eq!(placed, 110);
+        assert_eq!(node_of(&c, "p111"), None);
+        assert_eq!(
+            events_for(&c, "p111")[0].1,
+            "0/2 nodes are available: 1 Too many pods, 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling."
+        );
+        c.store_mut()
+            .delete::<k8s_openapi::api::core::v1::Pod>(
+                "default",
+                "p000",
+                crate::engine::Propagation::Background,
+                Some(0),
+            )
+            .unwrap();
+        c.advance(10_000);
+        assert_eq!(node_of(&c, "p110").as_deref(), Some("node-1"));
+        assert_eq!(node_of(&c, "p111"), None, "one place freed, one pod placed");
     }
 
     #[test]

@@ -574,6 +574,10 @@ impl Store {
         self.node_load.get(node).copied().unwrap_or(0)
     }
 
+    pub fn has_unscheduled_pods(&self) -> bool {
+        !self.unscheduled.is_empty()
+    }
+
     pub fn unscheduled_pods(&self) -> Vec<Key> {
         self.unscheduled.iter().cloned().collect()
     }
