@@ -158,6 +158,11 @@ pub(crate) fn owned_by(meta: &ObjectMeta, uid: &str) -> bool {
         .any(|o| o.controller == Some(true) && o.uid == uid)
 }
 
+/// Whether a revision holds this revision data.
+pub fn holds_data(r: &ControllerRevision, data: &serde_json::Value) -> bool {
+    r.data.as_ref().map(|d| &d.0) == Some(data)
+}
+
 /// Result of revision selection.
 pub struct SetRevisions {
     pub current: Arc<ControllerRevision>,
@@ -167,11 +172,14 @@ pub struct SetRevisions {
 
 /// `getStatefulSetRevisions`: finds or creates the update revision (reusing an equal older
 /// one with a bumped `.revision` = rollback) and the current revision.
+/// `same_data(r)`: whether revision `r` holds `data` (`FindEqualRevisions`; the controller
+/// remembers the answer per revision object, as comparing the decoded data is not cheap).
 pub fn get_set_revisions(
     store: &mut Store,
     set: &StatefulSet,
     revisions: &[Arc<ControllerRevision>],
     data: &serde_json::Value,
+    mut same_data: impl FnMut(&ControllerRevision) -> bool,
 ) -> Result<SetRevisions, ApiError> {
     let mut collision_count = set
         .status
@@ -179,12 +187,10 @@ pub fn get_set_revisions(
         .and_then(|s| s.collision_count)
         .unwrap_or(0);
     let next = revisions.iter().map(|r| r.revision).max().unwrap_or(0) + 1;
-    let equal: Vec<&Arc<ControllerRevision>> = revisions
-        .iter()
-        .filter(|r| r.data.as_ref().map(|d| &d.0) == Some(data))
-        .collect();
+    let equal: Vec<&Arc<ControllerRevision>> = revisions.iter().filter(|r| same_data(r)).collect();
     let update = if let Some(last_equal) = equal.last() {
-        if Some(*last_equal) == revisions.last() {
+        // The same object (not merely equal contents: comparing them is a deep walk).
+        if revisions.last().is_some_and(|r| Arc::ptr_eq(r, last_equal)) {
             (*last_equal).clone()
         } else {
             // Rollback: reuse the old revision with the next revision number.
@@ -223,7 +229,7 @@ pub fn get_set_revisions(
                 Err(ApiError::AlreadyExists { .. }) => {
                     let existing = store.get_arc::<ControllerRevision>(&ns, &name);
                     match existing {
-                        Some(e) if e.data.as_ref().map(|d| &d.0) == Some(data) => break e,
+                        Some(e) if holds_data(&e, data) => break e,
                         _ => collision_count += 1,
                     }
                     if collision_count > 1000 {

@@ -93,6 +93,10 @@ pub(crate) struct SetCache {
     pub revision_data: Option<Arc<serde_json::Value>>,
     /// Decoded revision templates, by revision name and resourceVersion.
     templates: BTreeMap<String, (Option<String>, Arc<PodTemplateSpec>)>,
+    /// Whether a revision (by name and resourceVersion) holds `revision_data`: asked on
+    /// every pass, and a deep comparison of the decoded data costs more than the rest of an
+    /// OrderedReady pass.
+    holds_data: BTreeMap<String, (Option<String>, bool)>,
     members: BTreeMap<Slot, Member>,
     /// Members by revision label (any state), for the rolling update's search.
     by_revision: BTreeMap<String, BTreeSet<Slot>>,
@@ -479,6 +483,27 @@ impl SetCache {
     /// Every member's revision label (history truncation's "revisions still in use").
     pub fn revisions(&self) -> impl Iterator<Item = &str> {
         self.members.values().filter_map(|m| m.revision.as_deref())
+    }
+
+    /// Whether revision `rev` holds `data` (this generation's revision data), compared once
+    /// per revision object.
+    pub fn holds_data(
+        &mut self,
+        rev: &k8s_openapi::api::apps::v1::ControllerRevision,
+        data: &serde_json::Value,
+    ) -> bool {
+        let name = rev.metadata.name.as_deref().unwrap_or_default();
+        if let Some((rv, same)) = self.holds_data.get(name) {
+            if *rv == rev.metadata.resource_version {
+                return *same;
+            }
+        }
+        let same = history::holds_data(rev, data);
+        self.holds_data.insert(
+            name.to_string(),
+            (rev.metadata.resource_version.clone(), same),
+        );
+        same
     }
 
     /// The template of a revision, decoded once per revision object.

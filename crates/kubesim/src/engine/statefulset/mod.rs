@@ -950,7 +950,9 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
             d
         }
     };
-    let Ok(revs) = history::get_set_revisions(&mut c.store, &set, &revisions, &data) else {
+    let same_data = |r: &k8s_openapi::api::apps::v1::ControllerRevision| cache.holds_data(r, &data);
+    let Ok(revs) = history::get_set_revisions(&mut c.store, &set, &revisions, &data, same_data)
+    else {
         c.sts_cache.insert(key, cache);
         return;
     };
