@@ -100,6 +100,11 @@ struct ServiceState {
     dirty_slices: BTreeSet<usize>,
     /// Whether the legacy Endpoints object must be compared and written.
     dirty_endpoints: bool,
+    /// Whether an address changed since the last pass (then the object differs from what this
+    /// controller last wrote, unless truncation hides the change).
+    legacy_changed: bool,
+    /// The resourceVersion of the Endpoints object this controller last wrote.
+    written: Option<String>,
     /// Pods whose endpoint needs a slice, placed at the end of the pass.
     unplaced: BTreeSet<String>,
     /// The legacy Endpoints content, kept sorted: one group per port list.
@@ -152,6 +157,8 @@ impl ServiceState {
             slot: BTreeMap::new(),
             dirty_slices: BTreeSet::new(),
             dirty_endpoints: true,
+            legacy_changed: false,
+            written: None,
             unplaced: BTreeSet::new(),
             legacy: Vec::new(),
         }
@@ -216,6 +223,7 @@ impl ServiceState {
         }
         if old.legacy != entry.legacy {
             self.dirty_endpoints = true;
+            self.legacy_changed = true;
             if let Some(a) = &old.legacy {
                 self.legacy_remove(name, a);
             }
@@ -626,6 +634,7 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
 
     // 7. Legacy Endpoints (the endpoints controller), by service.
     for (key, state) in cache.services.iter_mut() {
+        let changed = std::mem::take(&mut state.legacy_changed);
         if !std::mem::take(&mut state.dirty_endpoints) {
             continue;
         }
@@ -636,8 +645,23 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
         ep.metadata.namespace = Some(ns.clone());
         // The object holds every address (at most 1,000): compare and build it without
         // extra copies.
+        // Known to differ: the stored object is the one this controller wrote, an address
+        // changed since, and neither is truncated. Then comparing ~1,000 addresses (twice,
+        // here and in the store) would only confirm it.
+        let known_changed = |old: &Endpoints| {
+            changed
+                && state.written.is_some()
+                && old.metadata.resource_version == state.written
+                && over_capacity(&old.metadata).is_none()
+                && over_capacity(&ep.metadata).is_none()
+        };
+        let mut differs = false;
         let update = match c.store.get::<Endpoints>(&ns, &name) {
             None => None,
+            Some(old) if known_changed(old) => {
+                differs = true;
+                Some(old.metadata.clone())
+            }
             // The trigger-time annotation changes with every write; keep the stored one
             // unless the content changed. The over-capacity annotation must appear or
             // disappear with truncation (upstream `capacityAnnotationSetCorrectly`).
@@ -652,7 +676,11 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
         };
         match update {
             None => {
-                let _ = c.store.create(ep);
+                state.written = c
+                    .store
+                    .create(ep)
+                    .ok()
+                    .and_then(|e| e.metadata.resource_version.clone());
             }
             Some(mut meta) => {
                 // Other annotations stay (upstream updates a copy of the stored object);
@@ -668,10 +696,18 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
                 }
                 meta.annotations = (!annotations.is_empty()).then_some(annotations);
                 meta.labels = ep.metadata.labels;
-                let _ = c.store.update(Endpoints {
+                let new = Endpoints {
                     metadata: meta,
                     subsets: ep.subsets,
-                });
+                };
+                let written = if differs {
+                    c.store.update_differing(new)
+                } else {
+                    c.store.update(new)
+                };
+                state.written = written
+                    .ok()
+                    .and_then(|e| e.metadata.resource_version.clone());
             }
         }
     }

@@ -854,7 +854,17 @@ impl Store {
     /// Replaces an object (its metadata identity — uid, creationTimestamp — is kept).
     /// Bumps `generation` when the spec changed. Removing the last finalizer of an object
     /// being deleted removes it (unless a pod grace period is still running).
-    pub fn update<T: Stored>(&mut self, mut obj: T) -> Result<Arc<T>, ApiError> {
+    pub fn update<T: Stored>(&mut self, obj: T) -> Result<Arc<T>, ApiError> {
+        self.update_checked(obj, true)
+    }
+
+    /// [`Store::update`] for a caller that knows `obj` differs from the stored object (the
+    /// no-op check would compare them in full only to find that out).
+    pub(crate) fn update_differing<T: Stored>(&mut self, obj: T) -> Result<Arc<T>, ApiError> {
+        self.update_checked(obj, false)
+    }
+
+    fn update_checked<T: Stored>(&mut self, mut obj: T, check: bool) -> Result<Arc<T>, ApiError> {
         let old = {
             let (ns, name) = key_ref(obj.metadata(), T::NAMESPACED);
             match T::table(self).get(ns, name) {
@@ -878,7 +888,7 @@ impl Store {
             m.deletion_timestamp = om.deletion_timestamp.clone();
             m.deletion_grace_period_seconds = om.deletion_grace_period_seconds;
         }
-        if T::same(&old, &obj) {
+        if check && T::same(&old, &obj) {
             return Ok(old);
         }
         if T::spec_changed(&old, &obj) == Some(true) {
