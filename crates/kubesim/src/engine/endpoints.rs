@@ -644,10 +644,9 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
         ep.metadata.name = Some(name.clone());
         ep.metadata.namespace = Some(ns.clone());
         // The object holds every address (at most 1,000): compare and build it without
-        // extra copies.
-        // Known to differ: the stored object is the one this controller wrote, an address
-        // changed since, and neither is truncated. Then comparing ~1,000 addresses (twice,
-        // here and in the store) would only confirm it.
+        // extra copies — or not compare it at all when it is known to differ: the stored
+        // object is the one this controller wrote, an address changed since, and neither is
+        // truncated (comparing, here and in the store's no-op check, would only confirm it).
         let known_changed = |old: &Endpoints| {
             changed
                 && state.written.is_some()
@@ -655,13 +654,10 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
                 && over_capacity(&old.metadata).is_none()
                 && over_capacity(&ep.metadata).is_none()
         };
-        let mut differs = false;
+        // The stored metadata to update, and whether the content is known to differ.
         let update = match c.store.get::<Endpoints>(&ns, &name) {
             None => None,
-            Some(old) if known_changed(old) => {
-                differs = true;
-                Some(old.metadata.clone())
-            }
+            Some(old) if known_changed(old) => Some((old.metadata.clone(), true)),
             // The trigger-time annotation changes with every write; keep the stored one
             // unless the content changed. The over-capacity annotation must appear or
             // disappear with truncation (upstream `capacityAnnotationSetCorrectly`).
@@ -672,7 +668,7 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
             {
                 continue;
             }
-            Some(old) => Some(old.metadata.clone()),
+            Some(old) => Some((old.metadata.clone(), false)),
         };
         match update {
             None => {
@@ -682,7 +678,7 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
                     .ok()
                     .and_then(|e| e.metadata.resource_version.clone());
             }
-            Some(mut meta) => {
+            Some((mut meta, differs)) => {
                 // Other annotations stay (upstream updates a copy of the stored object);
                 // the over-capacity one is set or removed.
                 let mut annotations = meta.annotations.take().unwrap_or_default();

@@ -102,8 +102,8 @@ pub fn schedule_pending(c: &mut Cluster) {
         .iter()
         .map(|(n, _, _, _)| c.store.pods_on_node(n))
         .collect();
-    // The nodes a pod without claims can go to, least loaded first (then by name): what the
-    // scan below picks, without scanning every node for every pod.
+    // The nodes with room, least loaded first (then by name), kept up to date as pods are
+    // placed: a pod takes the first one its volumes allow.
     let mut open: BTreeSet<(usize, usize)> = (nodes.iter().enumerate())
         .filter(|(i, (_, ready, cap, _))| *ready && load[*i] < *cap)
         .map(|(i, _)| (load[i], i))
@@ -128,23 +128,17 @@ pub fn schedule_pending(c: &mut Cluster) {
         let filter = c.volume_filter;
         let mut volume_reasons: BTreeMap<String, usize> = BTreeMap::new();
         // The VolumeBinding plugin's PreFilter skips its Filter for a pod without claims.
-        let choice = if !super::pv_controller::uses_claims(&pod) {
-            open.first().map(|&(_, i)| i)
-        } else {
-            nodes
-                .iter()
-                .enumerate()
-                .filter(|(i, (_, ready, cap, _))| *ready && load[*i] < *cap)
-                .filter(|(_, (n, _, _, _))| match filter(&c.store, &pod, n) {
+        let claims = super::pv_controller::uses_claims(&pod);
+        let choice = open.iter().map(|&(_, i)| i).find(|&i| {
+            !claims
+                || match filter(&c.store, &pod, &nodes[i].0) {
                     Ok(()) => true,
                     Err(r) => {
                         *volume_reasons.entry(r).or_default() += 1;
                         false
                     }
-                })
-                .min_by_key(|(i, _)| (load[*i], *i))
-                .map(|(i, _)| i)
-        };
+                }
+        });
         let Some(choice_index) = choice else {
             // Reasons as the scheduler's Filter plugins word them, sorted as upstream sorts
             // the reason strings.

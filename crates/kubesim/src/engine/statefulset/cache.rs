@@ -25,7 +25,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
 
 use super::super::history::{self, owned_by};
@@ -485,41 +485,36 @@ impl SetCache {
         self.members.values().filter_map(|m| m.revision.as_deref())
     }
 
-    /// Whether revision `rev` holds `data` (this generation's revision data), compared once
-    /// per revision object.
-    pub fn holds_data(
-        &mut self,
-        rev: &k8s_openapi::api::apps::v1::ControllerRevision,
-        data: &serde_json::Value,
-    ) -> bool {
-        let name = rev.metadata.name.as_deref().unwrap_or_default();
-        if let Some((rv, same)) = self.holds_data.get(name) {
-            if *rv == rev.metadata.resource_version {
-                return *same;
-            }
-        }
-        let same = history::holds_data(rev, data);
-        self.holds_data.insert(
-            name.to_string(),
-            (rev.metadata.resource_version.clone(), same),
-        );
-        same
+    /// Whether revision `rev` holds this generation's revision data, compared once per
+    /// revision object.
+    pub fn holds_data(&mut self, rev: &ControllerRevision) -> bool {
+        let data = &self.revision_data;
+        per_revision(&mut self.holds_data, rev, || {
+            data.as_deref().is_some_and(|d| history::holds_data(rev, d))
+        })
     }
 
     /// The template of a revision, decoded once per revision object.
-    pub fn template(
-        &mut self,
-        rev: &k8s_openapi::api::apps::v1::ControllerRevision,
-    ) -> Arc<PodTemplateSpec> {
-        let name = rev.metadata.name.clone().unwrap_or_default();
-        if let Some((rv, t)) = self.templates.get(&name) {
-            if *rv == rev.metadata.resource_version {
-                return t.clone();
-            }
-        }
-        let t = Arc::new(history::template_of(rev).unwrap_or_default());
-        self.templates
-            .insert(name, (rev.metadata.resource_version.clone(), t.clone()));
-        t
+    pub fn template(&mut self, rev: &ControllerRevision) -> Arc<PodTemplateSpec> {
+        per_revision(&mut self.templates, rev, || {
+            Arc::new(history::template_of(rev).unwrap_or_default())
+        })
     }
+}
+
+/// What `compute` says of a revision, remembered by its name and resourceVersion (a
+/// revision's content changes only with a new resourceVersion).
+fn per_revision<V: Clone>(
+    memo: &mut BTreeMap<String, (Option<String>, V)>,
+    rev: &ControllerRevision,
+    compute: impl FnOnce() -> V,
+) -> V {
+    let name = rev.metadata.name.as_deref().unwrap_or_default();
+    let rv = &rev.metadata.resource_version;
+    if let Some((_, v)) = memo.get(name).filter(|(seen, _)| seen == rv) {
+        return v.clone();
+    }
+    let v = compute();
+    memo.insert(name.to_string(), (rv.clone(), v.clone()));
+    v
 }

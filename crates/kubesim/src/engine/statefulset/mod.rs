@@ -828,20 +828,17 @@ fn cache_for(c: &mut Cluster, set: &StatefulSet, min_ready_ms: u64) -> SetCache 
 
 /// The pods one pass reads: as the store holds them, or — once the pass wrote one — as it
 /// was before (upstream's pass works on the pod list it read at its start). The cache names
-/// the members; their pods are looked up here.
+/// the members; their pods are looked up here. Also what availability means in this pass.
 struct PassReads<'a> {
     namespace: &'a str,
+    /// The in-range ordinals `[start, end)`.
+    range: (i64, i64),
+    min_ready_ms: u64,
+    now: u64,
     before: BTreeMap<String, Arc<Pod>>,
 }
 
-impl<'a> PassReads<'a> {
-    fn new(namespace: &'a str) -> Self {
-        PassReads {
-            namespace,
-            before: BTreeMap::new(),
-        }
-    }
-
+impl PassReads<'_> {
     fn pod(&self, store: &Store, name: &str) -> Option<Arc<Pod>> {
         match self.before.get(name) {
             Some(p) => Some(p.clone()),
@@ -856,56 +853,41 @@ impl<'a> PassReads<'a> {
             self.before.insert(name.to_string(), pod.clone());
         }
     }
-}
 
-/// `unavailable` of the rolling update: in-range ordinals whose pod is missing, not available
-/// or terminating.
-fn count_unavailable(
-    cache: &SetCache,
-    store: &Store,
-    reads: &PassReads,
-    (start, end): (i64, i64),
-    min_ready_ms: u64,
-    now: u64,
-) -> i64 {
-    let present_and_available = cache
-        .in_range(start, end)
-        .filter_map(|name| reads.pod(store, name))
-        .filter(|p| !is_unavailable(Some(p), min_ready_ms, now))
-        .count() as i64;
-    (end - start) - present_and_available
-}
+    fn unavailable(&self, p: &Arc<Pod>) -> bool {
+        is_unavailable(Some(p), self.min_ready_ms, self.now)
+    }
 
-/// processCondemned's "first unavailable pod" (step 4), looked up only when a decision needs
-/// it. Settled ordinals hold available pods, so only unsettled ones can be it.
-fn first_unavailable(
-    cache: &SetCache,
-    store: &Store,
-    reads: &PassReads,
-    (start, end): (i64, i64),
-    min_ready_ms: u64,
-    now: u64,
-) -> Option<String> {
-    let unavailable = |name: &str| {
-        reads
-            .pod(store, name)
-            .filter(|p| is_unavailable(Some(p), min_ready_ms, now))
-    };
-    let mut from = start;
-    while let Some(ord) = cache.next_unsettled(from) {
-        from = ord + 1;
-        if let Some(name) = cache.at(ord) {
-            if let Some(p) = unavailable(name) {
+    /// `unavailable` of the rolling update: in-range ordinals whose pod is missing, not
+    /// available or terminating.
+    fn count_unavailable(&self, cache: &SetCache, store: &Store) -> i64 {
+        let (start, end) = self.range;
+        let present_and_available = (cache.in_range(start, end))
+            .filter_map(|name| self.pod(store, name))
+            .filter(|p| !self.unavailable(p))
+            .count() as i64;
+        (end - start) - present_and_available
+    }
+
+    /// processCondemned's "first unavailable pod" (step 4), looked up only when a decision
+    /// needs it. Settled ordinals hold available pods, so only unsettled ones can be it.
+    fn first_unavailable(&self, cache: &SetCache, store: &Store) -> Option<String> {
+        let (start, end) = self.range;
+        let unavailable = |name: &str| self.pod(store, name).filter(|p| self.unavailable(p));
+        let mut from = start;
+        while let Some(ord) = cache.next_unsettled(from) {
+            from = ord + 1;
+            if let Some(p) = cache.at(ord).and_then(unavailable) {
                 return p.metadata.name.clone();
             }
         }
+        let condemned: Vec<&str> = cache.condemned(start, end).collect();
+        condemned
+            .into_iter()
+            .rev()
+            .find_map(unavailable)
+            .and_then(|p| p.metadata.name.clone())
     }
-    let condemned: Vec<&str> = cache.condemned(start, end).collect();
-    condemned
-        .into_iter()
-        .rev()
-        .find_map(unavailable)
-        .and_then(|p| p.metadata.name.clone())
 }
 
 /// One reconcile pass of a StatefulSet (§1.5).
@@ -950,7 +932,7 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
             d
         }
     };
-    let same_data = |r: &k8s_openapi::api::apps::v1::ControllerRevision| cache.holds_data(r, &data);
+    let same_data = |r: &k8s_openapi::api::apps::v1::ControllerRevision| cache.holds_data(r);
     let Ok(revs) = history::get_set_revisions(&mut c.store, &set, &revisions, &data, same_data)
     else {
         c.sts_cache.insert(key, cache);
@@ -964,7 +946,13 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
     let has_condemned = cache.has_condemned(start, end);
 
     let mut blocked = false;
-    let mut reads = PassReads::new(ns);
+    let mut reads = PassReads {
+        namespace: ns,
+        range: (start, end),
+        min_ready_ms,
+        now,
+        before: BTreeMap::new(),
+    };
 
     // 7. processReplica, over the ordinals that have work or a decision.
     let mut from = start;
@@ -1054,8 +1042,7 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
             let healthy = is_running_and_ready(pod) && is_available(pod, min_ready_ms, now);
             if monotonic
                 && !healthy
-                && pod.metadata.name
-                    != first_unavailable(&cache, &c.store, &reads, (start, end), min_ready_ms, now)
+                && pod.metadata.name != reads.first_unavailable(&cache, &c.store)
             {
                 blocked = true;
                 break;
@@ -1081,13 +1068,13 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
         let mut doomed: Vec<Arc<Pod>> = Vec::new();
         if candidates.peek().is_some() {
             let max_u = max_unavailable(spec);
-            let unavailable =
-                count_unavailable(&cache, &c.store, &reads, (start, end), min_ready_ms, now);
+            let unavailable = reads.count_unavailable(&cache, &c.store);
             if unavailable < max_u {
                 doomed = candidates.take((max_u - unavailable) as usize).collect();
             }
         }
         for pod in &doomed {
+            reads.writing(pod);
             delete_pod(c, &set, pod);
         }
     }
