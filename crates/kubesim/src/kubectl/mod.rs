@@ -36,6 +36,7 @@
 //! ```
 
 pub mod cli;
+mod cmd;
 pub mod describe;
 pub mod duration;
 pub mod exec;

@@ -1,0 +1,145 @@
+//! `kubectl delete` (upstream `pkg/cmd/delete/delete.go`): by name or `-f`, `--cascade`,
+//! `--grace-period`, `--force`, and `--wait` (default): blocks until the objects are gone.
+
+use crate::engine::{DeleteOptions, Propagation};
+use crate::kubectl::cli::{self, Cascade, Resource};
+use crate::kubectl::exec::objects::{find, not_found, Selector};
+use crate::kubectl::exec::{api_error, kind_of, now_ts, singular, Job, Output, Shell};
+use crate::kubectl::printers;
+use crate::manifest::Object;
+
+impl Shell {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn delete(
+        &mut self,
+        files: &[String],
+        selections: &[cli::Selection],
+        cascade: Cascade,
+        grace_period: Option<i64>,
+        force: bool,
+        wait: bool,
+        out: &mut Output,
+    ) {
+        let mut grace = grace_period;
+        if grace == Some(0) && !force {
+            grace = Some(1);
+        }
+        if force && grace.is_none_or(|g| g < 0) {
+            grace = Some(0);
+        }
+        let options = DeleteOptions {
+            propagation: match cascade {
+                Cascade::Background => Propagation::Background,
+                Cascade::Foreground => Propagation::Foreground,
+                Cascade::Orphan => Propagation::Orphan,
+            },
+            grace_period: grace,
+            force,
+        };
+        if force {
+            out.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
+        }
+        let mut targets: Vec<(Resource, String, Option<String>)> = Vec::new();
+        let mut errors = Output::default();
+        for path in files {
+            let (label, text) = match self.read_file(path) {
+                Ok(f) => f,
+                Err(e) => {
+                    out.fail(e);
+                    return;
+                }
+            };
+            for obj in self.objects_of(&label, &text, "deleting", &mut errors) {
+                let resource = match obj {
+                    Object::StatefulSet(_) => Resource::StatefulSets,
+                    Object::Service(_) => Resource::Services,
+                    Object::PersistentVolume(_) => Resource::PersistentVolumes,
+                    Object::PersistentVolumeClaim(_) => Resource::PersistentVolumeClaims,
+                    Object::StorageClass(_) => Resource::StorageClasses,
+                };
+                targets.push((resource, obj.name().to_string(), Some(label.clone())));
+            }
+        }
+        for sel in selections {
+            for n in &sel.names {
+                targets.push((sel.resource, n.clone(), None));
+            }
+        }
+        let mut waiting = Vec::new();
+        for (resource, name, file) in targets {
+            let Some(kind) = kind_of(resource) else {
+                // Endpoints are derived from the Service: deleting them is accepted and the
+                // endpoints controller writes them again at once.
+                if self.exists(resource, &name, None) {
+                    out.out(format!(
+                        "{}\n",
+                        printers::deleted_line(
+                            "endpoints",
+                            &name,
+                            Some(cli::NAMESPACE),
+                            grace == Some(0)
+                        )
+                    ));
+                } else {
+                    errors.fail(not_found(resource, &name));
+                }
+                continue;
+            };
+            let uid = find(
+                &self.cluster,
+                resource,
+                std::slice::from_ref(&name),
+                &Selector::default(),
+                now_ts(&self.cluster),
+            )
+            .values
+            .first()
+            .and_then(|v| v["metadata"]["uid"].as_str().map(str::to_string));
+            match self.cluster.delete(kind, cli::NAMESPACE, &name, options) {
+                Ok(_) => {
+                    let ns = resource.namespaced().then_some(cli::NAMESPACE);
+                    out.out(format!(
+                        "{}\n",
+                        printers::deleted_line(&singular(resource), &name, ns, grace == Some(0))
+                    ));
+                    waiting.push((resource, name, uid));
+                }
+                Err(e) => {
+                    let ctx = file.map(|f| format!("error when deleting \"{f}\""));
+                    errors.fail(api_error(&e, ctx.as_deref()));
+                }
+            }
+        }
+        out.extend(errors);
+        if wait && !waiting.is_empty() {
+            self.block(Job::Delete { targets: waiting });
+            self.process(out);
+        }
+    }
+
+    pub(super) fn exists(&self, resource: Resource, name: &str, uid: Option<&str>) -> bool {
+        let f = find(
+            &self.cluster,
+            resource,
+            &[name.to_string()],
+            &Selector::default(),
+            now_ts(&self.cluster),
+        );
+        match f.values.first() {
+            None => false,
+            Some(v) => match uid {
+                Some(u) => v["metadata"]["uid"].as_str() == Some(u),
+                None => true,
+            },
+        }
+    }
+
+    /// The delete job's step: drops the targets that are gone; true when none is left.
+    pub(in crate::kubectl) fn delete_step(
+        &self,
+        targets: &mut Vec<(Resource, String, Option<String>)>,
+    ) -> bool {
+        targets.retain(|(r, n, uid)| self.exists(*r, n, uid.as_deref()));
+        targets.is_empty()
+    }
+}
