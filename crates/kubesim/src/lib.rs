@@ -5,6 +5,7 @@
 pub mod engine;
 pub mod examples;
 pub mod kubectl;
+pub mod limits;
 pub mod manifest;
 pub mod network;
 pub mod overview;

@@ -8,6 +8,7 @@ use k8s_openapi::api::apps::v1::StatefulSetSpec;
 use k8s_openapi::api::core::v1::{PodTemplateSpec, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
+use crate::limits;
 use crate::manifest::{format_path, path, Object, Segment};
 
 /// One validation failure: where (a field path) and what.
@@ -27,6 +28,34 @@ impl Problems {
     }
     fn required(&mut self, field: &str) {
         self.add(field, "Required value");
+    }
+    /// `field: Too many: N: must have at most M items (a playground limit: NAME)`.
+    fn too_many(&mut self, field: &str, actual: usize, max: usize, name: &str) {
+        if actual > max {
+            let what = limits::too_many(actual, max);
+            self.add(field, format!("{what} (a playground limit: {name})"));
+        }
+    }
+}
+
+/// The limits on one object's metadata ([`limits`]): label count and annotation bytes.
+fn validate_meta_limits(p: &mut Problems, prefix: &str, meta: &ObjectMeta) {
+    let labels = meta.labels.as_ref().map_or(0, |l| l.len());
+    p.too_many(
+        &format!("{prefix}metadata.labels"),
+        labels,
+        limits::MAX_LABELS,
+        "MAX_LABELS",
+    );
+    let bytes = limits::map_bytes(meta.annotations.as_ref());
+    if bytes > limits::MAX_ANNOTATIONS_BYTES {
+        p.add(
+            &format!("{prefix}metadata.annotations"),
+            format!(
+                "Too long: must have at most {} bytes (a playground limit: MAX_ANNOTATIONS_BYTES)",
+                limits::MAX_ANNOTATIONS_BYTES
+            ),
+        );
     }
 }
 
@@ -106,12 +135,50 @@ fn validate_template(p: &mut Problems, template: &PodTemplateSpec) {
     if spec.containers.is_empty() {
         p.required("spec.template.spec.containers");
     }
+    p.too_many(
+        "spec.template.spec.containers",
+        spec.containers.len(),
+        limits::MAX_CONTAINERS,
+        "MAX_CONTAINERS",
+    );
+    p.too_many(
+        "spec.template.spec.initContainers",
+        spec.init_containers.as_ref().map_or(0, Vec::len),
+        limits::MAX_CONTAINERS,
+        "MAX_CONTAINERS",
+    );
+    if let Some(meta) = template.metadata.as_ref() {
+        validate_meta_limits(p, "spec.template.", meta);
+    }
     for (i, c) in spec.containers.iter().enumerate() {
         if c.name.is_empty() {
             p.required(&format!("spec.template.spec.containers[{i}].name"));
         }
         if c.image.as_deref().unwrap_or("").is_empty() {
             p.required(&format!("spec.template.spec.containers[{i}].image"));
+        }
+        for (probe, field) in [
+            (&c.readiness_probe, "readinessProbe"),
+            (&c.liveness_probe, "livenessProbe"),
+            (&c.startup_probe, "startupProbe"),
+        ] {
+            let Some(probe) = probe else { continue };
+            // `validateProbe` (pkg/apis/core/validation): every count and duration is
+            // non-negative; upstream sets no upper bound (the kubelet's arithmetic saturates).
+            for (value, name) in [
+                (probe.initial_delay_seconds, "initialDelaySeconds"),
+                (probe.timeout_seconds, "timeoutSeconds"),
+                (probe.period_seconds, "periodSeconds"),
+                (probe.success_threshold, "successThreshold"),
+                (probe.failure_threshold, "failureThreshold"),
+            ] {
+                if let Some(v) = value.filter(|v| *v < 0) {
+                    p.add(
+                        &format!("spec.template.spec.containers[{i}].{field}.{name}"),
+                        format!("Invalid value: {v}: must be greater than or equal to 0"),
+                    );
+                }
+            }
         }
     }
     if let Some(policy) = spec.restart_policy.as_deref() {
@@ -142,6 +209,22 @@ fn validate_statefulset(p: &mut Problems, spec: &StatefulSetSpec) {
             "spec.minReadySeconds",
             "Invalid value: must be greater than or equal to 0",
         );
+    }
+    if let Some(limit) = spec.revision_history_limit {
+        if limit < 0 {
+            p.add(
+                "spec.revisionHistoryLimit",
+                format!("Invalid value: {limit}: must be greater than or equal to 0"),
+            );
+        } else if limit > limits::MAX_REVISION_HISTORY {
+            p.add(
+                "spec.revisionHistoryLimit",
+                format!(
+                    "Invalid value: {limit}: must be less than or equal to {} (a playground limit: MAX_REVISION_HISTORY)",
+                    limits::MAX_REVISION_HISTORY
+                ),
+            );
+        }
     }
     if let Some(policy) = spec.pod_management_policy.as_deref() {
         if policy != "OrderedReady" && policy != "Parallel" {
@@ -227,6 +310,12 @@ fn validate_statefulset(p: &mut Problems, spec: &StatefulSetSpec) {
         }
     }
     validate_template(p, &spec.template);
+    p.too_many(
+        "spec.volumeClaimTemplates",
+        spec.volume_claim_templates.as_ref().map_or(0, Vec::len),
+        limits::MAX_VOLUME_CLAIM_TEMPLATES,
+        "MAX_VOLUME_CLAIM_TEMPLATES",
+    );
     for (i, t) in spec.volume_claim_templates.iter().flatten().enumerate() {
         if t.metadata.name.as_deref().unwrap_or("").is_empty() {
             p.required(&format!("spec.volumeClaimTemplates[{i}].metadata.name"));
@@ -339,5 +428,27 @@ pub fn validate(object: &Object) -> Vec<Problem> {
             }
         }
     }
+    validate_meta_limits(&mut p, "", object.metadata());
+    let size = object_size(object);
+    if size > limits::MAX_OBJECT_BYTES {
+        p.0.push(Problem {
+            path: Vec::new(),
+            message: format!(
+                "Request entity too large: {size} bytes as JSON, the playground stores objects of at most {} bytes (a playground limit: MAX_OBJECT_BYTES)",
+                limits::MAX_OBJECT_BYTES
+            ),
+        });
+    }
     p.0
+}
+
+/// The object's size as JSON.
+pub fn object_size(object: &Object) -> usize {
+    match object {
+        Object::StatefulSet(o) => limits::json_size(o),
+        Object::Service(o) => limits::json_size(o),
+        Object::PersistentVolume(o) => limits::json_size(o),
+        Object::PersistentVolumeClaim(o) => limits::json_size(o),
+        Object::StorageClass(o) => limits::json_size(o),
+    }
 }

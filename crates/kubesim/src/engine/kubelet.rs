@@ -167,7 +167,7 @@ pub(crate) fn on_pod_event(c: &mut Cluster, pod: &Pod, event: WatchEventType) {
             } else if rt.running {
                 if unready != rt.unready_fault {
                     rt.unready_fault = unready;
-                    tasks.push((now + reaction, Action::Probe));
+                    tasks.push((now.saturating_add(reaction), Action::Probe));
                 }
                 if fail && !rt.fail_fault {
                     rt.fail_fault = true;
@@ -199,9 +199,27 @@ pub(crate) fn on_set_event(c: &mut Cluster, set: &StatefulSet) {
             if rt.running && rt.unready_fault != unready {
                 rt.unready_fault = unready;
                 let t = step(&pod, Action::Probe);
-                c.enqueue(c.now + probe_reaction_ms(c, &pod, unready), t);
+                c.enqueue(c.now.saturating_add(probe_reaction_ms(c, &pod, unready)), t);
             }
         }
+    }
+}
+
+/// A deleted set's fault flag goes with it.
+pub(crate) fn forget_set(c: &mut Cluster, ns: &str, name: &str) {
+    c.kubelet
+        .set_unready
+        .remove(&(ns.to_string(), name.to_string()));
+}
+
+impl KubeletState {
+    /// Entries of the kubelets' tables (pods, addresses, images, set fault flags).
+    pub(crate) fn entries(&self) -> usize {
+        self.pods.len()
+            + self.images.len()
+            + self.ips.values().map(BTreeSet::len).sum::<usize>()
+            + self.pod_ips.len()
+            + self.set_unready.len()
     }
 }
 
@@ -251,8 +269,8 @@ fn container_ready_at(pod: &Pod, i: usize, started: u64, probe_latency: u64) -> 
     match probe {
         None => started,
         Some(p) => {
-            let delay = p.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000;
-            started + delay.max(probe_latency)
+            let delay = (p.initial_delay_seconds.unwrap_or(0).max(0) as u64).saturating_mul(1000);
+            started.saturating_add(delay.max(probe_latency))
         }
     }
 }
@@ -624,7 +642,11 @@ pub(crate) fn on_volume_fault(c: &mut Cluster) {
                 rt.unready_fault = now_unready;
             }
             let t = step(&pod, Action::Probe);
-            c.enqueue(c.now + probe_reaction_ms(c, &pod, now_unready), t);
+            c.enqueue(
+                c.now
+                    .saturating_add(probe_reaction_ms(c, &pod, now_unready)),
+                t,
+            );
         }
     }
 }
@@ -675,7 +697,9 @@ fn probe_reaction_ms(c: &Cluster, pod: &Pod, becoming_unready: bool) -> u64 {
             } else {
                 p.success_threshold.filter(|v| *v > 0).unwrap_or(1)
             } as u64;
-            period * threshold * 1000
+            // Saturating: both are int32s a manifest may set to 2^31 - 1 (upstream bounds
+            // neither), and their product in milliseconds overflows a u64.
+            period.saturating_mul(threshold).saturating_mul(1000)
         })
         .max()
         .unwrap_or(c.config.fault_reaction_ms)

@@ -90,6 +90,16 @@ fn resource_name(kind: Kind) -> &'static str {
     }
 }
 
+/// The kind as the API server names it in errors (`StatefulSet.apps`, `Pod`).
+fn qualified_kind(kind: Kind) -> String {
+    match kind {
+        Kind::StatefulSet | Kind::ControllerRevision => format!("{}.apps", kind.as_str()),
+        Kind::StorageClass => format!("{}.storage.k8s.io", kind.as_str()),
+        Kind::EndpointSlice => format!("{}.discovery.k8s.io", kind.as_str()),
+        other => other.as_str().to_string(),
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -159,7 +169,20 @@ pub struct ClusterConfig {
     /// behind; then they relist. `usize::MAX` keeps the whole history (tests that compare
     /// histories).
     pub watch_history: usize,
+    /// How long an Event lives after its last write: kube-apiserver's `--event-ttl`, default
+    /// 1 h (`EventTTL: 1 * time.Hour` in `cmd/kube-apiserver/app/options/options.go`).
+    /// Expired events are deleted from the store at that instant (a `DELETED` watch event).
+    pub event_ttl_ms: u64,
+    /// How many commands the command log keeps before it starts again from a snapshot
+    /// ([`Cluster::command_log`], [`Cluster::rebuild`]).
+    pub command_history: usize,
 }
+
+/// kube-apiserver's default `--event-ttl` (1 h), in ms.
+pub const DEFAULT_EVENT_TTL_MS: u64 = 3_600_000;
+
+/// Commands the command log keeps by default (see [`ClusterConfig::command_history`]).
+pub const DEFAULT_COMMAND_HISTORY: usize = 1_000;
 
 impl Default for ClusterConfig {
     fn default() -> Self {
@@ -180,6 +203,8 @@ impl Default for ClusterConfig {
             max_replicas: 1_000,
             profile: profile::Profile::Bare,
             watch_history: DEFAULT_WATCH_HISTORY,
+            event_ttl_ms: DEFAULT_EVENT_TTL_MS,
+            command_history: DEFAULT_COMMAND_HISTORY,
         }
     }
 }
@@ -242,6 +267,15 @@ pub enum Command {
         key: String,
         value: Option<String>,
     },
+    /// `kubectl label` / `kubectl annotate` of several keys in one write, as kubectl sends one
+    /// patch (`None` removes the key).
+    EditMetadata {
+        kind: Kind,
+        namespace: String,
+        name: String,
+        annotations: bool,
+        changes: Vec<(String, Option<String>)>,
+    },
     NodeDown(String),
     NodeUp(String),
     /// `kubectl cordon` (`unschedulable: true`) / `kubectl uncordon` (`false`).
@@ -255,6 +289,31 @@ pub enum Command {
         name: String,
         to_revision: i64,
     },
+}
+
+/// Counts of what a [`Cluster`] holds ([`Cluster::footprint`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Footprint {
+    /// API objects (every kind but Events).
+    pub objects: usize,
+    /// Stored Events (each expires [`ClusterConfig::event_ttl_ms`] after its last write).
+    pub events: usize,
+    /// Entries of the event-aggregation index (at most one per stored event).
+    pub event_series: usize,
+    /// Retained watch-log entries ([`ClusterConfig::watch_history`] plus what readers hold).
+    pub watch_entries: usize,
+    /// Retained command-log entries (< 2 × [`ClusterConfig::command_history`]).
+    pub commands: usize,
+    /// Snapshots kept for time travel (at most 2).
+    pub checkpoints: usize,
+    /// Queued tasks and their dedup entries.
+    pub queued_tasks: usize,
+    /// StatefulSets with a sync queued.
+    pub pending_syncs: usize,
+    /// StatefulSet controller caches (one per live set at most).
+    pub controller_caches: usize,
+    /// Entries of the kubelets' tables.
+    pub kubelet_entries: usize,
 }
 
 /// A command as recorded in the command log: the instant it ran at and how many queued
@@ -352,13 +411,20 @@ pub struct Cluster {
     queue: std::collections::BinaryHeap<Queued>,
     pending: std::collections::BTreeSet<(Task, u64)>,
     /// The instants a sync of each StatefulSet is queued for: the work-queue dedup of
-    /// [`Task::SyncStatefulSet`], probed by borrowed key (every pod write asks). Entries of
-    /// sets with nothing queued stay (one per set ever synced).
+    /// [`Task::SyncStatefulSet`], probed by borrowed key (every pod write asks). A set's
+    /// entry goes when its last queued sync runs.
     pending_syncs: BTreeMap<Key, std::collections::BTreeSet<u64>>,
     dispatched: usize,
     pub(crate) kubelet: kubelet::KubeletState,
     steps: u64,
+    /// The retained command log: every command since `checkpoint`.
     commands: Vec<CommandRecord>,
+    /// The cluster as it was just before `commands[0]` ran (`None`: a new cluster), with an
+    /// empty log of its own: time travel replays `commands` from here.
+    checkpoint: Option<std::sync::Arc<Cluster>>,
+    /// The cluster just before `commands[command_history]` ran: the next checkpoint, once
+    /// the log reaches twice its length and its first half is dropped.
+    next_checkpoint: Option<std::sync::Arc<Cluster>>,
     plugins: Vec<Plugin>,
     volume_check: scheduler::VolumeCheck,
     pub(crate) volume_filter: scheduler::VolumeFilter,
@@ -396,6 +462,8 @@ impl Cluster {
             kubelet: Default::default(),
             steps: 0,
             commands: Vec::new(),
+            checkpoint: None,
+            next_checkpoint: None,
             plugins: Vec::new(),
             volume_check: pv_controller::volume_check,
             volume_filter: pv_controller::volume_node_filter,
@@ -407,6 +475,7 @@ impl Cluster {
             endpoints_cache: Default::default(),
             watch_hold: None,
         };
+        c.store.event_ttl_ms = Some(c.config.event_ttl_ms);
         for i in 1..=c.config.nodes {
             let name = format!("node-{i}");
             let node = Node {
@@ -497,17 +566,72 @@ impl Cluster {
         c
     }
 
-    /// Rebuilds a cluster from a command log, up to and including `until`: the same config
-    /// and commands give the same history, so this reproduces any past instant.
+    /// Rebuilds a cluster from a whole command log (from a new cluster on), up to and
+    /// including `until`: the same config and commands give the same history, so this
+    /// reproduces any past instant. A long session's log is kept from a checkpoint on: use
+    /// [`Cluster::rebuild`] for those.
     pub fn replay(config: ClusterConfig, log: &[CommandRecord], until: u64) -> Cluster {
-        let mut c = Cluster::new(config);
+        Cluster::new(config).replay_from(log, until)
+    }
+
+    /// Rebuilds this cluster as it was at `until`, from the retained command log and the
+    /// checkpoint it starts from; `None` when `until` is before the checkpoint (the log keeps
+    /// the last [`ClusterConfig::command_history`] to twice that many commands).
+    pub fn rebuild(&self, until: u64) -> Option<Cluster> {
+        let base = match &self.checkpoint {
+            Some(c) if c.now > until => return None,
+            Some(c) => Cluster::clone(c),
+            None => Cluster::new(self.config.clone()),
+        };
+        Some(base.replay_from(&self.commands, until))
+    }
+
+    /// The instant the retained command log starts from (0 for a cluster that kept it all).
+    pub fn command_log_start(&self) -> u64 {
+        self.checkpoint.as_ref().map_or(0, |c| c.now)
+    }
+
+    fn replay_from(mut self, log: &[CommandRecord], until: u64) -> Cluster {
+        let c = &mut self;
         for rec in log.iter().filter(|r| r.at <= until) {
             while c.steps < rec.after_steps && c.step().is_some() {}
             c.set_now(rec.at);
             let _ = c.execute(rec.command.clone());
         }
         c.run_until(until);
-        c
+        self
+    }
+
+    /// A copy of the cluster without its command log or checkpoints (those stay shared by
+    /// nothing: a checkpoint never holds another).
+    fn snapshot(&mut self) -> std::sync::Arc<Cluster> {
+        let commands = std::mem::take(&mut self.commands);
+        let checkpoint = self.checkpoint.take();
+        let next = self.next_checkpoint.take();
+        let snap = std::sync::Arc::new(self.clone());
+        self.commands = commands;
+        self.checkpoint = checkpoint;
+        self.next_checkpoint = next;
+        snap
+    }
+
+    /// Records a command about to run. The log keeps between `command_history` and twice
+    /// that many commands: at twice, the first half goes and the snapshot taken before the
+    /// first kept one becomes the checkpoint time travel starts from.
+    fn record_command(&mut self, command: &Command) {
+        let keep = self.config.command_history.max(1);
+        if self.commands.len() >= keep.saturating_mul(2) {
+            self.commands.drain(..keep);
+            self.checkpoint = self.next_checkpoint.take();
+        }
+        if self.commands.len() == keep {
+            self.next_checkpoint = Some(self.snapshot());
+        }
+        self.commands.push(CommandRecord {
+            at: self.now,
+            after_steps: self.steps,
+            command: command.clone(),
+        });
     }
 
     pub fn config(&self) -> &ClusterConfig {
@@ -572,9 +696,28 @@ impl Cluster {
         v
     }
 
-    /// The commands executed so far, with their instants.
+    /// The commands executed since the log's checkpoint ([`Cluster::command_log_start`]; all
+    /// of them until the log first reaches twice [`ClusterConfig::command_history`]).
     pub fn command_log(&self) -> &[CommandRecord] {
         &self.commands
+    }
+
+    /// What the cluster holds, counted: the quantities ARCHITECTURE.md's memory bound is
+    /// stated in (each bounded by a limit or by the live objects).
+    pub fn footprint(&self) -> Footprint {
+        Footprint {
+            objects: self.store.object_count(),
+            events: self.store.event_count(),
+            event_series: self.store.event_series_len(),
+            watch_entries: self.store.watch_log().len(),
+            commands: self.commands.len(),
+            checkpoints: usize::from(self.checkpoint.is_some())
+                + usize::from(self.next_checkpoint.is_some()),
+            queued_tasks: self.queue.len() + self.pending.len(),
+            pending_syncs: self.pending_syncs.len(),
+            controller_caches: self.sts_cache.len(),
+            kubelet_entries: self.kubelet.entries(),
+        }
     }
 
     /// Instant of the next queued event, if any.
@@ -644,6 +787,9 @@ impl Cluster {
         if let Task::SyncStatefulSet(k) = &task {
             if let Some(instants) = self.pending_syncs.get_mut(k) {
                 instants.remove(&at);
+                if instants.is_empty() {
+                    self.pending_syncs.remove(k);
+                }
             }
         } else if task.dedupable() {
             self.pending.remove(&(task.clone(), at));
@@ -692,8 +838,17 @@ impl Cluster {
         self.store.trim_watch(keep, floor);
     }
 
+    /// Moves the clock to `at` (never back). Events whose TTL runs out on the way are deleted
+    /// at their expiry instant: expiry is a function of time, not a queued task, so it never
+    /// keeps the cluster from being idle and replays reproduce it.
     fn set_now(&mut self, at: u64) {
-        self.now = self.now.max(at);
+        let at = self.now.max(at);
+        while let Some(due) = self.store.next_event_expiry().filter(|&due| due <= at) {
+            self.now = self.now.max(due);
+            self.store.now = self.now;
+            self.store.expire_events();
+        }
+        self.now = at;
         self.store.now = self.now;
     }
 
@@ -710,7 +865,7 @@ impl Cluster {
 
     /// Advances the clock by `ms`, running everything due.
     pub fn advance(&mut self, ms: u64) {
-        self.run_until(self.now + ms);
+        self.run_until(self.now.saturating_add(ms));
     }
 
     /// Runs events until the queue is empty or `max_steps` events ran; true when idle.
@@ -873,10 +1028,12 @@ impl Cluster {
                     }
                 }
                 AnyObject::StatefulSet(set) => {
+                    let k = key(self);
                     if event != WatchEventType::Deleted {
                         kubelet::on_set_event(self, set);
+                    } else {
+                        kubelet::forget_set(self, &k.0, &k.1);
                     }
-                    let k = key(self);
                     self.enqueue(now, Task::SyncStatefulSet(k));
                 }
                 AnyObject::ControllerRevision(cr) => {
@@ -925,11 +1082,7 @@ impl Cluster {
 
     /// Runs a user command at the current instant and records it in the command log.
     pub fn execute(&mut self, cmd: Command) -> Result<CommandOutput, ApiError> {
-        self.commands.push(CommandRecord {
-            at: self.now,
-            after_steps: self.steps,
-            command: cmd.clone(),
-        });
+        self.record_command(&cmd);
         let out = match cmd {
             Command::Apply(obj) => self.apply_object(obj).map(CommandOutput::Applied),
             Command::Delete {
@@ -954,7 +1107,7 @@ impl Cluster {
                 key,
                 value,
             } => self
-                .edit_meta(kind, &namespace, &name, &key, value.as_deref(), true)
+                .edit_meta(kind, &namespace, &name, &[(key, value)], true)
                 .map(|_| CommandOutput::Done),
             Command::Label {
                 kind,
@@ -963,7 +1116,16 @@ impl Cluster {
                 key,
                 value,
             } => self
-                .edit_meta(kind, &namespace, &name, &key, value.as_deref(), false)
+                .edit_meta(kind, &namespace, &name, &[(key, value)], false)
+                .map(|_| CommandOutput::Done),
+            Command::EditMetadata {
+                kind,
+                namespace,
+                name,
+                annotations,
+                changes,
+            } => self
+                .edit_meta(kind, &namespace, &name, &changes, annotations)
                 .map(|_| CommandOutput::Done),
             Command::NodeDown(n) => kubelet::node_down(self, &n).map(|_| CommandOutput::Done),
             Command::NodeUp(n) => kubelet::node_up(self, &n).map(|_| CommandOutput::Done),
@@ -1091,6 +1253,27 @@ impl Cluster {
             CommandOutput::RolledBack(m) => Ok(m),
             _ => Ok("rolled back".into()),
         }
+    }
+
+    /// `kubectl label` / `kubectl annotate` with several keys: one write (one watch event, one
+    /// object version), as kubectl sends one patch. `annotations` picks the map; a `None`
+    /// value removes the key. At most [`crate::limits::MAX_LABELS`] labels per object.
+    pub fn edit_metadata(
+        &mut self,
+        kind: Kind,
+        namespace: &str,
+        name: &str,
+        annotations: bool,
+        changes: Vec<(String, Option<String>)>,
+    ) -> Result<(), ApiError> {
+        self.execute(Command::EditMetadata {
+            kind,
+            namespace: namespace.into(),
+            name: name.into(),
+            annotations,
+            changes,
+        })
+        .map(|_| ())
     }
 
     /// Stops a node's kubelet: the node turns NotReady, its pods become unready (`NodeLost`).
@@ -1349,16 +1532,14 @@ impl Cluster {
         kind: Kind,
         ns: &str,
         name: &str,
-        key: &str,
-        value: Option<&str>,
+        changes: &[(String, Option<String>)],
         annotation: bool,
     ) -> Result<(), ApiError> {
         fn edit<T: store::Stored>(
             s: &mut Store,
             ns: &str,
             name: &str,
-            key: &str,
-            value: Option<&str>,
+            changes: &[(String, Option<String>)],
             annotation: bool,
         ) -> Result<(), ApiError> {
             let Some(obj) = s.get::<T>(ns, name) else {
@@ -1375,26 +1556,51 @@ impl Cluster {
                 &mut m.labels
             };
             let map = map.get_or_insert_with(Default::default);
-            match value {
-                Some(v) => {
-                    map.insert(key.to_string(), v.to_string());
+            for (key, value) in changes {
+                match value {
+                    Some(v) => {
+                        map.insert(key.clone(), v.clone());
+                    }
+                    None => {
+                        map.remove(key);
+                    }
                 }
-                None => {
-                    map.remove(key);
+            }
+            // The limits of `crate::limits`, checked on the result as the API server
+            // validates the patched object.
+            let invalid = |what: String| {
+                ApiError::Invalid(format!(
+                    "{} \"{name}\" is invalid: {what}",
+                    qualified_kind(T::STORE_KIND)
+                ))
+            };
+            if annotation {
+                let bytes = crate::limits::map_bytes(Some(map));
+                if bytes > crate::limits::MAX_ANNOTATIONS_BYTES {
+                    return Err(invalid(format!(
+                        "metadata.annotations: Too long: must have at most {} bytes (a playground limit: MAX_ANNOTATIONS_BYTES)",
+                        crate::limits::MAX_ANNOTATIONS_BYTES
+                    )));
                 }
+            } else if map.len() > crate::limits::MAX_LABELS {
+                return Err(invalid(format!(
+                    "metadata.labels: {} (a playground limit: MAX_LABELS)",
+                    crate::limits::too_many(map.len(), crate::limits::MAX_LABELS)
+                )));
             }
             s.update(obj).map(|_| ())
         }
         let s = &mut self.store;
+        let c = changes;
         match kind {
-            Kind::Pod => edit::<Pod>(s, ns, name, key, value, annotation),
-            Kind::StatefulSet => edit::<StatefulSet>(s, ns, name, key, value, annotation),
+            Kind::Pod => edit::<Pod>(s, ns, name, c, annotation),
+            Kind::StatefulSet => edit::<StatefulSet>(s, ns, name, c, annotation),
             Kind::PersistentVolumeClaim => {
-                edit::<PersistentVolumeClaim>(s, ns, name, key, value, annotation)
+                edit::<PersistentVolumeClaim>(s, ns, name, c, annotation)
             }
-            Kind::PersistentVolume => edit::<PersistentVolume>(s, ns, name, key, value, annotation),
-            Kind::Service => edit::<Service>(s, ns, name, key, value, annotation),
-            Kind::Node => edit::<Node>(s, ns, name, key, value, annotation),
+            Kind::PersistentVolume => edit::<PersistentVolume>(s, ns, name, c, annotation),
+            Kind::Service => edit::<Service>(s, ns, name, c, annotation),
+            Kind::Node => edit::<Node>(s, ns, name, c, annotation),
             other => Err(ApiError::Forbidden(format!(
                 "editing metadata of {} is not supported",
                 other.as_str()
@@ -1430,7 +1636,16 @@ pub(crate) fn apply_generic<T: store::Stored>(
     let ns = meta.namespace.clone().unwrap_or_else(|| "default".into());
     let name = meta.name.clone().unwrap_or_default();
     match store.get_arc::<T>(&ns, &name) {
-        None => store.create(obj).map(|_| ApplyOutcome::Created),
+        None => {
+            if store.count::<T>() >= crate::limits::MAX_OBJECTS_PER_KIND {
+                let resource = resource_name(T::STORE_KIND);
+                return Err(ApiError::Forbidden(format!(
+                    "{resource} \"{name}\" is forbidden: the playground holds at most {} {resource} (a playground limit: MAX_OBJECTS_PER_KIND)",
+                    crate::limits::MAX_OBJECTS_PER_KIND
+                )));
+            }
+            store.create(obj).map(|_| ApplyOutcome::Created)
+        }
         Some(old) => {
             if old.metadata().deletion_timestamp.is_some() {
                 return Err(ApiError::Forbidden(format!(

@@ -333,6 +333,12 @@ pub struct Store {
     /// aggregation: a hash of the series key → the event's sequence number (a hit is checked
     /// against the event itself).
     event_series: super::events::SeriesIndex,
+    /// The event TTL (`--event-ttl`); `None` keeps events forever (a bare store).
+    pub(crate) event_ttl_ms: Option<u64>,
+    /// (expiry instant, sequence number) per event write, in write order (so by instant): an
+    /// entry whose event was written again since is stale and skipped
+    /// ([`Store::expire_events`]).
+    event_expiry: std::collections::VecDeque<(u64, u64)>,
     /// The retained tail of the watch log (a watch cache: older entries are dropped by
     /// [`Store::trim_watch`]); `watch[0]` is at absolute position `watch_start`.
     watch: Vec<WatchEntry>,
@@ -1053,10 +1059,12 @@ impl Store {
             e.count += 1;
             e.last = now;
             e.resource_version = rv;
+            let seq = e.seq;
             let r = Self::event_ref(e);
             let object = AnyObject::Event(last.clone());
             self.resource_version = rv;
             self.log(r, WatchEventType::Modified, object);
+            self.schedule_expiry(seq);
             return;
         }
         self.event_counter += 1;
@@ -1086,11 +1094,85 @@ impl Store {
         });
         self.events.push(record.clone());
         self.event_series.insert(series_key, seq);
+        self.schedule_expiry(seq);
         self.log(
             Self::event_ref(&record),
             WatchEventType::Added,
             AnyObject::Event(record),
         );
+    }
+
+    /// The event TTL starts again at every write of the event, as the API server gives each
+    /// write a fresh etcd lease (`TTLFunc` of `pkg/registry/core/event/storage/storage.go`
+    /// returns the TTL for creates and updates alike).
+    fn schedule_expiry(&mut self, seq: u64) {
+        if let Some(ttl) = self.event_ttl_ms {
+            self.event_expiry
+                .push_back((self.now.saturating_add(ttl), seq));
+        }
+    }
+
+    /// When the oldest scheduled event expiry is due (it may find the event written again
+    /// since, and do nothing).
+    pub(crate) fn next_event_expiry(&self) -> Option<u64> {
+        self.event_expiry.front().map(|&(at, _)| at)
+    }
+
+    /// Deletes the events whose TTL has run out by `self.now`: etcd drops the key when its
+    /// lease expires, and the API server's watch turns etcd's DELETE into a `DELETED` watch
+    /// event carrying the last state (`parseEvent` in
+    /// `staging/src/k8s.io/apiserver/pkg/storage/etcd3/event.go`), so watchers of events
+    /// (`kubectl get events -w`) see it go. Unlike `kubectl delete event`, nothing else hears
+    /// of it (the garbage collector has no dependents of an Event). Returns how many went.
+    pub(crate) fn expire_events(&mut self) -> usize {
+        let Some(ttl) = self.event_ttl_ms else {
+            return 0;
+        };
+        let mut n = 0;
+        while let Some(&(at, seq)) = self.event_expiry.front() {
+            if at > self.now {
+                break;
+            }
+            self.event_expiry.pop_front();
+            let expired = self
+                .events
+                .get(seq)
+                .is_some_and(|e| e.last.saturating_add(ttl) <= self.now);
+            if !expired {
+                continue;
+            }
+            let Some(old) = self.events.remove(seq) else {
+                continue;
+            };
+            self.forget_series(&old);
+            self.resource_version += 1;
+            self.log(
+                Self::event_ref(&old),
+                WatchEventType::Deleted,
+                AnyObject::Event(old),
+            );
+            n += 1;
+        }
+        n
+    }
+
+    /// Drops the series-index entry that points at a removed event.
+    fn forget_series(&mut self, old: &EventRecord) {
+        let key = series_hash(&[
+            old.involved_uid.as_deref().unwrap_or(&old.involved_name),
+            &old.reason,
+            &old.message,
+            &old.source,
+        ]);
+        if self.event_series.get(&key) == Some(&old.seq) {
+            self.event_series.remove(&key);
+        }
+    }
+
+    /// Entries of the event-series index (one per live series at most: expired events take
+    /// theirs along).
+    pub fn event_series_len(&self) -> usize {
+        self.event_series.len()
     }
 
     fn event_ref(e: &EventRecord) -> ObjRef {
@@ -1104,6 +1186,11 @@ impl Store {
     /// Every stored event, in creation order.
     pub fn events(&self) -> impl DoubleEndedIterator<Item = &Arc<EventRecord>> {
         self.events.values()
+    }
+
+    /// Live API objects of every kind but Events.
+    pub fn object_count(&self) -> usize {
+        self.uids.len()
     }
 
     pub fn event_count(&self) -> usize {
@@ -1127,6 +1214,7 @@ impl Store {
                 name: name.to_string(),
             });
         };
+        self.forget_series(&old);
         self.resource_version += 1;
         // Like any removed object: the garbage collector hears of its uid.
         self.gc_removed.push(uid_of(old.uid));

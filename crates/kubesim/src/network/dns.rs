@@ -742,7 +742,53 @@ impl<'a> Dns<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommandOutput {
     pub stdout: String,
+    /// What the tool wrote to stderr (a name it refused), empty otherwise.
+    pub stderr: String,
     pub exit_code: i32,
+}
+
+/// Longest name on the wire (RFC 1035 §2.3.4: 255 octets, i.e. 253 characters of text).
+pub const MAX_NAME_WIRE_BYTES: usize = 255;
+/// Longest label (RFC 1035 §2.3.4).
+pub const MAX_LABEL_BYTES: usize = 63;
+
+/// Why bind's `dns_name_fromtext` refuses `name`, in `isc_result_totext`'s words, or `None`
+/// for a legal name: a label of more than 63 bytes (`label too long`), an empty label
+/// (`empty label`), more than 255 bytes on the wire (`ran out of space`). Read left to
+/// right like bind does, so the first problem met is the one told; linear in the name.
+pub fn name_error(name: &str) -> Option<&'static str> {
+    if name == "." {
+        return None;
+    }
+    let text = name.strip_suffix('.').unwrap_or(name);
+    let mut wire = 0usize;
+    for label in text.split('.') {
+        if label.is_empty() {
+            return Some("empty label");
+        }
+        wire += 1;
+        for (i, _) in label.bytes().enumerate() {
+            if i >= MAX_LABEL_BYTES {
+                return Some("label too long");
+            }
+            wire += 1;
+            if wire >= MAX_NAME_WIRE_BYTES {
+                return Some("ran out of space");
+            }
+        }
+    }
+    None
+}
+
+/// The refusal of a tool (`dig`, `nslookup`) given an illegal name: bind's dighost prints
+/// `<tool>: '<name>' is not a legal name (<reason>)` on stderr and exits (10 for dig, whose
+/// `digexit` raises the exit code to 10).
+fn illegal_name(tool: &str, name: &str, reason: &str, stdout: String, code: i32) -> CommandOutput {
+    CommandOutput {
+        stdout,
+        stderr: format!("{tool}: '{name}' is not a legal name ({reason})\n"),
+        exit_code: code,
+    }
 }
 
 fn display(name: &str) -> &str {
@@ -763,6 +809,9 @@ pub fn nslookup(
     qtype: Option<RecordType>,
     pod_namespace: &str,
 ) -> CommandOutput {
+    if let Some(reason) = name_error(name) {
+        return illegal_name("nslookup", name, reason, String::new(), 1);
+    }
     let mut out = format!("Server:\t\t{DNS_SERVER_IP}\nAddress:\t{DNS_SERVER_IP}#53\n\n");
     let (asked, lookup) = match reverse_name(name) {
         Some(rev) if qtype.is_none() || qtype == Some(RecordType::Ptr) => {
@@ -789,6 +838,7 @@ pub fn nslookup(
         }
         return CommandOutput {
             stdout: out,
+            stderr: String::new(),
             exit_code: 1,
         };
     }
@@ -812,6 +862,7 @@ pub fn nslookup(
     out.push('\n');
     CommandOutput {
         stdout: out,
+        stderr: String::new(),
         exit_code: 0,
     }
 }
@@ -970,6 +1021,18 @@ pub fn dig(dns: &Dns, args: &[&str], pod_namespace: &str, ctx: &DigContext) -> C
     }
     let name = name.unwrap_or_else(|| ".".to_string());
     let qtype = qtype.unwrap_or(RecordType::A);
+    if let Some(reason) = name_error(&name) {
+        // dig prints its greeting (not with +short) before it builds the query.
+        let greeting = if short {
+            String::new()
+        } else {
+            format!(
+                "\n; <<>> DiG {DIG_VERSION} <<>> {}\n;; global options: +cmd\n",
+                args.join(" ")
+            )
+        };
+        return illegal_name("dig", &name, reason, greeting, 10);
+    }
     let answer = if search {
         dns.lookup_from_pod(&name, qtype, pod_namespace).answer
     } else {
@@ -983,6 +1046,7 @@ pub fn dig(dns: &Dns, args: &[&str], pod_namespace: &str, ctx: &DigContext) -> C
             .collect();
         return CommandOutput {
             stdout,
+            stderr: String::new(),
             exit_code: 0,
         };
     }
@@ -1043,6 +1107,7 @@ pub fn dig(dns: &Dns, args: &[&str], pod_namespace: &str, ctx: &DigContext) -> C
     out.push_str(&format!(";; MSG SIZE  rcvd: {}\n\n", message_size(&answer)));
     CommandOutput {
         stdout: out,
+        stderr: String::new(),
         exit_code: 0,
     }
 }
