@@ -51,6 +51,10 @@ pub const KUBELET_VERSION: &str = "v1.35.0";
 
 /// Unix time (ms) of simulated instant 0: 2026-01-01T00:00:00Z.
 pub const EPOCH_UNIX_MS: i64 = 1_767_225_600_000;
+/// The latest simulated instant (100 years after [`EPOCH`]): the clock stops there, so
+/// `now + delay` never overflows however far a caller asks to run (`poll(u64::MAX)`).
+pub const MAX_INSTANT: u64 = 100 * 365 * 24 * 3600 * 1000;
+
 /// Simulated instant 0, for rendering.
 pub const EPOCH: &str = "2026-01-01T00:00:00Z";
 
@@ -842,7 +846,7 @@ impl Cluster {
     /// at their expiry instant: expiry is a function of time, not a queued task, so it never
     /// keeps the cluster from being idle and replays reproduce it.
     fn set_now(&mut self, at: u64) {
-        let at = self.now.max(at);
+        let at = self.now.max(at).min(MAX_INSTANT);
         while let Some(due) = self.store.next_event_expiry().filter(|&due| due <= at) {
             self.now = self.now.max(due);
             self.store.now = self.now;
