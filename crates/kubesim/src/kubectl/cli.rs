@@ -715,9 +715,15 @@ pub fn parse(line: &str) -> Result<Command, CliError> {
                     .or_else(|| go_duration_seconds(n).map(|s| s as f64))
                     .filter(|s| s.is_finite() && *s >= 0.0)
                     .ok_or_else(|| CliError(format!("sleep: invalid time interval '{n}'")))?;
-                Ok(Command::Sleep {
-                    millis: (seconds * 1000.0).round() as u64,
-                })
+                let millis = (seconds * 1000.0).round() as u64;
+                // A week of simulated time is the most a console command may take (a tab
+                // would otherwise simulate years of crash loops); say so rather than cap it.
+                if millis > super::exec::MAX_BLOCK_MS {
+                    return Err(CliError(format!(
+                        "sleep: invalid time interval '{n}': the console sleeps at most 7 days (a playground limit: MAX_BLOCK_MS)"
+                    )));
+                }
+                Ok(Command::Sleep { millis })
             }
             _ => Err(CliError("sleep: missing operand".into())),
         },
@@ -1261,6 +1267,12 @@ mod tests {
         assert_eq!(ok("sleep 5"), Command::Sleep { millis: 5000 });
         assert_eq!(ok("sleep 1.5"), Command::Sleep { millis: 1500 });
         assert_eq!(ok("sleep 2m"), Command::Sleep { millis: 120_000 });
+        assert_eq!(ok("sleep 168h"), Command::Sleep { millis: 604_800_000 });
+        assert_eq!(
+            parse("sleep 1e308").unwrap_err().0,
+            "sleep: invalid time interval '1e308': the console sleeps at most 7 days (a playground limit: MAX_BLOCK_MS)"
+        );
+        assert!(parse("sleep 168h1s").unwrap_err().0.contains("MAX_BLOCK_MS"));
         assert!(err("kubectl get pods -n kube-system").contains("one namespace"));
     }
 }
