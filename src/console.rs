@@ -34,6 +34,9 @@ impl LineKind {
 /// Most lines kept in the scrollback.
 pub const SCROLLBACK: usize = 5000;
 
+/// Most commands kept in the ↑/↓ history (bash's default `HISTSIZE` is 500).
+pub const HISTORY: usize = 1000;
+
 /// Splits an interpreter output into console lines, keeping stdout and stderr in order.
 pub fn output_lines(output: &Output) -> Vec<ConsoleLine> {
     let mut lines = Vec::new();
@@ -92,6 +95,9 @@ impl History {
     pub fn push(&mut self, line: &str) {
         if !line.trim().is_empty() && self.entries.last().map(String::as_str) != Some(line) {
             self.entries.push(line.to_string());
+            if self.entries.len() > HISTORY {
+                self.entries.drain(..self.entries.len() - HISTORY);
+            }
         }
         self.cursor = self.entries.len();
         self.draft.clear();
@@ -306,6 +312,19 @@ mod tests {
         assert_eq!(h.down().as_deref(), Some("kubectl get pvc"));
         assert_eq!(h.down().as_deref(), Some("kubectl ge"), "back to the draft");
         assert_eq!(h.down(), None);
+    }
+
+    #[test]
+    fn history_keeps_the_newest_entries_only() {
+        let mut h = History::default();
+        for i in 0..HISTORY + 5 {
+            h.push(&format!("sleep {i}"));
+        }
+        let mut oldest = None;
+        while let Some(e) = h.up("") {
+            oldest = Some(e);
+        }
+        assert_eq!(oldest.as_deref(), Some("sleep 5"));
     }
 
     #[test]

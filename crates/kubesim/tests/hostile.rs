@@ -432,3 +432,158 @@ fn the_command_log_is_bounded_and_time_travel_rebuilds_from_its_checkpoint() {
     }
     assert!(short.rebuild(start - 1).is_none(), "before the checkpoint");
 }
+
+// ---- the console (kubectl interpreter) ------------------------------------------------------
+
+fn seeded_shell() -> kubesim::kubectl::exec::Shell {
+    seeded_shell_with(ClusterConfig::default())
+}
+
+fn seeded_shell_with(config: ClusterConfig) -> kubesim::kubectl::exec::Shell {
+    let files: std::collections::BTreeMap<String, String> = kubesim::examples::MONGODB
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    let mut sh = kubesim::kubectl::exec::Shell::new(config, files);
+    for (n, _) in kubesim::examples::MONGODB {
+        sh.run(&format!("kubectl apply -f {n}"));
+    }
+    sh.run("kubectl rollout status sts/mongo");
+    sh
+}
+
+#[test]
+fn kubectl_label_with_8000_labels_answers_at_once_and_writes_nothing() {
+    let mut sh = seeded_shell();
+    let pairs: Vec<String> = (0..8_000).map(|i| format!("k{i}=v{i}")).collect();
+    let before = sh.cluster().watch_end();
+    let out = sh.run(&format!("kubectl label pod mongo-0 {}", pairs.join(" ")));
+    assert_eq!(out.exit_code, 1);
+    let err = out.stderr();
+    assert!(
+        err.contains("metadata.labels: Too many: 8005: must have at most 100 items (a playground limit: MAX_LABELS)"),
+        "{err}"
+    );
+    assert_eq!(out.stdout(), "");
+    assert_eq!(sh.cluster().watch_end(), before, "nothing written");
+    // Fifty labels: one write of the pod, one command in the log.
+    let commands = sh.cluster().command_log().len();
+    let pairs: Vec<String> = (0..50).map(|i| format!("k{i}=v{i}")).collect();
+    let out = sh.run(&format!("kubectl label pod mongo-0 {}", pairs.join(" ")));
+    assert_eq!(out.text(), "pod/mongo-0 labeled\n");
+    let writes = sh
+        .cluster()
+        .watch_since(before)
+        .iter()
+        .filter(|e| e.kind == Kind::Pod && e.name == "mongo-0")
+        .count();
+    assert_eq!(writes, 1);
+    assert_eq!(sh.cluster().command_log().len(), commands + 1);
+    let out = sh.run("kubectl label pod mongo-0 k1- nope- k2-");
+    assert_eq!(
+        out.text(),
+        "label \"nope\" not found.\npod/mongo-0 labeled\n"
+    );
+}
+
+#[test]
+fn sleep_1e308_is_refused_with_the_named_limit_and_a_week_is_accepted() {
+    let mut sh = seeded_shell();
+    let now = sh.cluster().now();
+    let out = sh.start("sleep 1e308");
+    assert!(!out.running);
+    assert_eq!(out.exit_code, 1);
+    assert_eq!(
+        out.stderr(),
+        "sleep: invalid time interval '1e308': the console sleeps at most 7 days (a playground limit: MAX_BLOCK_MS)\n"
+    );
+    assert_eq!(sh.cluster().now(), now);
+    assert!(sh.start("sleep 168h").running);
+    sh.cancel();
+}
+
+#[test]
+fn a_sleep_polled_over_a_crash_loop_holds_only_the_last_ttl_of_events() {
+    // A set whose pods all fail (the fault copied from the template): every pod's replacement
+    // fails again, ≈ 11,000 events an hour. Polled the browser's way (6 s per tick, 60×),
+    // with a 10-minute event TTL so the test stays short (the default is an hour).
+    let ttl = 600_000;
+    let mut sh = seeded_shell_with(ClusterConfig {
+        event_ttl_ms: ttl,
+        ..Default::default()
+    });
+    let out = sh.run(
+        r#"kubectl patch sts mongo -p '{"spec":{"template":{"metadata":{"annotations":{"playground.dev/fail":"true"}}}}}'"#,
+    );
+    assert_eq!(out.exit_code, 0, "{}", out.text());
+    assert!(sh.start("sleep 20m").running);
+    let (mut ticks, mut after_one_ttl) = (0, 0);
+    let start = sh.cluster().now();
+    while sh.is_blocked() {
+        let out = sh.poll(sh.cluster().now() + 6_000);
+        assert!(out.chunks.is_empty());
+        ticks += 1;
+        let c = sh.cluster();
+        if after_one_ttl == 0 && c.now() >= start + ttl {
+            after_one_ttl = c.store().event_count();
+        }
+        assert!(c.watch_log().len() < 2 * c.config().watch_history + 10);
+    }
+    assert_eq!(ticks, 200);
+    let events = sh.cluster().store().event_count();
+    assert!(after_one_ttl > 500, "the loop is busy: {after_one_ttl}");
+    // The second period's events replaced the first's instead of adding to them.
+    assert!(
+        events < after_one_ttl + after_one_ttl / 5,
+        "{events} events after two TTLs, {after_one_ttl} after one"
+    );
+}
+
+#[test]
+fn dig_of_a_100kb_name_in_the_console_says_what_bind_says() {
+    let mut sh = seeded_shell();
+    let name = "a".repeat(100_000);
+    let out = sh.run(&format!("dig {name}"));
+    assert_eq!(out.exit_code, 10);
+    assert_eq!(
+        out.stderr(),
+        format!("dig: '{name}' is not a legal name (label too long)\n")
+    );
+    let out = sh.run(&format!("nslookup {}", "ab.".repeat(100)));
+    assert_eq!(out.exit_code, 1);
+    assert!(out
+        .stderr()
+        .ends_with("is not a legal name (ran out of space)\n"));
+    assert!(sh
+        .run("dig mongo-0.mongo.default.svc.cluster.local +short")
+        .text()
+        .starts_with("10.244."));
+}
+
+#[test]
+fn a_watch_stops_at_its_output_limit() {
+    let mut sh = seeded_shell();
+    let web = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  serviceName: web\n  podManagementPolicy: Parallel\n  replicas: 700\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\n";
+    sh.set_file("web.yaml", web);
+    let mut out = sh.start("kubectl get pods -w -o json");
+    assert!(out.running);
+    sh.run("kubectl apply -f web.yaml");
+    // (run cancelled the watch; start it again and let the rollout feed it)
+    out = sh.start("kubectl get pods -w -o json");
+    let mut printed = out.text().len();
+    let mut polls = 0;
+    while out.running && polls < 1_000 {
+        out = sh.poll(sh.cluster().now() + 1_000);
+        printed += out.text().len();
+        polls += 1;
+    }
+    assert!(!out.running, "the watch ended ({printed} bytes)");
+    assert_eq!(out.exit_code, 1);
+    assert!(out
+        .stderr()
+        .contains("(a playground limit: MAX_WATCH_OUTPUT_BYTES)"));
+    assert!(
+        printed <= limits::MAX_WATCH_OUTPUT_BYTES + 64 * 1024,
+        "{printed}"
+    );
+}

@@ -1267,12 +1267,20 @@ mod tests {
         assert_eq!(ok("sleep 5"), Command::Sleep { millis: 5000 });
         assert_eq!(ok("sleep 1.5"), Command::Sleep { millis: 1500 });
         assert_eq!(ok("sleep 2m"), Command::Sleep { millis: 120_000 });
-        assert_eq!(ok("sleep 168h"), Command::Sleep { millis: 604_800_000 });
+        assert_eq!(
+            ok("sleep 168h"),
+            Command::Sleep {
+                millis: 604_800_000
+            }
+        );
         assert_eq!(
             parse("sleep 1e308").unwrap_err().0,
             "sleep: invalid time interval '1e308': the console sleeps at most 7 days (a playground limit: MAX_BLOCK_MS)"
         );
-        assert!(parse("sleep 168h1s").unwrap_err().0.contains("MAX_BLOCK_MS"));
+        assert!(parse("sleep 168h1s")
+            .unwrap_err()
+            .0
+            .contains("MAX_BLOCK_MS"));
         assert!(err("kubectl get pods -n kube-system").contains("one namespace"));
     }
 }

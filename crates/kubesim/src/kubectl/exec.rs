@@ -158,6 +158,8 @@ pub(super) struct Blocking {
     /// Position in the cluster's watch log up to which events were consumed.
     cursor: usize,
     started: u64,
+    /// Bytes a watch has printed so far (it stops at `MAX_WATCH_OUTPUT_BYTES`).
+    printed: usize,
 }
 
 /// Simulated time after which the synchronous runner ends a watch that would run forever.
@@ -481,8 +483,10 @@ impl Shell {
         let Some(mut b) = self.pending.take() else {
             return true;
         };
-        let entries: Vec<engine::WatchEntry> = self.cluster.watch_since(b.cursor).to_vec();
-        b.cursor += entries.len();
+        // The new entries are read in place (no copy per step: a `sleep` polled for a
+        // simulated week runs this after every event).
+        let cursor = b.cursor;
+        b.cursor = self.cluster.watch_end();
         // each job's step lives with its verb (cmd/<verb>.rs)
         let done = match &mut b.job {
             Job::Watch {
@@ -491,10 +495,24 @@ impl Shell {
                 selector,
                 format,
             } => {
-                cmd::get::watch_events(*resource, names, selector, format, &entries, out);
-                false
+                let entries = self.cluster.watch_since(cursor);
+                let chunks = out.chunks.len();
+                cmd::get::watch_events(*resource, names, selector, format, entries, out);
+                b.printed += out.chunks[chunks..]
+                    .iter()
+                    .map(|(_, t)| t.len())
+                    .sum::<usize>();
+                let limit = crate::limits::MAX_WATCH_OUTPUT_BYTES;
+                if b.printed > limit {
+                    out.fail(format!(
+                        "error: the watch stopped after printing more than {limit} bytes (a playground limit: MAX_WATCH_OUTPUT_BYTES)"
+                    ));
+                }
+                b.printed > limit
             }
-            Job::RolloutStatus { name } => cmd::rollout::status_events(name, &entries, out),
+            Job::RolloutStatus { name } => {
+                cmd::rollout::status_events(name, self.cluster.watch_since(cursor), out)
+            }
             Job::Wait {
                 resource,
                 pending,
@@ -510,11 +528,20 @@ impl Shell {
         done
     }
 
+    /// Counts what a watch printed before it started blocking (`get -w` lists first)
+    /// against its `MAX_WATCH_OUTPUT_BYTES`.
+    pub(in crate::kubectl) fn count_printed(&mut self, out: &Output) {
+        if let Some(b) = &mut self.pending {
+            b.printed = out.chunks.iter().map(|(_, t)| t.len()).sum();
+        }
+    }
+
     pub(super) fn block(&mut self, job: Job) {
         self.pending = Some(Blocking {
             job,
             cursor: self.cluster.watch_end(),
             started: self.cluster.now(),
+            printed: 0,
         });
         self.hold_watch();
     }

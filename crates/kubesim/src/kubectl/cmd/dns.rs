@@ -8,13 +8,19 @@ use crate::kubectl::exec::objects;
 use crate::kubectl::exec::{now_ts, Output, Shell};
 use crate::network::dns;
 
+/// A tool's stdout, then its stderr (an illegal name: `dig: '…' is not a legal name (…)`).
+fn print(r: dns::CommandOutput, out: &mut Output) {
+    out.out(r.stdout);
+    out.err(r.stderr.trim_end_matches('\n'));
+    out.exit_code = r.exit_code;
+}
+
 impl Shell {
     pub(super) fn nslookup(&mut self, name: &str, out: &mut Output) {
         let slices = objects::endpoint_slices(&self.cluster);
         let d = dns::Dns::new(self.cluster.store().list::<Service>(), slices.iter());
         let r = dns::nslookup(&d, name, None, cli::NAMESPACE);
-        out.out(r.stdout);
-        out.exit_code = r.exit_code;
+        print(r, out);
     }
 
     pub(super) fn dig(&mut self, line: &str, out: &mut Output) {
@@ -32,8 +38,7 @@ impl Shell {
             ..Default::default()
         };
         let r = dns::dig(&d, &args, cli::NAMESPACE, &ctx);
-        out.out(r.stdout);
-        out.exit_code = r.exit_code;
+        print(r, out);
     }
 
     /// Names `nslookup`/`dig` can complete: Services and the pods of their subdomain.

@@ -108,6 +108,7 @@ impl Shell {
                 selector,
                 format: wf,
             });
+            self.count_printed(out);
             return;
         }
         let total: usize = tables.iter().map(|t| t.rows.len()).sum();

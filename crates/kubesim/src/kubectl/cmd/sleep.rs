@@ -1,5 +1,5 @@
 //! The console's `sleep N`: simulated time passes (in the browser, at the UI clock's pace),
-//! capped at [`MAX_BLOCK_MS`].
+//! at most [`MAX_BLOCK_MS`] (the parser refuses more, naming the limit).
 
 use crate::kubectl::exec::{Job, Shell, MAX_BLOCK_MS};
 
