@@ -541,6 +541,11 @@ impl Cluster {
         &self.store
     }
 
+    /// The files on volumes and in containers, and the containers' logs.
+    pub fn fs(&self) -> &pod_fs::Filesystems {
+        &self.fs
+    }
+
     /// The retained watch log (the newest [`ClusterConfig::watch_history`] entries, and
     /// everything since a held position); read incrementally with [`Cluster::watch_since`].
     pub fn watch_log(&self) -> &[WatchEntry] {
