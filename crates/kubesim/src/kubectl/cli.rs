@@ -261,6 +261,8 @@ pub enum Command {
     Exec {
         pod: String,
         container: Option<String>,
+        /// `-i`: with a bare shell (`-- sh`), the console attaches to it until `exit`.
+        stdin: bool,
         argv: Vec<String>,
     },
     /// `kubectl logs POD [-c C] [-f] [--previous] [--tail N] [--timestamps]`
@@ -1058,6 +1060,7 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
             Ok(Command::Exec {
                 pod,
                 container: f.get("container").map(str::to_string),
+                stdin: f.switch("stdin")?,
                 argv,
             })
         }

@@ -165,6 +165,23 @@ pub(super) enum Job {
     },
 }
 
+/// The pod shell the console is attached to.
+#[derive(Clone, Debug)]
+pub(super) struct Attached {
+    pub(super) pod: String,
+    pub(super) container: String,
+    /// How the session ends: `run --rm` deletes the pod, `run` prints how to re-attach,
+    /// `exec` just returns.
+    pub(super) end: AttachEnd,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum AttachEnd {
+    Delete,
+    Resume,
+    Return,
+}
+
 /// A command that keeps running while simulated time passes.
 #[derive(Clone, Debug)]
 pub(super) struct Blocking {
@@ -196,9 +213,9 @@ pub struct Shell {
     /// Objects made by `kubectl create`, which carry no last-applied configuration: the first
     /// `kubectl apply` of one warns and patches it in.
     pub(super) created_without_config: std::collections::BTreeSet<String>,
-    /// `kubectl run -it`: the console types into this pod's shell until `exit`
-    /// (pod, container, delete it afterwards).
-    pub(super) attached: Option<(String, String, bool)>,
+    /// `kubectl run -it` / `kubectl exec -it POD -- sh`: the console types into this pod's
+    /// shell until `exit`.
+    pub(super) attached: Option<Attached>,
     /// See the module docs; simulated milliseconds.
     pub watch_limit_ms: u64,
 }
@@ -327,7 +344,7 @@ impl Shell {
 
     /// The pod the console is attached to (`kubectl run -it`), if any: the UI may show it.
     pub fn attached_to(&self) -> Option<&str> {
-        self.attached.as_ref().map(|(p, _, _)| p.as_str())
+        self.attached.as_ref().map(|a| a.pod.as_str())
     }
 
     /// Is a blocking command running?

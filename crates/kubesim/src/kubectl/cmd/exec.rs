@@ -6,7 +6,7 @@ use k8s_openapi::api::core::v1::Pod;
 
 use crate::engine::{self, CommandOutput};
 use crate::kubectl::cli;
-use crate::kubectl::exec::{api_error, Output, Shell, Stream};
+use crate::kubectl::exec::{api_error, AttachEnd, Attached, Output, Shell, Stream};
 
 /// `podcmd.AllContainerNames`: `a, b, c (init)`.
 pub(super) fn all_container_names(pod: &Pod) -> String {
@@ -66,6 +66,7 @@ impl Shell {
         &mut self,
         pod_name: &str,
         container: Option<&str>,
+        stdin: bool,
         argv: Vec<String>,
         out: &mut Output,
     ) {
@@ -109,6 +110,22 @@ impl Shell {
             out.fail(format!(
                 "error: unable to upgrade connection: container not found (\"{container}\")"
             ));
+            return;
+        }
+        let bare_shell = matches!(
+            argv.iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .as_slice(),
+            ["sh" | "bash" | "/bin/sh" | "/bin/bash"]
+        );
+        if stdin && bare_shell {
+            // `kubectl exec -it POD -- sh`: the console types into the pod until `exit`.
+            self.attached = Some(Attached {
+                pod: pod_name.to_string(),
+                container,
+                end: AttachEnd::Return,
+            });
             return;
         }
         self.exec_in(pod_name, &container, argv, out);
@@ -169,5 +186,20 @@ mod tests {
         let mut fresh = Shell::default();
         let o = fresh.run("kubectl exec web-0 -- ls");
         assert_eq!(o.exit_code, 1);
+    }
+
+    #[test]
+    fn exec_it_sh_attaches_the_console_until_exit() {
+        let mut sh = crate::kubectl::exec::tests::seeded();
+        sh.run("kubectl rollout status sts/mongo");
+        let o = sh.run("kubectl exec -it mongo-1 -c mongo -- sh");
+        assert_eq!((o.text().as_str(), sh.attached_to()), ("", Some("mongo-1")));
+        assert_eq!(
+            sh.run("hostname && cd /data && pwd").text(),
+            "mongo-1\n/data\n"
+        );
+        assert_eq!(sh.run("exit").text(), "");
+        assert_eq!(sh.attached_to(), None);
+        assert_eq!(sh.run("hostname").exit_code, 127, "back in the console");
     }
 }

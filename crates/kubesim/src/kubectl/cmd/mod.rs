@@ -134,8 +134,9 @@ impl Shell {
             Command::Exec {
                 pod,
                 container,
+                stdin,
                 argv,
-            } => self.exec(&pod, container.as_deref(), argv, out),
+            } => self.exec(&pod, container.as_deref(), stdin, argv, out),
             Command::Logs {
                 pod,
                 container,

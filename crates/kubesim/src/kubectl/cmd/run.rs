@@ -8,7 +8,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::engine::{self, DeleteOptions, Kind};
 use crate::kubectl::cli::{self, Resource};
-use crate::kubectl::exec::{api_error, Job, Output, Shell};
+use crate::kubectl::exec::{api_error, AttachEnd, Attached, Job, Output, Shell};
 use crate::kubectl::printers;
 
 impl Shell {
@@ -82,7 +82,15 @@ impl Shell {
         }
         if argv.is_empty() {
             out.out("If you don't see a command prompt, try pressing enter.\n");
-            self.attached = Some((pod.to_string(), pod.to_string(), rm));
+            self.attached = Some(Attached {
+                pod: pod.to_string(),
+                container: pod.to_string(),
+                end: if rm {
+                    AttachEnd::Delete
+                } else {
+                    AttachEnd::Resume
+                },
+            });
             return true;
         }
         self.exec_in(pod, pod, argv.to_vec(), out);
@@ -94,16 +102,21 @@ impl Shell {
 
     /// A line typed while attached: `exit` detaches, anything else runs in the pod's shell.
     pub(in crate::kubectl) fn attached_line(&mut self, line: &str, out: &mut Output) {
-        let Some((pod, container, rm)) = self.attached.clone() else {
+        let Some(Attached {
+            pod,
+            container,
+            end,
+        }) = self.attached.clone()
+        else {
             return;
         };
         let trimmed = line.trim();
         if trimmed == "exit" || trimmed.starts_with("exit ") {
             self.attached = None;
-            if rm {
-                self.delete_run_pod(&pod, out);
-            } else {
-                out.out(format!("Session ended, resume using 'kubectl attach {pod} -c {container} -i -t' command when the pod is running\n"));
+            match end {
+                AttachEnd::Delete => self.delete_run_pod(&pod, out),
+                AttachEnd::Resume => out.out(format!("Session ended, resume using 'kubectl attach {pod} -c {container} -i -t' command when the pod is running\n")),
+                AttachEnd::Return => {}
             }
             return;
         }
