@@ -80,6 +80,7 @@ fn node_card(node: NodeView) -> impl IntoView {
 
 fn volume_row(v: VolumeView) -> impl IntoView {
     let class = format!("pv {}", v.phase.to_ascii_lowercase());
+    let files = v.files_summary();
     view! {
         <tr class=class>
             <td>{v.name}</td>
@@ -87,6 +88,7 @@ fn volume_row(v: VolumeView) -> impl IntoView {
             <td>{v.access_modes}</td>
             <td class="phase">{v.phase}</td>
             <td>{v.claim.unwrap_or_default()}</td>
+            <td class="files">{files}</td>
         </tr>
     }
 }

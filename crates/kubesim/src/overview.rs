@@ -105,6 +105,27 @@ pub struct VolumeView {
     pub access_modes: String,
     pub phase: String,
     pub claim: Option<String>,
+    /// Files on the volume (written through a pod's mount, `engine::pod_fs`).
+    pub file_count: usize,
+    /// The first [`FILES_SHOWN`] of them, by path.
+    pub files: Vec<String>,
+}
+
+/// How many file paths a [`VolumeView`] lists.
+pub const FILES_SHOWN: usize = 5;
+
+impl VolumeView {
+    /// `no files`, `1 file: index.html`, `7 files: a, b, c, d, e, …`.
+    pub fn files_summary(&self) -> String {
+        match self.file_count {
+            0 => "no files".to_string(),
+            n => {
+                let more = if n > self.files.len() { ", …" } else { "" };
+                let noun = if n == 1 { "file" } else { "files" };
+                format!("{n} {noun}: {}{more}", self.files.join(", "))
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -341,7 +362,21 @@ pub fn overview(cluster: &Cluster) -> Overview {
         .list::<PersistentVolume>()
         .map(|pv| {
             let spec = pv.spec.as_ref();
+            let tree = pv
+                .metadata
+                .uid
+                .as_deref()
+                .and_then(|uid| cluster.fs().volume(uid));
+            let files: Vec<&str> = tree
+                .map(|t| t.files().map(|(p, _)| p).collect())
+                .unwrap_or_default();
             VolumeView {
+                file_count: files.len(),
+                files: files
+                    .iter()
+                    .take(FILES_SHOWN)
+                    .map(|p| p.to_string())
+                    .collect(),
                 name: name(&pv.metadata),
                 capacity: spec
                     .and_then(|s| s.capacity.as_ref())
@@ -415,6 +450,30 @@ mod tests {
             }
         }
         cluster
+    }
+
+    #[test]
+    fn a_volume_lists_the_files_written_through_a_pods_mount() {
+        let mut cluster = seeded();
+        cluster.advance(60_000);
+        assert_eq!(overview(&cluster).volumes[0].files_summary(), "no files");
+        for f in ["a", "b"] {
+            cluster
+                .execute(crate::engine::Command::Exec {
+                    namespace: "default".into(),
+                    pod: "mongo-0".into(),
+                    container: "mongo".into(),
+                    argv: vec!["touch".into(), format!("/data/db/{f}")],
+                })
+                .unwrap();
+        }
+        let o = overview(&cluster);
+        let pv = o.volumes.iter().find(|v| v.name == "pv001").unwrap();
+        assert_eq!(
+            (pv.file_count, pv.files_summary().as_str()),
+            (2, "2 files: a, b")
+        );
+        assert_eq!(o.volumes[1].file_count, 0);
     }
 
     #[test]

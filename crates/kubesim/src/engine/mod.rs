@@ -14,11 +14,13 @@
 //! cheap) and every command is also recorded in [`Cluster::command_log`]; [`Cluster::replay`]
 //! rebuilds the state at any instant from a config and that log.
 
+pub mod container;
 pub mod endpoints;
 pub mod events;
 pub mod gc;
 pub mod history;
 pub mod kubelet;
+pub mod pod_fs;
 pub mod profile;
 pub mod pv_controller;
 pub mod rng;
@@ -293,6 +295,16 @@ pub enum Command {
         name: String,
         to_revision: i64,
     },
+    /// `kubectl exec POD -c CONTAINER -- ARGV`: runs in the container's shell model
+    /// (`engine::container`); recorded, as its writes change the pod's files.
+    Exec {
+        namespace: String,
+        pod: String,
+        container: String,
+        argv: Vec<String>,
+    },
+    /// `kubectl run`: creates a bare pod.
+    CreatePod(Box<Pod>),
 }
 
 /// Counts of what a [`Cluster`] holds ([`Cluster::footprint`]).
@@ -337,6 +349,8 @@ pub enum CommandOutput {
     /// `rollout undo`: the message kubectl prints after the resource reference
     /// (`rolled back`, or `skipped rollback (current template already matches revision 2)`).
     RolledBack(String),
+    /// What an exec printed.
+    Exec(container::ExecOutput),
     Done,
 }
 
@@ -443,6 +457,8 @@ pub struct Cluster {
     pub(crate) endpoints_cache: endpoints::EndpointsCache,
     /// Watch position a reader holds ([`Cluster::hold_watch`]).
     watch_hold: Option<usize>,
+    /// Files on volumes and in containers, and the containers' logs (`pod_fs`).
+    pub(crate) fs: std::sync::Arc<pod_fs::Filesystems>,
 }
 
 impl Default for Cluster {
@@ -478,6 +494,7 @@ impl Cluster {
             incremental: true,
             endpoints_cache: Default::default(),
             watch_hold: None,
+            fs: Default::default(),
         };
         c.store.event_ttl_ms = Some(c.config.event_ttl_ms);
         for i in 1..=c.config.nodes {
@@ -650,6 +667,11 @@ impl Cluster {
     /// Read access to every object.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The files on volumes and in containers, and the containers' logs.
+    pub fn fs(&self) -> &pod_fs::Filesystems {
+        &self.fs
     }
 
     /// The retained watch log (the newest [`ClusterConfig::watch_history`] entries, and
@@ -1003,6 +1025,9 @@ impl Cluster {
             for (i, at) in due {
                 self.enqueue(at, Task::Plugin(i));
             }
+            if event == WatchEventType::Deleted {
+                pod_fs::on_deleted(self, &object);
+            }
             match &object {
                 AnyObject::Pod(pod) => {
                     statefulset::on_pod_event(self, pod, event);
@@ -1143,6 +1168,21 @@ impl Cluster {
                 to_revision,
             } => statefulset::rollout_undo(self, &namespace, &name, to_revision)
                 .map(CommandOutput::RolledBack),
+            Command::Exec {
+                namespace,
+                pod,
+                container,
+                argv,
+            } => container::exec(self, &namespace, &pod, &container, &argv)
+                .map(CommandOutput::Exec)
+                .map_err(|e| match e.strip_prefix("pods \"") {
+                    Some(_) => ApiError::NotFound {
+                        kind: Kind::Pod,
+                        name: pod.clone(),
+                    },
+                    None => ApiError::Invalid(e),
+                }),
+            Command::CreatePod(pod) => self.store.create(*pod).map(|_| CommandOutput::Done),
         };
         self.dispatch();
         out

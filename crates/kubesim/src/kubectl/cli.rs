@@ -257,6 +257,32 @@ pub enum Command {
         /// Simulated time to let pass, in milliseconds.
         millis: u64,
     },
+    /// `kubectl exec POD [-c C] [-i] [-t] -- ARGV…`
+    Exec {
+        pod: String,
+        container: Option<String>,
+        /// `-i`: with a bare shell (`-- sh`), the console attaches to it until `exit`.
+        stdin: bool,
+        argv: Vec<String>,
+    },
+    /// `kubectl logs POD [-c C] [-f] [--previous] [--tail N] [--timestamps]`
+    Logs {
+        pod: String,
+        container: Option<String>,
+        follow: bool,
+        previous: bool,
+        tail: Option<i64>,
+        timestamps: bool,
+    },
+    /// `kubectl run NAME --image IMAGE [--restart=Never] [--rm] [-i] [-t] [-- ARGV…]`
+    Run {
+        name: String,
+        image: String,
+        restart: String,
+        rm: bool,
+        attach: bool,
+        argv: Vec<String>,
+    },
 }
 
 /// A command line's error, printed as kubectl prints it (on stderr, exit code 1).
@@ -643,6 +669,42 @@ const DELETE: FlagSpec = FlagSpec {
         ("wait", ' ', false),
     ],
 };
+const EXEC: FlagSpec = FlagSpec {
+    flags: &[
+        ("container", 'c', true),
+        ("stdin", 'i', false),
+        ("tty", 't', false),
+        ("quiet", 'q', false),
+    ],
+};
+const LOGS: FlagSpec = FlagSpec {
+    flags: &[
+        ("container", 'c', true),
+        ("follow", 'f', false),
+        ("previous", 'p', false),
+        ("tail", ' ', true),
+        ("timestamps", ' ', false),
+    ],
+};
+const RUN: FlagSpec = FlagSpec {
+    flags: &[
+        ("image", ' ', true),
+        ("restart", ' ', true),
+        ("rm", ' ', false),
+        ("stdin", 'i', false),
+        ("tty", 't', false),
+        ("command", ' ', false),
+    ],
+};
+
+/// Splits `ARGS -- COMMAND…` at the first `--`.
+fn split_dashdash(rest: &[String]) -> (Vec<String>, Vec<String>) {
+    match rest.iter().position(|a| a == "--") {
+        Some(i) => (rest[..i].to_vec(), rest[i + 1..].to_vec()),
+        None => (rest.to_vec(), Vec::new()),
+    }
+}
+
 const SCALE: FlagSpec = FlagSpec {
     flags: &[("replicas", ' ', true)],
 };
@@ -976,6 +1038,104 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
                     changes,
                     overwrite,
                 }
+            })
+        }
+        "exec" => {
+            let (before, argv) = split_dashdash(&rest);
+            let f = parse_flags(verb, &EXEC, &before)?;
+            let pod = match f.positional.as_slice() {
+                [] => {
+                    return Err(CliError(format!(
+                        "error: pod, type/name or --filename must be specified\n{}",
+                        usage_hint(verb)
+                    )))
+                }
+                [p] => p.trim_start_matches("pod/").trim_start_matches("pods/").to_string(),
+                _ => {
+                    return Err(CliError(format!(
+                        "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\n{}",
+                        usage_hint(verb)
+                    )))
+                }
+            };
+            if argv.is_empty() {
+                return Err(CliError(
+                    "error: you must specify at least one command for the container".into(),
+                ));
+            }
+            Ok(Command::Exec {
+                pod,
+                container: f.get("container").map(str::to_string),
+                stdin: f.switch("stdin")?,
+                argv,
+            })
+        }
+        "logs" => {
+            let f = parse_flags(verb, &LOGS, &rest)?;
+            let (pod, container) = match f.positional.as_slice() {
+                [p] => (p.clone(), f.get("container").map(str::to_string)),
+                [p, c] if f.get("container").is_none() => (p.clone(), Some(c.clone())),
+                [_, _] => {
+                    return Err(CliError(
+                        "error: only one of -c or an inline [CONTAINER] arg is allowed".into(),
+                    ))
+                }
+                _ => {
+                    return Err(CliError(format!(
+                        "error: expected POD_NAME or TYPE/NAME (at most one of them)\n{}",
+                        usage_hint(verb)
+                    )))
+                }
+            };
+            Ok(Command::Logs {
+                pod: pod
+                    .trim_start_matches("pod/")
+                    .trim_start_matches("pods/")
+                    .to_string(),
+                container,
+                follow: f.switch("follow")?,
+                previous: f.switch("previous")?,
+                tail: int_flag::<i64>(&f, "tail")?,
+                timestamps: f.switch("timestamps")?,
+            })
+        }
+        "run" => {
+            let (before, argv) = split_dashdash(&rest);
+            let f = parse_flags(verb, &RUN, &before)?;
+            let name = match f.positional.as_slice() {
+                [n] => n.clone(),
+                _ => {
+                    return Err(CliError(format!(
+                        "error: NAME is required for run\n{}",
+                        usage_hint(verb)
+                    )))
+                }
+            };
+            let image = f
+                .get("image")
+                .filter(|i| !i.is_empty())
+                .ok_or_else(|| CliError("error: required flag(s) \"image\" not set".into()))?
+                .to_string();
+            let restart = f.get("restart").unwrap_or("Always").to_string();
+            if !["Always", "OnFailure", "Never"].contains(&restart.as_str()) {
+                return Err(CliError(format!(
+                    "error: invalid restart policy: {restart}"
+                )));
+            }
+            let attach = f.switch("stdin")?;
+            let rm = f.switch("rm")?;
+            if rm && !attach {
+                return Err(CliError(
+                    "error: --rm should only be used for attached containers".into(),
+                ));
+            }
+            Ok(Command::Run {
+                name,
+                image,
+                restart,
+                rm,
+                attach,
+                argv,
             })
         }
         "cordon" | "uncordon" => {

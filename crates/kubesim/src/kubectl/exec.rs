@@ -149,6 +149,37 @@ pub(super) enum Job {
     Delete {
         targets: Vec<(Resource, String, Option<String>)>,
     },
+    /// `kubectl logs -f`: lines printed so far of one container of one pod (by uid).
+    Logs {
+        pod: String,
+        uid: String,
+        container: String,
+        printed: usize,
+        timestamps: bool,
+    },
+    /// `kubectl run -i`: waiting for the pod to run, then attaching.
+    Attach {
+        pod: String,
+        rm: bool,
+        argv: Vec<String>,
+    },
+}
+
+/// The pod shell the console is attached to.
+#[derive(Clone, Debug)]
+pub(super) struct Attached {
+    pub(super) pod: String,
+    pub(super) container: String,
+    /// How the session ends: `run --rm` deletes the pod, `run` prints how to re-attach,
+    /// `exec` just returns.
+    pub(super) end: AttachEnd,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum AttachEnd {
+    Delete,
+    Resume,
+    Return,
 }
 
 /// A command that keeps running while simulated time passes.
@@ -184,6 +215,9 @@ pub struct Shell {
     /// Objects made by `kubectl create`, which carry no last-applied configuration: the first
     /// `kubectl apply` of one warns and patches it in.
     pub(super) created_without_config: std::collections::BTreeSet<String>,
+    /// `kubectl run -it` / `kubectl exec -it POD -- sh`: the console types into this pod's
+    /// shell until `exit`.
+    pub(super) attached: Option<Attached>,
     /// See the module docs; simulated milliseconds.
     pub watch_limit_ms: u64,
 }
@@ -268,6 +302,7 @@ impl Shell {
             current_file: None,
             pending: None,
             created_without_config: Default::default(),
+            attached: None,
             watch_limit_ms: DEFAULT_WATCH_LIMIT_MS,
         }
     }
@@ -280,6 +315,7 @@ impl Shell {
             current_file: None,
             pending: None,
             created_without_config: Default::default(),
+            attached: None,
             watch_limit_ms: DEFAULT_WATCH_LIMIT_MS,
         }
     }
@@ -308,6 +344,11 @@ impl Shell {
         self.current_file = name;
     }
 
+    /// The pod the console is attached to (`kubectl run -it`), if any: the UI may show it.
+    pub fn attached_to(&self) -> Option<&str> {
+        self.attached.as_ref().map(|a| a.pod.as_str())
+    }
+
     /// Is a blocking command running?
     pub fn is_blocked(&self) -> bool {
         self.pending.is_some()
@@ -317,7 +358,8 @@ impl Shell {
     /// clock themselves (see the module docs).
     pub fn run(&mut self, line: &str) -> Output {
         let mut out = self.start(line);
-        if self.pending.is_some() {
+        // (a job may hand over to another: `run --rm` attaches, then waits for the deletion)
+        while self.pending.is_some() {
             out.extend(self.finish_sync());
             self.settle();
         }
@@ -336,6 +378,19 @@ impl Shell {
         if line.trim().is_empty() {
             return out;
         }
+        if self.attached.is_some() {
+            self.attached_line(line, &mut out);
+        } else {
+            self.parse_and_execute(line, &mut out);
+        }
+        if self.pending.is_none() {
+            self.settle();
+        }
+        out.running = self.pending.is_some();
+        out
+    }
+
+    fn parse_and_execute(&mut self, line: &str, out: &mut Output) {
         match cli::parse(line) {
             Err(e) => {
                 out.err(&e.0);
@@ -345,13 +400,8 @@ impl Shell {
                     1
                 };
             }
-            Ok(cmd) => self.execute(cmd, line, &mut out),
+            Ok(cmd) => self.execute(cmd, line, out),
         }
-        if self.pending.is_none() {
-            self.settle();
-        }
-        out.running = self.pending.is_some();
-        out
     }
 
     /// Advances the clock to `until` (ms since the engine's epoch), running every due event,
@@ -521,6 +571,17 @@ impl Shell {
             } => self.wait_step(*resource, pending, for_, out),
             Job::Sleep { deadline } => self.cluster.now() >= *deadline,
             Job::Delete { targets } => self.delete_step(targets),
+            Job::Logs {
+                pod,
+                uid,
+                container,
+                printed,
+                timestamps,
+            } => self.logs_step(pod, uid, container, printed, *timestamps, out),
+            Job::Attach { pod, rm, argv } => {
+                let (pod, rm, argv) = (pod.clone(), *rm, argv.clone());
+                self.attach_step(&pod, rm, &argv, out)
+            }
         };
         if !done {
             self.pending = Some(b);

@@ -40,8 +40,8 @@ impl Shell {
         let positional: Vec<&String> = done[1..].iter().filter(|w| !w.starts_with('-')).collect();
         let Some(verb) = positional.first().map(|s| s.as_str()) else {
             return strs(&[
-                "annotate", "apply", "cordon", "create", "delete", "describe", "get", "label",
-                "patch", "rollout", "scale", "set", "uncordon", "wait",
+                "annotate", "apply", "cordon", "create", "delete", "describe", "exec", "get",
+                "label", "logs", "patch", "rollout", "run", "scale", "set", "uncordon", "wait",
             ]);
         };
         if done.last().is_some_and(|w| w == "-f" || w == "--filename") {
@@ -80,6 +80,26 @@ impl Shell {
                 "wait" => &["--for", "--timeout"],
                 "patch" => &["--patch", "--type", "-p"],
                 "rollout" => &["--revision", "--to-revision"],
+                "exec" => &["--container", "--stdin", "--tty", "-c", "-i", "-t"],
+                "logs" => &[
+                    "--container",
+                    "--follow",
+                    "--previous",
+                    "--tail",
+                    "--timestamps",
+                    "-c",
+                    "-f",
+                ],
+                "run" => &[
+                    "--command",
+                    "--image",
+                    "--restart",
+                    "--rm",
+                    "--stdin",
+                    "--tty",
+                    "-i",
+                    "-t",
+                ],
                 _ => &[],
             });
         }
@@ -124,6 +144,9 @@ impl Shell {
         }
         match verb {
             "cordon" | "uncordon" => objects::names(&self.cluster, Resource::Nodes),
+            "exec" | "logs" if positional.len() == 1 => {
+                objects::names(&self.cluster, Resource::Pods)
+            }
             "rollout" => match positional.get(1) {
                 None => strs(&["history", "restart", "status", "undo"]),
                 Some(_) => objects::names(&self.cluster, Resource::StatefulSets)

@@ -15,6 +15,9 @@
 //! - [`label`] — `label` and `annotate`
 //! - [`cordon`] — `cordon` / `uncordon`
 //! - [`wait`] — `wait --for`
+//! - [`exec`] — `exec` (into the container's shell model, `engine::container`)
+//! - [`logs`] — `logs` (`-c`, `-f`, `--previous`, `--tail`, `--timestamps`)
+//! - [`run`] — `run` (a bare pod; `-it` attaches the console to its shell until `exit`)
 //! - [`dns`] — the console's `nslookup` and `dig`
 //! - [`sleep`] — the console's `sleep`
 //! - [`completion`] — Tab completion
@@ -25,10 +28,13 @@ pub(super) mod cordon;
 pub(super) mod delete;
 pub(super) mod describe;
 pub(super) mod dns;
+pub(super) mod exec;
 pub(super) mod get;
 pub(super) mod label;
+pub(super) mod logs;
 pub(super) mod patch;
 pub(super) mod rollout;
+pub(super) mod run;
 pub(super) mod scale;
 pub(super) mod set;
 pub(super) mod sleep;
@@ -125,6 +131,36 @@ impl Shell {
             Command::Nslookup { name } => self.nslookup(&name, out),
             Command::Dig { .. } => self.dig(line, out),
             Command::Sleep { millis } => self.sleep(millis),
+            Command::Exec {
+                pod,
+                container,
+                stdin,
+                argv,
+            } => self.exec(&pod, container.as_deref(), stdin, argv, out),
+            Command::Logs {
+                pod,
+                container,
+                follow,
+                previous,
+                tail,
+                timestamps,
+            } => self.logs(
+                &pod,
+                container.as_deref(),
+                follow,
+                previous,
+                tail,
+                timestamps,
+                out,
+            ),
+            Command::Run {
+                name,
+                image,
+                restart,
+                rm,
+                attach,
+                argv,
+            } => self.run_pod(&name, &image, &restart, rm, attach, argv, out),
         }
     }
 }

@@ -1,0 +1,165 @@
+//! `kubectl run NAME --image IMAGE [--restart=Never] [--rm] [-i] [-t] [-- ARGS…]` (upstream
+//! `pkg/cmd/run/run.go`): a bare pod (label `run=NAME`), scheduled and started like any other.
+//! With `-i` kubectl waits for it to run and attaches: with a command, its output is printed;
+//! without, the console types into the pod's shell until `exit`. `--rm` deletes it afterwards.
+
+use k8s_openapi::api::core::v1::{Container, Pod, PodSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use crate::engine::{self, DeleteOptions, Kind};
+use crate::kubectl::cli::{self, Resource};
+use crate::kubectl::exec::{api_error, AttachEnd, Attached, Job, Output, Shell};
+use crate::kubectl::printers;
+
+impl Shell {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn run_pod(
+        &mut self,
+        name: &str,
+        image: &str,
+        restart: &str,
+        rm: bool,
+        attach: bool,
+        argv: Vec<String>,
+        out: &mut Output,
+    ) {
+        let pod = Pod {
+            metadata: ObjectMeta {
+                name: Some(name.to_string()),
+                namespace: Some(cli::NAMESPACE.to_string()),
+                labels: Some([("run".to_string(), name.to_string())].into()),
+                ..Default::default()
+            },
+            spec: Some(PodSpec {
+                containers: vec![Container {
+                    name: name.to_string(),
+                    image: Some(image.to_string()),
+                    args: (!argv.is_empty()).then(|| argv.clone()),
+                    stdin: attach.then_some(true),
+                    tty: attach.then_some(true),
+                    ..Default::default()
+                }],
+                restart_policy: Some(restart.to_string()),
+                termination_grace_period_seconds: Some(30),
+                ..Default::default()
+            }),
+            status: None,
+        };
+        if let Err(e) = self
+            .cluster
+            .execute(engine::Command::CreatePod(Box::new(pod)))
+        {
+            out.fail(api_error(&e, None));
+            return;
+        }
+        if !attach {
+            out.out(format!("pod/{name} created\n"));
+            return;
+        }
+        self.block(Job::Attach {
+            pod: name.to_string(),
+            rm,
+            argv,
+        });
+        self.process(out);
+    }
+
+    /// The attach job's step: once the pod's container runs, run the command (or attach the
+    /// console to its shell).
+    pub(in crate::kubectl) fn attach_step(
+        &mut self,
+        pod: &str,
+        rm: bool,
+        argv: &[String],
+        out: &mut Output,
+    ) -> bool {
+        let Some(p) = self.cluster.store().get::<Pod>(cli::NAMESPACE, pod) else {
+            out.fail(format!("error: pod \"{pod}\" was deleted"));
+            return true;
+        };
+        if !super::exec::container_running(p, pod) {
+            return false;
+        }
+        if argv.is_empty() {
+            out.out("If you don't see a command prompt, try pressing enter.\n");
+            self.attached = Some(Attached {
+                pod: pod.to_string(),
+                container: pod.to_string(),
+                end: if rm {
+                    AttachEnd::Delete
+                } else {
+                    AttachEnd::Resume
+                },
+            });
+            return true;
+        }
+        self.exec_in(pod, pod, argv.to_vec(), out);
+        if rm {
+            self.delete_run_pod(pod, out);
+        }
+        true
+    }
+
+    /// A line typed while attached: `exit` detaches, anything else runs in the pod's shell.
+    pub(in crate::kubectl) fn attached_line(&mut self, line: &str, out: &mut Output) {
+        let Some(Attached {
+            pod,
+            container,
+            end,
+        }) = self.attached.clone()
+        else {
+            return;
+        };
+        let trimmed = line.trim();
+        if trimmed == "exit" || trimmed.starts_with("exit ") {
+            self.attached = None;
+            match end {
+                AttachEnd::Delete => self.delete_run_pod(&pod, out),
+                AttachEnd::Resume => out.out(format!("Session ended, resume using 'kubectl attach {pod} -c {container} -i -t' command when the pod is running\n")),
+                AttachEnd::Return => {}
+            }
+            return;
+        }
+        let exists = self
+            .cluster
+            .store()
+            .get::<Pod>(cli::NAMESPACE, &pod)
+            .is_some_and(|p| super::exec::container_running(p, &container));
+        if !exists {
+            self.attached = None;
+            out.fail(format!("error: pod \"{pod}\" is not running any more"));
+            return;
+        }
+        self.exec_in(
+            &pod,
+            &container,
+            vec!["sh".into(), "-c".into(), line.into()],
+            out,
+        );
+        out.exit_code = 0;
+    }
+
+    /// `--rm`: deletes the pod and waits for it to be gone, as kubectl does.
+    fn delete_run_pod(&mut self, pod: &str, out: &mut Output) {
+        let uid = self
+            .cluster
+            .store()
+            .get::<Pod>(cli::NAMESPACE, pod)
+            .and_then(|p| p.metadata.uid.clone());
+        match self
+            .cluster
+            .delete(Kind::Pod, cli::NAMESPACE, pod, DeleteOptions::default())
+        {
+            Ok(_) => {
+                out.out(format!(
+                    "{}\n",
+                    printers::deleted_line("pod", pod, Some(cli::NAMESPACE), false)
+                ));
+                self.block(Job::Delete {
+                    targets: vec![(Resource::Pods, pod.to_string(), uid)],
+                });
+            }
+            Err(e) => out.fail(api_error(&e, None)),
+        }
+    }
+}
