@@ -59,34 +59,10 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-use k8s_openapi::api::apps::v1::StatefulSet;
-use kubesim::engine::{Cluster, ClusterConfig};
+mod scenarios;
 
-fn manifest(replicas: usize, parallel: bool) -> String {
-    let policy = if parallel { "Parallel" } else { "OrderedReady" };
-    format!(
-        r#"apiVersion: apps/v1
-kind: StatefulSet
-metadata:
-  name: web
-spec:
-  serviceName: nginx
-  replicas: {replicas}
-  podManagementPolicy: {policy}
-  selector:
-    matchLabels:
-      app: nginx
-  template:
-    metadata:
-      labels:
-        app: nginx
-    spec:
-      containers:
-      - name: nginx
-        image: registry.k8s.io/nginx-slim:0.8
-"#
-    )
-}
+use kubesim::engine::Cluster;
+use scenarios::{cluster_for as cluster, drive, HEADLESS_SERVICE};
 
 struct Run {
     wall_ms: f64,
@@ -103,32 +79,20 @@ struct Run {
 static KEEP_HISTORY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 fn cluster_for(replicas: usize) -> Cluster {
-    let mut config = ClusterConfig {
-        nodes: replicas.div_ceil(100).max(3),
-        max_replicas: 10_000,
-        ..Default::default()
-    };
-    if KEEP_HISTORY.load(Relaxed) {
-        config.watch_history = usize::MAX;
-    }
-    Cluster::new(config)
+    cluster(replicas, KEEP_HISTORY.load(Relaxed))
 }
 
-/// Times `act` and the events after it until `done` holds.
-fn timed(c: &mut Cluster, act: impl FnOnce(&mut Cluster), done: impl Fn(&Cluster) -> bool) -> Run {
+/// Times a scenario (`act`, then the events until `done` holds).
+fn timed(
+    c: &mut Cluster,
+    (act, done): (impl FnOnce(&mut Cluster), impl Fn(&Cluster) -> bool),
+) -> Run {
     let base = LIVE.load(Relaxed);
     PEAK.store(base, Relaxed);
     let allocs = ALLOCS.load(Relaxed);
     let (watch, sim) = (c.watch_end(), c.now());
     let t = Instant::now();
-    act(c);
-    let mut steps = 0usize;
-    while !done(c) {
-        if c.step().is_none() {
-            panic!("stalled: {:?}", c.why("default", "web"));
-        }
-        steps += 1;
-    }
+    let steps = drive(c, act, done);
     let wall_ms = t.elapsed().as_secs_f64() * 1000.0;
     Run {
         wall_ms,
@@ -139,39 +103,6 @@ fn timed(c: &mut Cluster, act: impl FnOnce(&mut Cluster), done: impl Fn(&Cluster
         watch: c.watch_end() - watch,
     }
 }
-
-/// The set's status once it describes the current spec (the default status before).
-fn status(c: &Cluster) -> k8s_openapi::api::apps::v1::StatefulSetStatus {
-    current_status(c, |st| st.clone()).unwrap_or_default()
-}
-
-/// Reads the set's status once it describes the current spec, without copying it (the
-/// scale-up check runs after every event).
-fn current_status<R>(
-    c: &Cluster,
-    read: impl FnOnce(&k8s_openapi::api::apps::v1::StatefulSetStatus) -> R,
-) -> Option<R> {
-    let s = c.store().get::<StatefulSet>("default", "web")?;
-    s.status
-        .as_ref()
-        .filter(|st| st.observed_generation == s.metadata.generation)
-        .map(read)
-}
-
-/// A headless Service `nginx` selecting the set's pods (the StatefulSet's governing service):
-/// every pod write then also drives the EndpointSlice / Endpoints controller.
-const HEADLESS_SERVICE: &str = r#"apiVersion: v1
-kind: Service
-metadata:
-  name: nginx
-spec:
-  clusterIP: None
-  selector:
-    app: nginx
-  ports:
-  - name: web
-    port: 80
-"#;
 
 /// 0 → `replicas`, until the set reports them all Ready.
 fn run(replicas: usize, parallel: bool) -> Run {
@@ -186,40 +117,18 @@ fn run_with_service(replicas: usize, parallel: bool) -> Run {
     scale_up(&mut c, replicas, parallel)
 }
 
+/// (Not inlined: callgrind's `--toggle-collect='scale::scale_up'` measures this frame.)
+#[inline(never)]
 fn scale_up(c: &mut Cluster, replicas: usize, parallel: bool) -> Run {
-    timed(
-        c,
-        |c| {
-            c.apply_yaml(&manifest(replicas, parallel)).expect("apply");
-        },
-        |c| current_status(c, |s| s.ready_replicas) == Some(Some(replicas as i32)),
-    )
+    timed(c, scenarios::scale_up(replicas, parallel))
 }
 
-/// A template change on a Ready set, until every pod runs the new revision and is Ready.
 fn rolling_update(c: &mut Cluster, replicas: usize, parallel: bool) -> Run {
-    let yaml = manifest(replicas, parallel).replace("nginx-slim:0.8", "nginx-slim:0.9");
-    timed(
-        c,
-        |c| {
-            c.apply_yaml(&yaml).expect("apply");
-        },
-        |c| {
-            let s = status(c);
-            s.updated_replicas == Some(replicas as i32)
-                && s.ready_replicas == Some(replicas as i32)
-                && s.current_revision == s.update_revision
-        },
-    )
+    timed(c, scenarios::rolling_update(replicas, parallel))
 }
 
-/// `kubectl scale --replicas=0`, until the last pod is gone.
 fn scale_to_zero(c: &mut Cluster) -> Run {
-    timed(
-        c,
-        |c| c.scale("default", "web", 0).expect("scale"),
-        |c| status(c).replicas == 0 && c.store().count::<k8s_openapi::api::core::v1::Pod>() == 0,
-    )
+    timed(c, scenarios::scale_to_zero())
 }
 
 fn report(label: &str, r: &Run) {

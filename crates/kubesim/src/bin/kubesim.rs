@@ -12,8 +12,9 @@ use std::process::ExitCode;
 use kubesim::kubectl::exec;
 use kubesim::session;
 
-/// Native runs allocate through mimalloc (see the `mimalloc` dependency in Cargo.toml).
-#[cfg(not(feature = "system-alloc"))]
+/// Native runs allocate through mimalloc (see the `mimalloc` dependency in Cargo.toml; the
+/// binary is only built for wasm alongside the browser bench, which does not run it).
+#[cfg(all(not(feature = "system-alloc"), not(target_arch = "wasm32")))]
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -18,7 +18,10 @@
 //! or Endpoints object the controller owns (or should delete) has it compared again. Only
 //! slices whose content changed are written, so a pass costs what changed, not the number of
 //! pods — except the legacy Endpoints object, which holds every address (up to the cap
-//! below) and is rebuilt (only) when one of its addresses changed.
+//! below) and is rebuilt (only) when one of its addresses changed. The store keeps both
+//! kinds as records ([`crate::network::endpoints_record`]) whose endpoints and addresses are
+//! `Arc`s shared with this cache: writing a version copies and compares pointers, not the
+//! addresses, so that rebuild costs about a pointer per address.
 //!
 //! Like upstream's endpoints controller (`maxCapacity`, `truncateEndpoints`), the legacy
 //! Endpoints object holds at most 1,000 addresses
@@ -39,19 +42,20 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use k8s_openapi::api::core::v1::{
-    EndpointAddress, EndpointPort as CoreEndpointPort, Endpoints, Node, Pod, Service,
-};
-use k8s_openapi::api::discovery::v1::{Endpoint, EndpointPort, EndpointSlice};
+use k8s_openapi::api::core::v1::{EndpointPort as CoreEndpointPort, Endpoints, Node, Pod, Service};
+use k8s_openapi::api::discovery::v1::{EndpointPort, EndpointSlice};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::store::Key;
 use super::{timestamp, Cluster, Kind, Propagation};
 use crate::network::dns::{self, CommandOutput, DigContext, Dns, Lookup, RecordType};
 use crate::network::endpointslice::{
-    legacy_address_for_pod, legacy_endpoints, make_slice, manages_endpoints, selects_pod,
+    legacy_address_for_pod, legacy_endpoints, manages_endpoints, selects_pod,
     slice_endpoint_for_pod, slice_name, LegacyAddress, ANNOTATION_OVER_CAPACITY, LABEL_MANAGED_BY,
     LABEL_SERVICE_NAME, LABEL_ZONE, MANAGED_BY_CONTROLLER, MAX_ENDPOINTS_PER_SLICE,
+};
+use crate::network::{
+    make_slice_record, EndpointSliceRecord, EndpointsRecord, SharedAddress, SharedEndpoint,
 };
 
 /// Name under which the controller is registered.
@@ -61,7 +65,7 @@ pub const TRIGGERS: [Kind; 3] = [Kind::Pod, Kind::Service, Kind::Node];
 /// Namespace DNS questions are asked from (the playground's client pod lives in `default`).
 pub const CLIENT_NAMESPACE: &str = "default";
 
-fn managed_by_controller(s: &EndpointSlice) -> bool {
+fn managed_by_controller(s: &EndpointSliceRecord) -> bool {
     s.metadata
         .labels
         .as_ref()
@@ -118,8 +122,9 @@ struct LegacyGroup {
     ports: Vec<CoreEndpointPort>,
     /// Pods in the group: subsets are listed in order of their first pod by name.
     pods: BTreeSet<String>,
-    ready: BTreeMap<AddressKey, EndpointAddress>,
-    not_ready: BTreeMap<AddressKey, EndpointAddress>,
+    /// Shared with the stored versions of the object.
+    ready: BTreeMap<AddressKey, SharedAddress>,
+    not_ready: BTreeMap<AddressKey, SharedAddress>,
 }
 
 type AddressKey = (String, Option<String>, String);
@@ -131,14 +136,16 @@ fn address_key(pod: &str, a: &LegacyAddress) -> AddressKey {
 
 #[derive(Clone, Debug, Default, PartialEq)]
 struct PodEntry {
-    slice: Option<(Vec<EndpointPort>, Endpoint)>,
+    /// Shared with the stored slice versions.
+    slice: Option<(Vec<EndpointPort>, SharedEndpoint)>,
     legacy: Option<LegacyAddress>,
 }
 
 #[derive(Clone, Debug)]
 struct SliceState {
     ports: Vec<EndpointPort>,
-    pods: BTreeSet<String>,
+    /// The endpoints it holds, by pod name (the pods' entries' endpoints, shared).
+    pods: BTreeMap<String, SharedEndpoint>,
 }
 
 impl EndpointsCache {
@@ -198,13 +205,13 @@ impl ServiceState {
         } else {
             &mut g.not_ready
         };
-        addresses.insert(address_key(pod, a), a.address.clone());
+        addresses.insert(address_key(pod, a), Arc::new(a.address.clone()));
     }
 
     /// The legacy Endpoints object (as [`crate::network::endpointslice::endpoints_from`]
     /// builds it from the pods' entries, without regrouping or sorting), truncated to the
-    /// 1,000-address cap: only the addresses kept are cloned.
-    fn endpoints(&self) -> Endpoints {
+    /// 1,000-address cap, as stored: the addresses are shared with this cache.
+    fn endpoints(&self) -> EndpointsRecord {
         let mut groups: Vec<&LegacyGroup> = self.legacy.iter().collect();
         groups.sort_by(|a, b| a.pods.first().cmp(&b.pods.first()));
         legacy_endpoints(
@@ -251,6 +258,10 @@ impl ServiceState {
             } else if let Some(i) = self.slot.get(name) {
                 // Same ports: the endpoint is updated in the slice it is in.
                 self.dirty_slices.insert(*i);
+                let endpoint = self.slices.get_mut(i).and_then(|s| s.pods.get_mut(name));
+                if let (Some(slot), Some((_, e))) = (endpoint, &entry.slice) {
+                    *slot = e.clone();
+                }
             }
         }
         if entry == PodEntry::default() {
@@ -317,7 +328,7 @@ impl ServiceState {
                         i,
                         SliceState {
                             ports: ports.clone(),
-                            pods: BTreeSet::new(),
+                            pods: BTreeMap::new(),
                         },
                     );
                     i
@@ -334,8 +345,11 @@ impl ServiceState {
         self.dirty_slices.insert(i);
         while s.pods.len() < MAX_ENDPOINTS_PER_SLICE {
             let Some(name) = names.next() else { break };
+            let Some((_, endpoint)) = self.pods.get(&name).and_then(|e| e.slice.as_ref()) else {
+                continue;
+            };
             self.slot.insert(name.clone(), i);
-            s.pods.insert(name);
+            s.pods.insert(name, endpoint.clone());
         }
     }
 
@@ -344,18 +358,16 @@ impl ServiceState {
         self.slices.contains_key(&i) || (i == 0 && self.slices.is_empty())
     }
 
-    /// The slice object to store at index `i` (which must be wanted).
-    fn slice(&self, i: usize) -> EndpointSlice {
+    /// The slice object to store at index `i` (which must be wanted), its endpoints shared
+    /// with this cache.
+    fn slice(&self, i: usize) -> EndpointSliceRecord {
         match self.slices.get(&i) {
-            None => make_slice(&self.service, 0, None, Vec::new()),
-            Some(s) => make_slice(
+            None => make_slice_record(&self.service, 0, None, Vec::new()),
+            Some(s) => make_slice_record(
                 &self.service,
                 i,
                 Some(s.ports.clone()),
-                s.pods
-                    .iter()
-                    .filter_map(|p| Some(self.pods.get(p)?.slice.as_ref()?.1.clone()))
-                    .collect(),
+                s.pods.values().cloned().collect(),
             ),
         }
     }
@@ -387,7 +399,7 @@ fn pod_entry(c: &Cluster, service: &Service, pod: Option<&Pod>) -> PodEntry {
         .and_then(|s| s.node_name.as_deref())
         .and_then(|n| c.store.get::<Node>("", n));
     PodEntry {
-        slice: slice_endpoint_for_pod(service, pod, node),
+        slice: slice_endpoint_for_pod(service, pod, node).map(|(p, e)| (p, Arc::new(e))),
         legacy: legacy_address_for_pod(service, pod),
     }
 }
@@ -425,8 +437,12 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
         services.extend(c.store.list::<Service>().map(|s| keys(&s.metadata)));
         services.extend(cache.services.keys().cloned());
         nodes.extend(c.store.list::<Node>().map(|n| keys(&n.metadata).1));
-        foreign_slices.extend(c.store.list::<EndpointSlice>().map(|s| keys(&s.metadata)));
-        foreign_endpoints.extend(c.store.list::<Endpoints>().map(|e| keys(&e.metadata)));
+        foreign_slices.extend(
+            c.store
+                .list::<EndpointSliceRecord>()
+                .map(|s| keys(&s.metadata)),
+        );
+        foreign_endpoints.extend(c.store.list::<EndpointsRecord>().map(|e| keys(&e.metadata)));
     }
     for e in c.store.watch_since(cache.cursor) {
         let key = || (e.namespace.clone(), e.name.clone());
@@ -586,7 +602,7 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
     }
 
     // 6. Slice writes, by service then index.
-    let mut slice_writes: Vec<EndpointSlice> = Vec::new();
+    let mut slice_writes: Vec<EndpointSliceRecord> = Vec::new();
     for (key, state) in cache.services.iter_mut() {
         state.place();
         if state.slices.is_empty() {
@@ -612,21 +628,21 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
             .clone()
             .unwrap_or_else(|| "default".into());
         let name = slice.metadata.name.clone().unwrap_or_default();
-        match c.store.get::<EndpointSlice>(&ns, &name).cloned() {
+        match c.store.get::<EndpointSliceRecord>(&ns, &name) {
             None => {
                 slice.metadata.namespace = Some(ns);
                 let _ = c.store.create(slice);
             }
             Some(old) => {
-                let mut m = old.clone();
-                m.metadata.labels = slice.metadata.labels;
-                m.metadata.annotations = slice.metadata.annotations;
-                m.metadata.owner_references = slice.metadata.owner_references;
-                m.address_type = slice.address_type;
-                m.endpoints = slice.endpoints;
-                m.ports = slice.ports;
-                if m != old {
-                    let _ = c.store.update(m);
+                // The stored object with the controller's fields (endpoints compare as
+                // pointers where they are the cache's).
+                let mut metadata = old.metadata.clone();
+                metadata.labels = slice.metadata.labels;
+                metadata.annotations = slice.metadata.annotations;
+                metadata.owner_references = slice.metadata.owner_references;
+                let m = EndpointSliceRecord { metadata, ..slice };
+                if m != *old {
+                    let _ = c.store.update_differing(m);
                 }
             }
         }
@@ -647,7 +663,7 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
         // extra copies — or not compare it at all when it is known to differ: the stored
         // object is the one this controller wrote, an address changed since, and neither is
         // truncated (comparing, here and in the store's no-op check, would only confirm it).
-        let known_changed = |old: &Endpoints| {
+        let known_changed = |old: &EndpointsRecord| {
             changed
                 && state.written.is_some()
                 && old.metadata.resource_version == state.written
@@ -655,7 +671,7 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
                 && over_capacity(&ep.metadata).is_none()
         };
         // The stored metadata to update, and whether the content is known to differ.
-        let update = match c.store.get::<Endpoints>(&ns, &name) {
+        let update = match c.store.get::<EndpointsRecord>(&ns, &name) {
             None => None,
             Some(old) if known_changed(old) => Some((old.metadata.clone(), true)),
             // The trigger-time annotation changes with every write; keep the stored one
@@ -692,7 +708,7 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
                 }
                 meta.annotations = (!annotations.is_empty()).then_some(annotations);
                 meta.labels = ep.metadata.labels;
-                let new = Endpoints {
+                let new = EndpointsRecord {
                     metadata: meta,
                     subsets: ep.subsets,
                 };
@@ -711,26 +727,26 @@ fn reconcile_with(c: &mut Cluster, cache: &mut EndpointsCache) {
     // 8. Deletions: Endpoints of no managed service, then managed slices no service wants.
     for (ns, name) in delete_endpoints {
         if cache.services.contains_key(&(ns.clone(), name.clone()))
-            || c.store.get::<Endpoints>(&ns, &name).is_none()
+            || c.store.get::<EndpointsRecord>(&ns, &name).is_none()
         {
             continue;
         }
         let _ = c
             .store
-            .delete::<Endpoints>(&ns, &name, Propagation::Background, Some(0));
+            .delete::<EndpointsRecord>(&ns, &name, Propagation::Background, Some(0));
     }
     for (ns, name) in delete_slices {
         if cache.owned_slices.contains_key(&(ns.clone(), name.clone()))
             || !c
                 .store
-                .get::<EndpointSlice>(&ns, &name)
+                .get::<EndpointSliceRecord>(&ns, &name)
                 .is_some_and(managed_by_controller)
         {
             continue;
         }
         let _ = c
             .store
-            .delete::<EndpointSlice>(&ns, &name, Propagation::Background, Some(0));
+            .delete::<EndpointSliceRecord>(&ns, &name, Propagation::Background, Some(0));
     }
     cache.cursor = c.store.watch_end();
 }
@@ -744,13 +760,9 @@ pub fn dig_when(ms: u64) -> String {
 
 impl Cluster {
     /// The stored EndpointSlices of a Service (label `kubernetes.io/service-name`), by name.
-    pub fn endpoint_slices<'a>(
-        &'a self,
-        namespace: &'a str,
-        service: &str,
-    ) -> Vec<&'a EndpointSlice> {
+    pub fn endpoint_slices(&self, namespace: &str, service: &str) -> Vec<EndpointSlice> {
         self.store
-            .list_in::<EndpointSlice>(namespace)
+            .list_in::<EndpointSliceRecord>(namespace)
             .filter(|s| {
                 s.metadata
                     .labels
@@ -758,19 +770,22 @@ impl Cluster {
                     .and_then(|l| l.get(LABEL_SERVICE_NAME))
                     .is_some_and(|v| v == service)
             })
+            .map(EndpointSliceRecord::to_slice)
             .collect()
     }
 
     /// The stored legacy Endpoints object of a Service (`kubectl get endpoints <svc>`).
-    pub fn endpoints(&self, namespace: &str, service: &str) -> Option<&Endpoints> {
-        self.store.get::<Endpoints>(namespace, service)
+    pub fn endpoints(&self, namespace: &str, service: &str) -> Option<Endpoints> {
+        self.store
+            .get::<EndpointsRecord>(namespace, service)
+            .map(EndpointsRecord::to_endpoints)
     }
 
     /// The cluster DNS (CoreDNS semantics) over the stored Services and EndpointSlices.
     pub fn dns(&self) -> Dns<'_> {
         Dns::new(
             self.store.list::<Service>(),
-            self.store.list::<EndpointSlice>(),
+            self.store.list::<EndpointSliceRecord>(),
         )
     }
 
@@ -923,9 +938,6 @@ mod tests {
 
     fn slices(c: &Cluster) -> Vec<EndpointSlice> {
         c.endpoint_slices("default", "web")
-            .into_iter()
-            .cloned()
-            .collect()
     }
 
     /// Controller writes (slices and Endpoints) in the watch log from `cursor` on.
@@ -1070,8 +1082,10 @@ mod tests {
     }
 
     /// The endpoints the stored slices hold, as (ports, endpoint) sorted by pod name.
-    fn stored_endpoints(slices: &[EndpointSlice]) -> Vec<(Vec<EndpointPort>, Endpoint)> {
-        let mut v: Vec<(Vec<EndpointPort>, Endpoint)> = slices
+    fn stored_endpoints(
+        slices: &[EndpointSlice],
+    ) -> Vec<(Vec<EndpointPort>, k8s_openapi::api::discovery::v1::Endpoint)> {
+        let mut v: Vec<(Vec<EndpointPort>, k8s_openapi::api::discovery::v1::Endpoint)> = slices
             .iter()
             .flat_map(|s| {
                 s.endpoints
@@ -1080,7 +1094,9 @@ mod tests {
             })
             .collect();
         v.sort_by(|a, b| {
-            let name = |e: &Endpoint| e.target_ref.as_ref().and_then(|r| r.name.clone());
+            let name = |e: &k8s_openapi::api::discovery::v1::Endpoint| {
+                e.target_ref.as_ref().and_then(|r| r.name.clone())
+            };
             name(&a.1).cmp(&name(&b.1))
         });
         v
@@ -1197,7 +1213,7 @@ mod tests {
                 over_capacity(&want.metadata),
                 "step {step}"
             );
-            assert!(address_count(got) <= MAX_ENDPOINTS_CAPACITY, "step {step}");
+            assert!(address_count(&got) <= MAX_ENDPOINTS_CAPACITY, "step {step}");
             match over_capacity(&got.metadata) {
                 Some(_) => over = true,
                 None => under = true,
@@ -1228,7 +1244,7 @@ mod tests {
             .sum()
     }
 
-    fn ips(addresses: Option<&Vec<EndpointAddress>>) -> Vec<String> {
+    fn ips(addresses: Option<&Vec<k8s_openapi::api::core::v1::EndpointAddress>>) -> Vec<String> {
         addresses
             .into_iter()
             .flatten()
@@ -1273,7 +1289,7 @@ mod tests {
         let c = cluster_with(1000);
         let ep = c.endpoints("default", "web").unwrap();
         assert_eq!(over_capacity(&ep.metadata), None);
-        assert_eq!(address_count(ep), 1000);
+        assert_eq!(address_count(&ep), 1000);
     }
 
     #[test]
@@ -1356,7 +1372,7 @@ mod tests {
             .as_mut()
             .unwrap()
             .insert("note".into(), "mine".into());
-        c.store.update(ep).unwrap();
+        c.store.update(EndpointsRecord::from(ep)).unwrap();
         let cursor = c.watch_log().len();
         reconcile(&mut c);
         assert!(writes_since(&c, cursor).is_empty(), "nothing to change");

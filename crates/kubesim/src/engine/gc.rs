@@ -4,7 +4,6 @@
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod, Service};
-use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -36,10 +35,10 @@ macro_rules! by_kind {
             Kind::PersistentVolume => $f::<PersistentVolume>($($arg),*),
             Kind::StorageClass => $f::<StorageClass>($($arg),*),
             Kind::Service => $f::<Service>($($arg),*),
-            Kind::EndpointSlice => $f::<EndpointSlice>($($arg),*),
+            Kind::EndpointSlice => $f::<crate::network::EndpointSliceRecord>($($arg),*),
             Kind::Node => $f::<Node>($($arg),*),
             Kind::Event => $event,
-            Kind::Endpoints => $f::<k8s_openapi::api::core::v1::Endpoints>($($arg),*),
+            Kind::Endpoints => $f::<crate::network::EndpointsRecord>($($arg),*),
         }
     };
 }

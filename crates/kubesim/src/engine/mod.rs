@@ -163,9 +163,8 @@ pub struct ClusterConfig {
     /// Seed of the engine's RNG.
     pub seed: u64,
     /// Playground limit on `spec.replicas` (a browser tab cannot hold a million pods).
-    /// Default 1,000: with a Service, the legacy Endpoints object (up to 1,000 addresses) is
-    /// rebuilt on every pod change, so a rollout's time grows with the square of the pods
-    /// (1,000 pods ≈ 1.5 s natively; BENCHMARKS.md). The benchmarks raise it.
+    /// Default 1,000 (a rollout of that many, with a headless Service, takes well under a
+    /// second in the browser; BENCHMARKS.md). The benchmarks raise it.
     pub max_replicas: i32,
     /// Storage setup (`bare`: no StorageClass; `kind-like`: default class `standard`).
     pub profile: profile::Profile,
@@ -1533,13 +1532,11 @@ impl Cluster {
             Kind::StorageClass => s.delete::<StorageClass>(ns, name, p, grace),
             Kind::Service => s.delete::<Service>(ns, name, p, grace),
             Kind::EndpointSlice => {
-                s.delete::<k8s_openapi::api::discovery::v1::EndpointSlice>(ns, name, p, grace)
+                s.delete::<crate::network::EndpointSliceRecord>(ns, name, p, grace)
             }
             Kind::Node => s.delete::<Node>(ns, name, p, grace),
             Kind::Event => s.delete_event(ns, name),
-            Kind::Endpoints => {
-                s.delete::<k8s_openapi::api::core::v1::Endpoints>(ns, name, p, grace)
-            }
+            Kind::Endpoints => s.delete::<crate::network::EndpointsRecord>(ns, name, p, grace),
         }
     }
 

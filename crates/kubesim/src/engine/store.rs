@@ -14,13 +14,13 @@ use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod, Service};
-use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::{Metadata, Resource};
 
 use super::events::{EventRecord, Text};
 use super::{timestamp, ApiError};
+use crate::network::{EndpointSliceRecord, EndpointsRecord};
 
 /// Kinds of object the store holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -84,11 +84,13 @@ pub enum AnyObject {
     PersistentVolume(Arc<PersistentVolume>),
     StorageClass(Arc<StorageClass>),
     Service(Arc<Service>),
-    EndpointSlice(Arc<EndpointSlice>),
+    /// Stored with shared endpoints; [`EndpointSliceRecord::to_slice`] builds the API object.
+    EndpointSlice(Arc<EndpointSliceRecord>),
     Node(Arc<Node>),
     /// Events are stored compact; [`EventRecord::to_event`] builds the API object.
     Event(Arc<EventRecord>),
-    Endpoints(Arc<k8s_openapi::api::core::v1::Endpoints>),
+    /// Stored with shared addresses; [`EndpointsRecord::to_endpoints`] builds the API object.
+    Endpoints(Arc<EndpointsRecord>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -217,14 +219,27 @@ stored!(PersistentVolumeClaim, PersistentVolumeClaim, pvcs, true);
 stored!(PersistentVolume, PersistentVolume, pvs, false);
 stored!(StorageClass, StorageClass, storage_classes, false);
 stored!(Service, Service, services, true);
-stored!(EndpointSlice, EndpointSlice, endpoint_slices, true);
+stored!(EndpointSliceRecord, EndpointSlice, endpoint_slices, true);
 stored!(Node, Node, nodes, false);
-stored!(
-    k8s_openapi::api::core::v1::Endpoints,
-    Endpoints,
-    endpoints,
-    true
-);
+stored!(EndpointsRecord, Endpoints, endpoints, true);
+
+/// A type [`Store::count`] counts: every stored kind, and the API types of the kinds the
+/// store keeps as records (`count::<EndpointSlice>()` counts the slice records).
+pub trait Counted {
+    type Stored: Stored;
+}
+
+impl<T: Stored> Counted for T {
+    type Stored = T;
+}
+
+impl Counted for k8s_openapi::api::discovery::v1::EndpointSlice {
+    type Stored = EndpointSliceRecord;
+}
+
+impl Counted for k8s_openapi::api::core::v1::Endpoints {
+    type Stored = EndpointsRecord;
+}
 
 /// One kind's objects by namespace, then name (iteration order = `(namespace, name)` order).
 /// Two levels, so a lookup compares names only, not the namespace at every node.
@@ -309,11 +324,11 @@ pub struct Store {
     pvs: Table<PersistentVolume>,
     storage_classes: Table<StorageClass>,
     services: Table<Service>,
-    endpoint_slices: Table<EndpointSlice>,
+    endpoint_slices: Table<EndpointSliceRecord>,
     nodes: Table<Node>,
     /// Events by sequence number (creation order), compact ([`super::events`]).
     events: super::events::EventLog,
-    endpoints: Table<k8s_openapi::api::core::v1::Endpoints>,
+    endpoints: Table<EndpointsRecord>,
     /// Pods by the parent name parsed from their name (`web-3` → `web`): the controller's
     /// candidate pods without relisting the namespace.
     pods_by_parent: BTreeMap<Key, BTreeMap<String, Arc<Pod>>>,
@@ -522,8 +537,8 @@ impl Store {
         T::table(self).in_namespace(namespace).map(|a| &**a)
     }
 
-    pub fn count<T: Stored>(&self) -> usize {
-        T::table(self).len
+    pub fn count<T: Counted>(&self) -> usize {
+        T::Stored::table(self).len
     }
 
     /// Names of pods in `namespace` whose name parses as `<parent>-<n>`.

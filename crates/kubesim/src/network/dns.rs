@@ -21,7 +21,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{Pod, Service};
-use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::api::discovery::v1::{Endpoint, EndpointPort, EndpointSlice};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use super::endpoints_record::EndpointSliceRecord;
 
 use super::endpointslice::{
     is_headless, is_pod_ready, selected_pods, service_selects, LABEL_SERVICE_NAME,
@@ -211,8 +214,50 @@ struct Entry {
 #[derive(Clone, Debug)]
 pub struct Dns<'a> {
     services: Vec<&'a Service>,
-    slices: Vec<&'a EndpointSlice>,
+    slices: Vec<SliceRef<'a>>,
     zone: String,
+}
+
+/// An EndpointSlice the resolver reads: an API object, or the store's record of one.
+#[derive(Clone, Copy, Debug)]
+pub enum SliceRef<'a> {
+    Api(&'a EndpointSlice),
+    Stored(&'a EndpointSliceRecord),
+}
+
+impl<'a> From<&'a EndpointSlice> for SliceRef<'a> {
+    fn from(s: &'a EndpointSlice) -> Self {
+        SliceRef::Api(s)
+    }
+}
+
+impl<'a> From<&'a EndpointSliceRecord> for SliceRef<'a> {
+    fn from(s: &'a EndpointSliceRecord) -> Self {
+        SliceRef::Stored(s)
+    }
+}
+
+impl<'a> SliceRef<'a> {
+    fn metadata(self) -> &'a ObjectMeta {
+        match self {
+            SliceRef::Api(s) => &s.metadata,
+            SliceRef::Stored(s) => &s.metadata,
+        }
+    }
+
+    fn ports(self) -> Option<&'a Vec<EndpointPort>> {
+        match self {
+            SliceRef::Api(s) => s.ports.as_ref(),
+            SliceRef::Stored(s) => s.ports.as_ref(),
+        }
+    }
+
+    fn endpoints(self) -> Box<dyn Iterator<Item = &'a Endpoint> + 'a> {
+        match self {
+            SliceRef::Api(s) => Box::new(s.endpoints.iter()),
+            SliceRef::Stored(s) => Box::new(s.endpoints.iter().map(|e| &**e)),
+        }
+    }
 }
 
 fn ns_of_svc(s: &Service) -> &str {
@@ -269,13 +314,13 @@ fn ip_from_reverse(name: &str) -> Option<String> {
 impl<'a> Dns<'a> {
     pub fn new(
         services: impl IntoIterator<Item = &'a Service>,
-        slices: impl IntoIterator<Item = &'a EndpointSlice>,
+        slices: impl IntoIterator<Item = impl Into<SliceRef<'a>>>,
     ) -> Self {
         let mut services: Vec<&Service> = services.into_iter().collect();
         services
             .sort_by(|a, b| (ns_of_svc(a), name_of_svc(a)).cmp(&(ns_of_svc(b), name_of_svc(b))));
-        let mut slices: Vec<&EndpointSlice> = slices.into_iter().collect();
-        slices.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+        let mut slices: Vec<SliceRef<'a>> = slices.into_iter().map(Into::into).collect();
+        slices.sort_by(|a, b| a.metadata().name.cmp(&b.metadata().name));
         Dns {
             services,
             slices,
@@ -303,12 +348,12 @@ impl<'a> Dns<'a> {
         }
     }
 
-    fn slices_of(&self, svc: &Service) -> impl Iterator<Item = &'a EndpointSlice> + '_ {
+    fn slices_of(&self, svc: &Service) -> impl Iterator<Item = SliceRef<'a>> + '_ {
         let ns = ns_of_svc(svc).to_string();
         let name = name_of_svc(svc).to_string();
         self.slices.iter().copied().filter(move |s| {
-            s.metadata.namespace.as_deref().unwrap_or("default") == ns
-                && s.metadata
+            s.metadata().namespace.as_deref().unwrap_or("default") == ns
+                && s.metadata()
                     .labels
                     .as_ref()
                     .and_then(|l| l.get(LABEL_SERVICE_NAME))
@@ -321,8 +366,8 @@ impl<'a> Dns<'a> {
         let mut out = Vec::new();
         for slice in self.slices_of(svc) {
             let mut ports: Vec<(String, String, i32)> = slice
-                .ports
-                .iter()
+                .ports()
+                .into_iter()
                 .flatten()
                 .map(|p| {
                     (
@@ -335,7 +380,7 @@ impl<'a> Dns<'a> {
             if ports.is_empty() {
                 ports.push((String::new(), String::new(), -1));
             }
-            for ep in &slice.endpoints {
+            for ep in slice.endpoints() {
                 let ready = ep.conditions.as_ref().and_then(|c| c.ready).unwrap_or(true);
                 if !ready {
                     continue;

@@ -13,15 +13,19 @@
 //!   (see [`crate::engine::endpoints`]).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{
-    EndpointAddress, EndpointPort as CoreEndpointPort, EndpointSubset, Endpoints, Node,
-    ObjectReference, Pod, Service, ServicePort,
+    EndpointAddress, EndpointPort as CoreEndpointPort, Endpoints, Node, ObjectReference, Pod,
+    Service, ServicePort,
 };
 use k8s_openapi::api::discovery::v1::{Endpoint, EndpointConditions, EndpointPort, EndpointSlice};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
+use super::endpoints_record::{
+    EndpointSliceRecord, EndpointsRecord, SharedAddress, SharedEndpoint, SubsetRecord,
+};
 use crate::validation::selector_matches;
 
 pub const LABEL_SERVICE_NAME: &str = "kubernetes.io/service-name";
@@ -395,17 +399,37 @@ pub fn make_slice(
     endpoints: Vec<Endpoint>,
 ) -> EndpointSlice {
     EndpointSlice {
-        metadata: ObjectMeta {
-            name: Some(slice_name(service, index)),
-            generate_name: Some(format!("{}-", svc_name(service))),
-            namespace: Some(svc_namespace(service).into()),
-            labels: Some(slice_labels(service)),
-            owner_references: Some(vec![owner_ref(service)]),
-            ..Default::default()
-        },
+        metadata: slice_meta(service, index),
         address_type: address_type(service).into(),
         endpoints,
         ports,
+    }
+}
+
+/// [`make_slice`] as the store keeps it, with endpoints shared with the controller's cache.
+pub fn make_slice_record(
+    service: &Service,
+    index: usize,
+    ports: Option<Vec<EndpointPort>>,
+    endpoints: Vec<SharedEndpoint>,
+) -> EndpointSliceRecord {
+    EndpointSliceRecord {
+        metadata: slice_meta(service, index),
+        address_type: address_type(service).into(),
+        endpoints,
+        ports,
+    }
+}
+
+/// The metadata of the service's slice number `index`.
+fn slice_meta(service: &Service, index: usize) -> ObjectMeta {
+    ObjectMeta {
+        name: Some(slice_name(service, index)),
+        generate_name: Some(format!("{}-", svc_name(service))),
+        namespace: Some(svc_namespace(service).into()),
+        labels: Some(slice_labels(service)),
+        owner_references: Some(vec![owner_ref(service)]),
+        ..Default::default()
     }
 }
 
@@ -570,8 +594,8 @@ pub fn endpoints_from<'a>(
     // port list -> (ready addresses, not-ready addresses)
     let mut by_ports: Vec<(
         &'a [CoreEndpointPort],
-        Vec<&'a EndpointAddress>,
-        Vec<&'a EndpointAddress>,
+        Vec<SharedAddress>,
+        Vec<SharedAddress>,
     )> = Vec::new();
     // Upstream adds one subset per (pod, port) and repacks; grouping a pod's full port list
     // gives the same result when, as here, all ports resolve for every pod or none.
@@ -587,10 +611,11 @@ pub fn endpoints_from<'a>(
             }
         };
         let entry = &mut by_ports[idx];
+        let address = Arc::new(e.address.clone());
         if e.ready {
-            entry.1.push(&e.address);
+            entry.1.push(address);
         } else {
-            entry.2.push(&e.address);
+            entry.2.push(address);
         }
     }
     for (_, ready, not_ready) in &mut by_ports {
@@ -599,10 +624,11 @@ pub fn endpoints_from<'a>(
     }
     legacy_endpoints(
         service,
-        by_ports.iter().map(|(ports, ready, not_ready)| {
-            (*ports, ready.iter().copied(), not_ready.iter().copied())
-        }),
+        by_ports
+            .iter()
+            .map(|(ports, ready, not_ready)| (*ports, ready.iter(), not_ready.iter())),
     )
+    .to_endpoints()
 }
 
 /// Upstream `maxCapacity`: the endpoints controller keeps at most this many addresses
@@ -653,26 +679,26 @@ pub fn truncated_counts(counts: &[(usize, usize)]) -> Option<Vec<(usize, usize)>
 }
 
 /// The legacy `Endpoints` object of a service from its subsets, in order, each given as its
-/// port list and its ready and not-ready addresses already sorted (upstream order). Over
-/// [`MAX_ENDPOINTS_CAPACITY`] addresses the object is truncated ([`truncated_counts`]) and
-/// annotated [`ANNOTATION_OVER_CAPACITY`]` = truncated`; only the addresses kept are cloned,
-/// so a Service with thousands of pods costs the cap, not its pod count.
-pub fn legacy_endpoints<'a, G, R, N>(service: &Service, groups: G) -> Endpoints
+/// port list and its ready and not-ready addresses already sorted (upstream order), as the
+/// store keeps it. Over [`MAX_ENDPOINTS_CAPACITY`] addresses the object is truncated
+/// ([`truncated_counts`]) and annotated [`ANNOTATION_OVER_CAPACITY`]` = truncated`; the
+/// addresses kept are shared, not copied, so a version costs one pointer per address.
+pub fn legacy_endpoints<'a, G, R, N>(service: &Service, groups: G) -> EndpointsRecord
 where
     G: IntoIterator<Item = (&'a [CoreEndpointPort], R, N)>,
-    R: ExactSizeIterator<Item = &'a EndpointAddress>,
-    N: ExactSizeIterator<Item = &'a EndpointAddress>,
+    R: ExactSizeIterator<Item = &'a SharedAddress>,
+    N: ExactSizeIterator<Item = &'a SharedAddress>,
 {
     let groups: Vec<(&'a [CoreEndpointPort], R, N)> = groups.into_iter().collect();
     let counts: Vec<(usize, usize)> = groups.iter().map(|(_, r, n)| (r.len(), n.len())).collect();
     let kept = truncated_counts(&counts);
     let truncated = kept.is_some();
     let kept = kept.unwrap_or(counts);
-    let subsets = groups
+    let subsets: Vec<SubsetRecord> = groups
         .into_iter()
         .zip(kept)
         .map(
-            |((ports, ready, not_ready), (keep_ready, keep_not_ready))| EndpointSubset {
+            |((ports, ready, not_ready), (keep_ready, keep_not_ready))| SubsetRecord {
                 addresses: (keep_ready > 0).then(|| ready.take(keep_ready).cloned().collect()),
                 not_ready_addresses: (keep_not_ready > 0)
                     .then(|| not_ready.take(keep_not_ready).cloned().collect()),
@@ -680,7 +706,10 @@ where
             },
         )
         .collect();
-    let mut ep = endpoints_object(service, subsets);
+    let mut ep = EndpointsRecord {
+        metadata: endpoints_meta(service),
+        subsets: (!subsets.is_empty()).then_some(subsets),
+    };
     if truncated {
         ep.metadata.annotations = Some(BTreeMap::from([(
             ANNOTATION_OVER_CAPACITY.to_string(),
@@ -690,20 +719,17 @@ where
     ep
 }
 
-/// The legacy `Endpoints` object of a service with these subsets (labels: the service's,
-/// plus `service.kubernetes.io/headless` when it has no cluster IP).
-pub fn endpoints_object(service: &Service, subsets: Vec<EndpointSubset>) -> Endpoints {
+/// The metadata of a service's legacy `Endpoints` object (labels: the service's, plus
+/// `service.kubernetes.io/headless` when it has no cluster IP).
+fn endpoints_meta(service: &Service) -> ObjectMeta {
     let mut labels = service.metadata.labels.clone().unwrap_or_default();
     if !is_service_ip_set(service) {
         labels.insert(LABEL_HEADLESS.into(), String::new());
     }
-    Endpoints {
-        metadata: ObjectMeta {
-            name: Some(svc_name(service).into()),
-            namespace: Some(svc_namespace(service).into()),
-            labels: Some(labels),
-            ..Default::default()
-        },
-        subsets: (!subsets.is_empty()).then_some(subsets),
+    ObjectMeta {
+        name: Some(svc_name(service).into()),
+        namespace: Some(svc_namespace(service).into()),
+        labels: Some(labels),
+        ..Default::default()
     }
 }

@@ -3,9 +3,11 @@
 //! style output.
 
 pub mod dns;
+pub mod endpoints_record;
 pub mod endpointslice;
 #[cfg(test)]
 mod tests;
 
 pub use dns::*;
+pub use endpoints_record::*;
 pub use endpointslice::*;

@@ -42,10 +42,25 @@ stored!(
     PersistentVolume,
     StorageClass,
     Service,
-    Node,
-    EndpointSlice,
-    Endpoints
+    Node
 );
+
+impl Gettable for EndpointSlice {
+    /// Built from the stored records (endpoints shared between versions).
+    fn all(c: &Cluster) -> Vec<Self> {
+        endpoint_slices(c)
+    }
+}
+
+impl Gettable for Endpoints {
+    /// Built from the stored records (addresses shared between versions).
+    fn all(c: &Cluster) -> Vec<Self> {
+        c.store()
+            .list::<crate::network::EndpointsRecord>()
+            .map(|e| e.to_endpoints())
+            .collect()
+    }
+}
 
 impl Gettable for Event {
     /// In the store's (namespace, name) order, like the other kinds.
@@ -61,7 +76,10 @@ impl Gettable for Event {
 
 /// Every stored EndpointSlice, by namespace and name.
 pub(crate) fn endpoint_slices(c: &Cluster) -> Vec<EndpointSlice> {
-    c.store().list::<EndpointSlice>().cloned().collect()
+    c.store()
+        .list::<crate::network::EndpointSliceRecord>()
+        .map(|s| s.to_slice())
+        .collect()
 }
 
 /// One requirement of a label selector (`-l`).
@@ -297,8 +315,8 @@ pub(crate) fn render_any(
         AnyObject::PersistentVolume(o) => one(&**o, now),
         AnyObject::StorageClass(o) => one(&**o, now),
         AnyObject::Service(o) => one(&**o, now),
-        AnyObject::EndpointSlice(o) => one(&**o, now),
-        AnyObject::Endpoints(o) => one(&**o, now),
+        AnyObject::EndpointSlice(o) => one(&o.to_slice(), now),
+        AnyObject::Endpoints(o) => one(&o.to_endpoints(), now),
         AnyObject::Node(o) => one(&**o, now),
         AnyObject::Event(o) => one(&o.to_event(), now),
     }
