@@ -6,13 +6,14 @@
 //
 // This file knows CodeMirror and nothing about Kubernetes: positions come from Rust already as
 // UTF-16 offsets (CodeMirror's unit), completion and hover ask Rust through callbacks.
-import { Annotation, EditorState } from '@codemirror/state';
+import { Annotation, EditorState, Prec } from '@codemirror/state';
 import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
-  highlightSpecialChars, drawSelection, hoverTooltip, Prec,
+  highlightSpecialChars, drawSelection, hoverTooltip,
 } from '@codemirror/view';
 import {
   indentOnInput, syntaxHighlighting, bracketMatching, foldGutter, foldKeymap, indentUnit,
+  indentService,
 } from '@codemirror/language';
 import { yaml } from '@codemirror/lang-yaml';
 import { classHighlighter } from '@lezer/highlight';
@@ -22,6 +23,21 @@ import { setDiagnostics, lintGutter, lintKeymap } from '@codemirror/lint';
 import {
   autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap,
 } from '@codemirror/autocomplete';
+
+// YAML's indentation as people type it: one level deeper after `key:` (or `key: |`), inside a
+// list item after `- `, else the previous line's.
+const yamlIndent = indentService.of((context, pos) => {
+  const here = context.lineAt(pos, -1);
+  let previous = here.from < pos ? here.text.slice(0, pos - here.from) : '';
+  for (let n = context.state.doc.lineAt(here.from).number - 1; !previous.trim() && n >= 1; n--) {
+    previous = context.state.doc.line(n).text;
+  }
+  if (!previous.trim()) return 0;
+  const indent = previous.length - previous.trimStart().length;
+  const content = previous.replace(/\s+#.*$/, '').trimEnd();
+  const deeper = /:(\s+[|>][-+]?)?$/.test(content) || /^\s*-( |$)/.test(content);
+  return indent + (deeper ? context.unit : 0);
+});
 
 // callbacks: { change(text), complete(pos) -> [{label, detail, info, apply, from}],
 //              hover(pos) -> {path, type, description, from, to} | undefined,
@@ -65,7 +81,7 @@ function extensions(callbacks) {
     lineNumbers(), foldGutter(), lintGutter(), highlightActiveLineGutter(),
     highlightSpecialChars(), history(), drawSelection(), indentOnInput(), bracketMatching(),
     closeBrackets(), highlightActiveLine(), highlightSelectionMatches(), search({ top: true }),
-    syntaxHighlighting(classHighlighter), yaml(), indentUnit.of('  '), EditorState.tabSize.of(2),
+    syntaxHighlighting(classHighlighter), yaml(), yamlIndent, indentUnit.of('  '), EditorState.tabSize.of(2),
     autocompletion({ override: [completionSource] }), hover,
     Prec.highest(keymap.of([{ key: 'Mod-Enter', run: () => { callbacks.apply(); return true; } }])),
     keymap.of([

@@ -526,7 +526,7 @@ pub fn EditorPane(
                 class="file-right"
                 title="Move the open file right (Alt+→)"
                 aria-label="Move right"
-                disabled=move || active.get() + 1 >= names.with(Vec::len)
+                disabled=move || { active.get() + 1 >= names.with(Vec::len) }
                 on:click=move |_| move_by(active.get_untracked(), 1)
             >
                 "→"

@@ -62,3 +62,25 @@ export async function screenshot(page, name) {
   console.log(`screenshot: ${path}`);
   return path;
 }
+
+// The app has mounted (the console is the app's, not the first paint's) and the code editor
+// has taken over the textarea.
+export async function waitForApp(page) {
+  await page.waitForSelector('.console-input');
+  await page.waitForSelector('.cm-editor');
+}
+
+// The open file's whole text (the textarea the code editor replaced keeps it, hidden, even
+// where CodeMirror draws only the lines in view).
+export async function editorText(page) {
+  return page.locator('textarea.editor').inputValue();
+}
+
+// Clicks the editor line containing `lineText`, goes to its end, deletes `erase` characters and
+// types `replacement`, as a person changing the end of a line would.
+export async function typeAtLine(page, lineText, replacement, erase = 1) {
+  await page.locator('.cm-line', { hasText: lineText }).first().click();
+  await page.keyboard.press('End');
+  for (let i = 0; i < erase; i++) await page.keyboard.press('Backspace');
+  await page.keyboard.type(replacement);
+}
