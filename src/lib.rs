@@ -104,14 +104,20 @@ const SPEEDS: [u32; 6] = [1, 2, 5, 10, 30, 60];
 #[component]
 pub fn App() -> impl IntoView {
     let files = RwSignal::new(state::storage::load());
-    let file_texts = move || files.with_untracked(|f| -> Vec<(String, String)> {
-        f.pairs().into_iter().map(|(n, t)| (n.to_string(), t)).collect()
-    });
+    let file_texts = move || {
+        files.with_untracked(|f| -> Vec<(String, String)> {
+            f.pairs()
+                .into_iter()
+                .map(|(n, t)| (n.to_string(), t))
+                .collect()
+        })
+    };
 
     // The console's interpreter owns the simulated cluster. `version` bumps on every change
     // so views re-read it.
     let profile = RwSignal::new(Profile::default());
-    let shell = StoredValue::new(files.with_untracked(|f| new_shell(&f.pairs(), Profile::default())));
+    let shell =
+        StoredValue::new(files.with_untracked(|f| new_shell(&f.pairs(), Profile::default())));
     let version = RwSignal::new(0u64);
     let console_lines = RwSignal::new(Vec::<ConsoleLine>::new());
     let running = RwSignal::new(false);
@@ -167,7 +173,8 @@ pub fn App() -> impl IntoView {
 
     let reset_cluster = move || {
         let texts = file_texts();
-        let texts: Vec<(&str, String)> = texts.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
+        let texts: Vec<(&str, String)> =
+            texts.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
         let profile = profile.get_untracked();
         change(&mut |s| {
             *s = new_shell(&texts, profile);

@@ -351,9 +351,10 @@ mod tests {
         assert_eq!(f.files()[2].text, "replicas: three");
         assert!(f.files()[0].text.contains("pv001"));
 
-        let f = Files::load(Some("mine.yaml\nmongo-sts.yaml\nmine.yaml\nbad name"), |n| {
-            (n == "mine.yaml").then(|| "kind: Service".to_string())
-        });
+        let f = Files::load(
+            Some("mine.yaml\nmongo-sts.yaml\nmine.yaml\nbad name"),
+            |n| (n == "mine.yaml").then(|| "kind: Service".to_string()),
+        );
         assert_eq!(names(&f), ["mine.yaml", "mongo-sts.yaml"]);
         assert_eq!(f.files()[0].text, "kind: Service");
         assert!(f.files()[1].text.contains("kind: StatefulSet"));
@@ -385,7 +386,11 @@ mod tests {
         f.set_text("web.yaml", "kind: Pod".into());
         f.select(1);
         let deleted = f.delete(4).expect("deleted");
-        assert_eq!(f.active().name, "mongo-service.yaml", "the open file stays open");
+        assert_eq!(
+            f.active().name,
+            "mongo-service.yaml",
+            "the open file stays open"
+        );
         assert_eq!(deleted.file.text, "kind: Pod");
         f.restore(deleted).unwrap();
         assert_eq!(f.files()[4].name, "web.yaml");

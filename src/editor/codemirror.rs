@@ -67,8 +67,8 @@ pub struct Mark {
 pub struct Handlers {
     /// The user changed the open file's text (not called for text set from Rust).
     pub change: Box<dyn Fn(String)>,
-    pub complete: Box<dyn Fn(&str, usize) -> Vec<Completion>>,
-    pub hover: Box<dyn Fn(&str, usize) -> Option<Hover>>,
+    pub complete: fn(&str, usize) -> Vec<Completion>,
+    pub hover: fn(&str, usize) -> Option<Hover>,
     /// The fix of mark `index` (of the last `set_marks`) was chosen.
     pub fix: Box<dyn Fn(usize)>,
     /// Ctrl/Cmd+Enter.
@@ -132,7 +132,7 @@ impl CodeMirror {
             }
         });
         let fix = Closure::<dyn Fn(u32)>::new(move |i: u32| fix(i as usize));
-        let apply = Closure::<dyn Fn()>::new(move || apply());
+        let apply = Closure::<dyn Fn()>::new(apply);
         let callbacks: Vec<(&str, JsValue)> = vec![
             ("change", change.into_js_value()),
             ("complete", complete.into_js_value()),
@@ -270,7 +270,11 @@ pub fn span(text: &str, line: usize, column: usize) -> (u32, u32) {
             .map(|i| rest[..i].strip_suffix(':').map_or(i, |k| k.len()))
             .unwrap_or(rest.trim_end_matches(':').len())
     };
-    let token_end = if token_end == 0 { rest.len() } else { token_end };
+    let token_end = if token_end == 0 {
+        rest.len()
+    } else {
+        token_end
+    };
     (
         utf16_offset(text, start + from),
         utf16_offset(text, start + from + token_end),
@@ -306,7 +310,11 @@ mod tests {
         assert_eq!(under(2, 3), "replicas", "a key without its colon");
         assert_eq!(under(3, 16), "\"mongo\"");
         assert_eq!(under(5, 11), "80");
-        assert_eq!(under(2, 1), "  replicas: three", "blanks: to the end of the line");
+        assert_eq!(
+            under(2, 1),
+            "  replicas: three",
+            "blanks: to the end of the line"
+        );
         assert_eq!(under(4, 1), "", "an empty line");
         assert_eq!(under(1, 40), "", "past the end of the line");
         assert_eq!(span(text, 40, 1), (text.len() as u32, text.len() as u32));

@@ -212,9 +212,7 @@ pub fn EditorPane(
         if let Some(i) = files.with_untracked(|f| f.position(&file)) {
             select(i);
         }
-        let shown = cm.with_value(|cm| {
-            cm.as_ref().map(|cm| cm.reveal(line, column)).is_some()
-        });
+        let shown = cm.with_value(|cm| cm.as_ref().map(|cm| cm.reveal(line, column)).is_some());
         if !shown {
             if let Some(t) = textarea.get_untracked() {
                 reveal_in_textarea(&t, line, column);
@@ -277,8 +275,8 @@ pub fn EditorPane(
             change: Box::new(move |text| {
                 edit(files.with_untracked(|f| f.active().name.clone()), text)
             }),
-            complete: Box::new(schema::complete),
-            hover: Box::new(schema::hover),
+            complete: schema::complete,
+            hover: schema::hover,
             fix: Box::new(move |i| {
                 let file = files.with_untracked(|f| f.active().name.clone());
                 if let Some(fix) = live.with_untracked(|l| l.get(i).and_then(|l| l.fix.clone())) {
@@ -338,9 +336,7 @@ pub fn EditorPane(
     let commit_rename = move |i: usize, name: String| {
         let old = files.with_untracked(|f| f.files().get(i).map(|f| f.name.clone()));
         let Some(old) = old else { return };
-        let result = files
-            .try_update(|f| f.rename(i, &name))
-            .unwrap_or(Ok(()));
+        let result = files.try_update(|f| f.rename(i, &name)).unwrap_or(Ok(()));
         match result {
             Ok(()) => {
                 let new = files.with_untracked(|f| f.files()[i].name.clone());
@@ -498,20 +494,22 @@ pub fn EditorPane(
             <button
                 class="file-rename"
                 title="Rename the open file (F2)"
+                aria-label="Rename"
                 on:click=move |_| {
                     rename_error.set(None);
                     renaming.set(Some(active.get_untracked()));
                 }
             >
-                "Rename"
+                "✎"
             </button>
             <button
                 class="file-delete"
                 title="Delete the open file (Delete); it can be undone"
+                aria-label="Delete"
                 disabled=single
                 on:click=move |_| delete(active.get_untracked())
             >
-                "Delete"
+                "🗑"
             </button>
             <button
                 class="file-left"
@@ -645,7 +643,8 @@ mod tests {
 
     #[test]
     fn a_hint_lends_its_fix_to_the_same_parser_diagnostic_and_others_are_added() {
-        let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  ports:\n  - port: 0\n";
+        let text =
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  ports:\n  - port: 0\n";
         let parsed = manifest::parse(text).diagnostics;
         assert_eq!(parsed.len(), 1, "{parsed:?}");
         let fix = Fix {
