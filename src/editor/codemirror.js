@@ -135,7 +135,11 @@ class Editor {
     if (state) this.states.set(to, state);
   }
 
-  forget(name) { this.states.delete(name); }
+  // Drops a file's state (deleted or reset): a file later made under the same name starts afresh.
+  forget(name) {
+    this.states.delete(name);
+    if (this.current === name) this.current = null;
+  }
 
   // diagnostics: [{from, to, severity: 'error'|'warning', message, fix?: label}] in UTF-16
   // offsets of the open file; a fix runs callbacks.fix(index of the diagnostic).
