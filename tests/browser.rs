@@ -136,7 +136,10 @@ async fn a_typing_error_shows_at_line_and_column_and_blocks_apply() {
     editor.dispatch_event(&input).unwrap();
     // Diagnostics wait for typing to pause.
     settle().await;
-    assert!(texts(&app, ".diagnostics.live li").is_empty(), "typing never waits for them");
+    assert!(
+        texts(&app, ".diagnostics.live li").is_empty(),
+        "typing never waits for them"
+    );
     TimeoutFuture::new(statefulset_playground::editor::CHECK_DELAY_MS + 50).await;
 
     let live = texts(&app, ".diagnostics.live li");

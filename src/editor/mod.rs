@@ -91,6 +91,19 @@ fn reveal_in_textarea(textarea: &web_sys::HtmlTextAreaElement, line: usize, colu
     let _ = textarea.set_selection_range(offset, offset);
 }
 
+/// Was Apply pressed on the first paint (index.html), before the app mounted? Clears the flag.
+fn take_pending_apply() -> bool {
+    const FLAG: &str = "playgroundPendingApply";
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let pending = js_sys::Reflect::get(&window, &FLAG.into()).is_ok_and(|v| v.is_truthy());
+    if pending {
+        let _ = js_sys::Reflect::delete_property(&window, &FLAG.into());
+    }
+    pending
+}
+
 /// Focuses the selected tab (after the DOM caught up).
 fn focus_selected_tab() {
     request_animation_frame(|| {
@@ -300,6 +313,10 @@ pub fn EditorPane(
         if host.get().is_some() {
             upgrade();
             check_now();
+            // Apply pressed on index.html's first paint, before the wasm had loaded.
+            if take_pending_apply() {
+                apply_all();
+            }
         }
     });
 
@@ -382,8 +399,14 @@ pub fn EditorPane(
     };
     let reset_files = move |_| {
         let old = names.get_untracked();
+        let open = files.with_untracked(|f| f.active().name.clone());
         storage::clear(&old);
-        files.set(Files::example());
+        let mut example = Files::example();
+        // The open file stays open if the example has it.
+        if let Some(i) = example.position(&open) {
+            example.select(i);
+        }
+        files.set(example);
         cm.with_value(|cm| {
             if let Some(cm) = cm {
                 for name in &old {

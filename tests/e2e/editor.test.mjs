@@ -202,7 +202,7 @@ test('without the editor bundle the textarea edits, checks and applies', async (
   assert.deepEqual(unexpected, []);
 });
 
-test('first paint: the frame and the example are readable and selectable before the wasm', async () => {
+test('first paint: before the wasm the example is readable, selectable and editable, and an Apply pressed then runs', async () => {
   const { page, problems } = browser;
   let release;
   const gate = new Promise((resolve) => { release = resolve; });
@@ -218,12 +218,21 @@ test('first paint: the frame and the example are readable and selectable before 
     assert.ok(await editor.evaluate((el) => el.selectionEnd - el.selectionStart > 100), 'selectable');
     assert.equal(await page.locator('.console-input').count(), 0, 'the app has not mounted yet');
     await screenshot(page, 'first-paint');
+    // It edits, and Apply waits for the cluster: nothing typed or pressed is lost.
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('# typed before the wasm\n');
+    await page.click('button.apply');
+    assert.match(await page.textContent('.loading-note'), /Applying as soon as the simulated cluster has loaded/);
   } finally {
     release();
   }
   await waitForApp(page);
   assert.equal(await page.locator('header').count(), 1, 'the app replaced the first paint');
   assert.equal(await page.isEnabled('button.apply'), true);
+  assert.match(await editorText(page), /storage: 100Mi\n# typed before the wasm\n$/);
+  await page.waitForFunction(() => /statefulset\.apps\/mongo created/.test(document.querySelector('.console-output').textContent));
+  assert.match(await consoleText(page), /^\$ kubectl apply -f pv-demo\.yaml\npersistentvolume\/pv001 created\n/);
   await page.unroute('**/*_bg.wasm');
   assert.deepEqual(problems, []);
 });
