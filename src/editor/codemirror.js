@@ -82,7 +82,7 @@ function extensions(callbacks) {
     highlightSpecialChars(), history(), drawSelection(), indentOnInput(), bracketMatching(),
     closeBrackets(), highlightActiveLine(), highlightSelectionMatches(), search({ top: true }),
     syntaxHighlighting(classHighlighter), yaml(), yamlIndent, indentUnit.of('  '), EditorState.tabSize.of(2),
-    autocompletion({ override: [completionSource] }), hover,
+    autocompletion({ override: [completionSource], icons: false }), hover,
     Prec.highest(keymap.of([{ key: 'Mod-Enter', run: () => { callbacks.apply(); return true; } }])),
     keymap.of([
       ...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap,

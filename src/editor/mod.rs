@@ -532,7 +532,7 @@ pub fn EditorPane(
                 disabled=single
                 on:click=move |_| delete(active.get_untracked())
             >
-                "🗑"
+                "×"
             </button>
             <button
                 class="file-left"
