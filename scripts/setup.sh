@@ -1,7 +1,8 @@
 # Installs what the playground's build and tests need, skipping whatever is already there.
 # Sourced by scripts/serve and scripts/test; safe to run again and again.
 #   setup_build: the wasm32 target, wasm-bindgen-cli (the version Cargo.lock pins), Trunk, and
-#                the npm tools (wasm-opt from binaryen@132, playwright-core) from package-lock.json.
+#                the npm packages from package-lock.json (CodeMirror and esbuild, which bundles it in
+#                Trunk's pre_build hook; wasm-opt from binaryen@132; playwright-core).
 #   setup_browser: Debian's chromium and chromium-driver for the browser tests.
 set -euo pipefail
 
@@ -41,7 +42,7 @@ setup_build() {
     cargo install trunk --version "$TRUNK_VERSION" --locked --force
   fi
   if ! cmp -s "$ROOT/package-lock.json" "$ROOT/node_modules/.package-lock.json.src" 2>/dev/null; then
-    say "installing the npm tools from package-lock.json"
+    say "installing the npm packages from package-lock.json"
     (cd "$ROOT" && npm ci --no-audit --no-fund)
     cp "$ROOT/package-lock.json" "$ROOT/node_modules/.package-lock.json.src"
   fi

@@ -2,10 +2,13 @@
 //!
 //! The shell only renders engine state and sends the engine commands; everything that models
 //! Kubernetes lives in the `kubesim` crate. Browser-only concerns stay here: the DOM, local
-//! storage for the user's edits, and the gloo timer that drives the simulated clock.
+//! storage for the user's edits, and the gloo timer that drives the simulated clock. A module
+//! per pane (`editor`, `console`, `cluster_view`); the files model is `state`.
 
 mod cluster_view;
 pub mod console;
+pub mod editor;
+pub mod state;
 
 use std::collections::BTreeMap;
 
@@ -16,13 +19,6 @@ use kubesim::kubectl::exec::{Output, Shell};
 use kubesim::manifest::{self, Diagnostic, Object, Severity};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-
-/// One editable manifest file of the playground's file set.
-#[derive(Clone, Copy)]
-struct File {
-    name: &'static str,
-    text: RwSignal<String>,
-}
 
 /// A diagnostic, with the file it belongs to.
 #[derive(Clone, Debug, PartialEq)]
@@ -100,56 +96,6 @@ pub fn new_shell(files: &[(&str, String)], profile: Profile) -> Shell {
     Shell::new(ClusterConfig::with_profile(profile), files)
 }
 
-const STORAGE_PREFIX: &str = "sts-playground/file/";
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-/// The user's last text for a file, so a reload never loses an edit.
-fn saved_text(name: &str) -> Option<String> {
-    local_storage()?
-        .get_item(&format!("{STORAGE_PREFIX}{name}"))
-        .ok()
-        .flatten()
-}
-
-fn save_text(name: &str, text: &str) {
-    if let Some(storage) = local_storage() {
-        // Quota errors only lose persistence, never the edit in the page.
-        let _ = storage.set_item(&format!("{STORAGE_PREFIX}{name}"), text);
-    }
-}
-
-fn forget_text(name: &str) {
-    if let Some(storage) = local_storage() {
-        let _ = storage.remove_item(&format!("{STORAGE_PREFIX}{name}"));
-    }
-}
-
-/// Moves the editor's caret to a 1-based line and column.
-fn reveal(textarea: &web_sys::HtmlTextAreaElement, line: usize, column: usize) {
-    let text = textarea.value();
-    let mut offset = 0usize;
-    for (i, l) in text.split_inclusive('\n').enumerate() {
-        if i + 1 == line {
-            offset += l.chars().take(column.saturating_sub(1)).count();
-            break;
-        }
-        offset += l.chars().count();
-    }
-    let offset = offset as u32;
-    let _ = textarea.focus();
-    let _ = textarea.set_selection_range(offset, offset);
-}
-
-fn severity_class(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    }
-}
-
 /// Real milliseconds between clock ticks.
 const TICK_MS: u32 = 100;
 /// Simulated-time speeds offered (× real time).
@@ -157,25 +103,21 @@ const SPEEDS: [u32; 6] = [1, 2, 5, 10, 30, 60];
 
 #[component]
 pub fn App() -> impl IntoView {
-    let files: Vec<File> = kubesim::examples::MONGODB
-        .iter()
-        .map(|(name, text)| File {
-            name,
-            text: RwSignal::new(saved_text(name).unwrap_or_else(|| text.to_string())),
+    let files = RwSignal::new(state::storage::load());
+    let file_texts = move || {
+        files.with_untracked(|f| -> Vec<(String, String)> {
+            f.pairs()
+                .into_iter()
+                .map(|(n, t)| (n.to_string(), t))
+                .collect()
         })
-        .collect();
-    let files = StoredValue::new(files);
-    let file_texts = move || -> Vec<(&'static str, String)> {
-        files.with_value(|f| f.iter().map(|f| (f.name, f.text.get_untracked())).collect())
     };
-    let active = RwSignal::new(0usize);
-    let apply_errors = RwSignal::new(Vec::<FileDiagnostic>::new());
-    let editor = NodeRef::<leptos::html::Textarea>::new();
 
     // The console's interpreter owns the simulated cluster. `version` bumps on every change
     // so views re-read it.
     let profile = RwSignal::new(Profile::default());
-    let shell = StoredValue::new(new_shell(&file_texts(), Profile::default()));
+    let shell =
+        StoredValue::new(files.with_untracked(|f| new_shell(&f.pairs(), Profile::default())));
     let version = RwSignal::new(0u64);
     let console_lines = RwSignal::new(Vec::<ConsoleLine>::new());
     let running = RwSignal::new(false);
@@ -229,48 +171,14 @@ pub fn App() -> impl IntoView {
         completions: Callback::new(move |line: String| shell.with_value(|s| s.completions(&line))),
     };
 
-    let current = move || files.with_value(|f| f[active.get()]);
-    // Live diagnostics for the open file, recomputed as the user types.
-    let live = Memo::new(move |_| manifest::parse(&current().text.get()).diagnostics);
-    Effect::new(move |_| {
-        let name = current().name;
-        shell.update_value(|s| s.set_current_file(Some(name.to_string())));
-    });
-
-    let apply = move |_| {
-        let texts = file_texts();
-        let read = read_files(&texts);
-        let blocked = read
-            .diagnostics
-            .iter()
-            .any(|d| d.diagnostic.severity == Severity::Error);
-        apply_errors.set(if blocked {
-            read.diagnostics
-        } else {
-            Vec::new()
-        });
-        if !blocked {
-            let names: Vec<&str> = texts.iter().map(|(n, _)| *n).collect();
-            for command in apply_commands(&names) {
-                run_line(command);
-            }
-        }
-    };
-    let reset_files = move |_| {
-        files.with_value(|f| {
-            for (file, (_, text)) in f.iter().zip(kubesim::examples::MONGODB) {
-                forget_text(file.name);
-                file.text.set(text.to_string());
-                shell.update_value(|s| s.set_file(file.name, text.to_string()));
-            }
-        });
-        apply_errors.set(Vec::new());
-    };
     let reset_cluster = move || {
         let texts = file_texts();
+        let texts: Vec<(&str, String)> =
+            texts.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
         let profile = profile.get_untracked();
         change(&mut |s| {
             *s = new_shell(&texts, profile);
+            s.set_current_file(files.with_untracked(|f| Some(f.active().name.clone())));
             Output::default()
         });
         console_lines.set(Vec::new());
@@ -282,66 +190,6 @@ pub fn App() -> impl IntoView {
             let now = s.cluster().now();
             s.poll(now)
         });
-    };
-    let jump = move |file: String, line: usize, column: usize| {
-        if let Some(i) = files.with_value(|f| f.iter().position(|f| f.name == file)) {
-            active.set(i);
-        }
-        if let Some(textarea) = editor.get_untracked() {
-            reveal(&textarea, line, column);
-        }
-    };
-
-    let tabs = move || {
-        files.with_value(|f| {
-            f.iter()
-                .enumerate()
-                .map(|(i, file)| {
-                    let name = file.name;
-                    view! {
-                        <button
-                            class="tab"
-                            class:active=move || active.get() == i
-                            on:click=move |_| active.set(i)
-                        >
-                            {name}
-                        </button>
-                    }
-                })
-                .collect_view()
-        })
-    };
-
-    let diagnostic_item = move |file: String, d: Diagnostic| {
-        let (line, column) = (d.line, d.column);
-        let label = format!("{file}:{d}");
-        view! {
-            <li class=severity_class(d.severity) on:click=move |_| jump(file.clone(), line, column)>
-                {label}
-            </li>
-        }
-    };
-    let live_list = move || {
-        let file = current().name;
-        live.get()
-            .into_iter()
-            .map(|d| diagnostic_item(file.to_string(), d))
-            .collect_view()
-    };
-    let apply_errors_view = move || {
-        let errors = apply_errors.get();
-        (!errors.is_empty()).then(|| {
-            let items = errors
-                .into_iter()
-                .map(|d| diagnostic_item(d.file, d.diagnostic))
-                .collect_view();
-            view! {
-                <div class="apply-errors">
-                    <p>"Nothing was applied: fix these first."</p>
-                    <ul class="diagnostics">{items}</ul>
-                </div>
-            }
-        })
     };
     let speed_options = SPEEDS
         .iter()
@@ -397,28 +245,7 @@ pub fn App() -> impl IntoView {
         </header>
         <main>
             <section class="editor-pane">
-                <nav class="tabs">{tabs}</nav>
-                <textarea
-                    class="editor"
-                    node_ref=editor
-                    spellcheck="false"
-                    prop:value=move || current().text.get()
-                    on:input=move |ev| {
-                        let value = event_target_value(&ev);
-                        let file = current();
-                        save_text(file.name, &value);
-                        shell.update_value(|s| s.set_file(file.name, value.clone()));
-                        file.text.set(value);
-                    }
-                ></textarea>
-                <ul class="diagnostics live">{live_list}</ul>
-                <div class="actions">
-                    <button class="apply" title="Runs kubectl apply -f for each file in the console" on:click=apply>
-                        "Apply"
-                    </button>
-                    <button class="reset" on:click=reset_files>"Reset example"</button>
-                </div>
-                {apply_errors_view}
+                <editor::EditorPane files=files shell=shell run=Callback::new(run_line) />
                 <console::Console lines=console_lines running=running.into() actions=actions />
             </section>
             <section class="cluster-pane">
@@ -428,9 +255,12 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Mounts the app into `parent` (used by main and by the browser tests).
+/// Mounts the app into `parent` (used by main and by the browser tests), replacing what is
+/// there: index.html's first paint (the frame and the example's text, shown while the wasm
+/// loads).
 pub fn mount(parent: web_sys::HtmlElement) {
     console_error_panic_hook::set_once();
+    parent.set_inner_html("");
     leptos::mount::mount_to(parent, App).forget();
 }
 

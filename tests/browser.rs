@@ -134,7 +134,13 @@ async fn a_typing_error_shows_at_line_and_column_and_blocks_apply() {
     editor.set_value(&editor.value().replace("replicas: 3", "replicas: three"));
     let input = web_sys::Event::new("input").unwrap();
     editor.dispatch_event(&input).unwrap();
+    // Diagnostics wait for typing to pause.
     settle().await;
+    assert!(
+        texts(&app, ".diagnostics.live li").is_empty(),
+        "typing never waits for them"
+    );
+    TimeoutFuture::new(statefulset_playground::editor::CHECK_DELAY_MS + 50).await;
 
     let live = texts(&app, ".diagnostics.live li");
     assert_eq!(live.len(), 1, "{live:?}");

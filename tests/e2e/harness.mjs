@@ -8,7 +8,7 @@ import { join, extname, normalize, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-export const DIST = join(ROOT, 'dist');
+export const DIST = process.env.DIST_DIR ? resolve(process.env.DIST_DIR) : join(ROOT, 'dist');
 export const SHOTS = join(ROOT, 'test-results');
 
 const TYPES = {
@@ -61,4 +61,26 @@ export async function screenshot(page, name) {
   await page.screenshot({ path, fullPage: true });
   console.log(`screenshot: ${path}`);
   return path;
+}
+
+// The app has mounted (the console is the app's, not the first paint's) and the code editor
+// has taken over the textarea.
+export async function waitForApp(page) {
+  await page.waitForSelector('.console-input');
+  await page.waitForSelector('.cm-editor');
+}
+
+// The open file's whole text (the textarea the code editor replaced keeps it, hidden, even
+// where CodeMirror draws only the lines in view).
+export async function editorText(page) {
+  return page.locator('textarea.editor').inputValue();
+}
+
+// Clicks the editor line containing `lineText`, goes to its end, deletes `erase` characters and
+// types `replacement`, as a person changing the end of a line would.
+export async function typeAtLine(page, lineText, replacement, erase = 1) {
+  await page.locator('.cm-line', { hasText: lineText }).first().click();
+  await page.keyboard.press('End');
+  for (let i = 0; i < erase; i++) await page.keyboard.press('Backspace');
+  await page.keyboard.type(replacement);
 }

@@ -1,7 +1,7 @@
 // The playground as a person uses it: load the built page, read the example, apply it, break it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, openBrowser, screenshot } from './harness.mjs';
+import { serveDist, openBrowser, screenshot, waitForApp, editorText, typeAtLine } from './harness.mjs';
 
 let site, browser;
 before(async () => {
@@ -16,11 +16,12 @@ after(async () => {
 test('the MongoDB example applies and rolls out in order, with storage and DNS', async () => {
   const { page, problems } = browser;
   await page.goto(site.url);
-  await page.waitForSelector('textarea.editor');
+  await waitForApp(page);
   assert.match(await page.textContent('header'), /simulating Kubernetes v1\.35/);
   assert.deepEqual(await page.locator('.tab').allTextContents(),
     ['pv-demo.yaml', 'mongo-service.yaml', 'mongo-sts.yaml']);
-  assert.match(await page.inputValue('textarea.editor'), /name: pv001/);
+  assert.match(await editorText(page), /name: pv001/);
+  assert.ok(await page.locator('.cm-line', { hasText: 'name: pv001' }).first().isVisible(), 'shown in the code editor');
   await screenshot(page, 'loaded');
 
   await page.click('button.apply');
@@ -94,14 +95,10 @@ test('the MongoDB example applies and rolls out in order, with storage and DNS',
 test('an error typed into the editor is shown at its line and column and nothing is applied', async () => {
   const { page, problems } = browser;
   await page.goto(site.url);
+  await waitForApp(page);
   await page.click('.tab:has-text("mongo-sts.yaml")');
-  const editor = page.locator('textarea.editor');
-  // Type as a person would: put the caret after "replicas: " and change the 3 into "three".
-  const text = await editor.inputValue();
-  const at = text.indexOf('replicas: 3') + 'replicas: '.length;
-  await editor.focus();
-  await editor.evaluate((el, at) => el.setSelectionRange(at, at + 1), at);
-  await page.keyboard.type('three');
+  // Type as a person would: change the 3 after "replicas: " into "three".
+  await typeAtLine(page, 'replicas: 3', 'three');
   const live = page.locator('.diagnostics.live li');
   await live.first().waitFor();
   assert.match(await live.first().textContent(),
@@ -115,16 +112,18 @@ test('an error typed into the editor is shown at its line and column and nothing
 
   // A reload keeps the edit (it is saved locally), and Reset brings the example back.
   await page.reload();
+  await waitForApp(page);
   await page.click('.tab:has-text("mongo-sts.yaml")');
-  assert.match(await editor.inputValue(), /replicas: three/);
+  assert.match(await editorText(page), /replicas: three/);
   await page.click('button.reset');
-  assert.match(await editor.inputValue(), /replicas: 3\n/);
+  assert.match(await editorText(page), /replicas: 3\n/);
   assert.deepEqual(problems, []);
 });
 
 test('on a kind-like cluster the same manifests provision pvc-… volumes instead of binding pv001', async () => {
   const { page, problems } = browser;
   await page.goto(site.url);
+  await waitForApp(page);
   await page.selectOption('select.profile', 'kind-like');
   await page.selectOption('select.speed', '10');
   await page.click('button.apply');

@@ -1,0 +1,703 @@
+//! The editor pane: file tabs (add, rename, delete with undo, reorder), the code editor
+//! (CodeMirror through `codemirror.rs`, or a plain textarea until or unless its bundle loads),
+//! live diagnostics (debounced, inline and in a clickable list, with one-click fixes), Apply
+//! and Reset. The files themselves are `crate::state::Files`.
+
+pub mod codemirror;
+mod schema_stub;
+
+use gloo_timers::callback::Timeout;
+use kubesim::kubectl::exec::Shell;
+use kubesim::manifest::{self, Diagnostic, Severity};
+use leptos::prelude::*;
+use web_sys::KeyboardEvent;
+
+use self::codemirror::{CodeMirror, Handlers, Mark};
+use self::schema_stub::hints::{self, Fix};
+use self::schema_stub::schema;
+use crate::state::{self, storage, Deleted, Files};
+use crate::{apply_commands, read_files, FileDiagnostic};
+
+/// Real milliseconds of quiet typing before diagnostics are recomputed: typing never waits.
+pub const CHECK_DELAY_MS: u32 = 250;
+
+/// A diagnostic of the open file, with the quick fix that goes with it, if any.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Live {
+    pub diagnostic: Diagnostic,
+    pub fix: Option<Fix>,
+}
+
+/// The open file's diagnostics: the parser's (what the API server would reject) and the
+/// file-set hints for this file. A hint repeating a parser diagnostic (same place and message)
+/// only lends it its fix. Ordered by position.
+pub fn live_diagnostics(
+    file: &str,
+    text: &str,
+    hints: &[(String, Diagnostic, Option<Fix>)],
+) -> Vec<Live> {
+    let mut live: Vec<Live> = manifest::parse(text)
+        .diagnostics
+        .into_iter()
+        .map(|diagnostic| Live {
+            diagnostic,
+            fix: None,
+        })
+        .collect();
+    for (f, d, fix) in hints {
+        if f != file {
+            continue;
+        }
+        match live.iter_mut().find(|l| l.diagnostic == *d) {
+            Some(l) => {
+                if l.fix.is_none() {
+                    l.fix.clone_from(fix);
+                }
+            }
+            None => live.push(Live {
+                diagnostic: d.clone(),
+                fix: fix.clone(),
+            }),
+        }
+    }
+    live.sort_by_key(|l| (l.diagnostic.line, l.diagnostic.column));
+    live
+}
+
+fn severity_class(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// Moves a textarea's caret to a 1-based line and column.
+fn reveal_in_textarea(textarea: &web_sys::HtmlTextAreaElement, line: usize, column: usize) {
+    let text = textarea.value();
+    let mut offset = 0usize;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            offset += l
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(char::len_utf16)
+                .sum::<usize>();
+            break;
+        }
+        offset += l.chars().map(char::len_utf16).sum::<usize>();
+    }
+    let offset = offset as u32;
+    let _ = textarea.focus();
+    let _ = textarea.set_selection_range(offset, offset);
+}
+
+/// Was Apply pressed on the first paint (index.html), before the app mounted? Clears the flag.
+fn take_pending_apply() -> bool {
+    const FLAG: &str = "playgroundPendingApply";
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let pending = js_sys::Reflect::get(&window, &FLAG.into()).is_ok_and(|v| v.is_truthy());
+    if pending {
+        let _ = js_sys::Reflect::delete_property(&window, &FLAG.into());
+    }
+    pending
+}
+
+/// Focuses the selected tab (after the DOM caught up).
+fn focus_selected_tab() {
+    request_animation_frame(|| {
+        if let Some(tab) = document()
+            .query_selector(".tabs .tab[aria-selected=true]")
+            .ok()
+            .flatten()
+        {
+            use wasm_bindgen::JsCast;
+            let _ = tab.unchecked_into::<web_sys::HtmlElement>().focus();
+        }
+    });
+}
+
+#[component]
+pub fn EditorPane(
+    files: RwSignal<Files>,
+    shell: StoredValue<Shell>,
+    /// Types a command into the console.
+    run: Callback<String>,
+) -> impl IntoView {
+    let apply_errors = RwSignal::new(Vec::<FileDiagnostic>::new());
+    let live = RwSignal::new(Vec::<Live>::new());
+    let textarea = NodeRef::<leptos::html::Textarea>::new();
+    let host = NodeRef::<leptos::html::Div>::new();
+    let cm = StoredValue::new_local(None::<CodeMirror>);
+    let rich = RwSignal::new(false);
+    let check_timer = StoredValue::new_local(None::<Timeout>);
+    let renaming = RwSignal::new(None::<usize>);
+    let rename_error = RwSignal::new(None::<String>);
+    let deleted = RwSignal::new(None::<Deleted>);
+    let saved_note = RwSignal::new(false);
+    let saved_timer = StoredValue::new_local(None::<Timeout>);
+
+    let names = Memo::new(move |_| files.with(|f| f.names()));
+    let active = Memo::new(move |_| files.with(|f| f.active_index()));
+    let active_text = Memo::new(move |_| files.with(|f| f.active().text.clone()));
+
+    // Diagnostics of the open file, now.
+    let check_now = move || {
+        check_timer.update_value(|t| drop(t.take()));
+        let marks = files.with_untracked(|f| {
+            let texts: Vec<(&str, &str)> = f
+                .files()
+                .iter()
+                .map(|f| (f.name.as_str(), f.text.as_str()))
+                .collect();
+            let open = f.active();
+            live_diagnostics(&open.name, &open.text, &hints::diagnostics(&texts))
+        });
+        cm.with_value(|cm| {
+            if let Some(cm) = cm {
+                cm.set_marks(
+                    &marks
+                        .iter()
+                        .map(|l| Mark {
+                            line: l.diagnostic.line,
+                            column: l.diagnostic.column,
+                            error: l.diagnostic.severity == Severity::Error,
+                            message: l.diagnostic.message.clone(),
+                            fix: l.fix.as_ref().map(|f| f.label.clone()),
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            }
+        });
+        live.set(marks);
+    };
+    // ... or once typing pauses.
+    let check_soon = move || {
+        let timer = Timeout::new(CHECK_DELAY_MS, check_now);
+        check_timer.set_value(Some(timer));
+    };
+
+    // The user typed into file `name`.
+    let edit = move |name: String, text: String| {
+        storage::save_text(&name, &text);
+        shell.update_value(|s| s.set_file(name.clone(), text.clone()));
+        files.update(|f| {
+            f.set_text(&name, text);
+        });
+        check_soon();
+    };
+    // After files were added, renamed, deleted, moved or reset: persist, tell the shell and
+    // the editor, recheck.
+    let restructured = move |forget: Vec<String>| {
+        files.with_untracked(|f| {
+            storage::save_all(f, &forget);
+            shell.update_value(|s| state::sync_shell(s, f));
+            cm.with_value(|cm| {
+                if let Some(cm) = cm {
+                    for name in &forget {
+                        if f.position(name).is_none() {
+                            cm.forget(name);
+                        }
+                    }
+                    cm.open(&f.active().name, &f.active().text);
+                }
+            });
+        });
+        check_now();
+    };
+    let select = move |i: usize| {
+        if files.with_untracked(|f| f.active_index()) == i {
+            return;
+        }
+        files.update(|f| f.select(i));
+        files.with_untracked(|f| {
+            shell.update_value(|s| s.set_current_file(Some(f.active().name.clone())));
+            cm.with_value(|cm| {
+                if let Some(cm) = cm {
+                    cm.open(&f.active().name, &f.active().text)
+                }
+            });
+        });
+        check_now();
+    };
+    let jump = move |file: String, line: usize, column: usize| {
+        if let Some(i) = files.with_untracked(|f| f.position(&file)) {
+            select(i);
+        }
+        let shown = cm.with_value(|cm| cm.as_ref().map(|cm| cm.reveal(line, column)).is_some());
+        if !shown {
+            if let Some(t) = textarea.get_untracked() {
+                reveal_in_textarea(&t, line, column);
+            }
+        }
+    };
+    let apply_fix = move |file: String, fix: Fix| {
+        if let Some(i) = files.with_untracked(|f| f.position(&file)) {
+            select(i);
+        }
+        // Through the editor, so Ctrl+Z takes the fix back.
+        cm.with_value(|cm| {
+            if let Some(cm) = cm {
+                cm.set_text(&fix.text)
+            }
+        });
+        edit(file, fix.text);
+        check_now();
+    };
+
+    // Apply: every file, all or nothing. Ctrl/Cmd+Enter: the open file.
+    let apply = move |names: Vec<String>| {
+        check_now();
+        let read = files.with_untracked(|f| {
+            let pairs: Vec<(&str, String)> = f
+                .pairs()
+                .into_iter()
+                .filter(|(n, _)| names.iter().any(|m| m == n))
+                .collect();
+            read_files(&pairs)
+        });
+        let blocked = read
+            .diagnostics
+            .iter()
+            .any(|d| d.diagnostic.severity == Severity::Error);
+        apply_errors.set(if blocked {
+            read.diagnostics
+        } else {
+            Vec::new()
+        });
+        if !blocked {
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            for command in apply_commands(&names) {
+                run.run(command);
+            }
+        }
+    };
+    let apply_all = move || apply(names.get_untracked());
+    let apply_open = move || apply(vec![files.with_untracked(|f| f.active().name.clone())]);
+
+    // The code editor, as soon as its bundle is there (now, or when it fires its event).
+    let upgrade = move || {
+        if cm.with_value(Option::is_some) || !codemirror::available() {
+            return;
+        }
+        let Some(parent) = host.get_untracked() else {
+            return;
+        };
+        let handlers = Handlers {
+            change: Box::new(move |text| {
+                edit(files.with_untracked(|f| f.active().name.clone()), text)
+            }),
+            complete: schema::complete,
+            hover: schema::hover,
+            fix: Box::new(move |i| {
+                let file = files.with_untracked(|f| f.active().name.clone());
+                if let Some(fix) = live.with_untracked(|l| l.get(i).and_then(|l| l.fix.clone())) {
+                    apply_fix(file, fix);
+                }
+            }),
+            apply: Box::new(apply_open),
+        };
+        let editor = CodeMirror::create(&parent, handlers);
+        files.with_untracked(|f| editor.open(&f.active().name, &f.active().text));
+        cm.set_value(Some(editor));
+        rich.set(true);
+        check_now();
+    };
+    let ready = window_event_listener_untyped(codemirror::READY_EVENT, move |_| upgrade());
+    on_cleanup(move || {
+        ready.remove();
+        cm.update_value(|cm| drop(cm.take()));
+    });
+    Effect::new(move |_| {
+        if host.get().is_some() {
+            upgrade();
+            check_now();
+            // Apply pressed on index.html's first paint, before the wasm had loaded.
+            if take_pending_apply() {
+                apply_all();
+            }
+        }
+    });
+
+    // Ctrl/Cmd+S anywhere: the edits are already saved locally; say so instead of the
+    // browser's save dialog.
+    let save_key = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
+        if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("s") {
+            ev.prevent_default();
+            files.with_untracked(|f| storage::save_all(f, &[]));
+            saved_note.set(true);
+            saved_timer.set_value(Some(Timeout::new(2000, move || saved_note.set(false))));
+        }
+    });
+    on_cleanup(move || save_key.remove());
+
+    let pane_keys = move |ev: KeyboardEvent| {
+        // CodeMirror handles its own Ctrl+Enter (and prevents the default); the textarea's
+        // comes here.
+        if (ev.ctrl_key() || ev.meta_key()) && ev.key() == "Enter" && !ev.default_prevented() {
+            ev.prevent_default();
+            apply_open();
+        }
+    };
+
+    // File operations.
+    let add = move |_| {
+        files.update(|f| {
+            f.add();
+        });
+        restructured(Vec::new());
+        rename_error.set(None);
+        renaming.set(Some(files.with_untracked(|f| f.active_index())));
+    };
+    let commit_rename = move |i: usize, name: String| {
+        let old = files.with_untracked(|f| f.files().get(i).map(|f| f.name.clone()));
+        let Some(old) = old else { return };
+        let result = files.try_update(|f| f.rename(i, &name)).unwrap_or(Ok(()));
+        match result {
+            Ok(()) => {
+                let new = files.with_untracked(|f| f.files()[i].name.clone());
+                cm.with_value(|cm| {
+                    if let Some(cm) = cm {
+                        cm.rename(&old, &new)
+                    }
+                });
+                renaming.set(None);
+                rename_error.set(None);
+                restructured(vec![old]);
+                focus_selected_tab();
+            }
+            Err(e) => rename_error.set(Some(e)),
+        }
+    };
+    let delete = move |i: usize| {
+        let gone = files.try_update(|f| f.delete(i)).flatten();
+        if let Some(gone) = gone {
+            let name = gone.file.name.clone();
+            deleted.set(Some(gone));
+            renaming.set(None);
+            restructured(vec![name]);
+            focus_selected_tab();
+        }
+    };
+    let undo_delete = move |_| {
+        if let Some(gone) = deleted.get_untracked() {
+            match files.try_update(|f| f.restore(gone)).unwrap_or(Ok(())) {
+                Ok(()) => {
+                    deleted.set(None);
+                    restructured(Vec::new());
+                    focus_selected_tab();
+                }
+                Err(e) => rename_error.set(Some(e)),
+            }
+        }
+    };
+    let move_by = move |i: usize, delta: isize| {
+        files.update(|f| f.move_by(i, delta));
+        restructured(Vec::new());
+        focus_selected_tab();
+    };
+    let reset_files = move |_| {
+        let old = names.get_untracked();
+        let open = files.with_untracked(|f| f.active().name.clone());
+        storage::clear(&old);
+        let mut example = Files::example();
+        // The open file stays open if the example has it.
+        if let Some(i) = example.position(&open) {
+            example.select(i);
+        }
+        files.set(example);
+        cm.with_value(|cm| {
+            if let Some(cm) = cm {
+                for name in &old {
+                    cm.forget(name);
+                }
+            }
+        });
+        apply_errors.set(Vec::new());
+        deleted.set(None);
+        renaming.set(None);
+        restructured(old);
+    };
+
+    let tab_keys = move |i: usize, ev: KeyboardEvent| {
+        let count = names.with_untracked(Vec::len);
+        match (ev.key().as_str(), ev.alt_key()) {
+            ("ArrowLeft", true) => move_by(i, -1),
+            ("ArrowRight", true) => move_by(i, 1),
+            ("ArrowLeft", false) => {
+                select((i + count - 1) % count);
+                focus_selected_tab();
+            }
+            ("ArrowRight", false) => {
+                select((i + 1) % count);
+                focus_selected_tab();
+            }
+            ("F2", _) => {
+                rename_error.set(None);
+                renaming.set(Some(i));
+            }
+            ("Delete", _) => delete(i),
+            _ => return,
+        }
+        ev.prevent_default();
+    };
+
+    let tabs = move || {
+        names
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(i, name)| {
+                if renaming.get() == Some(i) {
+                    let input = NodeRef::<leptos::html::Input>::new();
+                    Effect::new(move |_| {
+                        if let Some(el) = input.get() {
+                            let _ = el.focus();
+                            el.select();
+                        }
+                    });
+                    view! {
+                        <input
+                            class="tab-rename"
+                            node_ref=input
+                            aria-label="File name"
+                            aria-invalid=move || rename_error.get().is_some().to_string()
+                            spellcheck="false"
+                            value=name
+                            on:keydown=move |ev: KeyboardEvent| match ev.key().as_str() {
+                                "Enter" => {
+                                    ev.prevent_default();
+                                    commit_rename(i, event_target_value(&ev));
+                                }
+                                "Escape" => {
+                                    ev.prevent_default();
+                                    renaming.set(None);
+                                    rename_error.set(None);
+                                    focus_selected_tab();
+                                }
+                                _ => {}
+                            }
+                            on:blur=move |ev| {
+                                if renaming.get_untracked() == Some(i) {
+                                    commit_rename(i, event_target_value(&ev));
+                                }
+                            }
+                        />
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <button
+                            class="tab"
+                            role="tab"
+                            aria-selected=move || (active.get() == i).to_string()
+                            tabindex=move || if active.get() == i { "0" } else { "-1" }
+                            class:active=move || active.get() == i
+                            title="F2 renames, Delete deletes, Alt+←/→ moves"
+                            on:click=move |_| select(i)
+                            on:dblclick=move |_| {
+                                rename_error.set(None);
+                                renaming.set(Some(i));
+                            }
+                            on:keydown=move |ev| tab_keys(i, ev)
+                        >
+                            {name}
+                        </button>
+                    }
+                    .into_any()
+                }
+            })
+            .collect_view()
+    };
+    let single = move || names.with(|n| n.len() <= 1);
+    let file_actions = view! {
+        <div class="file-actions">
+            <button class="file-add" title="New file" aria-label="New file" on:click=add>"+"</button>
+            <button
+                class="file-rename"
+                title="Rename the open file (F2)"
+                aria-label="Rename"
+                on:click=move |_| {
+                    rename_error.set(None);
+                    renaming.set(Some(active.get_untracked()));
+                }
+            >
+                "✎"
+            </button>
+            <button
+                class="file-delete"
+                title="Delete the open file (Delete); it can be undone"
+                aria-label="Delete"
+                disabled=single
+                on:click=move |_| delete(active.get_untracked())
+            >
+                "×"
+            </button>
+            <button
+                class="file-left"
+                title="Move the open file left (Alt+←)"
+                aria-label="Move left"
+                disabled=move || active.get() == 0
+                on:click=move |_| move_by(active.get_untracked(), -1)
+            >
+                "←"
+            </button>
+            <button
+                class="file-right"
+                title="Move the open file right (Alt+→)"
+                aria-label="Move right"
+                disabled=move || { active.get() + 1 >= names.with(Vec::len) }
+                on:click=move |_| move_by(active.get_untracked(), 1)
+            >
+                "→"
+            </button>
+        </div>
+    };
+    let notices = move || {
+        let error = rename_error
+            .get()
+            .map(|e| view! { <p class="file-error" role="alert">{e}</p> });
+        let undo = deleted.get().map(|d| {
+            view! {
+                <p class="file-notice" role="status">
+                    {format!("Deleted {}. ", d.file.name)}
+                    <button class="undo-delete" on:click=undo_delete>"Undo"</button>
+                </p>
+            }
+        });
+        (error, undo)
+    };
+
+    let diagnostic_item = move |file: String, d: Diagnostic, fix: Option<Fix>| {
+        let (line, column) = (d.line, d.column);
+        let label = format!("{file}:{d}");
+        let fix_button = fix.map(|fix| {
+            let file = file.clone();
+            let text = format!("Fix: {}", fix.label);
+            view! {
+                <button
+                    class="fix"
+                    on:click=move |ev| {
+                        ev.stop_propagation();
+                        apply_fix(file.clone(), fix.clone());
+                    }
+                >
+                    {text}
+                </button>
+            }
+        });
+        view! {
+            <li class=severity_class(d.severity)>
+                <a
+                    href="#"
+                    on:click=move |ev| {
+                        ev.prevent_default();
+                        jump(file.clone(), line, column);
+                    }
+                >
+                    {label}
+                </a>
+                {fix_button}
+            </li>
+        }
+    };
+    let live_list = move || {
+        let file = files.with(|f| f.active().name.clone());
+        live.get()
+            .into_iter()
+            .map(|l| diagnostic_item(file.clone(), l.diagnostic, l.fix))
+            .collect_view()
+    };
+    let apply_errors_view = move || {
+        let errors = apply_errors.get();
+        (!errors.is_empty()).then(|| {
+            let items = errors
+                .into_iter()
+                .map(|d| diagnostic_item(d.file, d.diagnostic, None))
+                .collect_view();
+            view! {
+                <div class="apply-errors">
+                    <p>"Nothing was applied: fix these first."</p>
+                    <ul class="diagnostics">{items}</ul>
+                </div>
+            }
+        })
+    };
+
+    view! {
+        <div class="editor-box" on:keydown=pane_keys>
+            <div class="file-bar">
+                <nav class="tabs" role="tablist" aria-label="Manifest files">{tabs}</nav>
+                {file_actions}
+            </div>
+            {notices}
+            <div class="editor-host" node_ref=host class:rich=move || rich.get()>
+                <textarea
+                    class="editor"
+                    node_ref=textarea
+                    aria-label="Manifest editor"
+                    spellcheck="false"
+                    hidden=move || rich.get()
+                    prop:value=move || active_text.get()
+                    on:input=move |ev| {
+                        edit(files.with_untracked(|f| f.active().name.clone()), event_target_value(&ev))
+                    }
+                ></textarea>
+            </div>
+            <ul class="diagnostics live" aria-label="Problems in the open file">{live_list}</ul>
+            <div class="actions">
+                <button class="apply" title="Runs kubectl apply -f for each file in the console (Ctrl+Enter: the open file)" on:click=move |_| apply_all()>
+                    "Apply"
+                </button>
+                <button class="reset" on:click=reset_files>"Reset example"</button>
+                <span class="saved-note" role="status">
+                    {move || saved_note.get().then_some("Saved locally (edits are kept in this browser)")}
+                </span>
+            </div>
+            {apply_errors_view}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hint_lends_its_fix_to_the_same_parser_diagnostic_and_others_are_added() {
+        let text =
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  ports:\n  - port: 0\n";
+        let parsed = manifest::parse(text).diagnostics;
+        assert_eq!(parsed.len(), 1, "{parsed:?}");
+        let fix = Fix {
+            label: "use port 80".into(),
+            text: text.replace("port: 0", "port: 80"),
+        };
+        let warning = Diagnostic {
+            severity: Severity::Warning,
+            line: 2,
+            column: 1,
+            message: "a hint".into(),
+        };
+        let hints = vec![
+            ("a.yaml".to_string(), parsed[0].clone(), Some(fix.clone())),
+            ("a.yaml".to_string(), warning.clone(), None),
+            ("b.yaml".to_string(), warning.clone(), None),
+        ];
+        let live = live_diagnostics("a.yaml", text, &hints);
+        assert_eq!(
+            live,
+            vec![
+                Live {
+                    diagnostic: warning,
+                    fix: None
+                },
+                Live {
+                    diagnostic: parsed[0].clone(),
+                    fix: Some(fix)
+                },
+            ]
+        );
+    }
+}

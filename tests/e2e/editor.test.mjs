@@ -1,0 +1,293 @@
+// The manifest editor as a person uses it: the code editor (CodeMirror), its inline diagnostics,
+// keys, the file tabs, the textarea it falls back to, and the first paint before the wasm.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, openBrowser, screenshot, waitForApp, editorText, typeAtLine } from './harness.mjs';
+
+let site, browser;
+before(async () => {
+  site = await serveDist();
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser?.context.close();
+  site?.server.close();
+});
+// Every test starts from the example with no saved edits (once the page has loaded, so that no
+// download is cut short).
+beforeEach(async () => {
+  const { page } = browser;
+  await page.goto(site.url);
+  await waitForApp(page);
+  await page.evaluate(() => localStorage.clear());
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+});
+
+const consoleText = async (page) =>
+  (await page.locator('.console-output div').allTextContents()).join('\n');
+
+test('a typo gets an underline, a gutter marker on its line and its message on hover', async () => {
+  const { page, problems } = browser;
+  await page.goto(site.url);
+  await waitForApp(page);
+  await page.click('.tab:has-text("mongo-sts.yaml")');
+  await typeAtLine(page, 'replicas: 3', 'three');
+
+  const range = page.locator('.cm-lintRange-error');
+  await range.first().waitFor();
+  assert.equal(await range.count(), 1);
+  assert.equal(await range.textContent(), 'three', 'the offending value is underlined');
+  // The gutter marker sits on line 7, the line of `replicas`.
+  const marker = page.locator('.cm-gutter-lint .cm-gutterElement:has(.cm-lint-marker-error)');
+  const line7 = page.locator('.cm-lineNumbers .cm-gutterElement', { hasText: /^7$/ });
+  const [m, l] = [await marker.boundingBox(), await line7.boundingBox()];
+  assert.ok(Math.abs(m.y - l.y) < 2, `marker at y=${m.y}, line 7 at y=${l.y}`);
+  // The same problem in the list, at file:line:column.
+  assert.match(await page.locator('.diagnostics.live li').first().textContent(),
+    /^mongo-sts\.yaml:7:13: error: spec\.replicas: invalid type: string "three"/);
+
+  await range.hover();
+  const tip = page.locator('.cm-tooltip-lint');
+  await tip.waitFor();
+  assert.match(await tip.textContent(), /spec\.replicas: invalid type: string "three"/);
+  await screenshot(page, 'editor-lint-hover');
+
+  // Undo brings the 3 back and the problem goes.
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => document.querySelectorAll('.cm-lintRange-error').length === 0);
+  assert.match(await editorText(page), /replicas: 3\n/);
+  assert.deepEqual(problems, []);
+});
+
+test('Ctrl+Enter applies the open file and Ctrl+S keeps the browser from saving the page', async () => {
+  const { page, problems } = browser;
+  await page.goto(site.url);
+  await waitForApp(page);
+  await page.click('.tab:has-text("mongo-service.yaml")');
+  const before = await editorText(page);
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+Enter');
+  await page.waitForFunction(() => document.querySelectorAll('.console-output div').length >= 2);
+  assert.equal(await consoleText(page), '$ kubectl apply -f mongo-service.yaml\nservice/mongo created');
+  assert.equal(await editorText(page), before, 'no line inserted');
+
+  const defaultPrevented = page.evaluate(() => new Promise((resolve) => {
+    window.addEventListener('keydown', (e) => {
+      if (e.key === 's') setTimeout(() => resolve(e.defaultPrevented));
+    });
+  }));
+  await page.keyboard.press('Control+s');
+  assert.equal(await defaultPrevented, true, 'no save dialog');
+  assert.match(await page.textContent('.saved-note'), /Saved locally/);
+  assert.deepEqual(problems, []);
+});
+
+test('files: add, rename, type, apply by name, delete with undo, reorder; a reload keeps it all', async () => {
+  const { page, problems } = browser;
+  await page.goto(site.url);
+  await waitForApp(page);
+
+  // A new file opens with its name ready to type over.
+  await page.click('button.file-add');
+  const rename = page.locator('input.tab-rename');
+  await rename.waitFor();
+  assert.equal(await rename.inputValue(), 'untitled.yaml');
+  await page.keyboard.type('my file.yaml');
+  await page.keyboard.press('Enter');
+  assert.match(await page.textContent('.file-error'), /' ' is not allowed in a file name/);
+  await rename.fill('web-svc.yaml');
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await page.locator('.tab').allTextContents(),
+    ['pv-demo.yaml', 'mongo-service.yaml', 'mongo-sts.yaml', 'web-svc.yaml']);
+  assert.equal(await page.getAttribute('.tab.active', 'aria-selected'), 'true');
+
+  // Type a Service into it, as a person would (auto-indent keeps the nesting).
+  await page.locator('.cm-content').click();
+  await page.keyboard.type('apiVersion: v1\nkind: Service\nmetadata:\nname: web\n');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.type('spec:\nports:\n- port: 80\n');
+  assert.equal(await editorText(page),
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 80\n      ');
+  const input = page.locator('input.console-input');
+  await input.click();
+  await page.keyboard.type('kubectl apply -f web-svc.yaml');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /service\/web created/.test(document.querySelector('.console-output').textContent));
+
+  // Rename with F2 on the tab: the console finds the new name, not the old.
+  await page.locator('.tab.active').focus();
+  await page.keyboard.press('F2');
+  await rename.fill('web.yaml');
+  await page.keyboard.press('Enter');
+  await input.click();
+  await page.keyboard.type('kubectl apply -f web-svc.yaml');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('kubectl apply -f web.yaml');
+  await page.keyboard.press('Enter');
+  const out = await consoleText(page);
+  assert.match(out, /\$ kubectl apply -f web-svc\.yaml\nerror: the path "web-svc\.yaml" does not exist\n\$ kubectl apply -f web\.yaml\nservice\/web unchanged$/);
+
+  // Move it first with Alt+← from its tab (keyboard), then delete it and undo.
+  await page.locator('.tab.active').focus();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Alt+ArrowLeft');
+  assert.deepEqual(await page.locator('.tab').allTextContents(),
+    ['web.yaml', 'pv-demo.yaml', 'mongo-service.yaml', 'mongo-sts.yaml']);
+  await page.keyboard.press('Delete');
+  assert.equal(await page.locator('.tab').count(), 3);
+  assert.match(await page.textContent('.file-notice'), /Deleted web\.yaml/);
+  await page.click('button.undo-delete');
+  assert.deepEqual(await page.locator('.tab').allTextContents(),
+    ['web.yaml', 'pv-demo.yaml', 'mongo-service.yaml', 'mongo-sts.yaml']);
+  assert.match(await editorText(page), /name: web\n/, 'undo loses nothing');
+
+  // Edit an example file too; a reload keeps the order, the names and every text.
+  await page.click('.tab:has-text("mongo-sts.yaml")');
+  await typeAtLine(page, 'replicas: 3', '5');
+  await screenshot(page, 'editor-files');
+  await page.reload();
+  await waitForApp(page);
+  assert.deepEqual(await page.locator('.tab').allTextContents(),
+    ['web.yaml', 'pv-demo.yaml', 'mongo-service.yaml', 'mongo-sts.yaml']);
+  assert.match(await editorText(page), /kind: Service\nmetadata:\n  name: web\n/);
+  await page.click('.tab:has-text("mongo-sts.yaml")');
+  assert.match(await editorText(page), /replicas: 5\n/);
+
+  // Delete from the toolbar, then Reset example brings the three files back.
+  await page.click('.tab:has-text("web.yaml")');
+  await page.click('button.file-delete');
+  assert.equal(await page.locator('.tab').count(), 3);
+  await page.click('button.reset');
+  assert.deepEqual(await page.locator('.tab').allTextContents(),
+    ['pv-demo.yaml', 'mongo-service.yaml', 'mongo-sts.yaml']);
+  assert.deepEqual(problems, []);
+});
+
+test('without the editor bundle the textarea edits, checks and applies', async () => {
+  const { page, problems } = browser;
+  await page.route('**/editor-*.js', (route) => route.abort());
+  try {
+    await page.goto(site.url);
+    await page.waitForSelector('.console-input');
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('.cm-editor').count(), 0);
+    await page.click('.tab:has-text("mongo-sts.yaml")');
+    const editor = page.locator('textarea.editor');
+    assert.equal(await editor.isVisible(), true);
+    const text = await editor.inputValue();
+    const at = text.indexOf('replicas: 3') + 'replicas: '.length;
+    await editor.focus();
+    await editor.evaluate((el, at) => el.setSelectionRange(at, at + 1), at);
+    await page.keyboard.type('three');
+    await page.locator('.diagnostics.live li').first().waitFor();
+    assert.match(await page.locator('.diagnostics.live li').first().textContent(),
+      /^mongo-sts\.yaml:7:13: error: spec\.replicas: invalid type: string "three"/);
+    await page.keyboard.press('Control+Enter');
+    await page.waitForSelector('.apply-errors');
+    assert.equal(await page.locator('.console-output div').count(), 0, 'nothing applied');
+    // Fixed again, Ctrl+Enter types the apply for this file.
+    await editor.evaluate((el, at) => el.setSelectionRange(at, at + 5), at);
+    await page.keyboard.type('3');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForFunction(() => document.querySelectorAll('.console-output div').length >= 2);
+    assert.equal(await consoleText(page), '$ kubectl apply -f mongo-sts.yaml\nstatefulset.apps/mongo created');
+    await screenshot(page, 'editor-textarea-fallback');
+  } finally {
+    await page.unroute('**/editor-*.js');
+  }
+  // The aborted bundle is reported as a failed request and a console error: that is expected.
+  const unexpected = problems.splice(0).filter((p) =>
+    !/request failed: .*\/editor-[0-9a-f]+\.js$/.test(p) && p !== 'console error: Failed to load resource: net::ERR_FAILED');
+  assert.deepEqual(unexpected, []);
+});
+
+test('first paint: before the wasm the example is readable, selectable and editable, and an Apply pressed then runs', async () => {
+  const { page, problems } = browser;
+  let release;
+  const gate = new Promise((resolve) => { release = resolve; });
+  await page.route('**/*_bg.wasm', async (route) => { await gate; await route.continue(); });
+  try {
+    await page.goto(site.url, { waitUntil: 'domcontentloaded' });
+    const editor = page.locator('textarea.editor');
+    assert.match(await editor.inputValue(), /kind: PersistentVolume\nmetadata:\n  name: pv001/);
+    assert.deepEqual(await page.locator('.tab').allTextContents(),
+      ['pv-demo.yaml', 'mongo-service.yaml', 'mongo-sts.yaml']);
+    assert.match(await page.textContent('header'), /simulating Kubernetes v1\.35/);
+    await editor.selectText();
+    assert.ok(await editor.evaluate((el) => el.selectionEnd - el.selectionStart > 100), 'selectable');
+    assert.equal(await page.locator('.console-input').count(), 0, 'the app has not mounted yet');
+    await screenshot(page, 'first-paint');
+    // It edits, and Apply waits for the cluster: nothing typed or pressed is lost.
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('# typed before the wasm\n');
+    await page.click('button.apply');
+    assert.match(await page.textContent('.loading-note'), /Applying as soon as the simulated cluster has loaded/);
+  } finally {
+    release();
+  }
+  await waitForApp(page);
+  assert.equal(await page.locator('header').count(), 1, 'the app replaced the first paint');
+  assert.equal(await page.isEnabled('button.apply'), true);
+  assert.match(await editorText(page), /storage: 100Mi\n# typed before the wasm\n$/);
+  await page.waitForFunction(() => /statefulset\.apps\/mongo created/.test(document.querySelector('.console-output').textContent));
+  assert.match(await consoleText(page), /^\$ kubectl apply -f pv-demo\.yaml\npersistentvolume\/pv001 created\n/);
+  await page.unroute('**/*_bg.wasm');
+  assert.deepEqual(problems, []);
+});
+
+// Needs the engine's schema (kubesim::schema::complete and hover, branch `schema`): with the
+// stand-in in src/editor/schema_stub.rs there is nothing to offer. Drop `todo` once merged.
+test('completion offers field names with their type, and hover explains a key', { todo: 'needs kubesim::schema (branch schema)' }, async () => {
+  const { page } = browser;
+  await page.goto(site.url);
+  await waitForApp(page);
+  await page.click('button.file-add');
+  await page.keyboard.press('Enter');
+  await page.locator('.cm-content').click();
+  await page.keyboard.type('apiVersion: apps/v1\nkind: StatefulSet\nspec:\nserviceN'); // indented by the editor
+  const option = page.locator('.cm-tooltip-autocomplete li', { hasText: 'serviceName' });
+  await option.waitFor({ timeout: 3000 });
+  assert.match(await option.textContent(), /string/);
+  await page.keyboard.press('Enter');
+  assert.match(await editorText(page), /\n  serviceName: ?$/);
+  await page.locator('.cm-line', { hasText: 'kind: StatefulSet' }).locator('text=kind').hover();
+  const hover = page.locator('.cm-schema-hover');
+  await hover.waitFor({ timeout: 3000 });
+  assert.match(await hover.textContent(), /kind: string/);
+});
+
+// Needs kubesim::hints (branch `schema`): the removed apiVersion's error with a one-click fix.
+test('the seed\'s apps/v1beta1 gets kubectl\'s error and a one-click fix to apps/v1', { todo: 'needs kubesim::hints (branch schema)' }, async () => {
+  const { page } = browser;
+  await page.goto(site.url);
+  await waitForApp(page);
+  await page.click('.tab:has-text("mongo-sts.yaml")');
+  await typeAtLine(page, 'apiVersion: apps/v1', 'beta1', 0);
+  const fix = page.locator('.diagnostics.live li button.fix');
+  await fix.waitFor({ timeout: 3000 });
+  await fix.click();
+  assert.match(await editorText(page), /^apiVersion: apps\/v1\n/);
+  assert.equal(await page.locator('.cm-lintRange-error').count(), 0);
+});
+
+test('screenshots: 1280x800 and 700x500, dark and light', async () => {
+  const { page, problems } = browser;
+  for (const scheme of ['dark', 'light']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const [width, height] of [[1280, 800], [700, 500]]) {
+      await page.setViewportSize({ width, height });
+      await page.goto(site.url);
+      await waitForApp(page);
+      await page.click('.tab:has-text("mongo-sts.yaml")');
+      await typeAtLine(page, 'replicas: 3', 'three');
+      await page.locator('.cm-lintRange-error').first().waitFor();
+      await page.locator('.cm-lintRange-error').hover();
+      await page.locator('.cm-tooltip-lint').waitFor();
+      await screenshot(page, `editor-${scheme}-${width}x${height}`);
+      await page.evaluate(() => localStorage.clear());
+    }
+  }
+  assert.deepEqual(problems, []);
+});
