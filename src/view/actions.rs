@@ -88,10 +88,8 @@ mod tests {
             assert!(cli::parse(line).is_ok(), "{line}: {:?}", cli::parse(line));
         }
         assert_eq!(lines[0], "kubectl scale statefulset mongo --replicas=5");
-        assert_eq!(
-            lines[1],
-            "kubectl scale statefulset mongo --replicas=0 -n db"
-        );
+        assert_eq!(lines[1], "kubectl scale statefulset mongo --replicas=0");
+        assert_eq!(delete_pod("db", "a-0"), "kubectl delete pod a-0 -n db");
         assert_eq!(
             lines[4],
             "kubectl annotate pod mongo-1 playground.dev/unready-"

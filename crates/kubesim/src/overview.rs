@@ -18,7 +18,7 @@ use crate::manifest::access_modes;
 use crate::network::dns;
 
 /// How a pod slot is drawn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PodState {
     /// The ordinal is in range but no pod exists yet.
     Absent,
@@ -84,7 +84,7 @@ impl PodState {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ClaimView {
     pub name: String,
     /// `Pending`, `Bound`, `Lost`, or `Missing` when the claim does not exist.
@@ -96,7 +96,7 @@ pub struct ClaimView {
     pub why: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PodView {
     pub name: String,
     pub ordinal: i64,
@@ -148,6 +148,9 @@ pub struct SetView {
     pub dns_note: Option<String>,
     /// In-range ordinal slots (with absent ones), then condemned pods still present.
     pub pods: Vec<PodView>,
+    /// Claims of ordinals beyond the range whose pods are gone (kept by the Retain
+    /// `whenScaled` policy: a scale-up reuses them), by ordinal.
+    pub retained_claims: Vec<(i64, ClaimView)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -165,7 +168,7 @@ pub struct NodeView {
     pub pods: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct VolumeView {
     pub name: String,
     pub capacity: String,
@@ -463,6 +466,24 @@ pub fn overview(cluster: &Cluster) -> Overview {
                     }
                 }
             }
+            let end = start + desired as i64;
+            let mut retained_claims: Vec<(i64, ClaimView)> = Vec::new();
+            for t in &templates {
+                let prefix = format!("{t}-{set_name}-");
+                for pvc in store.list_in::<PersistentVolumeClaim>(ns) {
+                    let claim_name = name(&pvc.metadata);
+                    let Some(ordinal) = claim_name
+                        .strip_prefix(&prefix)
+                        .and_then(|o| o.parse::<i64>().ok())
+                    else {
+                        continue;
+                    };
+                    if (ordinal < start || ordinal >= end) && !own.contains_key(&ordinal) {
+                        retained_claims.push((ordinal, claim_view(cluster, ns, &claim_name)));
+                    }
+                }
+            }
+            retained_claims.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
             // Condemned pods (outside the range) still shown while they go away.
             views.extend(
                 own.into_iter()
@@ -514,6 +535,7 @@ pub fn overview(cluster: &Cluster) -> Overview {
                 why: cluster.why(ns, &set_name),
                 dns_note: cluster.explain_dns(ns, &set_name),
                 pods: views,
+                retained_claims,
                 name: set_name,
             }
         })
@@ -885,6 +907,36 @@ mod tests {
         assert_eq!((n1.status.as_str(), n1.cordoned), ("Ready", false));
         let placed: usize = o.nodes.iter().map(|n| n.pods.len()).sum();
         assert_eq!(placed, 3);
+    }
+
+    #[test]
+    fn after_a_scale_down_the_retained_claims_stay_bound_to_their_volumes() {
+        let mut cluster = rolled_out();
+        cluster.scale("default", "mongo", 5).unwrap();
+        cluster.advance(120_000);
+        cluster.scale("default", "mongo", 3).unwrap();
+        cluster.advance(1);
+        let o = overview(&cluster);
+        let set = &o.sets[0];
+        assert!(
+            set.pods[4].condemned || set.pods[4].name == "mongo-4",
+            "{:?}",
+            set.pods
+        );
+        assert!(set.retained_claims.is_empty() || set.retained_claims[0].0 == 3);
+        cluster.advance(120_000);
+        let o = overview(&cluster);
+        let set = &o.sets[0];
+        assert_eq!(set.pods.len(), 3);
+        let retained: Vec<(i64, &str, Option<&str>)> = set
+            .retained_claims
+            .iter()
+            .map(|(o, c)| (*o, c.phase.as_str(), c.volume.as_deref()))
+            .collect();
+        assert_eq!(
+            retained,
+            [(3, "Bound", Some("pv004")), (4, "Bound", Some("pv005"))]
+        );
     }
 
     #[test]
