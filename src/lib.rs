@@ -280,6 +280,7 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || ticker.update_value(|t| drop(t.take())));
 
     let run_line = move |line: String| {
+        fork();
         console_lines.update(|l| {
             l.push(ConsoleLine {
                 text: format!("$ {line}"),

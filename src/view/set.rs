@@ -69,12 +69,8 @@ fn header(model: ViewModel, set: SetView) -> impl IntoView {
     );
     let (s1, s2, s3, s4, s5) = (ns.clone(), ns.clone(), ns.clone(), ns.clone(), ns.clone());
     let desired = set.desired;
-    let replicas_input = NodeRef::<leptos::html::Input>::new();
-    let image_input = NodeRef::<leptos::html::Input>::new();
-    let partition_input = NodeRef::<leptos::html::Input>::new();
     let (container, image) = set.images.first().cloned().unwrap_or_default();
     let container2 = container.clone();
-    let value_of = |r: NodeRef<leptos::html::Input>| r.get_untracked().map(|i| i.value());
     view! {
         <div class="sts-head">
             <h3>
@@ -111,10 +107,10 @@ fn header(model: ViewModel, set: SetView) -> impl IntoView {
                     on:click=move |_| model.run.run(actions::scale(&s2, &n2, i64::from(desired) - 1))>"−"</button>
                 <label class="replicas">
                     "replicas "
-                    <input type="number" min="0" class="replicas-input" node_ref=replicas_input
+                    <input type="number" min="0" class="replicas-input"
                         prop:value=desired.to_string()
-                        on:change=move |_| {
-                            if let Some(n) = value_of(replicas_input).and_then(|v| v.parse::<i64>().ok()) {
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse::<i64>() {
                                 model.run.run(actions::scale(&s3, &n3, n));
                             }
                         } />
@@ -123,9 +119,10 @@ fn header(model: ViewModel, set: SetView) -> impl IntoView {
                     on:click=move |_| model.run.run(actions::scale(&s4, &n4, i64::from(desired) + 1))>"+"</button>
                 <label class="image">
                     {format!("image {container} ")}
-                    <input type="text" class="image-input" node_ref=image_input prop:value=image spellcheck="false"
-                        on:change=move |_| {
-                            if let Some(v) = value_of(image_input).filter(|v| !v.trim().is_empty()) {
+                    <input type="text" class="image-input" prop:value=image spellcheck="false"
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            if !v.trim().is_empty() {
                                 model.run.run(actions::set_image(&s5, &n5, &container2, &v));
                             }
                         } />
@@ -135,10 +132,10 @@ fn header(model: ViewModel, set: SetView) -> impl IntoView {
                     view! {
                         <label class="partition">
                             "partition "
-                            <input type="number" min="0" class="partition-input" node_ref=partition_input
+                            <input type="number" min="0" class="partition-input"
                                 prop:value=p.to_string()
-                                on:change=move |_| {
-                                    if let Some(n) = value_of(partition_input).and_then(|v| v.parse::<i64>().ok()) {
+                                on:change=move |ev| {
+                                    if let Ok(n) = event_target_value(&ev).parse::<i64>() {
                                         model.run.run(actions::partition(&ns, &n6, n));
                                     }
                                 } />

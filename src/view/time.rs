@@ -53,7 +53,7 @@ pub fn TimeBar(
                 <span class="time" aria-live="off">{move || format!("t = {}", clock(shown()))}</span>
             </div>
             <div class="scrub-row">
-                <input type="range" class="scrubber" min="0" step="100" aria-label="Simulated time: drag back to see an earlier instant"
+                <input type="range" class="scrubber" min="0" step="1" aria-label="Simulated time: drag back to see an earlier instant"
                     prop:max=move || present.get().to_string()
                     prop:value=move || shown().to_string()
                     on:input=move |ev| {
