@@ -303,7 +303,7 @@ pub fn App() -> impl IntoView {
         shell.update_value(|s| s.set_current_file(Some(name.to_string())));
     });
 
-    let apply = move |_| {
+    let apply = move |()| {
         let texts = file_texts();
         let read = read_files(&texts);
         let blocked = read
@@ -433,6 +433,7 @@ pub fn App() -> impl IntoView {
                 .unwrap_or_else(|| shell.with_value(|s| resolve(s.cluster())))
         }),
         selected: RwSignal::new(None),
+        apply: Callback::new(apply),
     };
 
     view! {
@@ -481,6 +482,7 @@ pub fn App() -> impl IntoView {
                 <nav class="tabs">{tabs}</nav>
                 <textarea
                     class="editor"
+                    aria-label="Manifest editor"
                     node_ref=editor
                     spellcheck="false"
                     prop:value=move || current().text.get()
@@ -494,7 +496,7 @@ pub fn App() -> impl IntoView {
                 ></textarea>
                 <ul class="diagnostics live">{live_list}</ul>
                 <div class="actions">
-                    <button class="apply" title="Runs kubectl apply -f for each file in the console" on:click=apply>
+                    <button class="apply" title="Runs kubectl apply -f for each file in the console" on:click=move |_| apply(())>
                         "Apply"
                     </button>
                     <button class="reset" on:click=reset_files>"Reset example"</button>

@@ -10,7 +10,7 @@ pub fn Events(model: ViewModel) -> impl IntoView {
     let events = Memo::new(move |_| overview.with(|o| o.events.clone()));
     view! {
         <section class="events-pane" aria-labelledby="events-h">
-            <h4 id="events-h">"Events (newest last)"</h4>
+            <h2 id="events-h">"Events (newest last)"</h2>
             <table class="events">
                 <thead><tr><th>"age"</th><th>"type"</th><th>"reason"</th><th>"object"</th><th>"message"</th></tr></thead>
                 <tbody>

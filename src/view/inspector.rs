@@ -29,7 +29,7 @@ pub fn Inspector(model: ViewModel) -> impl IntoView {
         {move || inspection.get().map(|i| view! {
             <aside class="inspector" aria-label=format!("Inspector: {}", i.title)>
                 <div class="inspector-head">
-                    <h4>{i.title.clone()}</h4>
+                    <h2>{i.title.clone()}</h2>
                     <div role="tablist" aria-label="What to show">
                         {tab_button(Tab::Describe, "describe")}
                         {tab_button(Tab::Yaml, "YAML")}

@@ -48,6 +48,8 @@ pub struct ViewModel {
     pub resolve: Callback<(String, String), ResolveView>,
     /// The object open in the inspector.
     pub selected: RwSignal<Option<Target>>,
+    /// What the editor's Apply button does (offered again while the cluster is empty).
+    pub apply: Callback<()>,
 }
 
 impl ViewModel {
@@ -81,9 +83,10 @@ pub fn ClusterView(model: ViewModel) -> impl IntoView {
                 {move || {
                     if sets.with(|s| s.is_empty()) {
                         view! {
-                            <p class="empty">
-                                "No StatefulSet yet. Press Apply to create the example's volumes, Service and StatefulSet, then watch them come up here."
-                            </p>
+                            <div class="empty">
+                                <p>"No StatefulSet yet. Apply the example's volumes, headless Service and MongoDB StatefulSet, then watch them come up here, one ordinal at a time."</p>
+                                <button class="apply apply-here" on:click=move |_| model.apply.run(())>"Apply the example"</button>
+                            </div>
                         }
                             .into_any()
                     } else {

@@ -17,7 +17,7 @@ pub fn Network(model: ViewModel) -> impl IntoView {
     });
     view! {
         <section class="network" aria-labelledby="net-h">
-            <h4 id="net-h">"Services and DNS"</h4>
+            <h2 id="net-h">"Services and DNS"</h2>
             {move || services.get().into_iter().map(|svc| {
                 let (ns, name) = (svc.namespace.clone(), svc.name.clone());
                 let records = svc.records.iter().map(|r| view! {

@@ -14,7 +14,7 @@ pub fn Nodes(model: ViewModel) -> impl IntoView {
     let nodes = Memo::new(move |_| overview.with(|o| o.nodes.clone()));
     view! {
         <section class="nodes-pane" aria-labelledby="nodes-h">
-            <h4 id="nodes-h">"Nodes"</h4>
+            <h2 id="nodes-h">"Nodes"</h2>
             <div class="nodes">
                 {move || nodes.get().into_iter().map(|n| {
                     let (name, name2) = (n.name.clone(), n.name.clone());

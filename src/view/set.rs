@@ -73,14 +73,14 @@ fn header(model: ViewModel, set: SetView) -> impl IntoView {
     let container2 = container.clone();
     view! {
         <div class="sts-head">
-            <h3>
+            <h2>
                 <button class="link sts-name" on:click=move |_| model.open("statefulset", &s1, &n1)>
                     {format!("statefulset/{name}")}
                 </button>
                 <span class="ready-count" class:all-ready=set.ready == set.desired>
                     {format!("READY {}/{}", set.ready, set.desired)}
                 </span>
-            </h3>
+            </h2>
             <dl class="counts">
                 <div><dt>"replicas"</dt><dd>{set.replicas}</dd></div>
                 <div><dt>"ready"</dt><dd>{set.ready}</dd></div>
@@ -162,7 +162,6 @@ fn claim_chain(
         view! {
             <span class="link-line" class:bound=bound aria-hidden="true"></span>
             <button class=format!("pv-chip {}", v.phase.to_ascii_lowercase()) data-pv=v.name.clone()
-                aria-label=format!("PersistentVolume {}: {}, {}, {}, reclaim {}", v.name, v.phase, v.capacity, v.access_modes, v.reclaim)
                 on:click=move |_| model.open("pv", &ns, &name)>
                 <span class="chip-name">{v.name.clone()}</span>
                 <span class="chip-detail">{format!("{} · {} · {} · {}", v.phase, v.capacity, v.access_modes, v.reclaim)}</span>

@@ -22,7 +22,7 @@ pub fn Pool(model: ViewModel) -> impl IntoView {
     });
     view! {
         <section class="pool" aria-labelledby="pool-h">
-            <h4 id="pool-h">"PersistentVolumes not bound"</h4>
+            <h2 id="pool-h">"PersistentVolumes not bound"</h2>
             <p class="note">
                 {move || format!("{} bound (drawn under their pods); these wait for a claim or were released:", bound.get())}
             </p>

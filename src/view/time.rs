@@ -40,7 +40,7 @@ pub fn TimeBar(
                     on:click=move |_| playing.update(|p| *p = !*p)>
                     {move || if playing.get() { "❚❚ Pause" } else { "▶ Play" }}
                 </button>
-                <button class="step" aria-label="Run the next event and pause" on:click=move |_| step.run(())>"Step"</button>
+                <button class="step" aria-label="Step: run the next event and pause" on:click=move |_| step.run(())>"Step"</button>
                 <label class="speed-label">"speed "
                     <select class="speed" on:change=move |ev| {
                         if let Ok(s) = event_target_value(&ev).parse() {

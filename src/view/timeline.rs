@@ -27,7 +27,7 @@ pub fn Timeline(model: ViewModel) -> impl IntoView {
     let tl = model.timeline;
     view! {
         <section class="timeline" aria-labelledby="tl-h">
-            <h4 id="tl-h">"Lifecycle timeline"</h4>
+            <h2 id="tl-h">"Lifecycle timeline"</h2>
             <ul class="legend" aria-label="States">
                 {LEGEND.iter().map(|s| view! {
                     <li><span class=format!("swatch seg {}", s.as_str()) aria-hidden="true">{s.icon()}</span>{s.label()}</li>

@@ -3,7 +3,17 @@
 // Screenshots go to test-results/ and are looked at.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { serveDist, openBrowser, screenshot } from './harness.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's violations on the page, as `rule: targets` lines (empty when none). */
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 let site, browser;
 before(async () => {
@@ -156,6 +166,15 @@ test('the inspector shows kubectl describe, YAML and events; the resolver answer
   await page.click('button.apply');
   await page.waitForFunction(() => document.querySelectorAll('.sts .pod[data-state=ready]').length === 3, null, { timeout: 60000 });
 
+  // No axe-core violations after applying the example, in both themes.
+  await page.click('button.play'); // a still page for the check
+  assert.deepEqual(await axeViolations(page), []);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(600); // colour transitions
+  assert.deepEqual(await axeViolations(page), []);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.click('button.play');
+
   await page.click('.pod[data-pod=mongo-0] .pod-name');
   await page.waitForSelector('.inspector');
   assert.match(await page.textContent('.inspector-body'), /^Name:\s+mongo-0\nNamespace:\s+default\n/);
@@ -186,8 +205,9 @@ test('the inspector shows kubectl describe, YAML and events; the resolver answer
   // Inside a 700x500 documentation iframe.
   await page.setContent(`<iframe src="${site.url}" width="700" height="500" title="StatefulSet playground"></iframe>`);
   const frame = page.frameLocator('iframe');
-  await frame.locator('button.apply').click();
-  await page.waitForTimeout(500);
+  // The narrow layout puts the picture first, with its own Apply for a first-time visitor.
+  await frame.locator('button.apply-here').click();
+  await frame.locator('.pod[data-pod=mongo-0][data-state=creating]').waitFor();
   await page.setViewportSize({ width: 720, height: 520 });
   await screenshot(page, 'view-iframe-700x500');
   assert.deepEqual(problems, []);
