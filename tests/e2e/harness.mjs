@@ -8,7 +8,7 @@ import { join, extname, normalize, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-export const DIST = join(ROOT, 'dist');
+export const DIST = process.env.DIST_DIR ? resolve(process.env.DIST_DIR) : join(ROOT, 'dist');
 export const SHOTS = join(ROOT, 'test-results');
 
 const TYPES = {
