@@ -3,20 +3,21 @@
 //! The shell only renders engine state and sends the engine commands; everything that models
 //! Kubernetes lives in the `kubesim` crate. Browser-only concerns stay here: the DOM, local
 //! storage for the user's edits, and the gloo timer that drives the simulated clock. A module
-//! per pane (`editor`, `console`, `cluster_view`); the files model is `state`.
+//! per pane (`editor`, `console`, `view`); the files model is `state`.
 
-mod cluster_view;
 pub mod console;
 pub mod editor;
 pub mod state;
+pub mod view;
 
 use std::collections::BTreeMap;
 
 use console::{ConsoleActions, ConsoleLine, LineKind};
 use kubesim::engine::profile::Profile;
-use kubesim::engine::ClusterConfig;
+use kubesim::engine::{Cluster, ClusterConfig};
 use kubesim::kubectl::exec::{Output, Shell};
 use kubesim::manifest::{self, Diagnostic, Object, Severity};
+use kubesim::overview::timeline::{self, Timeline};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -89,17 +90,23 @@ pub fn apply_commands(files: &[&str]) -> Vec<String> {
 
 /// A shell on a fresh cluster of the given profile whose `-f` files are the editor's files.
 pub fn new_shell(files: &[(&str, String)], profile: Profile) -> Shell {
+    new_shell_with(files, ClusterConfig::with_profile(profile))
+}
+
+/// A shell on a fresh cluster made with `config`.
+pub fn new_shell_with(files: &[(&str, String)], config: ClusterConfig) -> Shell {
     let files: BTreeMap<String, String> = files
         .iter()
         .map(|(n, t)| (n.to_string(), t.clone()))
         .collect();
-    Shell::new(ClusterConfig::with_profile(profile), files)
+    Shell::new(config, files)
 }
+
+/// Node counts a new cluster can be made with.
+const NODE_COUNTS: [usize; 4] = [3, 5, 10, 20];
 
 /// Real milliseconds between clock ticks.
 const TICK_MS: u32 = 100;
-/// Simulated-time speeds offered (× real time).
-const SPEEDS: [u32; 6] = [1, 2, 5, 10, 30, 60];
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -118,11 +125,20 @@ pub fn App() -> impl IntoView {
     let profile = RwSignal::new(Profile::default());
     let shell =
         StoredValue::new(files.with_untracked(|f| new_shell(&f.pairs(), Profile::default())));
+    // The view's "Apply the example" asks the editor pane to apply (it shows what blocks it).
+    let apply_requests = RwSignal::new(0u32);
     let version = RwSignal::new(0u64);
     let console_lines = RwSignal::new(Vec::<ConsoleLine>::new());
     let running = RwSignal::new(false);
     let playing = RwSignal::new(true);
-    let speed = RwSignal::new(1u32);
+    let speed = RwSignal::new(1.0f64);
+    let node_count = RwSignal::new(ClusterConfig::default().nodes);
+    // The view's history: the per-ordinal timeline, the live instant, and the past instant
+    // shown (rebuilt by replaying the command log) while the person scrubs back.
+    let timeline = StoredValue::new(Timeline::new());
+    let present = RwSignal::new(0u64);
+    let past = RwSignal::new(None::<u64>);
+    let past_cluster = StoredValue::new(None::<Cluster>);
     let print = move |output: &Output| {
         let new = console::output_lines(output);
         if !new.is_empty() {
@@ -133,19 +149,70 @@ pub fn App() -> impl IntoView {
             });
         }
     };
+    // Acting while the past is shown: that instant becomes the present (a forked future).
+    let fork = move || {
+        let Some(cluster) = past_cluster.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        let at = kubesim::overview::clock(cluster.now());
+        timeline.update_value(|t| t.fork(&cluster));
+        shell.update_value(|s| {
+            let files = s.files().clone();
+            *s = Shell::with_cluster(cluster, files);
+        });
+        past.set(None);
+        console_lines.update(|l| {
+            l.push(ConsoleLine {
+                text: format!("# forked a new future at t = {at}: what came after it is gone"),
+                kind: LineKind::Stderr,
+            })
+        });
+    };
     let change = move |f: &mut dyn FnMut(&mut Shell) -> Output| {
+        fork();
         let output = shell.try_update_value(|s| f(s)).unwrap_or_default();
         print(&output);
         running.set(shell.with_value(|s| s.is_blocked()));
+        shell.with_value(|s| {
+            timeline.update_value(|t| t.observe(s.cluster()));
+            present.set(s.cluster().now());
+        });
         version.update(|v| *v += 1);
     };
     let overview = Memo::new(move |_| {
         version.track();
-        shell.with_value(|s| kubesim::overview::overview(s.cluster()))
+        past.track();
+        past_cluster
+            .with_value(|p| p.as_ref().map(kubesim::overview::overview))
+            .unwrap_or_else(|| shell.with_value(|s| kubesim::overview::overview(s.cluster())))
+    });
+    let timeline_view = Memo::new(move |_| {
+        version.track();
+        let shown = past.get();
+        past_cluster.with_value(|p| match (p, shown) {
+            (Some(c), Some(at)) => timeline.with_value(|t| t.view(c, at)),
+            _ => shell
+                .with_value(|s| timeline.with_value(|t| t.view(s.cluster(), s.cluster().now()))),
+        })
+    });
+    let markers = Memo::new(move |_| {
+        version.track();
+        shell.with_value(|s| timeline::markers(s.cluster(), u64::MAX))
+    });
+    let scrub = Callback::new(move |at: Option<u64>| {
+        playing.set(false);
+        let rebuilt = at.map(|at| {
+            shell.with_value(|s| {
+                let c = s.cluster();
+                Cluster::replay(c.config().clone(), c.command_log(), at)
+            })
+        });
+        past_cluster.set_value(rebuilt);
+        past.set(at);
     });
     let ticker = gloo_timers::callback::Interval::new(TICK_MS, move || {
         if playing.get_untracked() {
-            let ms = u64::from(TICK_MS * speed.get_untracked());
+            let ms = (f64::from(TICK_MS) * speed.get_untracked()).round() as u64;
             change(&mut |s| {
                 let until = s.cluster().now() + ms;
                 s.poll(until)
@@ -157,6 +224,7 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || ticker.update_value(|t| drop(t.take())));
 
     let run_line = move |line: String| {
+        fork();
         console_lines.update(|l| {
             l.push(ConsoleLine {
                 text: format!("$ {line}"),
@@ -175,15 +243,21 @@ pub fn App() -> impl IntoView {
         let texts = file_texts();
         let texts: Vec<(&str, String)> =
             texts.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
-        let profile = profile.get_untracked();
+        let config = ClusterConfig {
+            nodes: node_count.get_untracked(),
+            ..ClusterConfig::with_profile(profile.get_untracked())
+        };
+        past_cluster.set_value(None);
+        past.set(None);
+        timeline.set_value(Timeline::new());
         change(&mut |s| {
-            *s = new_shell(&texts, profile);
+            *s = new_shell_with(&texts, config.clone());
             s.set_current_file(files.with_untracked(|f| Some(f.active().name.clone())));
             Output::default()
         });
         console_lines.set(Vec::new());
     };
-    let step = move |_| {
+    let step = move |()| {
         playing.set(false);
         change(&mut |s| {
             s.cluster_mut().step();
@@ -191,40 +265,35 @@ pub fn App() -> impl IntoView {
             s.poll(now)
         });
     };
-    let speed_options = SPEEDS
-        .iter()
-        .map(|s| view! { <option value=s.to_string() selected=*s == 1>{format!("{s}×")}</option> })
-        .collect_view();
+    let model = view::ViewModel {
+        overview,
+        timeline: timeline_view,
+        run: Callback::new(run_line),
+        inspect: Callback::new(move |(resource, ns, name): view::Target| {
+            let inspect =
+                |c: &Cluster| kubesim::overview::inspect::inspect(c, &resource, &ns, &name);
+            past_cluster
+                .with_value(|p| p.as_ref().map(inspect))
+                .unwrap_or_else(|| shell.with_value(|s| inspect(s.cluster())))
+        }),
+        resolve: Callback::new(move |(name, qtype): (String, String)| {
+            let resolve = |c: &Cluster| kubesim::overview::resolve(c, &name, &qtype);
+            past_cluster
+                .with_value(|p| p.as_ref().map(resolve))
+                .unwrap_or_else(|| shell.with_value(|s| resolve(s.cluster())))
+        }),
+        selected: RwSignal::new(None),
+        apply: Callback::new(move |()| apply_requests.update(|n| *n += 1)),
+    };
 
     view! {
         <header>
             <h1>"StatefulSet Playground"</h1>
             <span class="version">{format!("simulating Kubernetes {}", kubesim::KUBERNETES_VERSION)}</span>
-            <div class="clock">
-                <button
-                    class="play"
-                    title="Play or pause simulated time"
-                    on:click=move |_| playing.update(|p| *p = !*p)
-                >
-                    {move || if playing.get() { "❚❚ Pause" } else { "▶ Play" }}
-                </button>
-                <button class="step" title="Run the next event and pause" on:click=step>"Step"</button>
-                <select
-                    class="speed"
-                    title="Simulated seconds per real second"
-                    on:change=move |ev| {
-                        if let Ok(s) = event_target_value(&ev).parse() {
-                            speed.set(s);
-                        }
-                    }
-                >
-                    {speed_options}
-                </select>
-                <span class="time" title="Simulated time since the cluster started">
-                    {move || format!("t = {}", overview.with(|o| o.clock.clone()))}
-                </span>
+            <div class="cluster-controls">
                 <select
                     class="profile"
+                    aria-label="Cluster profile"
                     title=move || profile.get().describe()
                     on:change=move |ev| {
                         if let Some(p) = Profile::from_name(&event_target_value(&ev)) {
@@ -238,18 +307,42 @@ pub fn App() -> impl IntoView {
                         .map(|p| view! { <option value=p.name() selected=*p == Profile::default()>{format!("{} cluster", p.name())}</option> })
                         .collect_view()}
                 </select>
-                <button class="reset-cluster" title="A fresh cluster of this profile" on:click=move |_| reset_cluster()>
+                <select
+                    class="node-count"
+                    aria-label="Nodes in a new cluster"
+                    on:change=move |ev| {
+                        if let Ok(n) = event_target_value(&ev).parse() {
+                            node_count.set(n);
+                            reset_cluster();
+                        }
+                    }
+                >
+                    {NODE_COUNTS
+                        .iter()
+                        .map(|n| view! { <option value=n.to_string() selected=*n == ClusterConfig::default().nodes>{format!("{n} nodes")}</option> })
+                        .collect_view()}
+                </select>
+                <button class="reset-cluster" title="A fresh cluster of this profile and size" on:click=move |_| reset_cluster()>
                     "New cluster"
                 </button>
             </div>
         </header>
         <main>
             <section class="editor-pane">
-                <editor::EditorPane files=files shell=shell run=Callback::new(run_line) />
+                <editor::EditorPane files=files shell=shell run=Callback::new(run_line) apply_requests=apply_requests />
                 <console::Console lines=console_lines running=running.into() actions=actions />
             </section>
-            <section class="cluster-pane">
-                <cluster_view::ClusterView overview=overview />
+            <section class="cluster-pane" aria-label="Cluster">
+                <view::time::TimeBar
+                    playing=playing
+                    speed=speed
+                    step=Callback::new(step)
+                    present=present.into()
+                    past=past.into()
+                    scrub=scrub
+                    markers=markers.into()
+                />
+                <view::ClusterView model=model />
             </section>
         </main>
     }

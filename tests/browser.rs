@@ -82,14 +82,14 @@ async fn apply_creates_the_mongodb_example_in_the_simulated_cluster() {
             "statefulset.apps/mongo created",
         ]
     );
-    assert!(one(&app, ".sts h3")
+    assert!(one(&app, ".sts h2")
         .text_content()
         .unwrap()
         .starts_with("statefulset/mongo"));
     let states = || {
-        all(&app, ".sts .pod")
+        all(&app, ".sts .pod[data-pod]")
             .iter()
-            .map(|p| p.class_name().replace("pod ", ""))
+            .map(|p| p.get_attribute("data-state").unwrap_or_default())
             .collect::<Vec<_>>()
     };
     // The controller's first pass runs at the instant of the apply: one slot per ordinal, and
@@ -100,10 +100,16 @@ async fn apply_creates_the_mongodb_example_in_the_simulated_cluster() {
         "OrderedReady: mongo-0 first"
     );
     assert_eq!(
-        all(&app, ".sts .pod")[0].get_attribute("data-pod").unwrap(),
+        all(&app, ".sts .pod[data-pod]")[0]
+            .get_attribute("data-pod")
+            .unwrap(),
         "mongo-0"
     );
-    assert_eq!(all(&app, ".volumes tr").len(), 5);
+    assert_eq!(
+        all(&app, ".pv-pool .pv-chip").len(),
+        5,
+        "no claim is bound yet: the five volumes wait in the pool"
+    );
     assert_eq!(all(&app, ".nodes .node").len(), 3);
 
     // More steps: the scheduler places mongo-0 and the kubelet creates its containers,

@@ -124,6 +124,8 @@ pub fn EditorPane(
     shell: StoredValue<Shell>,
     /// Types a command into the console.
     run: Callback<String>,
+    /// Bumped by other panes (the view's "Apply the example") to apply every file.
+    apply_requests: RwSignal<u32>,
 ) -> impl IntoView {
     let apply_errors = RwSignal::new(Vec::<FileDiagnostic>::new());
     let live = RwSignal::new(Vec::<Live>::new());
@@ -275,6 +277,13 @@ pub fn EditorPane(
     };
     let apply_all = move || apply(names.get_untracked());
     let apply_open = move || apply(vec![files.with_untracked(|f| f.active().name.clone())]);
+    Effect::new(move |seen: Option<u32>| {
+        let n = apply_requests.get();
+        if seen.is_some_and(|seen| seen != n) {
+            apply_all();
+        }
+        n
+    });
 
     // The code editor, as soon as its bundle is there (now, or when it fires its event).
     let upgrade = move || {

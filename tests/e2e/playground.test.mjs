@@ -38,8 +38,8 @@ test('the MongoDB example applies and rolls out in order, with storage and DNS',
   await page.selectOption('select.speed', '5');
   const seen = [];
   for (let i = 0; i < 200; i++) {
-    const states = await page.locator('.sts .pod').evaluateAll((pods) =>
-      pods.map((p) => p.className.replace('pod ', '')));
+    const states = await page.locator('.sts .pod[data-pod]').evaluateAll((pods) =>
+      pods.map((p) => p.dataset.state));
     seen.push(states.join(','));
     const firstNotReady = states.findIndex((s) => s !== 'ready');
     if (firstNotReady >= 0) {
@@ -51,15 +51,15 @@ test('the MongoDB example applies and rolls out in order, with storage and DNS',
   }
   assert.equal(seen.at(-1), 'ready,ready,ready', `rollout finished: ${seen.at(-1)}`);
   assert.ok(seen.some((s) => s.startsWith('ready,') && s.includes('absent')), 'saw the ordered rollout');
-  assert.deepEqual(await page.locator('.pod .dns').allTextContents(), [
+  assert.deepEqual(await page.locator('.pod-dns').allTextContents(), [
     'mongo-0.mongo.default.svc.cluster.local', 'mongo-1.mongo.default.svc.cluster.local',
     'mongo-2.mongo.default.svc.cluster.local',
   ]);
-  assert.deepEqual(await page.locator('.pod .claim').allTextContents(), [
-    'mongo-data-mongo-0 → pv001 (100Mi)', 'mongo-data-mongo-1 → pv002 (100Mi)',
-    'mongo-data-mongo-2 → pv003 (100Mi)',
+  assert.deepEqual(await page.locator('.slot .chain').evaluateAll((chains) => chains.map((c) =>
+    `${c.querySelector('.pvc-chip .chip-name').textContent} → ${c.querySelector('.pv-chip .chip-name').textContent}`)), [
+    'mongo-data-mongo-0 → pv001', 'mongo-data-mongo-1 → pv002', 'mongo-data-mongo-2 → pv003',
   ]);
-  assert.equal(await page.textContent('.sts .ready-count'), '3/3 ready');
+  assert.equal(await page.textContent('.sts .ready-count'), 'READY 3/3');
   await screenshot(page, 'rolled-out-mongodb');
 
   // The seed's scale-up, typed into the console as a person would, watched with -w.
@@ -75,7 +75,7 @@ test('the MongoDB example applies and rolls out in order, with storage and DNS',
   await page.keyboard.press('Enter');
   await page.keyboard.type('kubectl get pods -w');
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.querySelectorAll('.sts .pod.ready').length === 5, null, { timeout: 30000 });
+  await page.waitForFunction(() => document.querySelectorAll('.sts .pod[data-state=ready]').length === 5, null, { timeout: 30000 });
   // The watch keeps running until Ctrl+C, and the rows show mongo-4 going Running.
   assert.match(await consoleText(), /\nmongo-4 {3}2\/2 {5}Running {13}0 {10}\d+s/);
   await page.keyboard.press('Control+C');
@@ -127,14 +127,15 @@ test('on a kind-like cluster the same manifests provision pvc-… volumes instea
   await page.selectOption('select.profile', 'kind-like');
   await page.selectOption('select.speed', '10');
   await page.click('button.apply');
-  await page.waitForFunction(() => document.querySelectorAll('.sts .pod.ready').length === 3, null, { timeout: 30000 });
-  const claims = await page.locator('.pod .claim').allTextContents();
+  await page.waitForFunction(() => document.querySelectorAll('.sts .pod[data-state=ready]').length === 3, null, { timeout: 30000 });
+  const claims = await page.locator('.slot .chain').evaluateAll((chains) => chains.map((c) =>
+    `${c.querySelector('.pvc-chip .chip-name').textContent} → ${c.querySelector('.pv-chip .chip-name').textContent}`));
   assert.equal(claims.length, 3);
   for (const [i, claim] of claims.entries()) {
-    assert.match(claim, new RegExp(`^mongo-data-mongo-${i} → pvc-[0-9a-f-]+ \\(100Mi\\)$`));
+    assert.match(claim, new RegExp(`^mongo-data-mongo-${i} → pvc-[0-9a-f-]+$`));
   }
   // The static NFS volumes stay Available: the default StorageClass took the claims.
-  const pv001 = await page.locator('.volumes tr', { hasText: 'pv001' }).textContent();
+  const pv001 = await page.locator('.pv-pool .pv-chip[data-pv=pv001]').textContent();
   assert.match(pv001, /Available/);
   await screenshot(page, 'kind-like-provisioning');
   assert.deepEqual(problems, []);

@@ -4,10 +4,13 @@
 //! Everything a person sees in the playground's cluster view is computed here, natively
 //! testable, so the web shell only maps these structs to DOM.
 
+pub mod inspect;
+pub mod timeline;
+
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod};
+use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod, Service};
 
 use crate::engine::{self, Cluster};
 use crate::kubectl::{self, printers};
@@ -15,7 +18,7 @@ use crate::manifest::access_modes;
 use crate::network::dns;
 
 /// How a pod slot is drawn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PodState {
     /// The ordinal is in range but no pod exists yet.
     Absent,
@@ -30,6 +33,8 @@ pub enum PodState {
     Failed,
     /// Its node is gone: kubectl shows `Unknown`.
     Unknown,
+    /// A container keeps exiting and the kubelet backs off (`CrashLoopBackOff`).
+    CrashLoop,
 }
 
 impl PodState {
@@ -44,20 +49,54 @@ impl PodState {
             PodState::Terminating => "terminating",
             PodState::Failed => "failed",
             PodState::Unknown => "unknown",
+            PodState::CrashLoop => "crashloop",
+        }
+    }
+
+    /// Words for the state, shown next to its shape (never colour alone).
+    pub fn label(self) -> &'static str {
+        match self {
+            PodState::Absent => "not created",
+            PodState::Pending => "Pending",
+            PodState::Creating => "ContainerCreating",
+            PodState::Running => "Running, not ready",
+            PodState::Ready => "Ready",
+            PodState::Terminating => "Terminating",
+            PodState::Failed => "Failed",
+            PodState::Unknown => "Unknown",
+            PodState::CrashLoop => "CrashLoopBackOff",
+        }
+    }
+
+    /// A one-character icon for the state (paired with its label).
+    pub fn icon(self) -> &'static str {
+        match self {
+            PodState::Absent => "○",
+            PodState::Pending => "…",
+            PodState::Creating => "◔",
+            PodState::Running => "◑",
+            PodState::Ready => "●",
+            PodState::Terminating => "✕",
+            PodState::Failed => "!",
+            PodState::Unknown => "?",
+            PodState::CrashLoop => "↻",
         }
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ClaimView {
     pub name: String,
     /// `Pending`, `Bound`, `Lost`, or `Missing` when the claim does not exist.
     pub phase: String,
     pub volume: Option<String>,
     pub capacity: Option<String>,
+    /// Why a claim is not bound: the newest event the PV controller recorded for it (or why
+    /// it does not exist yet).
+    pub why: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PodView {
     pub name: String,
     pub ordinal: i64,
@@ -69,6 +108,12 @@ pub struct PodView {
     pub ip: Option<String>,
     /// The ControllerRevision the pod was made from.
     pub revision: Option<String>,
+    /// Whether that is the set's update revision (false while a rollout has not reached it).
+    pub updated: bool,
+    /// kubectl's RESTARTS cell.
+    pub restarts: String,
+    /// Still present but outside the set's ordinal range (being scaled away).
+    pub condemned: bool,
     pub claims: Vec<ClaimView>,
     /// The pod's own DNS name, present only while CoreDNS would answer for it.
     pub dns: Option<String>,
@@ -77,9 +122,23 @@ pub struct PodView {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SetView {
     pub name: String,
+    pub namespace: String,
     pub desired: i32,
     pub ready: i32,
+    /// `status.replicas`, `currentReplicas`, `updatedReplicas`, `availableReplicas`.
+    pub replicas: i32,
+    pub current: i32,
+    pub updated: i32,
+    pub available: i32,
     pub policy: String,
+    /// `RollingUpdate` or `OnDelete`.
+    pub strategy_type: String,
+    /// The rolling update's partition (0 when unset; `None` for OnDelete).
+    pub partition: Option<i32>,
+    /// The headless Service that names the pods (`spec.serviceName`).
+    pub service_name: String,
+    /// Container images of the pod template, `name=image`.
+    pub images: Vec<(String, String)>,
     pub strategy: String,
     pub current_revision: String,
     pub update_revision: String,
@@ -89,22 +148,37 @@ pub struct SetView {
     pub dns_note: Option<String>,
     /// In-range ordinal slots (with absent ones), then condemned pods still present.
     pub pods: Vec<PodView>,
+    /// Claims of ordinals beyond the range whose pods are gone (kept by the Retain
+    /// `whenScaled` policy: a scale-up reuses them), by ordinal.
+    pub retained_claims: Vec<(i64, ClaimView)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeView {
     pub name: String,
     pub ready: bool,
+    /// `spec.unschedulable` (kubectl cordon).
+    pub cordoned: bool,
+    /// Pods the node admits (`status.capacity.pods`, 110 by default).
+    pub capacity: usize,
+    /// Every pod slot taken: the scheduler places nothing more here.
+    pub full: bool,
+    /// kubectl's STATUS cell: `Ready`, `NotReady`, `Ready,SchedulingDisabled`.
+    pub status: String,
     pub pods: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct VolumeView {
     pub name: String,
     pub capacity: String,
     pub access_modes: String,
     pub phase: String,
+    /// `namespace/name` of the claim it is bound (or reserved) to.
     pub claim: Option<String>,
+    /// `Retain`, `Delete` or `Recycle`.
+    pub reclaim: String,
+    pub storage_class: String,
     /// Files on the volume (written through a pod's mount, `engine::pod_fs`).
     pub file_count: usize,
     /// The first [`FILES_SHOWN`] of them, by path.
@@ -137,13 +211,88 @@ pub struct EventView {
     pub message: String,
 }
 
+/// One DNS record as CoreDNS answers it (`mongo-0.mongo.default.svc.cluster.local A 10.244.1.2`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordView {
+    /// The owner name, without the trailing dot.
+    pub name: String,
+    /// `A`, `SRV`, ...
+    pub rtype: String,
+    /// The record data as dig prints it.
+    pub data: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceView {
+    pub name: String,
+    pub namespace: String,
+    /// `clusterIP: None`: DNS answers with the ready pods' own addresses.
+    pub headless: bool,
+    /// `None` or the cluster IP.
+    pub cluster_ip: String,
+    /// `name:port/protocol` per port.
+    pub ports: Vec<String>,
+    /// What CoreDNS answers right now: the service name, each ready pod's name, SRV.
+    pub records: Vec<RecordView>,
+    /// Per-pod names (of pods the Service selects) that do not resolve now, with why.
+    pub not_resolving: Vec<(String, String)>,
+    /// Why there are no SRV records, when there are none.
+    pub srv_note: Option<String>,
+}
+
+/// The answer to a name typed into the view's resolver box, as a pod in `default` gets it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolveView {
+    /// Every name the search path tried, with its response code.
+    pub tried: Vec<(String, String)>,
+    /// `NOERROR` or `NXDOMAIN` of the answer used.
+    pub rcode: String,
+    pub answers: Vec<RecordView>,
+}
+
+/// Resolves `name` (type `qtype`: A, SRV, PTR...) through the cluster's CoreDNS as a pod in
+/// `default` would (search path, ndots 5). An unknown type is answered as A.
+pub fn resolve(cluster: &Cluster, name: &str, qtype: &str) -> ResolveView {
+    let qtype = dns::RecordType::parse(qtype).unwrap_or(dns::RecordType::A);
+    let name = name.trim();
+    if name.is_empty() {
+        return ResolveView {
+            tried: Vec::new(),
+            rcode: String::new(),
+            answers: Vec::new(),
+        };
+    }
+    let lookup = cluster.dns_lookup(name, qtype);
+    ResolveView {
+        tried: lookup
+            .tried
+            .iter()
+            .map(|(n, rcode, _)| (n.trim_end_matches('.').to_string(), rcode.as_str().into()))
+            .collect(),
+        rcode: lookup.answer.rcode.as_str().into(),
+        answers: lookup.answer.answers.iter().map(record_view).collect(),
+    }
+}
+
+fn record_view(r: &dns::Record) -> RecordView {
+    RecordView {
+        name: r.name.trim_end_matches('.').to_string(),
+        rtype: r.type_().as_str().into(),
+        data: r.rdata_text(),
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Overview {
     /// Simulated time since the cluster started, `h:mm:ss`.
     pub clock: String,
+    /// The instant (ms since the engine's epoch).
+    pub now: u64,
     pub sets: Vec<SetView>,
     pub nodes: Vec<NodeView>,
     pub volumes: Vec<VolumeView>,
+    /// Services and the DNS records CoreDNS serves for them right now.
+    pub services: Vec<ServiceView>,
     /// The newest events, newest last.
     pub events: Vec<EventView>,
 }
@@ -180,17 +329,35 @@ fn pod_state(pod: &Pod, status: &str) -> PodState {
     }
 }
 
-fn claim_view(store: &engine::Store, ns: &str, claim: &str) -> ClaimView {
+/// The newest event message recorded for `kind/name` in `ns` (why a claim waits).
+fn latest_message(cluster: &Cluster, kind: &str, ns: &str, name: &str) -> Option<String> {
+    cluster
+        .store()
+        .events()
+        .rev()
+        .find(|e| e.involved_kind == kind && e.involved_name == name && e.namespace == ns)
+        .map(|e| e.message.clone())
+}
+
+fn claim_view(cluster: &Cluster, ns: &str, claim: &str) -> ClaimView {
+    let store = cluster.store();
     match store.get::<PersistentVolumeClaim>(ns, claim) {
         None => ClaimView {
             name: claim.to_string(),
             phase: "Missing".into(),
             volume: None,
             capacity: None,
+            why: Some(format!(
+                "persistentvolumeclaim \"{claim}\" does not exist yet: the StatefulSet controller creates it before the pod"
+            )),
         },
         Some(pvc) => {
             let status = pvc.status.as_ref();
+            let phase = status.and_then(|s| s.phase.as_deref()).unwrap_or("Pending");
             ClaimView {
+                why: (phase == "Pending")
+                    .then(|| latest_message(cluster, "PersistentVolumeClaim", ns, claim))
+                    .flatten(),
                 name: claim.to_string(),
                 phase: if pvc.metadata.deletion_timestamp.is_some() {
                     "Terminating".into()
@@ -213,10 +380,18 @@ fn claim_view(store: &engine::Store, ns: &str, claim: &str) -> ClaimView {
 pub fn overview(cluster: &Cluster) -> Overview {
     let store = cluster.store();
     let now = engine::timestamp(cluster.now()).0;
-    let pods: Vec<&Pod> = store.list::<Pod>().collect();
     let nodes: Vec<&Node> = store.list::<Node>().collect();
+    let mut pods_by_node: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for pod in store.list::<Pod>() {
+        if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
+            pods_by_node
+                .entry(node)
+                .or_default()
+                .push(name(&pod.metadata));
+        }
+    }
     let resolver = cluster.dns();
-    let pod_view = |pod: &Pod, ordinal: i64| {
+    let pod_view = |pod: &Pod, ordinal: i64, update_revision: &str, condemned: bool| {
         let summary = printers::pod_summary(pod, now);
         let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
         let spec = pod.spec.as_ref();
@@ -225,19 +400,17 @@ pub fn overview(cluster: &Cluster) -> Overview {
             .into_iter()
             .flatten()
             .filter_map(|v| v.persistent_volume_claim.as_ref())
-            .map(|c| claim_view(store, ns, &c.claim_name))
+            .map(|c| claim_view(cluster, ns, &c.claim_name))
             .collect();
-        let dns_name = match (
-            spec.and_then(|s| s.hostname.as_deref()),
-            spec.and_then(|s| s.subdomain.as_deref()),
-        ) {
-            (Some(host), Some(sub)) if !sub.is_empty() => {
-                let fqdn = format!("{host}.{sub}.{ns}.svc.{}", dns::CLUSTER_DOMAIN);
-                let answer = resolver.query(&fqdn, dns::RecordType::A);
-                (answer.rcode == dns::Rcode::NoError && !answer.answers.is_empty()).then_some(fqdn)
-            }
-            _ => None,
-        };
+        let dns_name = pod_fqdn(pod).filter(|fqdn| {
+            let answer = resolver.query(fqdn, dns::RecordType::A);
+            answer.rcode == dns::Rcode::NoError && !answer.answers.is_empty()
+        });
+        let revision = pod
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get("controller-revision-hash").cloned());
         PodView {
             name: name(&pod.metadata),
             ordinal,
@@ -246,11 +419,10 @@ pub fn overview(cluster: &Cluster) -> Overview {
             status: summary.status,
             node: spec.and_then(|s| s.node_name.clone()),
             ip: pod.status.as_ref().and_then(|s| s.pod_ip.clone()),
-            revision: pod
-                .metadata
-                .labels
-                .as_ref()
-                .and_then(|l| l.get("controller-revision-hash").cloned()),
+            updated: revision.as_deref() == Some(update_revision),
+            revision,
+            restarts: summary.restarts,
+            condemned,
             claims,
             dns: dns_name,
         }
@@ -263,6 +435,7 @@ pub fn overview(cluster: &Cluster) -> Overview {
             let ns = set.metadata.namespace.as_deref().unwrap_or("default");
             let spec = set.spec.clone().unwrap_or_default();
             let status = set.status.clone().unwrap_or_default();
+            let update_revision = status.update_revision.clone().unwrap_or_default();
             let desired = spec.replicas.unwrap_or(1);
             let start = spec.ordinals.as_ref().and_then(|o| o.start).unwrap_or(0) as i64;
             let mut own: BTreeMap<i64, &Pod> = BTreeMap::new();
@@ -282,7 +455,7 @@ pub fn overview(cluster: &Cluster) -> Overview {
             let mut views = Vec::new();
             for ordinal in start..start + desired as i64 {
                 match own.remove(&ordinal) {
-                    Some(pod) => views.push(pod_view(pod, ordinal)),
+                    Some(pod) => views.push(pod_view(pod, ordinal, &update_revision, false)),
                     None => {
                         let pod_name = format!("{set_name}-{ordinal}");
                         views.push(PodView {
@@ -294,6 +467,9 @@ pub fn overview(cluster: &Cluster) -> Overview {
                             node: None,
                             ip: None,
                             revision: None,
+                            updated: false,
+                            restarts: String::new(),
+                            condemned: false,
                             claims: templates
                                 .iter()
                                 .filter(|t| {
@@ -304,36 +480,83 @@ pub fn overview(cluster: &Cluster) -> Overview {
                                         )
                                         .is_some()
                                 })
-                                .map(|t| claim_view(store, ns, &format!("{t}-{pod_name}")))
+                                .map(|t| claim_view(cluster, ns, &format!("{t}-{pod_name}")))
                                 .collect(),
                             dns: None,
                         });
                     }
                 }
             }
-            // Condemned pods (outside the range) still shown while they go away.
-            views.extend(own.into_iter().map(|(ordinal, pod)| pod_view(pod, ordinal)));
-            let strategy = spec.update_strategy.clone().unwrap_or_default();
-            let strategy_text = match strategy.type_.as_deref() {
-                Some("OnDelete") => "OnDelete".to_string(),
-                _ => {
-                    let ru = strategy.rolling_update.unwrap_or_default();
-                    format!("RollingUpdate, partition {}", ru.partition.unwrap_or(0))
+            let end = start + desired as i64;
+            let mut retained_claims: Vec<(i64, ClaimView)> = Vec::new();
+            for t in &templates {
+                let prefix = format!("{t}-{set_name}-");
+                for pvc in store.list_in::<PersistentVolumeClaim>(ns) {
+                    let claim_name = name(&pvc.metadata);
+                    let Some(ordinal) = claim_name
+                        .strip_prefix(&prefix)
+                        .and_then(|o| o.parse::<i64>().ok())
+                    else {
+                        continue;
+                    };
+                    if (ordinal < start || ordinal >= end) && !own.contains_key(&ordinal) {
+                        retained_claims.push((ordinal, claim_view(cluster, ns, &claim_name)));
+                    }
                 }
+            }
+            retained_claims.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
+            // Condemned pods (outside the range) still shown while they go away.
+            views.extend(
+                own.into_iter()
+                    .map(|(ordinal, pod)| pod_view(pod, ordinal, &update_revision, true)),
+            );
+            let strategy = spec.update_strategy.clone().unwrap_or_default();
+            let on_delete = strategy.type_.as_deref() == Some("OnDelete");
+            let partition = (!on_delete).then(|| {
+                strategy
+                    .rolling_update
+                    .as_ref()
+                    .and_then(|r| r.partition)
+                    .unwrap_or(0)
+            });
+            let strategy_text = match partition {
+                None => "OnDelete".to_string(),
+                Some(p) => format!("RollingUpdate, partition {p}"),
             };
             SetView {
+                namespace: ns.to_string(),
                 desired,
                 ready: status.ready_replicas.unwrap_or(0),
+                replicas: status.replicas,
+                current: status.current_replicas.unwrap_or(0),
+                updated: status.updated_replicas.unwrap_or(0),
+                available: status.available_replicas.unwrap_or(0),
                 policy: spec
                     .pod_management_policy
                     .clone()
                     .unwrap_or_else(|| "OrderedReady".into()),
+                strategy_type: if on_delete {
+                    "OnDelete"
+                } else {
+                    "RollingUpdate"
+                }
+                .into(),
+                partition,
+                service_name: spec.service_name.clone().unwrap_or_default(),
+                images: spec
+                    .template
+                    .spec
+                    .iter()
+                    .flat_map(|s| s.containers.iter())
+                    .map(|c| (c.name.clone(), c.image.clone().unwrap_or_default()))
+                    .collect(),
                 strategy: strategy_text,
                 current_revision: status.current_revision.clone().unwrap_or_default(),
-                update_revision: status.update_revision.clone().unwrap_or_default(),
+                update_revision,
                 why: cluster.why(ns, &set_name),
                 dns_note: cluster.explain_dns(ns, &set_name),
                 pods: views,
+                retained_claims,
                 name: set_name,
             }
         })
@@ -343,16 +566,27 @@ pub fn overview(cluster: &Cluster) -> Overview {
         .iter()
         .map(|node| {
             let node_name = name(&node.metadata);
+            let capacity = node
+                .status
+                .as_ref()
+                .and_then(|s| s.capacity.as_ref())
+                .and_then(|c| c.get("pods"))
+                .and_then(|q| q.0.parse::<usize>().ok())
+                .unwrap_or(110);
+            let pods = pods_by_node.remove(node_name.as_str()).unwrap_or_default();
+            let ready = engine::node_is_ready(node);
+            let cordoned = node.spec.as_ref().and_then(|s| s.unschedulable) == Some(true);
+            let mut status = if ready { "Ready" } else { "NotReady" }.to_string();
+            if cordoned {
+                status.push_str(",SchedulingDisabled");
+            }
             NodeView {
-                ready: engine::node_is_ready(node),
-                pods: pods
-                    .iter()
-                    .filter(|p| {
-                        p.spec.as_ref().and_then(|s| s.node_name.as_deref())
-                            == Some(node_name.as_str())
-                    })
-                    .map(|p| name(&p.metadata))
-                    .collect(),
+                ready,
+                cordoned,
+                capacity,
+                full: store.pods_on_node(&node_name) >= capacity,
+                status,
+                pods,
                 name: node_name,
             }
         })
@@ -399,8 +633,17 @@ pub fn overview(cluster: &Cluster) -> Overview {
                         r.name.as_deref().unwrap_or("")
                     )
                 }),
+                reclaim: spec
+                    .and_then(|s| s.persistent_volume_reclaim_policy.clone())
+                    .unwrap_or_default(),
+                storage_class: printers::pv_class(pv),
             }
         })
+        .collect();
+
+    let services = store
+        .list::<Service>()
+        .map(|svc| service_view(cluster, &resolver, svc))
         .collect();
 
     let events = cluster
@@ -426,13 +669,125 @@ pub fn overview(cluster: &Cluster) -> Overview {
         })
         .collect();
 
-    let secs = cluster.now() / 1000;
     Overview {
-        clock: format!("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60),
+        clock: clock(cluster.now()),
+        now: cluster.now(),
         sets,
         nodes: nodes_view,
         volumes,
+        services,
         events,
+    }
+}
+
+/// `h:mm:ss` of an instant (ms since the engine's epoch).
+pub fn clock(ms: u64) -> String {
+    let secs = ms / 1000;
+    format!("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+}
+
+/// A pod's own DNS name (`hostname.subdomain.ns.svc.cluster.local`), if it asks for one.
+fn pod_fqdn(pod: &Pod) -> Option<String> {
+    let spec = pod.spec.as_ref()?;
+    let host = spec.hostname.as_deref()?;
+    let sub = spec.subdomain.as_deref().filter(|s| !s.is_empty())?;
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
+    Some(format!("{host}.{sub}.{ns}.svc.{}", dns::CLUSTER_DOMAIN))
+}
+
+fn service_view(cluster: &Cluster, resolver: &dns::Dns, svc: &Service) -> ServiceView {
+    let ns = svc.metadata.namespace.as_deref().unwrap_or("default");
+    let svc_name = name(&svc.metadata);
+    let spec = svc.spec.as_ref();
+    let cluster_ip = spec
+        .and_then(|s| s.cluster_ip.clone())
+        .unwrap_or_else(|| "None".into());
+    let headless = cluster_ip == "None";
+    let fqdn = format!("{svc_name}.{ns}.svc.{}", dns::CLUSTER_DOMAIN);
+    let ports: Vec<_> = spec.and_then(|s| s.ports.clone()).unwrap_or_default();
+    let mut records: Vec<RecordView> = resolver
+        .query(&fqdn, dns::RecordType::A)
+        .answers
+        .iter()
+        .map(record_view)
+        .collect();
+    let mut not_resolving = Vec::new();
+    // Per-pod names: the pods whose subdomain is this Service, in name order.
+    let mut named: Vec<(&Pod, String)> = cluster
+        .store()
+        .list_in::<Pod>(ns)
+        .filter_map(|p| {
+            let fqdn = pod_fqdn(p)?;
+            (p.spec.as_ref()?.subdomain.as_deref() == Some(svc_name.as_str())).then_some((p, fqdn))
+        })
+        .collect();
+    named.sort_by(|a, b| {
+        let key = |p: &Pod| {
+            engine::store::parse_ordinal(&name(&p.metadata)).map(|(s, o)| (s.to_string(), o))
+        };
+        key(a.0).cmp(&key(b.0)).then_with(|| a.1.cmp(&b.1))
+    });
+    for (pod, fqdn) in named {
+        let answer = resolver.query(&fqdn, dns::RecordType::A);
+        if answer.answers.is_empty() {
+            let why = if !crate::network::endpointslice::is_pod_ready(pod) {
+                "not Ready: CoreDNS only answers for ready endpoints".to_string()
+            } else if !headless {
+                "the Service is not headless: no per-pod names".to_string()
+            } else {
+                "no ready endpoint yet (the EndpointSlice catches up)".to_string()
+            };
+            not_resolving.push((fqdn, why));
+        } else {
+            records.extend(answer.answers.iter().map(record_view));
+        }
+    }
+    for port in &ports {
+        if let Some(port_name) = port.name.as_deref().filter(|n| !n.is_empty()) {
+            let proto = port
+                .protocol
+                .as_deref()
+                .unwrap_or("TCP")
+                .to_ascii_lowercase();
+            let srv = format!("_{port_name}._{proto}.{fqdn}");
+            records.extend(
+                resolver
+                    .query(&srv, dns::RecordType::Srv)
+                    .answers
+                    .iter()
+                    .map(record_view),
+            );
+        }
+    }
+    let srv_note = (!ports.is_empty()
+        && ports
+            .iter()
+            .all(|p| p.name.as_deref().unwrap_or("").is_empty()))
+    .then(|| {
+        "no SRV records: SRV names are _<port name>._<protocol>.<service>, and this Service's port has no name".to_string()
+    });
+    ServiceView {
+        srv_note,
+        namespace: ns.to_string(),
+        headless,
+        cluster_ip,
+        ports: ports
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}{}/{}",
+                    p.name
+                        .as_deref()
+                        .map(|n| format!("{n}:"))
+                        .unwrap_or_default(),
+                    p.port,
+                    p.protocol.as_deref().unwrap_or("TCP")
+                )
+            })
+            .collect(),
+        records,
+        not_resolving,
+        name: svc_name,
     }
 }
 
@@ -532,5 +887,375 @@ mod tests {
         let bound: Vec<&str> = o.volumes.iter().map(|v| v.phase.as_str()).collect();
         assert_eq!(bound, ["Bound", "Bound", "Bound", "Available", "Available"]);
         assert!(!o.events.is_empty() && o.events.len() <= 12);
+    }
+
+    fn rolled_out() -> Cluster {
+        let mut cluster = seeded();
+        cluster.advance(120_000);
+        cluster
+    }
+
+    #[test]
+    fn a_set_header_carries_kubectl_status_counts_strategy_partition_and_images() {
+        let o = overview(&rolled_out());
+        let set = &o.sets[0];
+        assert_eq!(
+            (set.replicas, set.current, set.updated, set.available),
+            (3, 3, 3, 3)
+        );
+        assert_eq!(set.strategy_type, "RollingUpdate");
+        assert_eq!(set.partition, Some(0));
+        assert_eq!(set.service_name, "mongo");
+        assert_eq!(set.namespace, "default");
+        assert_eq!(
+            set.images,
+            [
+                ("mongo".to_string(), "mongo:3.4".to_string()),
+                (
+                    "mongo-sidecar".to_string(),
+                    "cvallance/mongo-k8s-sidecar".to_string()
+                )
+            ]
+        );
+        assert_eq!(set.current_revision, set.update_revision);
+        for pod in &set.pods {
+            assert!(pod.updated, "{pod:?}");
+            assert_eq!(pod.restarts, "0");
+            assert!(!pod.condemned);
+            assert_eq!(pod.claims[0].why, None, "a bound claim needs no why");
+        }
+    }
+
+    #[test]
+    fn a_template_change_shows_pods_on_the_old_revision_until_the_rollout_reaches_them() {
+        let mut cluster = rolled_out();
+        let (_, sts) = examples::MONGODB[2];
+        for parsed in manifest::parse(&sts.replace("mongo:3.4", "mongo:3.6")).objects {
+            cluster.apply(parsed.object).unwrap();
+        }
+        cluster.advance(100);
+        let o = overview(&cluster);
+        let set = &o.sets[0];
+        assert_ne!(set.current_revision, set.update_revision);
+        // Top-down: mongo-2 goes first, mongo-0 and mongo-1 are still on the old revision.
+        assert!(!set.pods[0].updated && !set.pods[1].updated);
+        assert_eq!(set.images[0].1, "mongo:3.6");
+    }
+
+    #[test]
+    fn volumes_show_reclaim_policy_and_class_and_nodes_show_capacity_and_cordon() {
+        let mut cluster = rolled_out();
+        cluster
+            .execute(engine::Command::Cordon {
+                node: "node-2".into(),
+                unschedulable: true,
+            })
+            .unwrap();
+        let o = overview(&cluster);
+        assert_eq!(o.volumes[0].reclaim, "Retain");
+        assert_eq!(o.volumes[0].storage_class, "");
+        assert_eq!(
+            o.volumes[0].claim.as_deref(),
+            Some("default/mongo-data-mongo-0")
+        );
+        let n2 = o.nodes.iter().find(|n| n.name == "node-2").unwrap();
+        assert!(n2.cordoned && n2.ready && !n2.full);
+        assert_eq!(n2.status, "Ready,SchedulingDisabled");
+        assert_eq!(n2.capacity, 110);
+        let n1 = &o.nodes[0];
+        assert_eq!((n1.status.as_str(), n1.cordoned), ("Ready", false));
+        let placed: usize = o.nodes.iter().map(|n| n.pods.len()).sum();
+        assert_eq!(placed, 3);
+    }
+
+    #[test]
+    fn after_a_scale_down_the_retained_claims_stay_bound_to_their_volumes() {
+        let mut cluster = rolled_out();
+        cluster.scale("default", "mongo", 5).unwrap();
+        cluster.advance(120_000);
+        cluster.scale("default", "mongo", 3).unwrap();
+        cluster.advance(1);
+        let o = overview(&cluster);
+        let set = &o.sets[0];
+        assert!(
+            set.pods[4].condemned || set.pods[4].name == "mongo-4",
+            "{:?}",
+            set.pods
+        );
+        assert!(set.retained_claims.is_empty() || set.retained_claims[0].0 == 3);
+        cluster.advance(120_000);
+        let o = overview(&cluster);
+        let set = &o.sets[0];
+        assert_eq!(set.pods.len(), 3);
+        let retained: Vec<(i64, &str, Option<&str>)> = set
+            .retained_claims
+            .iter()
+            .map(|(o, c)| (*o, c.phase.as_str(), c.volume.as_deref()))
+            .collect();
+        assert_eq!(
+            retained,
+            [(3, "Bound", Some("pv004")), (4, "Bound", Some("pv005"))]
+        );
+    }
+
+    #[test]
+    fn a_claim_with_no_volume_left_stays_pending_and_says_why() {
+        let mut cluster = rolled_out();
+        cluster.scale("default", "mongo", 6).unwrap();
+        cluster.advance(120_000);
+        let o = overview(&cluster);
+        let pod = &o.sets[0].pods[5];
+        assert_eq!(pod.state, PodState::Pending);
+        let claim = &pod.claims[0];
+        assert_eq!(claim.phase, "Pending");
+        assert_eq!(claim.volume, None);
+        assert_eq!(
+            claim.why.as_deref(),
+            Some("no persistent volumes available for this claim and no storage class is set")
+        );
+        assert!(o.volumes.iter().all(|v| v.phase == "Bound"));
+    }
+
+    #[test]
+    fn dns_records_list_what_coredns_answers_and_unready_names_do_not_resolve() {
+        let mut cluster = rolled_out();
+        let o = overview(&cluster);
+        let svc = o.services.iter().find(|s| s.name == "mongo").unwrap();
+        assert!(svc.headless);
+        let kubernetes = o.services.iter().find(|s| s.name == "kubernetes").unwrap();
+        assert!(!kubernetes.headless && kubernetes.not_resolving.is_empty());
+        assert_eq!(svc.ports, ["27017/TCP"]);
+        let a: Vec<String> = svc
+            .records
+            .iter()
+            .map(|r| format!("{} {} {}", r.name, r.rtype, r.data))
+            .collect();
+        let ip0 = o.sets[0].pods[0].ip.clone().unwrap();
+        assert!(
+            a.contains(&format!("mongo-0.mongo.default.svc.cluster.local A {ip0}")),
+            "{a:?}"
+        );
+        assert_eq!(
+            a.iter()
+                .filter(|r| r.starts_with("mongo.default.svc.cluster.local A "))
+                .count(),
+            3
+        );
+        assert!(svc.not_resolving.is_empty());
+        assert!(svc.srv_note.as_deref().unwrap().contains("has no name"));
+
+        cluster
+            .set_annotation(
+                engine::Kind::Pod,
+                "default",
+                "mongo-1",
+                "playground.dev/unready",
+                Some("true"),
+            )
+            .unwrap();
+        cluster.advance(30_000);
+        let o = overview(&cluster);
+        let svc = o.services.iter().find(|s| s.name == "mongo").unwrap();
+        assert_eq!(o.sets[0].pods[1].state, PodState::Running);
+        assert_eq!(
+            svc.not_resolving,
+            [(
+                "mongo-1.mongo.default.svc.cluster.local".to_string(),
+                "not Ready: CoreDNS only answers for ready endpoints".to_string()
+            )]
+        );
+        assert!(!svc.records.iter().any(|r| r.name.starts_with("mongo-1.")));
+    }
+
+    #[test]
+    fn named_ports_give_srv_records_for_ready_pods() {
+        let mut cluster = Cluster::default();
+        for (_, text) in examples::MONGODB {
+            let text = text.replace("  - port: 27017", "  - name: mongodb\n    port: 27017");
+            for parsed in manifest::parse(&text).objects {
+                cluster.apply(parsed.object).unwrap();
+            }
+        }
+        cluster.advance(120_000);
+        let o = overview(&cluster);
+        let svc = o.services.iter().find(|s| s.name == "mongo").unwrap();
+        let srv: Vec<String> = svc
+            .records
+            .iter()
+            .filter(|r| r.rtype == "SRV")
+            .map(|r| format!("{} {}", r.name, r.data))
+            .collect();
+        assert_eq!(
+            srv,
+            [
+                "_mongodb._tcp.mongo.default.svc.cluster.local 0 33 27017 mongo-0.mongo.default.svc.cluster.local.",
+                "_mongodb._tcp.mongo.default.svc.cluster.local 0 33 27017 mongo-1.mongo.default.svc.cluster.local.",
+                "_mongodb._tcp.mongo.default.svc.cluster.local 0 33 27017 mongo-2.mongo.default.svc.cluster.local.",
+            ]
+        );
+        assert_eq!(svc.srv_note, None);
+    }
+
+    #[test]
+    fn the_resolver_box_answers_as_a_pod_in_default_would() {
+        let cluster = rolled_out();
+        let r = resolve(&cluster, "mongo-0.mongo", "A");
+        assert_eq!(r.rcode, "NOERROR");
+        assert_eq!(r.tried[0].0, "mongo-0.mongo.default.svc.cluster.local");
+        assert_eq!(r.answers.len(), 1);
+        assert_eq!(r.answers[0].rtype, "A");
+        let none = resolve(&cluster, "mongo-7.mongo", "A");
+        assert_eq!(none.rcode, "NXDOMAIN");
+        assert!(none.answers.is_empty());
+        assert_eq!(none.tried.len(), 4, "the whole search path was tried");
+        assert!(resolve(&cluster, "  ", "A").tried.is_empty());
+    }
+
+    #[test]
+    fn the_inspector_prints_what_kubectl_describe_and_get_print() {
+        let cluster = rolled_out();
+        let i = inspect::inspect(&cluster, "pod", "default", "mongo-0");
+        assert_eq!(i.title, "pod/mongo-0");
+        assert!(
+            i.describe.starts_with("Name:         mongo-0\n"),
+            "{}",
+            i.describe
+        );
+        assert!(
+            i.yaml.starts_with("apiVersion: v1\nkind: Pod\n"),
+            "{}",
+            i.yaml
+        );
+        assert!(i.events.starts_with("LAST SEEN"), "{}", i.events);
+        assert!(i.events.contains("Scheduled"), "{}", i.events);
+        assert!(!i.events.contains("pod/mongo-1"), "{}", i.events);
+        let pv = inspect::inspect(&cluster, "pv", "default", "pv001");
+        assert!(
+            pv.describe.contains("Status:          Bound"),
+            "{}",
+            pv.describe
+        );
+        // Inspecting changes nothing.
+        assert_eq!(
+            cluster.command_log().len(),
+            rolled_out().command_log().len()
+        );
+    }
+
+    fn first_from(row: &timeline::TimelineRow, state: PodState) -> u64 {
+        row.segments
+            .iter()
+            .find(|s| s.state == state)
+            .unwrap_or_else(|| panic!("{} never {state:?}: {row:?}", row.pod))
+            .from
+    }
+
+    #[test]
+    fn the_timeline_shows_ordered_ready_one_ordinal_after_the_other() {
+        let mut cluster = seeded();
+        let mut t = timeline::Timeline::new();
+        for _ in 0..600 {
+            cluster.advance(100);
+            t.observe(&cluster);
+        }
+        let v = t.view(&cluster, cluster.now());
+        let pods: Vec<&str> = v.rows.iter().map(|r| r.pod.as_str()).collect();
+        assert_eq!(pods, ["mongo-0", "mongo-1", "mongo-2"]);
+        for w in v.rows.windows(2) {
+            assert!(
+                w[1].segments[0].from >= first_from(&w[0], PodState::Ready),
+                "{} is created only once {} is Ready",
+                w[1].pod,
+                w[0].pod
+            );
+        }
+        for row in &v.rows {
+            let states: Vec<PodState> = row.segments.iter().map(|s| s.state).collect();
+            assert_eq!(states[0], PodState::Pending, "{}", row.pod);
+            assert!(states.contains(&PodState::Creating), "{states:?}");
+            assert_eq!(states.last(), Some(&PodState::Ready), "{states:?}");
+            assert_eq!(row.segments.last().unwrap().to, None);
+            let reasons: Vec<&str> = row.ticks.iter().map(|t| t.reason.as_str()).collect();
+            assert!(reasons.contains(&"Scheduled"), "{reasons:?}");
+        }
+        assert_eq!(v.markers.len(), 7, "one apply per object");
+        assert_eq!(v.markers[6].label, "apply statefulset.apps/mongo");
+        // Observed once at the end, the timeline is the same: it reads the watch log's instants.
+        let mut once = timeline::Timeline::new();
+        once.observe(&cluster);
+        assert_eq!(once.view(&cluster, cluster.now()), v);
+    }
+
+    #[test]
+    fn the_timeline_shows_parallel_pods_starting_together() {
+        let mut cluster = Cluster::default();
+        for (_, text) in examples::MONGODB {
+            let text = text.replace(
+                "  serviceName: \"mongo\"",
+                "  serviceName: \"mongo\"\n  podManagementPolicy: Parallel",
+            );
+            for parsed in manifest::parse(&text).objects {
+                cluster.apply(parsed.object).unwrap();
+            }
+        }
+        cluster.advance(60_000);
+        let mut t = timeline::Timeline::new();
+        t.observe(&cluster);
+        let v = t.view(&cluster, cluster.now());
+        let starts: Vec<u64> = v.rows.iter().map(|r| r.segments[0].from).collect();
+        assert_eq!(starts.len(), 3);
+        assert!(starts.iter().all(|s| *s == starts[0]), "{starts:?}");
+    }
+
+    #[test]
+    fn the_timeline_cut_at_an_instant_and_forked_keeps_only_the_past() {
+        let mut cluster = seeded();
+        let mut t = timeline::Timeline::new();
+        cluster.advance(60_000);
+        t.observe(&cluster);
+        let at = cluster.now();
+        cluster.advance(1_000);
+        cluster.scale("default", "mongo", 1).unwrap();
+        cluster.advance(60_000);
+        t.observe(&cluster);
+        let later = t.view(&cluster, cluster.now());
+        assert!(later.rows[2]
+            .segments
+            .iter()
+            .any(|s| s.state == PodState::Terminating));
+        let cut = t.view(&cluster, at);
+        assert!(cut
+            .rows
+            .iter()
+            .all(|r| r.segments.last().unwrap().state == PodState::Ready
+                && r.segments.last().unwrap().to.is_none()));
+        // The past becomes the present: replay to `at` and continue from there.
+        let past = Cluster::replay(cluster.config().clone(), cluster.command_log(), at);
+        t.fork(&past);
+        assert_eq!(t.view(&past, at).rows, cut.rows);
+        assert_eq!(t.view(&past, at).markers.len(), 7);
+    }
+
+    #[test]
+    fn a_timeline_that_fell_behind_a_trimmed_watch_log_samples_the_present() {
+        let mut cluster = Cluster::new(engine::ClusterConfig {
+            watch_history: 10,
+            ..Default::default()
+        });
+        for (_, text) in examples::MONGODB {
+            for parsed in manifest::parse(text).objects {
+                cluster.apply(parsed.object).unwrap();
+            }
+        }
+        cluster.advance(120_000);
+        let mut t = timeline::Timeline::new();
+        t.observe(&cluster);
+        let v = t.view(&cluster, cluster.now());
+        assert_eq!(v.rows.len(), 3);
+        for row in &v.rows {
+            let last = row.segments.last().unwrap();
+            assert_eq!(last.state, PodState::Ready, "{row:?}");
+            assert!(last.from <= cluster.now());
+        }
     }
 }

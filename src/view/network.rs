@@ -1,0 +1,76 @@
+//! Services and the DNS records CoreDNS answers for them right now, the pod names that do not
+//! resolve (and why), and a resolver box: type a name, see the cluster's answer.
+
+use leptos::prelude::*;
+
+use super::ViewModel;
+
+#[component]
+pub fn Network(model: ViewModel) -> impl IntoView {
+    let overview = model.overview;
+    let services = Memo::new(move |_| overview.with(|o| o.services.clone()));
+    let query = RwSignal::new(String::from("mongo-0.mongo"));
+    let qtype = RwSignal::new(String::from("A"));
+    let answer = Memo::new(move |_| {
+        overview.track();
+        model.resolve.run((query.get(), qtype.get()))
+    });
+    view! {
+        <section class="network" aria-labelledby="net-h">
+            <h2 id="net-h">"Services and DNS"</h2>
+            {move || services.get().into_iter().map(|svc| {
+                let (ns, name) = (svc.namespace.clone(), svc.name.clone());
+                let records = svc.records.iter().map(|r| view! {
+                    <li class="record"><code>{r.name.clone()}</code>" "<span class="rtype">{r.rtype.clone()}</span>" "<code>{r.data.clone()}</code></li>
+                }).collect_view();
+                let missing = svc.not_resolving.iter().map(|(n, why)| view! {
+                    <li class="record nx"><code><s>{n.clone()}</s></code>" "<span class="rtype">"NXDOMAIN"</span>" "{why.clone()}</li>
+                }).collect_view();
+                view! {
+                    <div class="svc" data-svc=svc.name.clone()>
+                        <div class="svc-head">
+                            <button class="link" on:click=move |_| model.open("service", &ns, &name)>{format!("service/{}", svc.name)}</button>
+                            <span>{if svc.headless { "headless (clusterIP: None)".to_string() } else { format!("clusterIP {}", svc.cluster_ip) }}</span>
+                            <span>{svc.ports.join(", ")}</span>
+                        </div>
+                        <ul class="records">{records}{missing}</ul>
+                        {svc.srv_note.clone().map(|n| view! { <p class="note">{n}</p> })}
+                    </div>
+                }
+            }).collect_view()}
+            <form class="resolver" on:submit=move |ev| ev.prevent_default()>
+                <label>"Resolve from a pod in default: "
+                    <input type="text" class="resolver-name" spellcheck="false" prop:value=move || query.get()
+                        on:input=move |ev| query.set(event_target_value(&ev)) />
+                </label>
+                <label>" type "
+                    <select class="resolver-type" on:change=move |ev| qtype.set(event_target_value(&ev))>
+                        <option value="A">"A"</option>
+                        <option value="SRV">"SRV"</option>
+                        <option value="PTR">"PTR"</option>
+                    </select>
+                </label>
+                <div class="resolver-answer" aria-live="polite">
+                    {move || {
+                        let a = answer.get();
+                        if a.rcode.is_empty() {
+                            return view! { <span class="note">"type a name"</span> }.into_any();
+                        }
+                        let tried = a.tried.iter().map(|(n, r)| format!("{n}: {r}")).collect::<Vec<_>>().join("\n");
+                        view! {
+                            <div>
+                                <span class="rcode" class:nx=a.rcode != "NOERROR">{a.rcode.clone()}</span>
+                                <ul class="records">
+                                    {a.answers.iter().map(|r| view! {
+                                        <li class="record"><code>{r.name.clone()}</code>" "<span class="rtype">{r.rtype.clone()}</span>" "<code>{r.data.clone()}</code></li>
+                                    }).collect_view()}
+                                </ul>
+                                <details><summary>"search path tried"</summary><pre>{tried}</pre></details>
+                            </div>
+                        }.into_any()
+                    }}
+                </div>
+            </form>
+        </section>
+    }
+}

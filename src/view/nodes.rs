@@ -1,0 +1,46 @@
+//! Nodes as lanes: status (Ready, NotReady, cordoned, full) in words, the pods on each, and
+//! cordon / uncordon typed into the console.
+
+use leptos::prelude::*;
+
+use super::{actions, ViewModel};
+
+/// Pods listed by name on a lane before the lane only counts them.
+const NAMES_UP_TO: usize = 24;
+
+#[component]
+pub fn Nodes(model: ViewModel) -> impl IntoView {
+    let overview = model.overview;
+    let nodes = Memo::new(move |_| overview.with(|o| o.nodes.clone()));
+    view! {
+        <section class="nodes-pane" aria-labelledby="nodes-h">
+            <h2 id="nodes-h">"Nodes"</h2>
+            <div class="nodes">
+                {move || nodes.get().into_iter().map(|n| {
+                    let (name, name2) = (n.name.clone(), n.name.clone());
+                    let cordoned = n.cordoned;
+                    let pods = if n.pods.len() <= NAMES_UP_TO {
+                        n.pods.join(" ")
+                    } else {
+                        format!("{} pods", n.pods.len())
+                    };
+                    view! {
+                        <div class="node" class:down=!n.ready class:cordoned=n.cordoned class:full=n.full data-node=n.name.clone()>
+                            <div class="node-head">
+                                <button class="link node-name" on:click=move |_| model.open("node", "default", &name)>{n.name.clone()}</button>
+                                <span class="node-status">{n.status.clone()}</span>
+                                {n.full.then(|| view! { <span class="badge full">"full"</span> })}
+                                <span class="node-load">{format!("{}/{} pods", n.pods.len(), n.capacity)}</span>
+                                <button class="cordon" aria-label=format!("{} {}", if cordoned { "Uncordon" } else { "Cordon" }, n.name)
+                                    on:click=move |_| model.run.run(actions::cordon(&name2, !cordoned))>
+                                    {if cordoned { "uncordon" } else { "cordon" }}
+                                </button>
+                            </div>
+                            <div class="node-pods">{pods}</div>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,403 @@
+//! One StatefulSet: its header (kubectl's status counts, revisions, strategy, partition,
+//! policy, the controller's "why"), its pods in ordinal order as shapes with their claim
+//! linked to the volume it is bound to, and the direct actions (scale, image, partition,
+//! per-pod delete / unready / fail), each typed into the console as kubectl.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use kubesim::overview::{ClaimView, PodState, PodView, SetView, VolumeView};
+use leptos::prelude::*;
+
+use super::{actions, ViewModel};
+
+/// The revision hash's own part (`mongo-95d65fc97` → `95d65fc97`).
+fn short_revision(set: &str, revision: &str) -> String {
+    revision
+        .strip_prefix(set)
+        .and_then(|r| r.strip_prefix('-'))
+        .unwrap_or(revision)
+        .to_string()
+}
+
+/// A slot as drawn: the pod (or its absence) and the volume of each of its claims.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Slot {
+    set: String,
+    namespace: String,
+    pod: PodView,
+    volumes: Vec<Option<VolumeView>>,
+    compact: bool,
+}
+
+fn key_of(slot: &Slot) -> u64 {
+    let mut h = DefaultHasher::new();
+    slot.hash(&mut h);
+    h.finish()
+}
+
+fn header(model: ViewModel, set: SetView) -> impl IntoView {
+    let ns = set.namespace.clone();
+    let name = set.name.clone();
+    let rolling = !set.update_revision.is_empty() && set.current_revision != set.update_revision;
+    let revisions = if rolling {
+        format!(
+            "currentRevision {} → updateRevision {}",
+            short_revision(&name, &set.current_revision),
+            short_revision(&name, &set.update_revision)
+        )
+    } else {
+        format!("revision {}", short_revision(&name, &set.current_revision))
+    };
+    let partition = set
+        .partition
+        .map(|p| format!(", partition {p}"))
+        .unwrap_or_default();
+    let why = set
+        .why
+        .iter()
+        .map(|w| view! { <li>{w.clone()}</li> })
+        .collect_view();
+    let done = set.ready == set.desired && set.updated == set.desired && !rolling;
+    let (n1, n2, n3, n4, n5, n6) = (
+        name.clone(),
+        name.clone(),
+        name.clone(),
+        name.clone(),
+        name.clone(),
+        name.clone(),
+    );
+    let (s1, s2, s3, s4, s5) = (ns.clone(), ns.clone(), ns.clone(), ns.clone(), ns.clone());
+    let desired = set.desired;
+    let (container, image) = set.images.first().cloned().unwrap_or_default();
+    let container2 = container.clone();
+    view! {
+        <div class="sts-head">
+            <h2>
+                <button class="link sts-name" on:click=move |_| model.open("statefulset", &s1, &n1)>
+                    {format!("statefulset/{name}")}
+                </button>
+                <span class="ready-count" class:all-ready=set.ready == set.desired>
+                    {format!("READY {}/{}", set.ready, set.desired)}
+                </span>
+            </h2>
+            <dl class="counts">
+                <div><dt>"replicas"</dt><dd>{set.replicas}</dd></div>
+                <div><dt>"ready"</dt><dd>{set.ready}</dd></div>
+                <div><dt>"current"</dt><dd>{set.current}</dd></div>
+                <div><dt>"updated"</dt><dd>{set.updated}</dd></div>
+                <div><dt>"available"</dt><dd>{set.available}</dd></div>
+            </dl>
+            <div class="sts-meta">
+                <span class="policy">{set.policy.clone()}</span>
+                " · "
+                <span class="strategy">{format!("{}{partition}", set.strategy_type)}</span>
+                " · "
+                <span class="revisions" class:rolling=rolling>{revisions}</span>
+            </div>
+            <ul class="why" class:done=done aria-label="What the controller is waiting for">
+                {if set.why.is_empty() {
+                    view! { <li>"Nothing to wait for: every replica is Ready on the update revision."</li> }.into_any()
+                } else {
+                    why.into_any()
+                }}
+            </ul>
+            <div class="sts-actions">
+                <button class="scale-down" aria-label=format!("Scale {n2} down by one")
+                    on:click=move |_| model.run.run(actions::scale(&s2, &n2, i64::from(desired) - 1))>"−"</button>
+                <label class="replicas">
+                    "replicas "
+                    <input type="number" min="0" class="replicas-input"
+                        prop:value=desired.to_string()
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse::<i64>() {
+                                model.run.run(actions::scale(&s3, &n3, n));
+                            }
+                        } />
+                </label>
+                <button class="scale-up" aria-label=format!("Scale {n4} up by one")
+                    on:click=move |_| model.run.run(actions::scale(&s4, &n4, i64::from(desired) + 1))>"+"</button>
+                <label class="image">
+                    {format!("image {container} ")}
+                    <input type="text" class="image-input" prop:value=image spellcheck="false"
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            if !v.trim().is_empty() {
+                                model.run.run(actions::set_image(&s5, &n5, &container2, &v));
+                            }
+                        } />
+                </label>
+                {set.partition.map(|p| {
+                    let ns = ns.clone();
+                    view! {
+                        <label class="partition">
+                            "partition "
+                            <input type="number" min="0" class="partition-input"
+                                prop:value=p.to_string()
+                                on:change=move |ev| {
+                                    if let Ok(n) = event_target_value(&ev).parse::<i64>() {
+                                        model.run.run(actions::partition(&ns, &n6, n));
+                                    }
+                                } />
+                        </label>
+                    }
+                })}
+            </div>
+        </div>
+    }
+}
+
+fn claim_chain(
+    model: ViewModel,
+    ns: &str,
+    claim: ClaimView,
+    volume: Option<VolumeView>,
+) -> impl IntoView {
+    let bound = claim.phase == "Bound";
+    let (ns1, ns2) = (ns.to_string(), ns.to_string());
+    let claim_name = claim.name.clone();
+    let pv = volume.map(|v| {
+        let name = v.name.clone();
+        let ns = ns2.clone();
+        view! {
+            <span class="link-line" class:bound=bound aria-hidden="true"></span>
+            <button class=format!("pv-chip {}", v.phase.to_ascii_lowercase()) data-pv=v.name.clone()
+                on:click=move |_| model.open("pv", &ns, &name)>
+                <span class="chip-name">{v.name.clone()}</span>
+                <span class="chip-detail">{format!("{} · {} · {} · {}", v.phase, v.capacity, v.access_modes, v.reclaim)}</span>
+            </button>
+        }
+    });
+    let why = (!bound).then(|| claim.why.clone()).flatten();
+    view! {
+        <div class="chain" class:bound=bound>
+            <span class="link-line" class:bound=bound aria-hidden="true"></span>
+            <button class=format!("pvc-chip {}", claim.phase.to_ascii_lowercase()) data-claim=claim.name.clone()
+                on:click=move |_| model.open("pvc", &ns1, &claim_name)>
+                <span class="chip-name">{claim.name.clone()}</span>
+                <span class="chip-detail">{if bound { format!("Bound · {}", claim.capacity.clone().unwrap_or_default()) } else { format!("{} · unbound", claim.phase) }}</span>
+            </button>
+            {pv}
+            {why.map(|w| view! { <p class="claim-why">{format!("⚠ {w}")}</p> })}
+        </div>
+    }
+}
+
+fn pod_tile(model: ViewModel, slot: Slot) -> impl IntoView {
+    let Slot {
+        set,
+        namespace,
+        pod,
+        volumes,
+        compact,
+    } = slot;
+    let state = pod.state;
+    let exists = state != PodState::Absent;
+    let revision = pod
+        .revision
+        .as_deref()
+        .map(|r| short_revision(&set, r))
+        .unwrap_or_default();
+    let status_text = if exists {
+        format!("{} {}", pod.ready, pod.status)
+    } else {
+        "not created".to_string()
+    };
+    let placement = match (&pod.node, &pod.ip) {
+        (Some(n), Some(ip)) => format!("{n} · {ip}"),
+        (Some(n), None) => n.clone(),
+        _ => "—".to_string(),
+    };
+    let label = format!(
+        "{}: {}{}{}{}",
+        pod.name,
+        state.label(),
+        if exists {
+            format!(", {}", status_text)
+        } else {
+            String::new()
+        },
+        if exists {
+            format!(", {placement}")
+        } else {
+            String::new()
+        },
+        if revision.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", revision {revision}{}",
+                if pod.updated { " (update)" } else { " (old)" }
+            )
+        }
+    );
+    let class = format!(
+        "pod {}{}",
+        state.as_str(),
+        if pod.condemned { " condemned" } else { "" }
+    );
+    let name = pod.name.clone();
+    let (n1, n2, n3, n4) = (name.clone(), name.clone(), name.clone(), name.clone());
+    let (s1, s2, s3, s4) = (
+        namespace.clone(),
+        namespace.clone(),
+        namespace.clone(),
+        namespace.clone(),
+    );
+    let unready = state == PodState::Running;
+    if compact {
+        return view! {
+            <button class=class data-pod=name data-state=state.as_str() title=label.clone() aria-label=label
+                on:click=move |_| model.open("pod", &s1, &n1)>
+                <span class="shape" aria-hidden="true">{state.icon()}</span>
+            </button>
+        }
+        .into_any();
+    }
+    let chains = pod
+        .claims
+        .into_iter()
+        .zip(volumes)
+        .map(|(c, v)| claim_chain(model, &namespace, c, v))
+        .collect_view();
+    let dns = pod.dns.clone();
+    view! {
+        <div class="slot" data-slot=name.clone()>
+            <div class=class data-pod=name.clone() data-state=state.as_str() aria-label=label>
+                <div class="pod-top">
+                    <span class="shape" aria-hidden="true">{state.icon()}</span>
+                    <button class="link pod-name" on:click=move |_| model.open("pod", &s1, &n1)>{name.clone()}</button>
+                </div>
+                <div class="pod-status">{state.label()}</div>
+                {exists.then(|| view! {
+                    <div class="pod-ready">{status_text.clone()}</div>
+                    <div class="pod-node">{placement.clone()}</div>
+                    <div class="pod-meta">
+                        {(!revision.is_empty()).then(|| view! {
+                            <span class="rev" class:old=!pod.updated>
+                                {format!("rev {revision} {}", if pod.updated { "✓" } else { "(old)" })}
+                            </span>
+                        })}
+                        <span class="restarts">{format!("↻ {}", pod.restarts)}</span>
+                    </div>
+                })}
+                {pod.condemned.then(|| view! { <div class="condemned-note">"beyond replicas: going away"</div> })}
+                {exists.then(|| view! {
+                    <div class="pod-actions">
+                        <button class="delete-pod" aria-label=format!("Delete pod {n2}") title="kubectl delete pod"
+                            on:click=move |_| model.run.run(actions::delete_pod(&s2, &n2))>"delete"</button>
+                        <button class="unready-pod" aria-label=format!("Make pod {n3} {}", if unready { "ready" } else { "unready" })
+                            title="kubectl annotate pod … playground.dev/unready"
+                            on:click=move |_| model.run.run(actions::set_unready(&s3, &n3, !unready))>
+                            {if unready { "ready" } else { "unready" }}
+                        </button>
+                        <button class="fail-pod" aria-label=format!("Fail pod {n4}") title="kubectl annotate pod … playground.dev/fail=true"
+                            on:click=move |_| model.run.run(actions::fail(&s4, &n4))>"fail"</button>
+                    </div>
+                })}
+            </div>
+            {dns.map(|d| view! { <div class="pod-dns" title="resolves in cluster DNS">{d}</div> })}
+            {chains}
+        </div>
+    }
+    .into_any()
+}
+
+fn retained_slot(
+    model: ViewModel,
+    set: &str,
+    ns: &str,
+    ordinal: i64,
+    claim: ClaimView,
+    volume: Option<VolumeView>,
+) -> impl IntoView {
+    view! {
+        <div class="slot retained" data-slot=format!("{set}-{ordinal}")>
+            <div class="pod ghost" aria-label=format!("{set}-{ordinal}: no pod; its claim is kept")>
+                <div class="pod-top"><span class="shape" aria-hidden="true">"○"</span><span class="pod-name">{format!("{set}-{ordinal}")}</span></div>
+                <div class="pod-status">"scaled away · claim kept"</div>
+            </div>
+            {claim_chain(model, ns, claim, volume)}
+        </div>
+    }
+}
+
+#[component]
+pub fn SetCard(
+    model: ViewModel,
+    namespace: String,
+    name: String,
+    compact: Signal<bool>,
+) -> impl IntoView {
+    let overview = model.overview;
+    let (ns, nm) = (namespace.clone(), name.clone());
+    let set = Memo::new(move |_| {
+        overview.with(|o| {
+            o.sets
+                .iter()
+                .find(|s| s.namespace == ns && s.name == nm)
+                .cloned()
+        })
+    });
+    let slots = Memo::new(move |_| {
+        overview.with(|o| {
+            let Some(set) = set.get() else {
+                return Vec::new();
+            };
+            let compact = compact.get();
+            let volume = |c: &ClaimView| {
+                c.volume
+                    .as_ref()
+                    .and_then(|v| o.volumes.iter().find(|pv| &pv.name == v))
+                    .cloned()
+            };
+            set.pods
+                .iter()
+                .map(|p| Slot {
+                    set: set.name.clone(),
+                    namespace: set.namespace.clone(),
+                    volumes: p.claims.iter().map(volume).collect(),
+                    pod: p.clone(),
+                    compact,
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let retained = Memo::new(move |_| {
+        overview.with(|o| {
+            set.get()
+                .map(|s| {
+                    s.retained_claims
+                        .iter()
+                        .map(|(ord, c)| {
+                            let v = c
+                                .volume
+                                .as_ref()
+                                .and_then(|v| o.volumes.iter().find(|pv| &pv.name == v))
+                                .cloned();
+                            (s.name.clone(), s.namespace.clone(), *ord, c.clone(), v)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    view! {
+        <section class="sts" data-sts=name.clone() aria-label=format!("StatefulSet {name}")>
+            {move || set.get().map(|s| header(model, s))}
+            <div class="slots" class:compact=move || compact.get()>
+                <For
+                    each=move || slots.get()
+                    key=key_of
+                    children=move |slot| pod_tile(model, slot)
+                />
+                {move || (!compact.get()).then(|| retained
+                    .get()
+                    .into_iter()
+                    .map(|(set, ns, ord, c, v)| retained_slot(model, &set, &ns, ord, c, v))
+                    .collect_view())}
+            </div>
+            {move || set.get().and_then(|s| s.dns_note).map(|n| view! { <p class="dns-note">{n}</p> })}
+        </section>
+    }
+}

@@ -1,0 +1,55 @@
+//! The volumes no pod slot draws: the unclaimed pool (Available), and Released or Failed
+//! volumes whose claim is gone. Bound volumes appear linked under their pods.
+
+use leptos::prelude::*;
+
+use super::ViewModel;
+
+#[component]
+pub fn Pool(model: ViewModel) -> impl IntoView {
+    let overview = model.overview;
+    let volumes = Memo::new(move |_| {
+        overview.with(|o| {
+            o.volumes
+                .iter()
+                .filter(|v| v.phase != "Bound")
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let bound = Memo::new(move |_| {
+        overview.with(|o| o.volumes.iter().filter(|v| v.phase == "Bound").count())
+    });
+    view! {
+        <section class="pool" aria-labelledby="pool-h">
+            <h2 id="pool-h">"PersistentVolumes not bound"</h2>
+            <p class="note">
+                {move || format!("{} bound (drawn under their pods); these wait for a claim or were released:", bound.get())}
+            </p>
+            <div class="pv-pool">
+                {move || {
+                    let vs = volumes.get();
+                    if vs.is_empty() {
+                        view! { <span class="note">"none: every volume is bound"</span> }.into_any()
+                    } else {
+                        vs.into_iter()
+                            .map(|v| {
+                                let name = v.name.clone();
+                                view! {
+                                    <button class=format!("pv-chip {}", v.phase.to_ascii_lowercase()) data-pv=v.name.clone()
+                                        on:click=move |_| model.open("pv", "default", &name)>
+                                        <span class="chip-name">{v.name.clone()}</span>
+                                        <span class="chip-detail">{format!("{} · {} · {} · {}", v.phase, v.capacity, v.access_modes, v.reclaim)}</span>
+                                        {v.claim.clone().map(|c| view! { <span class="chip-detail">{format!("was {c}")}</span> })}
+                                    </button>
+                                }
+                            })
+                            .collect_view()
+                            .into_any()
+                    }
+                }}
+            </div>
+            <p class="note">{kubesim::storage::matching::TIE_BREAK_RULE}</p>
+        </section>
+    }
+}
