@@ -25,6 +25,9 @@ pub struct ExecOutput {
     /// (is stderr, text) in the order written.
     pub chunks: Vec<(bool, String)>,
     pub exit_code: i32,
+    /// Bytes written so far (writes past [`MAX_OUTPUT`] are dropped as they come, so no
+    /// command can build a huge string first).
+    pub bytes: usize,
 }
 
 impl ExecOutput {
@@ -394,13 +397,7 @@ pub(crate) fn exec(
     let mut out = ExecOutput::default();
     let mut shell = sh::Shell::new(c, &target);
     out.exit_code = shell.run_argv(argv, &mut out);
-    let total: usize = out.chunks.iter().map(|(_, t)| t.len()).sum();
-    if total > MAX_OUTPUT {
-        let mut kept = 0;
-        out.chunks.retain(|(_, t)| {
-            kept += t.len();
-            kept <= MAX_OUTPUT
-        });
+    if out.bytes > MAX_OUTPUT {
         out.chunks.push((
             true,
             "(output cut: the playground keeps 256 KiB per command)\n".into(),

@@ -208,6 +208,9 @@ impl<'a> Shell<'a> {
         let mut sub = ExecOutput::default();
         let status = self.run_argv(&argv, &mut sub);
         self.status = status;
+        // what the command could not write counts against the whole exec's output
+        let kept: usize = sub.chunks.iter().map(|(_, t)| t.len()).sum();
+        out.bytes = out.bytes.saturating_add(sub.bytes - kept);
         let mut captured = String::new();
         for (is_err, t) in sub.chunks {
             if is_err && stderr_to_null {
@@ -218,9 +221,9 @@ impl<'a> Shell<'a> {
                     captured.push_str(&t);
                     continue;
                 }
-                out.chunks.push((false, t));
+                write(out, false, t);
             } else {
-                out.chunks.push((true, t));
+                write(out, true, t);
             }
         }
         if let Some((file, append)) = redirect {
@@ -244,6 +247,7 @@ impl<'a> Shell<'a> {
         let mut has = false;
         let mut quoted = false;
         let mut i = 0;
+        let mut expanded = 0usize;
         let flush = |cur: &mut String,
                      has: &mut bool,
                      quoted: &mut bool,
@@ -290,6 +294,10 @@ impl<'a> Shell<'a> {
                             }
                             '$' => {
                                 let (v, n) = self.dollar(&chars[i..], out)?;
+                                expanded += v.len();
+                                if expanded > super::MAX_OUTPUT {
+                                    return Err("argument list too long".into());
+                                }
                                 cur.push_str(&v);
                                 i += n;
                             }
@@ -311,6 +319,10 @@ impl<'a> Shell<'a> {
                 '$' => {
                     let (v, n) = self.dollar(&chars[i..], out)?;
                     i += n;
+                    expanded += v.len();
+                    if expanded > super::MAX_OUTPUT {
+                        return Err("argument list too long".into());
+                    }
                     // unquoted: split into fields
                     let mut fields = v.split_whitespace();
                     if v.starts_with(char::is_whitespace) {
@@ -387,8 +399,8 @@ impl<'a> Shell<'a> {
                 self.depth += 1;
                 self.script(&inner, &mut sub);
                 self.depth -= 1;
-                for (is_err, t) in sub.chunks.iter().filter(|(e, _)| *e) {
-                    out.chunks.push((*is_err, t.clone()));
+                for (_, t) in sub.chunks.iter().filter(|(e, _)| *e) {
+                    write(out, true, t.clone());
                 }
                 let s = sub.stdout();
                 Ok((s.trim_end_matches('\n').to_string(), end + 2))
@@ -783,11 +795,20 @@ fn matching_paren(chars: &[char]) -> Option<usize> {
 }
 
 pub(super) fn say(out: &mut ExecOutput, text: &str) {
-    if !text.is_empty() {
-        out.chunks.push((false, text.to_string()));
-    }
+    write(out, false, text.to_string());
 }
 
 pub(super) fn err(out: &mut ExecOutput, line: &str) {
-    out.chunks.push((true, format!("{line}\n")));
+    write(out, true, format!("{line}\n"));
+}
+
+/// Appends a chunk unless the output already holds [`super::MAX_OUTPUT`] bytes.
+fn write(out: &mut ExecOutput, is_err: bool, text: String) {
+    if text.is_empty() {
+        return;
+    }
+    out.bytes = out.bytes.saturating_add(text.len());
+    if out.bytes <= super::MAX_OUTPUT {
+        out.chunks.push((is_err, text));
+    }
 }

@@ -14,7 +14,7 @@ use crate::kubectl::exec::{Job, Output, Shell};
 
 fn line_text(at: u64, line: &str, timestamps: bool) -> String {
     if timestamps {
-        let ts = k8s_openapi::jiff::fmt::strtime::format("%Y-%m-%dT%H:%M:%S.%fZ", timestamp(at).0)
+        let ts = k8s_openapi::jiff::fmt::strtime::format("%Y-%m-%dT%H:%M:%S%.9fZ", timestamp(at).0)
             .unwrap_or_default();
         format!("{ts} {line}\n")
     } else {
