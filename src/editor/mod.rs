@@ -104,10 +104,19 @@ fn take_pending_apply() -> bool {
     pending
 }
 
-/// Focuses the selected tab (after the DOM caught up).
+/// Focuses the selected tab (after the DOM caught up), unless the person has moved on: only
+/// when the focus is nowhere (the element that had it is gone) or still on the file bar.
 fn focus_selected_tab() {
     request_animation_frame(|| {
-        if let Some(tab) = document()
+        let document = document();
+        let elsewhere = document.active_element().is_some_and(|el| {
+            el.closest(".file-bar").ok().flatten().is_none()
+                && document.body().is_none_or(|body| *body != el)
+        });
+        if elsewhere {
+            return;
+        }
+        if let Some(tab) = document
             .query_selector(".tabs .tab[aria-selected=true]")
             .ok()
             .flatten()

@@ -94,6 +94,7 @@ test('files: add, rename, type, apply by name, delete with undo, reorder; a relo
   const rename = page.locator('input.tab-rename');
   await rename.waitFor();
   assert.equal(await rename.inputValue(), 'untitled.yaml');
+  await page.waitForFunction(() => document.activeElement?.classList.contains('tab-rename'));
   await page.keyboard.type('my file.yaml');
   await page.keyboard.press('Enter');
   assert.match(await page.textContent('.file-error'), /' ' is not allowed in a file name/);
