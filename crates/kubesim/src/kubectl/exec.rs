@@ -43,9 +43,9 @@
 //! assert_eq!(shell.completions("kubectl get svc m"), ["mongo"]);
 //! ```
 
-mod objects;
+pub(crate) mod objects;
 mod patch;
-mod yaml;
+pub(crate) mod yaml;
 
 use std::collections::BTreeMap;
 
@@ -935,6 +935,13 @@ impl Shell {
                 out.out(r.stdout);
                 out.exit_code = r.exit_code;
             }
+            Command::Explain { target, recursive } => {
+                match super::explain::explain(&target, recursive) {
+                    Ok(text) => out.out(text),
+                    Err(e) => out.fail(e.0),
+                }
+            }
+            Command::Edit { .. } => out.fail(super::edit::NO_EDITOR),
             Command::Sleep { millis } => {
                 let deadline = self.cluster.now().saturating_add(millis.min(MAX_BLOCK_MS));
                 self.block(Job::Sleep { deadline });

@@ -38,7 +38,9 @@
 pub mod cli;
 pub mod describe;
 pub mod duration;
+pub mod edit;
 pub mod exec;
+pub mod explain;
 pub mod printers;
 pub mod rollout;
 pub mod table;
