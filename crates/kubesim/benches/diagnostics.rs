@@ -17,7 +17,10 @@ fn many_documents() -> String {
         let svc = examples::MONGO_SERVICE.replace("name: mongo", &format!("name: mongo{i}"));
         let sts = examples::MONGO_STATEFULSET
             .replace("name: mongo\n", &format!("name: mongo{i}\n"))
-            .replace("serviceName: \"mongo\"", &format!("serviceName: \"mongo{i}\""));
+            .replace(
+                "serviceName: \"mongo\"",
+                &format!("serviceName: \"mongo{i}\""),
+            );
         for doc in [pvs.as_str(), svc.as_str(), sts.as_str()] {
             text.push_str("---\n");
             text.push_str(doc);
@@ -31,12 +34,11 @@ fn many_documents() -> String {
 fn one_document() -> String {
     let mut env = String::new();
     for i in 0..2_480 {
-        env.push_str(&format!("            - name: VAR_{i}\n              value: \"{i}\"\n"));
+        env.push_str(&format!(
+            "            - name: VAR_{i}\n              value: \"{i}\"\n"
+        ));
     }
-    examples::MONGO_STATEFULSET.replace(
-        "          env:\n",
-        &format!("          env:\n{env}"),
-    )
+    examples::MONGO_STATEFULSET.replace("          env:\n", &format!("          env:\n{env}"))
 }
 
 fn time(label: &str, files: &[(&str, &str)]) {

@@ -217,3 +217,31 @@ fn errors_of_the_parser_come_through_with_their_positions() {
         let _ = diagnostics(&[("x.yaml", text)]);
     }
 }
+
+/// Not a timed test: prints the time of a 5,000-line file in whatever profile runs it
+/// (`cargo test -p kubesim --lib hints::tests::timing -- --ignored --nocapture`); the
+/// optimized figure comes from `benches/diagnostics.rs` (BENCHMARKS.md).
+#[test]
+#[ignore]
+fn timing_of_a_5000_line_file() {
+    let mut text = String::new();
+    let mut i = 0;
+    while text.lines().count() < 5_000 {
+        text.push_str("---\n");
+        text.push_str(&examples::MONGO_PVS.replace("name: pv0", &format!("name: pv{i}-")));
+        text.push_str("---\n");
+        text.push_str(&examples::MONGO_SERVICE.replace("name: mongo", &format!("name: mongo{i}")));
+        text.push_str("---\n");
+        text.push_str(
+            &examples::MONGO_STATEFULSET.replace("name: mongo\n", &format!("name: mongo{i}\n")),
+        );
+        i += 1;
+    }
+    let start = std::time::Instant::now();
+    let n = diagnostics(&[("many.yaml", &text)]).len();
+    println!(
+        "{} lines: {n} diagnostics in {:?}",
+        text.lines().count(),
+        start.elapsed()
+    );
+}
