@@ -1849,8 +1849,8 @@ impl Shell {
         let positional: Vec<&String> = done[1..].iter().filter(|w| !w.starts_with('-')).collect();
         let Some(verb) = positional.first().map(|s| s.as_str()) else {
             return strs(&[
-                "annotate", "apply", "cordon", "create", "delete", "describe", "get", "label",
-                "patch", "rollout", "scale", "set", "uncordon", "wait",
+                "annotate", "apply", "cordon", "create", "delete", "describe", "edit", "explain",
+                "get", "label", "patch", "rollout", "scale", "set", "uncordon", "wait",
             ]);
         };
         if done.last().is_some_and(|w| w == "-f" || w == "--filename") {
@@ -1947,15 +1947,14 @@ impl Shell {
                     .map(|n| format!("sts/{n}"))
                     .collect(),
             },
-            "get" | "describe" | "delete" | "label" | "annotate" | "scale" | "wait" | "patch" => {
-                match positional.get(1) {
-                    None => kinds(),
-                    Some(kind) if !kind.contains('/') => {
-                        objects_of(kind.split(',').next().unwrap_or(kind), false)
-                    }
-                    Some(_) => Vec::new(),
+            "get" | "describe" | "delete" | "label" | "annotate" | "scale" | "wait" | "patch"
+            | "edit" => match positional.get(1) {
+                None => kinds(),
+                Some(kind) if !kind.contains('/') => {
+                    objects_of(kind.split(',').next().unwrap_or(kind), false)
                 }
-            }
+                Some(_) => Vec::new(),
+            },
             _ => Vec::new(),
         }
     }
@@ -2177,6 +2176,8 @@ mod tests {
         assert_eq!(sh.completions("kub"), ["kubectl"]);
         assert!(sh.completions("kubectl ").contains(&"rollout".to_string()));
         assert_eq!(sh.completions("kubectl ro"), ["rollout"]);
+        assert_eq!(sh.completions("kubectl expl"), ["explain"]);
+        assert_eq!(sh.completions("kubectl edit sts mon"), ["mongo"]);
         assert!(sh
             .completions("kubectl get st")
             .contains(&"sts".to_string()));
