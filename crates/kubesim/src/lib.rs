@@ -4,11 +4,13 @@
 
 pub mod engine;
 pub mod examples;
+pub mod hints;
 pub mod kubectl;
 pub mod limits;
 pub mod manifest;
 pub mod network;
 pub mod overview;
+pub mod schema;
 pub mod session;
 pub mod storage;
 pub mod validation;

@@ -283,6 +283,16 @@ pub enum Command {
         attach: bool,
         argv: Vec<String>,
     },
+    /// `kubectl explain TYPE[.FIELD...] [--recursive]` (see `explain.rs`).
+    Explain {
+        target: String,
+        recursive: bool,
+    },
+    /// `kubectl edit TYPE/NAME` (see `edit.rs`).
+    Edit {
+        resource: Resource,
+        name: String,
+    },
 }
 
 /// A command line's error, printed as kubectl prints it (on stderr, exit code 1).
@@ -726,6 +736,9 @@ const WAIT: FlagSpec = FlagSpec {
     flags: &[("for", ' ', true), ("timeout", ' ', true)],
 };
 const NONE: FlagSpec = FlagSpec { flags: &[] };
+const EXPLAIN: FlagSpec = FlagSpec {
+    flags: &[("recursive", ' ', false)],
+};
 
 fn files(flags: &Flags, command: &str) -> Result<Vec<String>, CliError> {
     let files = flags.all("filename");
@@ -1197,6 +1210,15 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
                 }),
                 _ => Err(CliError("error: resource name may not be empty".into())),
             }
+        }
+        "explain" => {
+            let f = parse_flags(verb, &EXPLAIN, &rest)?;
+            super::explain::command(&f.positional, f.switch("recursive")?)
+        }
+        "edit" => {
+            let f = parse_flags(verb, &NONE, &rest)?;
+            let (resource, name) = single(verb, &f.positional)?;
+            Ok(Command::Edit { resource, name })
         }
         other => Err(CliError(format!(
             "error: unknown command \"{other}\" for \"kubectl\""

@@ -44,8 +44,8 @@
 //! ```
 
 pub(super) mod jsonpath;
-pub(super) mod objects;
-pub(super) mod yaml;
+pub(crate) mod objects;
+pub(crate) mod yaml;
 
 use std::collections::BTreeMap;
 

@@ -40,8 +40,9 @@ impl Shell {
         let positional: Vec<&String> = done[1..].iter().filter(|w| !w.starts_with('-')).collect();
         let Some(verb) = positional.first().map(|s| s.as_str()) else {
             return strs(&[
-                "annotate", "apply", "cordon", "create", "delete", "describe", "exec", "get",
-                "label", "logs", "patch", "rollout", "run", "scale", "set", "uncordon", "wait",
+                "annotate", "apply", "cordon", "create", "delete", "describe", "edit", "exec",
+                "explain", "get", "label", "logs", "patch", "rollout", "run", "scale", "set",
+                "uncordon", "wait",
             ]);
         };
         if done.last().is_some_and(|w| w == "-f" || w == "--filename") {
@@ -161,7 +162,8 @@ impl Shell {
                     .map(|n| format!("sts/{n}"))
                     .collect(),
             },
-            "get" | "describe" | "delete" | "label" | "annotate" | "scale" | "wait" | "patch" => {
+            "get" | "describe" | "delete" | "label" | "annotate" | "scale" | "wait" | "patch"
+            | "edit" => {
                 match positional.get(1) {
                     None => kinds(),
                     Some(kind) if !kind.contains('/') => {

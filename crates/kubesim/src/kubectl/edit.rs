@@ -1,0 +1,368 @@
+//! `kubectl edit TYPE/NAME`, engine side: the text kubectl puts in the editor, and what saving
+//! an edited text does. Ported from kubectl `pkg/cmd/util/editor/editoptions.go` (v1.35):
+//! the header (`editHeader.writeTo`), the cancel messages, `editResults.addError`, the
+//! `edited`/`skipped` name printers.
+//!
+//! The page owns the editor: when a console line is `kubectl edit …` ([`requested`]), it calls
+//! [`Shell::begin_edit`] and opens [`EditSession::text`] in a tab; saving calls
+//! [`Shell::finish_edit`], which prints what kubectl prints when the editor closes and, for an
+//! invalid change, returns the session to reopen with the server's reasons in its header (as
+//! kubectl reopens the editor). The native runner has no editor: in a session file
+//! `kubectl edit` prints an error naming `kubectl patch`/`apply` as the scripted equivalents.
+
+use super::cli::{self, Command, Resource};
+use super::exec::{objects, yaml, Output, Shell, Stream};
+use crate::manifest::{self, Object, Severity};
+
+/// kubectl's header for `kubectl edit` (NormalEditMode).
+pub const HEADER: &str = "# Please edit the object below. Lines beginning with a '#' will be ignored,\n# and an empty file will abort the edit. If an error occurs while saving this file will be\n# reopened with the relevant failures.\n#\n";
+
+/// What the native runner prints for `kubectl edit` (it has no editor).
+pub const NO_EDITOR: &str = "error: kubectl edit opens the object in the page's editor; in a session file use kubectl patch or kubectl apply -f instead";
+
+/// An object open in the editor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EditSession {
+    /// A tab title: `edit statefulset.apps/mongo`.
+    pub title: String,
+    /// The editor's text: the header (with reasons after a failed save) and the object's YAML.
+    pub text: String,
+    pub resource: Resource,
+    pub name: String,
+    /// The object's YAML as first opened (what "no changes" compares with).
+    original: String,
+}
+
+/// What saving did: the console output, and the session to reopen when the change was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EditResult {
+    pub output: Output,
+    pub reopen: Option<EditSession>,
+}
+
+/// The resource and name when `line` is a `kubectl edit` command.
+pub fn requested(line: &str) -> Option<(Resource, String)> {
+    match cli::parse(line) {
+        Ok(Command::Edit { resource, name }) => Some((resource, name)),
+        _ => None,
+    }
+}
+
+fn output(chunks: Vec<(Stream, String)>, exit_code: i32) -> Output {
+    Output {
+        chunks: chunks.into_iter().filter(|(_, t)| !t.is_empty()).collect(),
+        exit_code,
+        running: false,
+    }
+}
+
+fn failure(message: String) -> Output {
+    output(vec![(Stream::Stderr, format!("{message}\n"))], 1)
+}
+
+/// `cmdutil.ManualStrip`: drops the lines that are comments.
+fn strip_comments(text: &str) -> String {
+    text.split_inclusive('\n')
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .collect()
+}
+
+/// `hashOnLineBreak`: continues a multi-line reason as comment lines.
+fn hash_on_line_break(s: &str) -> String {
+    s.replace('\n', "\n# ").replace("\n# #", "\n#")
+}
+
+/// The header with reasons (`editHeader.writeTo`): `(head, causes)`.
+fn header(reasons: &[(String, Vec<String>)]) -> String {
+    let mut out = HEADER.to_string();
+    for (head, other) in reasons {
+        if other.is_empty() {
+            out.push_str(&format!("# {}\n", hash_on_line_break(head)));
+        } else {
+            out.push_str(&format!("# {}:\n", hash_on_line_break(head)));
+        }
+        for o in other {
+            out.push_str(&format!("# * {}\n", hash_on_line_break(o)));
+        }
+        out.push_str("#\n");
+    }
+    out
+}
+
+fn object_resource(obj: &Object) -> Resource {
+    match obj {
+        Object::StatefulSet(_) => Resource::StatefulSets,
+        Object::Service(_) => Resource::Services,
+        Object::PersistentVolume(_) => Resource::PersistentVolumes,
+        Object::PersistentVolumeClaim(_) => Resource::PersistentVolumeClaims,
+        Object::StorageClass(_) => Resource::StorageClasses,
+    }
+}
+
+impl Shell {
+    /// `kubectl edit TYPE/NAME`: the live object as kubectl's editor shows it, or what kubectl
+    /// prints when it cannot be edited (not found, a kind the playground cannot write).
+    pub fn begin_edit(&self, resource: Resource, name: &str) -> Result<EditSession, Output> {
+        let editable = [
+            Resource::StatefulSets,
+            Resource::Services,
+            Resource::PersistentVolumes,
+            Resource::PersistentVolumeClaims,
+            Resource::StorageClasses,
+        ];
+        let now = crate::engine::timestamp(self.cluster().now()).0;
+        let found = objects::find(
+            self.cluster(),
+            resource,
+            &[name.to_string()],
+            &objects::Selector::default(),
+            now,
+        );
+        let Some(mut value) = found.values.into_iter().next() else {
+            return Err(failure(objects::not_found(resource, name)));
+        };
+        if !editable.contains(&resource) {
+            return Err(failure(format!(
+                "error: the playground edits statefulsets, services, persistentvolumes, persistentvolumeclaims and storageclasses, not {}",
+                resource.plural()
+            )));
+        }
+        // --show-managed-fields=false (the default) drops managedFields
+        if let Some(meta) = value.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+            meta.remove("managedFields");
+        }
+        let original = yaml::to_yaml(&value);
+        Ok(EditSession {
+            title: format!("edit {}/{name}", objects::qualified(resource)),
+            text: format!("{HEADER}{original}"),
+            resource,
+            name: name.to_string(),
+            original,
+        })
+    }
+
+    /// Saves an edited text as kubectl does when the editor closes: `<kind>.<group>/<name>
+    /// edited`, `Edit cancelled, no changes made.`, or the API server's refusal (then
+    /// [`EditResult::reopen`] holds the text to edit again, its header listing the causes).
+    pub fn finish_edit(&mut self, session: &EditSession, text: &str) -> EditResult {
+        let done = |output| EditResult {
+            output,
+            reopen: None,
+        };
+        let edited = strip_comments(text);
+        if edited == strip_comments(&session.text) {
+            return done(output(
+                vec![(Stream::Stderr, "Edit cancelled, no changes made.\n".into())],
+                0,
+            ));
+        }
+        if edited.lines().all(|l| l.trim().is_empty()) {
+            return done(output(
+                vec![(
+                    Stream::Stderr,
+                    "Edit cancelled, saved file was empty.\n".into(),
+                )],
+                0,
+            ));
+        }
+        let reopen = |reasons: &[(String, Vec<String>)]| EditSession {
+            text: format!("{}{edited}", header(reasons)),
+            ..session.clone()
+        };
+        let qualified = objects::qualified(session.resource);
+        let name = &session.name;
+        let parsed = manifest::parse(&edited);
+        let errors: Vec<&manifest::Diagnostic> = parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        if let Some(syntax) = errors
+            .iter()
+            .find(|d| d.message.starts_with("YAML syntax: "))
+        {
+            // kubectl reopens the editor at once, saying why in the header
+            let reason = format!(
+                "The edited file had a syntax error: error converting YAML to JSON: yaml: line {}: {}",
+                syntax.line,
+                &syntax.message["YAML syntax: ".len()..]
+            );
+            return EditResult {
+                output: Output::default(),
+                reopen: Some(reopen(&[(reason, Vec::new())])),
+            };
+        }
+        let invalid = |causes: Vec<String>| EditResult {
+            output: failure(format!("error: {qualified} \"{name}\" is invalid")),
+            reopen: Some(reopen(&[(
+                format!("{qualified} \"{name}\" was not valid"),
+                causes,
+            )])),
+        };
+        let not_patched = |why: &str| {
+            done(failure(format!(
+                "error: {qualified} \"{name}\" could not be patched: {why}"
+            )))
+        };
+        if !errors.is_empty() {
+            let (validation, other): (Vec<&manifest::Diagnostic>, Vec<&manifest::Diagnostic>) =
+                errors.iter().copied().partition(|d| {
+                    !d.message.starts_with("strict decoding")
+                        && !d.message.starts_with("no matches")
+                        && !d.message.starts_with("error validating")
+                });
+            if other.is_empty() {
+                return invalid(validation.iter().map(|d| d.message.clone()).collect());
+            }
+            return not_patched(&other[0].message);
+        }
+        let Some(object) = parsed.objects.into_iter().next().map(|p| p.object) else {
+            return not_patched("At least one of apiVersion, kind and name was changed");
+        };
+        if object_resource(&object) != session.resource || object.name() != session.name {
+            return not_patched("At least one of apiVersion, kind and name was changed");
+        }
+        let reference = object.reference();
+        match self.cluster_mut().apply(object) {
+            Ok(crate::engine::ApplyOutcome::Unchanged) => done(output(
+                vec![(Stream::Stdout, format!("{reference} skipped\n"))],
+                0,
+            )),
+            Ok(_) => {
+                // the controllers react at once, as after any console command
+                let now = self.cluster().now();
+                self.cluster_mut().run_until(now);
+                done(output(
+                    vec![(Stream::Stdout, format!("{reference} edited\n"))],
+                    0,
+                ))
+            }
+            Err(e) => {
+                let message = e.to_string();
+                match message.split_once(" is invalid: ") {
+                    Some((_, causes)) => invalid(causes.split(", ").map(str::to_string).collect()),
+                    None => not_patched(&message),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn seeded() -> Shell {
+        let files: BTreeMap<String, String> = crate::examples::MONGODB
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let mut shell = Shell::new(Default::default(), files);
+        for f in ["pv-demo.yaml", "mongo-service.yaml", "mongo-sts.yaml"] {
+            assert_eq!(shell.run(&format!("kubectl apply -f {f}")).exit_code, 0);
+        }
+        shell
+    }
+
+    #[test]
+    fn edit_is_recognised_on_the_command_line() {
+        assert_eq!(
+            requested("kubectl edit sts/mongo"),
+            Some((Resource::StatefulSets, "mongo".into()))
+        );
+        assert_eq!(
+            requested("kubectl edit statefulset mongo"),
+            Some((Resource::StatefulSets, "mongo".into()))
+        );
+        assert_eq!(requested("kubectl get sts"), None);
+        assert_eq!(
+            seeded().run("kubectl edit sts/mongo").stderr(),
+            format!("{NO_EDITOR}\n")
+        );
+    }
+
+    #[test]
+    fn opening_shows_kubectls_header_and_the_live_object() {
+        let shell = seeded();
+        let s = shell.begin_edit(Resource::StatefulSets, "mongo").unwrap();
+        assert_eq!(s.title, "edit statefulsets.apps/mongo");
+        assert!(s.text.starts_with(HEADER), "{}", s.text);
+        assert!(
+            s.text[HEADER.len()..].starts_with("apiVersion: apps/v1\nkind: StatefulSet\n"),
+            "{}",
+            s.text
+        );
+        assert!(s.text.contains("\n  replicas: 3\n"), "{}", s.text);
+        let e = shell
+            .begin_edit(Resource::StatefulSets, "nope")
+            .unwrap_err();
+        assert_eq!(
+            e.stderr(),
+            "Error from server (NotFound): statefulsets.apps \"nope\" not found\n"
+        );
+        assert_eq!(e.exit_code, 1);
+    }
+
+    #[test]
+    fn saving_unchanged_text_cancels() {
+        let mut shell = seeded();
+        let s = shell.begin_edit(Resource::StatefulSets, "mongo").unwrap();
+        let r = shell.finish_edit(&s, &s.text);
+        assert_eq!(r.output.stderr(), "Edit cancelled, no changes made.\n");
+        assert_eq!(r.output.exit_code, 0);
+        // comments do not count as changes
+        let r = shell.finish_edit(&s, &format!("# a note\n{}", s.text));
+        assert_eq!(r.output.stderr(), "Edit cancelled, no changes made.\n");
+        let r = shell.finish_edit(&s, "# nothing\n\n");
+        assert_eq!(r.output.stderr(), "Edit cancelled, saved file was empty.\n");
+    }
+
+    #[test]
+    fn a_valid_change_is_applied_and_reported_as_edited() {
+        let mut shell = seeded();
+        let s = shell.begin_edit(Resource::StatefulSets, "mongo").unwrap();
+        let text = s.text.replace("\n  replicas: 3\n", "\n  replicas: 5\n");
+        let r = shell.finish_edit(&s, &text);
+        assert_eq!(r.output.stdout(), "statefulset.apps/mongo edited\n");
+        assert_eq!(r.reopen, None);
+        let out = shell.run("kubectl get sts mongo -o jsonpath={.spec.replicas}");
+        assert_eq!(out.stdout(), "5");
+    }
+
+    #[test]
+    fn an_invalid_change_prints_the_servers_refusal_and_reopens() {
+        let mut shell = seeded();
+        let s = shell.begin_edit(Resource::StatefulSets, "mongo").unwrap();
+        let text = s.text.replace("\n  replicas: 3\n", "\n  replicas: -1\n");
+        let r = shell.finish_edit(&s, &text);
+        assert_eq!(
+            r.output.stderr(),
+            "error: statefulsets.apps \"mongo\" is invalid\n"
+        );
+        assert_eq!(r.output.exit_code, 1);
+        let again = r.reopen.unwrap();
+        assert!(
+            again.text.starts_with(&format!("{HEADER}# statefulsets.apps \"mongo\" was not valid:\n# * spec.replicas: Invalid value: must be greater than or equal to 0\n#\napiVersion: apps/v1\n")),
+            "{}",
+            again.text
+        );
+        // beyond the playground's limit: the engine's refusal, as a cause
+        let text = s.text.replace("\n  replicas: 3\n", "\n  replicas: 5000\n");
+        let r = shell.finish_edit(&s, &text);
+        let again = r.reopen.unwrap();
+        assert!(again.text.contains("# * spec.replicas: Invalid value: 5000: the playground simulates at most 1000 replicas\n"), "{}", again.text);
+        // renaming is refused
+        let text = s.text.replace("\n  name: mongo\n", "\n  name: other\n");
+        let r = shell.finish_edit(&s, &text);
+        assert_eq!(r.output.stderr(), "error: statefulsets.apps \"mongo\" could not be patched: At least one of apiVersion, kind and name was changed\n");
+        // a syntax error reopens at once with the reason in the header
+        let r = shell.finish_edit(&s, &format!("{}\n  bad: [\n", s.text));
+        assert!(r.output.chunks.is_empty());
+        assert!(r
+            .reopen
+            .unwrap()
+            .text
+            .contains("# The edited file had a syntax error: "));
+    }
+}
