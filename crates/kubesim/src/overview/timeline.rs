@@ -312,5 +312,20 @@ pub fn command_label(command: &Command) -> String {
             if *unschedulable { "cordon" } else { "uncordon" }
         ),
         Command::RolloutUndo { name, .. } => format!("rollout undo {name}"),
+        Command::EditMetadata {
+            name,
+            annotations,
+            changes,
+            ..
+        } => format!(
+            "{} {name} ({} keys)",
+            if *annotations { "annotate" } else { "label" },
+            changes.len()
+        ),
+        Command::Exec { pod, argv, .. } => format!("exec {pod} -- {}", argv.join(" ")),
+        Command::CreatePod(pod) => format!(
+            "run {}",
+            pod.metadata.name.as_deref().unwrap_or_default()
+        ),
     }
 }

@@ -96,7 +96,10 @@ Commercial support is available at
 fn dns_of(c: &Cluster) -> (Vec<Service>, Vec<EndpointSlice>) {
     (
         c.store.list::<Service>().cloned().collect(),
-        c.store.list::<EndpointSlice>().cloned().collect(),
+        c.store
+            .list::<crate::network::EndpointSliceRecord>()
+            .map(|s| s.to_slice())
+            .collect(),
     )
 }
 

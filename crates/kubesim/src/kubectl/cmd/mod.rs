@@ -132,12 +132,12 @@ impl Shell {
             Command::Dig { .. } => self.dig(line, out),
             Command::Sleep { millis } => self.sleep(millis),
             Command::Explain { target, recursive } => {
-                match super::super::explain::explain(&target, recursive) {
+                match crate::kubectl::explain::explain(&target, recursive) {
                     Ok(text) => out.out(text),
                     Err(e) => out.fail(e.0),
                 }
             }
-            Command::Edit { .. } => out.fail(super::super::edit::NO_EDITOR),
+            Command::Edit { .. } => out.fail(crate::kubectl::edit::NO_EDITOR),
             Command::Exec {
                 pod,
                 container,
