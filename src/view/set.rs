@@ -345,11 +345,13 @@ pub fn SetCard(
                 return Vec::new();
             };
             let compact = compact.get();
+            let by_name: std::collections::BTreeMap<&str, &VolumeView> =
+                o.volumes.iter().map(|v| (v.name.as_str(), v)).collect();
             let volume = |c: &ClaimView| {
                 c.volume
-                    .as_ref()
-                    .and_then(|v| o.volumes.iter().find(|pv| &pv.name == v))
-                    .cloned()
+                    .as_deref()
+                    .and_then(|v| by_name.get(v))
+                    .map(|v| (*v).clone())
             };
             set.pods
                 .iter()

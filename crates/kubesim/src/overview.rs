@@ -391,6 +391,7 @@ pub fn overview(cluster: &Cluster) -> Overview {
         }
     }
     let resolver = cluster.dns();
+    let headless = headless_answers(cluster, &resolver);
     let pod_view = |pod: &Pod, ordinal: i64, update_revision: &str, condemned: bool| {
         let summary = printers::pod_summary(pod, now);
         let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
@@ -402,10 +403,8 @@ pub fn overview(cluster: &Cluster) -> Overview {
             .filter_map(|v| v.persistent_volume_claim.as_ref())
             .map(|c| claim_view(cluster, ns, &c.claim_name))
             .collect();
-        let dns_name = pod_fqdn(pod).filter(|fqdn| {
-            let answer = resolver.query(fqdn, dns::RecordType::A);
-            answer.rcode == dns::Rcode::NoError && !answer.answers.is_empty()
-        });
+        let dns_name =
+            pod_fqdn(pod).filter(|fqdn| pod_name_resolves(&resolver, &headless, pod, fqdn));
         let revision = pod
             .metadata
             .labels
@@ -643,7 +642,7 @@ pub fn overview(cluster: &Cluster) -> Overview {
 
     let services = store
         .list::<Service>()
-        .map(|svc| service_view(cluster, &resolver, svc))
+        .map(|svc| service_view(cluster, &resolver, &headless, svc))
         .collect();
 
     let events = cluster
@@ -695,7 +694,75 @@ fn pod_fqdn(pod: &Pod) -> Option<String> {
     Some(format!("{host}.{sub}.{ns}.svc.{}", dns::CLUSTER_DOMAIN))
 }
 
-fn service_view(cluster: &Cluster, resolver: &dns::Dns, svc: &Service) -> ServiceView {
+/// (namespace, service) → the addresses CoreDNS answers for each headless Service's name: the
+/// ready endpoints' addresses, which are exactly the pods whose own names resolve (a pod's
+/// `hostname.subdomain` record is its ready endpoint's address). One query per Service instead
+/// of one per pod keeps the overview linear in the pods.
+type HeadlessAnswers = BTreeMap<(String, String), std::collections::BTreeSet<String>>;
+
+fn headless_answers(cluster: &Cluster, resolver: &dns::Dns) -> HeadlessAnswers {
+    cluster
+        .store()
+        .list::<Service>()
+        .filter(|s| s.spec.as_ref().and_then(|s| s.cluster_ip.as_deref()) == Some("None"))
+        .map(|svc| {
+            let ns = svc
+                .metadata
+                .namespace
+                .clone()
+                .unwrap_or_else(|| "default".into());
+            let name = name(&svc.metadata);
+            let fqdn = format!("{name}.{ns}.svc.{}", dns::CLUSTER_DOMAIN);
+            let ips = resolver
+                .query(&fqdn, dns::RecordType::A)
+                .answers
+                .iter()
+                .filter_map(|r| match &r.data {
+                    dns::RData::A(ip) => Some(ip.clone()),
+                    _ => None,
+                })
+                .collect();
+            ((ns, name), ips)
+        })
+        .collect()
+}
+
+/// Whether CoreDNS answers `fqdn` (the pod's own name) now.
+fn pod_name_resolves(
+    resolver: &dns::Dns,
+    headless: &HeadlessAnswers,
+    pod: &Pod,
+    fqdn: &str,
+) -> bool {
+    let ns = pod
+        .metadata
+        .namespace
+        .clone()
+        .unwrap_or_else(|| "default".into());
+    let sub = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.subdomain.clone())
+        .unwrap_or_default();
+    match headless.get(&(ns, sub)) {
+        Some(ips) => pod
+            .status
+            .as_ref()
+            .and_then(|s| s.pod_ip.as_ref())
+            .is_some_and(|ip| ips.contains(ip)),
+        None => {
+            let answer = resolver.query(fqdn, dns::RecordType::A);
+            answer.rcode == dns::Rcode::NoError && !answer.answers.is_empty()
+        }
+    }
+}
+
+fn service_view(
+    cluster: &Cluster,
+    resolver: &dns::Dns,
+    headless_ips: &HeadlessAnswers,
+    svc: &Service,
+) -> ServiceView {
     let ns = svc.metadata.namespace.as_deref().unwrap_or("default");
     let svc_name = name(&svc.metadata);
     let spec = svc.spec.as_ref();
@@ -728,8 +795,7 @@ fn service_view(cluster: &Cluster, resolver: &dns::Dns, svc: &Service) -> Servic
         key(a.0).cmp(&key(b.0)).then_with(|| a.1.cmp(&b.1))
     });
     for (pod, fqdn) in named {
-        let answer = resolver.query(&fqdn, dns::RecordType::A);
-        if answer.answers.is_empty() {
+        if !pod_name_resolves(resolver, headless_ips, pod, &fqdn) {
             let why = if !crate::network::endpointslice::is_pod_ready(pod) {
                 "not Ready: CoreDNS only answers for ready endpoints".to_string()
             } else if !headless {
@@ -738,8 +804,12 @@ fn service_view(cluster: &Cluster, resolver: &dns::Dns, svc: &Service) -> Servic
                 "no ready endpoint yet (the EndpointSlice catches up)".to_string()
             };
             not_resolving.push((fqdn, why));
-        } else {
-            records.extend(answer.answers.iter().map(record_view));
+        } else if let Some(ip) = pod.status.as_ref().and_then(|s| s.pod_ip.clone()) {
+            records.push(RecordView {
+                name: fqdn,
+                rtype: "A".into(),
+                data: ip,
+            });
         }
     }
     for port in &ports {
@@ -1065,6 +1135,39 @@ mod tests {
             )]
         );
         assert!(!svc.records.iter().any(|r| r.name.starts_with("mongo-1.")));
+    }
+
+    #[test]
+    fn a_pod_name_is_shown_as_resolving_exactly_when_coredns_answers_it() {
+        let mut cluster = seeded();
+        cluster.scale("default", "mongo", 5).unwrap();
+        let mut checked = 0;
+        for step in 0..900 {
+            cluster.advance(200);
+            if step == 300 {
+                cluster
+                    .set_annotation(
+                        engine::Kind::Pod,
+                        "default",
+                        "mongo-1",
+                        "playground.dev/unready",
+                        Some("true"),
+                    )
+                    .unwrap();
+            }
+            let o = overview(&cluster);
+            let resolver = cluster.dns();
+            for pod in &o.sets[0].pods {
+                let fqdn = format!("{}.mongo.default.svc.cluster.local", pod.name);
+                let answered = !resolver.query(&fqdn, dns::RecordType::A).answers.is_empty();
+                assert_eq!(pod.dns.is_some(), answered, "{} at {}", pod.name, o.clock);
+                let svc = o.services.iter().find(|s| s.name == "mongo").unwrap();
+                let listed = svc.records.iter().any(|r| r.name == fqdn);
+                assert_eq!(listed, answered, "{fqdn} at {}", o.clock);
+                checked += 1;
+            }
+        }
+        assert!(checked > 3000);
     }
 
     #[test]
