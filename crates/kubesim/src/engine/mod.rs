@@ -317,7 +317,7 @@ pub struct Footprint {
     pub event_series: usize,
     /// Retained watch-log entries ([`ClusterConfig::watch_history`] plus what readers hold).
     pub watch_entries: usize,
-    /// Retained command-log entries (< 2 × [`ClusterConfig::command_history`]).
+    /// Retained command-log entries (≤ 2 × [`ClusterConfig::command_history`]).
     pub commands: usize,
     /// Snapshots kept for time travel (at most 2).
     pub checkpoints: usize,
