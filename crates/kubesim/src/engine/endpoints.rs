@@ -1270,6 +1270,67 @@ mod tests {
         c.store.update(p).unwrap();
     }
 
+    /// A pod change writes new versions of its slice and of the Endpoints object that share
+    /// every unchanged address with the previous versions (a version costs pointers, not
+    /// copies: the rollout stays linear with a Service), and they read as before.
+    #[test]
+    fn new_versions_share_the_unchanged_addresses_with_the_old_ones() {
+        let mut c = cluster_with(50);
+        let ep_before = c
+            .store
+            .get_arc::<EndpointsRecord>("default", "web")
+            .unwrap();
+        let slice_name = slices(&c)[0].metadata.name.clone().unwrap();
+        let slice_before = c
+            .store
+            .get_arc::<EndpointSliceRecord>("default", &slice_name)
+            .unwrap();
+        set_ready(&mut c, "web-007", false);
+        reconcile(&mut c);
+        let ep_after = c
+            .store
+            .get_arc::<EndpointsRecord>("default", "web")
+            .unwrap();
+        let slice_after = c
+            .store
+            .get_arc::<EndpointSliceRecord>("default", &slice_name)
+            .unwrap();
+        assert_ne!(
+            ep_before.metadata.resource_version,
+            ep_after.metadata.resource_version
+        );
+        assert_ne!(
+            slice_before.metadata.resource_version,
+            slice_after.metadata.resource_version
+        );
+        let addresses = |e: &EndpointsRecord| -> Vec<SharedAddress> {
+            e.subsets
+                .iter()
+                .flatten()
+                .flat_map(|s| s.addresses.iter().chain(&s.not_ready_addresses).flatten())
+                .cloned()
+                .collect()
+        };
+        let (old, new) = (addresses(&ep_before), addresses(&ep_after));
+        assert_eq!((old.len(), new.len()), (50, 50));
+        let shared = new
+            .iter()
+            .filter(|a| old.iter().any(|o| Arc::ptr_eq(a, o)))
+            .count();
+        assert_eq!(shared, 49, "only web-007's address is new");
+        let shared = slice_after
+            .endpoints
+            .iter()
+            .filter(|e| slice_before.endpoints.iter().any(|o| Arc::ptr_eq(e, o)))
+            .count();
+        assert_eq!(shared, 49, "only web-007's endpoint is new");
+        // Read back as API objects, the change is there.
+        let ep = c.endpoints("default", "web").unwrap();
+        let subset = &ep.subsets.as_ref().unwrap()[0];
+        assert_eq!(subset.addresses.as_ref().unwrap().len(), 49);
+        assert_eq!(subset.not_ready_addresses.as_ref().unwrap().len(), 1);
+    }
+
     #[test]
     fn endpoints_over_1000_addresses_are_truncated_and_annotated() {
         let c = cluster_with(1005);
