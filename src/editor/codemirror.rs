@@ -14,7 +14,7 @@ use std::rc::Rc;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::schema_stub::schema::{Completion, Hover};
+use kubesim::schema::{Completion, Hover};
 
 #[wasm_bindgen]
 extern "C" {

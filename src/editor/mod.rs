@@ -4,7 +4,6 @@
 //! and Reset. The files themselves are `crate::state::Files`.
 
 pub mod codemirror;
-mod schema_stub;
 
 use gloo_timers::callback::Timeout;
 use kubesim::kubectl::exec::Shell;
@@ -13,8 +12,8 @@ use leptos::prelude::*;
 use web_sys::KeyboardEvent;
 
 use self::codemirror::{CodeMirror, Handlers, Mark};
-use self::schema_stub::hints::{self, Fix};
-use self::schema_stub::schema;
+use kubesim::hints::{self, Fix};
+use kubesim::schema;
 use crate::state::{self, storage, Deleted, Files};
 use crate::{apply_commands, read_files, FileDiagnostic};
 
@@ -28,38 +27,18 @@ pub struct Live {
     pub fix: Option<Fix>,
 }
 
-/// The open file's diagnostics: the parser's (what the API server would reject) and the
-/// file-set hints for this file. A hint repeating a parser diagnostic (same place and message)
-/// only lends it its fix. Ordered by position.
-pub fn live_diagnostics(
-    file: &str,
-    text: &str,
-    hints: &[(String, Diagnostic, Option<Fix>)],
-) -> Vec<Live> {
-    let mut live: Vec<Live> = manifest::parse(text)
-        .diagnostics
-        .into_iter()
-        .map(|diagnostic| Live {
-            diagnostic,
-            fix: None,
+/// The open file's diagnostics out of the file-set's (`kubesim::hints`, which already holds the
+/// parser's own — what the API server would reject — with kubectl's words for removed
+/// apiVersions and their fixes), ordered by position.
+pub fn live_diagnostics(file: &str, hints: &[(String, Diagnostic, Option<Fix>)]) -> Vec<Live> {
+    let mut live: Vec<Live> = hints
+        .iter()
+        .filter(|(f, _, _)| f == file)
+        .map(|(_, diagnostic, fix)| Live {
+            diagnostic: diagnostic.clone(),
+            fix: fix.clone(),
         })
         .collect();
-    for (f, d, fix) in hints {
-        if f != file {
-            continue;
-        }
-        match live.iter_mut().find(|l| l.diagnostic == *d) {
-            Some(l) => {
-                if l.fix.is_none() {
-                    l.fix.clone_from(fix);
-                }
-            }
-            None => live.push(Live {
-                diagnostic: d.clone(),
-                fix: fix.clone(),
-            }),
-        }
-    }
     live.sort_by_key(|l| (l.diagnostic.line, l.diagnostic.column));
     live
 }
@@ -163,7 +142,7 @@ pub fn EditorPane(
                 .map(|f| (f.name.as_str(), f.text.as_str()))
                 .collect();
             let open = f.active();
-            live_diagnostics(&open.name, &open.text, &hints::diagnostics(&texts))
+            live_diagnostics(&open.name, &hints::diagnostics(&texts))
         });
         cm.with_value(|cm| {
             if let Some(cm) = cm {
@@ -682,40 +661,24 @@ pub fn EditorPane(
 mod tests {
     use super::*;
 
+    /// The seed's `apps/v1beta1` StatefulSet: one diagnostic (kubectl's words, not the parser's
+    /// as well) carrying the fix; the other files' hints stay on their own tabs.
     #[test]
-    fn a_hint_lends_its_fix_to_the_same_parser_diagnostic_and_others_are_added() {
-        let text =
-            "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  ports:\n  - port: 0\n";
-        let parsed = manifest::parse(text).diagnostics;
-        assert_eq!(parsed.len(), 1, "{parsed:?}");
-        let fix = Fix {
-            label: "use port 80".into(),
-            text: text.replace("port: 0", "port: 80"),
-        };
-        let warning = Diagnostic {
-            severity: Severity::Warning,
-            line: 2,
-            column: 1,
-            message: "a hint".into(),
-        };
-        let hints = vec![
-            ("a.yaml".to_string(), parsed[0].clone(), Some(fix.clone())),
-            ("a.yaml".to_string(), warning.clone(), None),
-            ("b.yaml".to_string(), warning.clone(), None),
-        ];
-        let live = live_diagnostics("a.yaml", text, &hints);
-        assert_eq!(
-            live,
-            vec![
-                Live {
-                    diagnostic: warning,
-                    fix: None
-                },
-                Live {
-                    diagnostic: parsed[0].clone(),
-                    fix: Some(fix)
-                },
-            ]
-        );
+    fn the_open_file_shows_each_problem_once_with_its_fix() {
+        let sts = kubesim::examples::MONGODB[2]
+            .1
+            .replace("apiVersion: apps/v1", "apiVersion: apps/v1beta1");
+        let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  ports:\n  - port: 0\n";
+        let hints = hints::diagnostics(&[("mongo-sts.yaml", &sts), ("svc.yaml", svc)]);
+        let live = live_diagnostics("mongo-sts.yaml", &hints);
+        let removed: Vec<&Live> = live
+            .iter()
+            .filter(|l| l.diagnostic.message.contains("apps/v1beta1"))
+            .collect();
+        assert_eq!(removed.len(), 1, "{live:?}");
+        assert!(removed[0].fix.is_some(), "{live:?}");
+        assert!(live.iter().all(|l| !l.diagnostic.message.contains("port")));
+        let other = live_diagnostics("svc.yaml", &hints);
+        assert!(other.iter().any(|l| l.diagnostic.message.contains("spec.ports[0].port")));
     }
 }

@@ -238,9 +238,7 @@ test('first paint: before the wasm the example is readable, selectable and edita
   assert.deepEqual(problems, []);
 });
 
-// Needs the engine's schema (kubesim::schema::complete and hover, branch `schema`): with the
-// stand-in in src/editor/schema_stub.rs there is nothing to offer. Drop `todo` once merged.
-test('completion offers field names with their type, and hover explains a key', { todo: 'needs kubesim::schema (branch schema)' }, async () => {
+test('completion offers field names with their type, and hover explains a key', async () => {
   const { page } = browser;
   await page.goto(site.url);
   await waitForApp(page);
@@ -260,7 +258,7 @@ test('completion offers field names with their type, and hover explains a key', 
 });
 
 // Needs kubesim::hints (branch `schema`): the removed apiVersion's error with a one-click fix.
-test('the seed\'s apps/v1beta1 gets kubectl\'s error and a one-click fix to apps/v1', { todo: 'needs kubesim::hints (branch schema)' }, async () => {
+test('the seed\'s apps/v1beta1 gets kubectl\'s error and a one-click fix to apps/v1', async () => {
   const { page } = browser;
   await page.goto(site.url);
   await waitForApp(page);
