@@ -7,15 +7,15 @@ pub mod codemirror;
 
 use gloo_timers::callback::Timeout;
 use kubesim::kubectl::exec::Shell;
-use kubesim::manifest::{self, Diagnostic, Severity};
+use kubesim::manifest::{Diagnostic, Severity};
 use leptos::prelude::*;
 use web_sys::KeyboardEvent;
 
 use self::codemirror::{CodeMirror, Handlers, Mark};
-use kubesim::hints::{self, Fix};
-use kubesim::schema;
 use crate::state::{self, storage, Deleted, Files};
 use crate::{apply_commands, read_files, FileDiagnostic};
+use kubesim::hints::{self, Fix};
+use kubesim::schema;
 
 /// Real milliseconds of quiet typing before diagnostics are recomputed: typing never waits.
 pub const CHECK_DELAY_MS: u32 = 250;
@@ -668,7 +668,8 @@ mod tests {
         let sts = kubesim::examples::MONGODB[2]
             .1
             .replace("apiVersion: apps/v1", "apiVersion: apps/v1beta1");
-        let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  ports:\n  - port: 0\n";
+        let svc =
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  ports:\n  - port: 0\n";
         let hints = hints::diagnostics(&[("mongo-sts.yaml", &sts), ("svc.yaml", svc)]);
         let live = live_diagnostics("mongo-sts.yaml", &hints);
         let removed: Vec<&Live> = live
@@ -679,6 +680,8 @@ mod tests {
         assert!(removed[0].fix.is_some(), "{live:?}");
         assert!(live.iter().all(|l| !l.diagnostic.message.contains("port")));
         let other = live_diagnostics("svc.yaml", &hints);
-        assert!(other.iter().any(|l| l.diagnostic.message.contains("spec.ports[0].port")));
+        assert!(other
+            .iter()
+            .any(|l| l.diagnostic.message.contains("spec.ports[0].port")));
     }
 }

@@ -255,7 +255,10 @@ fn a_probe_at_int32_max_does_not_overflow_and_negative_values_are_invalid() {
 #[test]
 fn dig_and_nslookup_refuse_an_illegal_name_like_bind_in_output_linear_in_it() {
     let c = Cluster::default();
-    let d = dns::Dns::new(c.store().list(), std::iter::empty::<&k8s_openapi::api::discovery::v1::EndpointSlice>());
+    let d = dns::Dns::new(
+        c.store().list(),
+        std::iter::empty::<&k8s_openapi::api::discovery::v1::EndpointSlice>(),
+    );
     let ctx = dns::DigContext::default();
     let long_label = "a".repeat(100_000);
     let r = dns::dig(&d, &[&long_label], NS, &ctx);

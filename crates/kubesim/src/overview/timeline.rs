@@ -323,9 +323,8 @@ pub fn command_label(command: &Command) -> String {
             changes.len()
         ),
         Command::Exec { pod, argv, .. } => format!("exec {pod} -- {}", argv.join(" ")),
-        Command::CreatePod(pod) => format!(
-            "run {}",
-            pod.metadata.name.as_deref().unwrap_or_default()
-        ),
+        Command::CreatePod(pod) => {
+            format!("run {}", pod.metadata.name.as_deref().unwrap_or_default())
+        }
     }
 }

@@ -163,15 +163,13 @@ impl Shell {
                     .collect(),
             },
             "get" | "describe" | "delete" | "label" | "annotate" | "scale" | "wait" | "patch"
-            | "edit" => {
-                match positional.get(1) {
-                    None => kinds(),
-                    Some(kind) if !kind.contains('/') => {
-                        objects_of(kind.split(',').next().unwrap_or(kind), false)
-                    }
-                    Some(_) => Vec::new(),
+            | "edit" => match positional.get(1) {
+                None => kinds(),
+                Some(kind) if !kind.contains('/') => {
+                    objects_of(kind.split(',').next().unwrap_or(kind), false)
                 }
-            }
+                Some(_) => Vec::new(),
+            },
             _ => Vec::new(),
         }
     }
