@@ -581,8 +581,6 @@ struct SeqAccess<'a, 't> {
 impl<'de> de::SeqAccess<'de> for SeqAccess<'_, '_> {
     type Error = Error;
 
-    // Not inlined into every field of every `visit_map`: one copy per field type (SIZE.md).
-    #[inline(never)]
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
         let Some(&item) = self.items.get(self.next) else {
             return Ok(None);
@@ -609,8 +607,6 @@ struct MapAccess<'a, 't> {
 impl<'de> de::MapAccess<'de> for MapAccess<'_, '_> {
     type Error = Error;
 
-    // Not inlined into every field of every `visit_map`: one copy per field type (SIZE.md).
-    #[inline(never)]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
         let Some(&(key, _)) = self.entries.get(self.next) else {
             return Ok(None);
@@ -624,8 +620,6 @@ impl<'de> de::MapAccess<'de> for MapAccess<'_, '_> {
         .map(Some)
     }
 
-    // Not inlined into every field of every `visit_map`: one copy per field type (SIZE.md).
-    #[inline(never)]
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
         let (key, value) = self.entries[self.next];
         self.next += 1;
