@@ -14,6 +14,7 @@ pub mod schema;
 pub mod session;
 pub mod storage;
 pub mod validation;
+pub mod yaml;
 
 /// The Kubernetes version whose behaviour this crate models.
 pub const KUBERNETES_VERSION: &str = "v1.35";

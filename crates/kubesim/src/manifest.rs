@@ -16,6 +16,8 @@ use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::de::DeserializeOwned;
 
+use crate::yaml;
+
 /// A Kubernetes object the playground simulates.
 // Objects are few and short-lived (one per manifest document), so boxing the large variants
 // would buy nothing but noise at every use.
@@ -186,11 +188,46 @@ impl Manifest {
     }
 }
 
+/// The largest text [`parse`] reads: the API server's request body limit (3 MiB).
+pub const MAX_TEXT_BYTES: usize = 3 * 1024 * 1024;
+
+/// The most documents [`parse`] reads from one text.
+pub const MAX_DOCUMENTS: usize = 1_000;
+
+/// The most field diagnostics (unknown fields, validation problems) reported per document; the
+/// rest are counted in one more diagnostic.
+pub const MAX_FIELD_DIAGNOSTICS: usize = 100;
+
 /// Reads a YAML stream of Kubernetes manifests.
 pub fn parse(text: &str) -> Manifest {
     let mut out = Manifest::default();
-    for doc in split_documents(text) {
-        parse_document(&doc, &mut out);
+    if text.len() > MAX_TEXT_BYTES {
+        out.diagnostics.push(diagnostic(
+            Severity::Error,
+            1,
+            1,
+            format!(
+                "the text is {} bytes, more than the playground's limit of {} bytes (3 MiB, the API server's request size limit)",
+                text.len(),
+                MAX_TEXT_BYTES
+            ),
+        ));
+        return out;
+    }
+    let docs = split_documents(text);
+    for doc in docs.iter().take(MAX_DOCUMENTS) {
+        parse_document(doc, &mut out);
+    }
+    if let Some(extra) = docs.get(MAX_DOCUMENTS) {
+        out.diagnostics.push(diagnostic(
+            Severity::Error,
+            extra.first_line + 1,
+            1,
+            format!(
+                "the text has {} documents, more than the playground's limit of {MAX_DOCUMENTS}; the documents from here on are not read",
+                docs.len()
+            ),
+        ));
     }
     out.diagnostics
         .sort_by_key(|d| (d.line, d.column, d.severity));
@@ -272,6 +309,23 @@ const SERVED: &[(&str, &str)] = &[
 
 fn parse_document(doc: &Document<'_>, out: &mut Manifest) {
     let at = |line: usize, column: usize| (doc.first_line + line, column);
+    // The tree is read first: it refuses hostile documents (deep nesting, alias bombs) before
+    // serde_yaml would spend unbounded time or memory on them.
+    let tree = match yaml::Tree::read(doc.text) {
+        Ok(tree) => Some(tree),
+        Err(yaml::Stop::Limit(limit)) => {
+            let (line, column) = at(limit.mark.line as usize + 1, limit.mark.column as usize + 1);
+            out.diagnostics.push(diagnostic(
+                Severity::Error,
+                line,
+                column,
+                format!("YAML syntax: {}", limit.message),
+            ));
+            return;
+        }
+        // serde_yaml words syntax errors, just below.
+        Err(yaml::Stop::Syntax) => None,
+    };
     let value: serde_yaml::Value = match serde_yaml::from_str(doc.text) {
         Ok(v) => v,
         Err(e) => {
@@ -288,8 +342,13 @@ fn parse_document(doc: &Document<'_>, out: &mut Manifest) {
             return;
         }
     };
+    let Some(tree) = tree else {
+        // libyaml refused the text but serde_yaml (the same parser) did not: cannot happen.
+        return;
+    };
+    let locator = Locator::new(doc.text);
     let locate_at = |path: &[Segment]| {
-        let (line, column) = locate(doc.text, path);
+        let (line, column) = locator.locate(path);
         at(line, column)
     };
     let Some(map) = value.as_mapping() else {
@@ -350,20 +409,44 @@ fn parse_document(doc: &Document<'_>, out: &mut Manifest) {
     }
 
     let before = out.diagnostics.len();
+    let typed = Typed {
+        doc,
+        tree: &tree,
+        locator: &locator,
+    };
     let object = match kind.as_str() {
-        "StatefulSet" => typed::<StatefulSet>(doc, out).map(Object::StatefulSet),
-        "Service" => typed::<Service>(doc, out).map(Object::Service),
-        "PersistentVolume" => typed::<PersistentVolume>(doc, out).map(Object::PersistentVolume),
-        "PersistentVolumeClaim" => {
-            typed::<PersistentVolumeClaim>(doc, out).map(Object::PersistentVolumeClaim)
-        }
-        _ => typed::<StorageClass>(doc, out).map(Object::StorageClass),
+        "StatefulSet" => typed.decode::<StatefulSet>(out).map(Object::StatefulSet),
+        "Service" => typed.decode::<Service>(out).map(Object::Service),
+        "PersistentVolume" => typed
+            .decode::<PersistentVolume>(out)
+            .map(Object::PersistentVolume),
+        "PersistentVolumeClaim" => typed
+            .decode::<PersistentVolumeClaim>(out)
+            .map(Object::PersistentVolumeClaim),
+        _ => typed.decode::<StorageClass>(out).map(Object::StorageClass),
     };
     let Some(object) = object else { return };
-    for problem in crate::validation::validate(&object) {
+    let problems = crate::validation::validate(&object);
+    for problem in problems.iter().take(MAX_FIELD_DIAGNOSTICS) {
         let (line, column) = locate_at(&problem.path);
-        out.diagnostics
-            .push(diagnostic(Severity::Error, line, column, problem.message));
+        out.diagnostics.push(diagnostic(
+            Severity::Error,
+            line,
+            column,
+            problem.message.clone(),
+        ));
+    }
+    if let Some(next) = problems.get(MAX_FIELD_DIAGNOSTICS) {
+        let (line, column) = locate_at(&next.path);
+        out.diagnostics.push(diagnostic(
+            Severity::Error,
+            line,
+            column,
+            format!(
+                "{} more problems in this document (the playground reports at most {MAX_FIELD_DIAGNOSTICS} per document)",
+                problems.len() - MAX_FIELD_DIAGNOSTICS
+            ),
+        ));
     }
     if out.diagnostics[before..]
         .iter()
@@ -374,68 +457,72 @@ fn parse_document(doc: &Document<'_>, out: &mut Manifest) {
     }
 }
 
-/// Deserializes a document into its k8s-openapi type, reporting type errors and unknown fields.
-fn typed<T: DeserializeOwned>(doc: &Document<'_>, out: &mut Manifest) -> Option<T> {
-    let mut unknown: Vec<Vec<Segment>> = Vec::new();
-    // The callback is a `dyn` so that every kind's Deserialize impls are instantiated with one
-    // deserializer type: shared parts (ObjectMeta, LabelSelector, PersistentVolumeClaimSpec, …)
-    // are compiled once instead of once per kind (a closure's type differs per `T`). See SIZE.md.
-    let mut record = |path: serde_ignored::Path<'_>| unknown.push(segments(&path));
-    let callback: &mut dyn FnMut(serde_ignored::Path<'_>) = &mut record;
-    let result = serde_ignored::deserialize(serde_yaml::Deserializer::from_str(doc.text), callback);
-    for path in &unknown {
-        let (line, column) = locate(doc.text, path);
-        out.diagnostics.push(diagnostic(
-            Severity::Error,
-            doc.first_line + line,
-            column,
-            format!(
-                "strict decoding error: unknown field \"{}\"",
-                format_path(path)
-            ),
-        ));
-    }
-    match result {
-        Ok(v) if unknown.is_empty() => Some(v),
-        Ok(_) => None,
-        Err(e) => {
-            let (line, column) = e
-                .location()
-                .map(|l| (l.line(), l.column()))
-                .unwrap_or((1, 1));
+/// A document's tree, for decoding into its k8s-openapi type.
+struct Typed<'a> {
+    doc: &'a Document<'a>,
+    tree: &'a yaml::Tree,
+    locator: &'a Locator,
+}
+
+impl Typed<'_> {
+    /// Decodes the document, reporting type errors and unknown fields (kubectl's strict
+    /// decoding) as serde_yaml and serde_ignored did: the texts and positions are theirs.
+    fn decode<T: DeserializeOwned>(&self, out: &mut Manifest) -> Option<T> {
+        let mut state = yaml::de::State::new(self.tree, Some(MAX_FIELD_DIAGNOSTICS + 1));
+        let result = T::deserialize(state.root());
+        let unknown = state.unknown();
+        for path in unknown.iter().take(MAX_FIELD_DIAGNOSTICS) {
+            let (line, column) = self.locator.locate(path);
             out.diagnostics.push(diagnostic(
                 Severity::Error,
-                doc.first_line + line,
+                self.doc.first_line + line,
                 column,
-                strip_location(&e.to_string()),
+                format!(
+                    "strict decoding error: unknown field \"{}\"",
+                    format_path(path)
+                ),
             ));
-            None
+        }
+        if let Some(next) = unknown.get(MAX_FIELD_DIAGNOSTICS) {
+            let (line, column) = self.locator.locate(next);
+            out.diagnostics.push(diagnostic(
+                Severity::Error,
+                self.doc.first_line + line,
+                column,
+                format!(
+                    "strict decoding error: {} more unknown fields (the playground reports at most {MAX_FIELD_DIAGNOSTICS} per document)",
+                    state.ignored - MAX_FIELD_DIAGNOSTICS
+                ),
+            ));
+        }
+        match result {
+            Ok(v) if state.ignored == 0 => Some(v),
+            Ok(_) => None,
+            Err(e) => {
+                let (line, column) = e.location().unwrap_or((1, 1));
+                out.diagnostics.push(diagnostic(
+                    Severity::Error,
+                    self.doc.first_line + line,
+                    column,
+                    strip_location(&e.to_string()),
+                ));
+                None
+            }
         }
     }
 }
 
-/// `serde_json::from_value` for a k8s-openapi type, but decoded by the manifest parser's YAML
-/// deserializer (unknown fields ignored, as `from_value` does). The result is the same; the point
-/// is size: a `serde_json::Value` deserializer would instantiate the type's whole Deserialize tree
+/// `serde_json::from_value` for a k8s-openapi type, but decoded by the manifest parser's
+/// deserializer (unknown fields ignored, as `from_value` does), with JSON's strings as YAML's
+/// double-quoted scalars, as JSON text read as YAML would be. The point is size: a
+/// `serde_json::Value` deserializer would instantiate the type's whole Deserialize tree
 /// (PodSpec, Volume, … ≈ 190 KB of wasm) a second time, while this reuses the instantiation that
-/// [`parse`] already needs. Used for the pod templates stored in ControllerRevisions. See SIZE.md.
-///
-/// The JSON text is valid YAML once every character outside printable ASCII is written as an
-/// escape: JSON's structure is ASCII, so such characters only occur inside strings, and YAML would
-/// otherwise reject (DEL, C1 controls, U+FFFE) or fold (NEL, U+2028, U+2029) some of them.
+/// [`parse`] already needs. Used for the pod templates stored in ControllerRevisions, describe
+/// and patch. See SIZE.md.
 pub fn from_json_value<T: DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
-    let json = serde_json::to_string(value).ok()?;
-    let mut text = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            ' '..='~' => text.push(c),
-            c if (c as u32) <= 0xFFFF => text.push_str(&format!("\\u{:04X}", c as u32)),
-            c => text.push_str(&format!("\\U{:08X}", c as u32)),
-        }
-    }
-    let mut ignore = |_: serde_ignored::Path<'_>| {};
-    let callback: &mut dyn FnMut(serde_ignored::Path<'_>) = &mut ignore;
-    serde_ignored::deserialize(serde_yaml::Deserializer::from_str(&text), callback).ok()
+    let tree = yaml::Tree::from_json(value);
+    let mut state = yaml::de::State::new(&tree, None);
+    T::deserialize(state.root()).ok()
 }
 
 /// serde_yaml appends " at line L column C" to its messages; the diagnostic carries it instead.
@@ -491,26 +578,6 @@ pub fn format_path(path: &[Segment]) -> String {
     out
 }
 
-fn segments(path: &serde_ignored::Path<'_>) -> Vec<Segment> {
-    use serde_ignored::Path;
-    match path {
-        Path::Root => Vec::new(),
-        Path::Seq { parent, index } => {
-            let mut v = segments(parent);
-            v.push(Segment::Index(*index));
-            v
-        }
-        Path::Map { parent, key } => {
-            let mut v = segments(parent);
-            v.push(Segment::Key(key.clone()));
-            v
-        }
-        Path::Some { parent }
-        | Path::NewtypeStruct { parent }
-        | Path::NewtypeVariant { parent } => segments(parent),
-    }
-}
-
 /// The first significant token of a line: its 0-based column, whether it is a `- ` sequence
 /// entry, and the mapping key on the line with the key's column (after any dashes).
 struct LineTokens {
@@ -562,7 +629,27 @@ fn key_of(rest: &str) -> Option<String> {
 /// (line, column). Falls back to the deepest ancestor found (or the document start) for paths
 /// it cannot follow, such as fields inside flow mappings.
 pub fn locate(text: &str, path: &[Segment]) -> (usize, usize) {
-    let lines: Vec<Option<LineTokens>> = text.lines().map(tokens).collect();
+    Locator::new(text).locate(path)
+}
+
+/// A document's lines read once, for many [`locate`] calls.
+struct Locator {
+    lines: Vec<Option<LineTokens>>,
+}
+
+impl Locator {
+    fn new(text: &str) -> Locator {
+        Locator {
+            lines: text.lines().map(tokens).collect(),
+        }
+    }
+
+    fn locate(&self, path: &[Segment]) -> (usize, usize) {
+        locate_in(&self.lines, path)
+    }
+}
+
+fn locate_in(lines: &[Option<LineTokens>], path: &[Segment]) -> (usize, usize) {
     let mut best = lines
         .iter()
         .position(Option::is_some)
@@ -674,6 +761,160 @@ mod tests {
             from_json_value::<PodTemplateSpec>(&serde_json::json!({})),
             serde_json::from_value(serde_json::json!({})).ok()
         );
+    }
+
+    /// The decoding as it was before the tree: serde_yaml's deserializer wrapped by
+    /// serde_ignored. Returns the object, the unknown-field paths and the error with its
+    /// position.
+    type Decoded<T> = (
+        Option<T>,
+        Vec<Vec<Segment>>,
+        Option<(String, Option<(usize, usize)>)>,
+    );
+
+    fn serde_yaml_decode<T: DeserializeOwned>(text: &str) -> Decoded<T> {
+        fn segments(path: &serde_ignored::Path<'_>) -> Vec<Segment> {
+            use serde_ignored::Path;
+            match path {
+                Path::Root => Vec::new(),
+                Path::Seq { parent, index } => {
+                    let mut v = segments(parent);
+                    v.push(Segment::Index(*index));
+                    v
+                }
+                Path::Map { parent, key } => {
+                    let mut v = segments(parent);
+                    v.push(Segment::Key(key.clone()));
+                    v
+                }
+                Path::Some { parent }
+                | Path::NewtypeStruct { parent }
+                | Path::NewtypeVariant { parent } => segments(parent),
+            }
+        }
+        let mut unknown = Vec::new();
+        let mut record = |path: serde_ignored::Path<'_>| unknown.push(segments(&path));
+        let de = serde_yaml::Deserializer::from_str(text);
+        let result: Result<T, _> = serde_ignored::deserialize(de, &mut record);
+        match result {
+            Ok(v) => (Some(v), unknown, None),
+            Err(e) => {
+                let at = e.location().map(|l| (l.line(), l.column()));
+                (None, unknown, Some((strip_location(&e.to_string()), at)))
+            }
+        }
+    }
+
+    fn tree_decode<T: DeserializeOwned>(text: &str) -> Decoded<T> {
+        let tree = yaml::Tree::read(text).expect("the document reads");
+        let mut state = yaml::de::State::new(&tree, Some(usize::MAX));
+        let result = T::deserialize(state.root());
+        let unknown = state.unknown().to_vec();
+        match result {
+            Ok(v) => (Some(v), unknown, None),
+            Err(e) => (
+                None,
+                unknown,
+                Some((strip_location(&e.to_string()), e.location())),
+            ),
+        }
+    }
+
+    /// Every line of the seed manifests, with its value replaced by one of many YAML scalars
+    /// and collections, or followed by an unknown field, decodes exactly as serde_yaml +
+    /// serde_ignored decoded it: same object, unknown fields, error text and position.
+    #[test]
+    fn the_tree_decoder_matches_serde_yaml_and_serde_ignored() {
+        fn check<T: DeserializeOwned + PartialEq + fmt::Debug>(base: &str) -> usize {
+            let values = [
+                "three",
+                "3",
+                "-3",
+                "+3",
+                "0x1F",
+                "-0x1F",
+                "0o17",
+                "0b101",
+                "017",
+                "-017",
+                "1e3",
+                "3.5",
+                ".inf",
+                "-.inf",
+                ".nan",
+                "99999999999999999999",
+                "-99999999999999999999",
+                "340282366920938463463374607431768211456",
+                "~",
+                "null",
+                "",
+                "true",
+                "False",
+                "'3'",
+                "\"3\"",
+                "!!int 3",
+                "!!int x",
+                "!!str 3",
+                "!!bool yes",
+                "!!float 2",
+                "!!null ~",
+                "!!null x",
+                "!foo 3",
+                "!foo [1]",
+                "[1, 2]",
+                "[]",
+                "{}",
+                "{a: 1}",
+                "|\n  text",
+                "!!int |\n  3",
+                "&x 5",
+                "[a, {b: c}]",
+                "{? [k] : v}",
+                "{1: 2}",
+                "2026-01-01T00:00:00Z",
+                "'2026-01-01T00:00:00Z'",
+                "100Mi",
+                "0.5",
+            ];
+            let mut checked = 0;
+            let lines: Vec<&str> = base.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                let Some(colon) = line
+                    .find(": ")
+                    .or_else(|| line.strip_suffix(':').map(str::len))
+                else {
+                    continue;
+                };
+                let indent = line.len() - line.trim_start_matches([' ', '-']).len();
+                let mut variants: Vec<String> = values
+                    .iter()
+                    .map(|v| {
+                        let mut l = lines.clone();
+                        let new = format!("{}: {v}", &line[..colon]);
+                        l[i] = &new;
+                        l.join("\n")
+                    })
+                    .collect();
+                let mut l: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+                l.insert(i + 1, format!("{}colour: blue", " ".repeat(indent)));
+                variants.push(l.join("\n"));
+                for text in variants {
+                    if serde_yaml::from_str::<serde_yaml::Value>(&text).is_err() {
+                        continue;
+                    }
+                    let want = serde_yaml_decode::<T>(&text);
+                    let got = tree_decode::<T>(&text);
+                    assert_eq!(got, want, "{text}");
+                    checked += 1;
+                }
+            }
+            checked
+        }
+        let mut checked = check::<StatefulSet>(examples::MONGO_STATEFULSET);
+        checked += check::<Service>(examples::MONGO_SERVICE);
+        let pv = examples::MONGO_PVS.split("---").nth(1).unwrap();
+        checked += check::<PersistentVolume>(pv);
+        assert!(checked > 1_500, "{checked}");
     }
 
     #[test]
