@@ -13,6 +13,8 @@
 //! page's high-water mark (heap peak plus the allocator's slack and the stack).
 #![cfg(target_arch = "wasm32")]
 
+/// (Shared with the native bench, which also times updates and scale-downs.)
+#[allow(dead_code)]
 #[path = "../benches/scenarios/mod.rs"]
 mod scenarios;
 

@@ -163,8 +163,8 @@ pub struct ClusterConfig {
     /// Seed of the engine's RNG.
     pub seed: u64,
     /// Playground limit on `spec.replicas` (a browser tab cannot hold a million pods).
-    /// Default 1,000 (a rollout of that many, with a headless Service, takes well under a
-    /// second in the browser; BENCHMARKS.md). The benchmarks raise it.
+    /// Default 1,000 (a rollout of that many, with a headless Service, takes under a second
+    /// in the browser; BENCHMARKS.md). The benchmarks raise it.
     pub max_replicas: i32,
     /// Storage setup (`bare`: no StorageClass; `kind-like`: default class `standard`).
     pub profile: profile::Profile,
