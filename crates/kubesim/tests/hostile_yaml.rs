@@ -216,11 +216,16 @@ fn ten_thousand_containers_missing_their_image_give_a_bounded_list() {
     let m = timed("10,000 containers without image", &text);
     let all = messages(&m);
     assert_eq!(all.len(), MAX_FIELD_DIAGNOSTICS + 1, "{:?}", &all[..3]);
+    // The container limit (limits.rs) comes first, then the per-container errors, bounded.
     assert_eq!(
         all[0],
+        "15:7: error: spec.template.spec.containers: Too many: 10000: must have at most 100 items (a playground limit: MAX_CONTAINERS)"
+    );
+    assert_eq!(
+        all[1],
         "16:7: error: spec.template.spec.containers[0].image: Required value"
     );
     assert!(all[MAX_FIELD_DIAGNOSTICS].ends_with(&format!(
-        "9900 more problems in this document (the playground reports at most {MAX_FIELD_DIAGNOSTICS} per document)"
+        "9901 more problems in this document (the playground reports at most {MAX_FIELD_DIAGNOSTICS} per document)"
     )));
 }
