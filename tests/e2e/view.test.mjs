@@ -182,6 +182,11 @@ test('the inspector shows kubectl describe, YAML and events; the resolver answer
   assert.match(await page.textContent('.inspector-body'), /^apiVersion: v1\nkind: Pod\n/);
   await page.click('.inspector-tab:has-text("events")');
   assert.match(await page.textContent('.inspector-body'), /^LAST SEEN[\s\S]*Scheduled[\s\S]*pod\/mongo-0/);
+  // A file written through mongo-0's mount lands on pv001, and its chip says so (issue 18).
+  await page.fill('input.console-input', "kubectl exec mongo-0 -c mongo -- sh -c 'echo hi > /data/db/note.txt'");
+  await page.press('input.console-input', 'Enter');
+  await page.waitForFunction(() => /1 file: note\.txt/.test(document.querySelector('.pv-chip[data-pv=pv001] .chip-files')?.textContent ?? ''));
+  assert.equal(await page.locator('.pv-chip[data-pv=pv002] .chip-files').count(), 0);
   await page.click('.pv-chip[data-pv=pv001]');
   await page.click('.inspector-tab:has-text("describe")');
   assert.match(await page.textContent('.inspector-body'), /^Name:\s+pv001\n/);
