@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { serveDist, openBrowser, screenshot } from './harness.mjs';
+import { serveDist, openBrowser, screenshot, waitForApp } from './harness.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -49,7 +49,7 @@ test('the seed rolls out in order, scales by click, keeps its claims, halts on a
   const { page, problems } = browser;
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(site.url);
-  await page.waitForSelector('textarea.editor');
+  await waitForApp(page);
   await page.selectOption('select.speed', '10');
   await page.click('button.apply');
 
@@ -161,7 +161,7 @@ test('the inspector shows kubectl describe, YAML and events; the resolver answer
   const { page, problems } = browser;
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(site.url);
-  await page.waitForSelector('textarea.editor');
+  await waitForApp(page);
   await page.selectOption('select.speed', '30');
   await page.click('button.apply');
   await page.waitForFunction(() => document.querySelectorAll('.sts .pod[data-state=ready]').length === 3, null, { timeout: 60000 });
