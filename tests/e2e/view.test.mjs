@@ -168,6 +168,9 @@ test('the inspector shows kubectl describe, YAML and events; the resolver answer
 
   // No axe-core violations after applying the example, in both themes.
   await page.click('button.play'); // a still page for the check
+  // ... once the pods' ready transitions have played out (axe reads colours mid-fade otherwise)
+  await page.waitForFunction(() => document.getAnimations()
+    .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity), null, { timeout: 5000 });
   assert.deepEqual(await axeViolations(page), []);
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.waitForTimeout(600); // colour transitions
