@@ -291,7 +291,23 @@ impl Storage<'_> {
             .iter()
             .any(|c| c.metadata.name.as_deref() == Some(class.as_str()));
         if !class.is_empty() && class_exists {
-            return out; // the class's provisioner makes a volume for each claim
+            // the class's provisioner makes a volume for each claim, unless it refuses it
+            let provisioner = self
+                .classes
+                .iter()
+                .find(|c| c.metadata.name.as_deref() == Some(class.as_str()))
+                .map_or("", |c| c.provisioner.as_str());
+            if let Some(refusal) = binder::provisioner_refusal(&claim, provisioner) {
+                let modes = manifest::access_modes(
+                    claim.spec.as_ref().and_then(|s| s.access_modes.as_deref()),
+                );
+                out.push(diag(
+                    Severity::Warning,
+                    at(doc, &format!("{prefix}spec.accessModes")),
+                    format!("StorageClass \"{class}\" ({provisioner}) refuses {what} \"{claim_name}\" ({modes}): \"{refusal}\": its claims will stay Pending"),
+                ));
+            }
+            return out;
         }
         let candidates: Vec<&PersistentVolume> = self
             .volumes

@@ -23,6 +23,18 @@ fn apply_seed(c: &mut Cluster) {
     }
 }
 
+/// The seed with ReadWriteOnce claims: what kind's local-path provisioner accepts (it refuses
+/// the seed's ReadWriteMany, see `kind_like_local_path_refuses_read_write_many_claims`).
+fn rwo(manifest: &str) -> String {
+    manifest.replace("ReadWriteMany", "ReadWriteOnce")
+}
+
+fn apply_seed_rwo(c: &mut Cluster) {
+    for (_, text) in kubesim::examples::MONGODB {
+        c.apply_yaml(&rwo(text)).expect("apply seed");
+    }
+}
+
 fn mongo_ready(c: &Cluster) -> i32 {
     c.store()
         .get::<StatefulSet>(NS, "mongo")
@@ -337,7 +349,7 @@ fn profiles_have_names_for_the_ui() {
 #[test]
 fn kind_like_profile_provisions_pvc_uid_volumes_on_the_pods_node() {
     let mut c = Cluster::new(ClusterConfig::with_profile(Profile::KindLike));
-    apply_seed(&mut c);
+    apply_seed_rwo(&mut c);
     assert!(
         run_checking_dns(&mut c, 120_000, |c| mongo_ready(c) == 3, 4),
         "{:?}",
@@ -399,6 +411,36 @@ fn kind_like_profile_provisions_pvc_uid_volumes_on_the_pods_node() {
     }
 }
 
+/// rancher/local-path-provisioner `provisioner.go` (`provisionFor`): a node path cannot be
+/// shared, so ReadWriteMany claims are refused; sig-storage-lib-external-provisioner records
+/// `ProvisioningFailed` "failed to provision volume with StorageClass ..." and the claim (and
+/// its pod) stay Pending, as the seed's RWX claims do on a real kind cluster.
+#[test]
+fn kind_like_local_path_refuses_read_write_many_claims() {
+    let mut c = Cluster::new(ClusterConfig::with_profile(Profile::KindLike));
+    apply_seed(&mut c);
+    c.advance(60_000);
+    assert_eq!(
+        c.store().count::<PersistentVolume>(),
+        5,
+        "only the seed's own PVs"
+    );
+    let pvc = claim(&c, "mongo-data-mongo-0").unwrap();
+    assert_eq!(claim_phase(&pvc), "Pending");
+    assert!(
+        pod(&c, "mongo-1").is_none(),
+        "OrderedReady waits for mongo-0"
+    );
+    let ev = events_about(&c, "mongo-data-mongo-0");
+    assert!(
+        ev.iter().any(|e| e.0 == "ProvisioningFailed"
+            && e.1 == "failed to provision volume with StorageClass \"standard\": NodePath only supports ReadWriteOnce and ReadWriteOncePod (1.22+) access modes"
+            && e.2 == "rancher.io/local-path"),
+        "{ev:?}"
+    );
+    assert_eq!(mongo_ready(&c), 0);
+}
+
 #[test]
 fn kind_like_claim_without_consumer_waits_for_first_consumer() {
     let mut c = Cluster::new(ClusterConfig::with_profile(Profile::KindLike));
@@ -422,7 +464,7 @@ fn kind_like_claim_without_consumer_waits_for_first_consumer() {
 fn kind_like_deleting_the_set_with_when_deleted_delete_removes_claims_and_volumes() {
     let mut c = Cluster::new(ClusterConfig::with_profile(Profile::KindLike));
     c.apply_yaml(kubesim::examples::MONGO_SERVICE).unwrap();
-    c.apply_yaml(&mongo_with_policy("Delete", "Retain"))
+    c.apply_yaml(&rwo(&mongo_with_policy("Delete", "Retain")))
         .unwrap();
     assert!(c.run_until_condition(120_000, |c| mongo_ready(c) == 3));
     assert_eq!(c.store().count::<PersistentVolume>(), 3);
@@ -766,10 +808,10 @@ fn random_storage_sequences_never_double_bind_never_delete_retain_and_dns_tracks
         };
         c.apply_yaml(kubesim::examples::MONGO_SERVICE).unwrap();
         let policy = ["Retain", "Delete"];
-        c.apply_yaml(&mongo_with_policy(
+        c.apply_yaml(&rwo(&mongo_with_policy(
             policy[rng.below(2) as usize],
             policy[rng.below(2) as usize],
-        ))
+        )))
         .unwrap();
         let mut retained = BTreeSet::new();
         let mut user_deleted = BTreeSet::new();
@@ -843,7 +885,7 @@ fn random_storage_sequences_never_double_bind_never_delete_retain_and_dns_tracks
 fn storage_runs_are_deterministic() {
     let run = || {
         let mut c = Cluster::new(ClusterConfig::with_profile(Profile::KindLike));
-        apply_seed(&mut c);
+        apply_seed_rwo(&mut c);
         c.run_until_condition(120_000, |c| mongo_ready(c) == 3);
         c.scale(NS, "mongo", 1).unwrap();
         c.advance(60_000);
@@ -861,7 +903,7 @@ fn storage_runs_are_deterministic() {
 fn kind_like_parallel_set_spreads_and_each_volume_is_pinned_to_its_pods_node() {
     let mut c = Cluster::new(ClusterConfig::with_profile(Profile::KindLike));
     c.apply_yaml(kubesim::examples::MONGO_SERVICE).unwrap();
-    let sts = kubesim::examples::MONGO_STATEFULSET.replace(
+    let sts = rwo(kubesim::examples::MONGO_STATEFULSET).replace(
         "replicas: 3",
         "replicas: 30\n  podManagementPolicy: Parallel",
     );
@@ -1036,4 +1078,14 @@ fn why_explains_waiting_claims_in_the_pv_controllers_words() {
         ),
         "{why}"
     );
+}
+
+#[test]
+fn a_claim_the_provisioner_refuses_says_why_in_the_view() {
+    let mut c = Cluster::new(ClusterConfig::with_profile(Profile::KindLike));
+    apply_seed(&mut c);
+    c.advance(10_000);
+    let pvc = claim(&c, "mongo-data-mongo-0").unwrap();
+    let why = kubesim::engine::pv_controller::explain_claim(c.store(), &pvc).unwrap();
+    assert_eq!(why, "claim mongo-data-mongo-0 is Pending: provisioning failed: failed to provision volume with StorageClass \"standard\": NodePath only supports ReadWriteOnce and ReadWriteOncePod (1.22+) access modes");
 }

@@ -6,6 +6,8 @@
 //!   (provisioner `rancher.io/local-path`, `WaitForFirstConsumer`, reclaimPolicy `Delete`).
 //!   Claims without a class get `standard` at admission, so the same manifests provision
 //!   `pvc-<uid>` volumes on the node the pod is scheduled to instead of binding `pv001`.
+//!   As on kind, the local-path provisioner refuses ReadWriteMany claims (they stay Pending
+//!   with a `ProvisioningFailed` event; `storage::binder::external_provision`).
 
 use std::collections::BTreeMap;
 

@@ -577,7 +577,10 @@ pub fn explain_claim(store: &Store, claim: &PersistentVolumeClaim) -> Option<Str
                 format!("claim {cname} is bound to PersistentVolume {vname}, whose disk is lost ({FAULT_VOLUME_FAILED}=true): the pod cannot mount it")
             });
     }
-    let decision = with_view(store, |v| sync_claim(claim, v).decision);
+    let decision = with_view(store, |v| match external_provision(claim, v).decision {
+        refused @ storage::Decision::ProvisioningFailed { .. } => refused,
+        _ => sync_claim(claim, v).decision,
+    });
     Some(format!("claim {cname} is {phase}: {}", decision.describe()))
 }
 

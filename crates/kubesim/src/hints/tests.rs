@@ -133,9 +133,19 @@ fn claims_that_nothing_can_bind_warn_at_the_template() {
         show(&diagnostics(&files)),
         ["mongo-sts.yaml:42:7: warning: no PersistentVolume in these files can satisfy volumeClaimTemplate \"mongo-data\" (100Mi RWX) and no StorageClass will provision it on the cluster profile \"bare\": its claims will stay Pending"]
     );
-    // kind-like: the default class provisions
+    // kind-like: the default class provisions ReadWriteOnce claims, and its local-path
+    // provisioner refuses the seed's RWX (rancher/local-path-provisioner provisioner.go)
     let kind = ClusterConfig::with_profile(Profile::KindLike);
-    assert_eq!(show(&diagnostics_for(&files, &kind)), Vec::<String>::new());
+    assert_eq!(
+        show(&diagnostics_for(&files, &kind)),
+        ["mongo-sts.yaml:44:7: warning: StorageClass \"standard\" (rancher.io/local-path) refuses volumeClaimTemplate \"mongo-data\" (RWX): \"NodePath only supports ReadWriteOnce and ReadWriteOncePod (1.22+) access modes\": its claims will stay Pending"]
+    );
+    let rwo = examples::MONGO_STATEFULSET.replace("ReadWriteMany", "ReadWriteOnce");
+    let rwo_files = [seed_files()[1], ("mongo-sts.yaml", rwo.as_str())];
+    assert_eq!(
+        show(&diagnostics_for(&rwo_files, &kind)),
+        Vec::<String>::new()
+    );
     // five PVs, seven replicas
     let sts = examples::MONGO_STATEFULSET.replace("replicas: 3", "replicas: 7");
     let files = [

@@ -1238,6 +1238,26 @@ pub fn external_provision(claim: &PersistentVolumeClaim, view: &StorageView) -> 
     if view.volume(&pv_name).is_some() {
         return Outcome::default();
     }
+    if let Some(refusal) = provisioner_refusal(claim, wanted) {
+        // sig-storage-lib-external-provisioner's `provisionClaimOperation` records the
+        // provisioner's error as `failed to provision volume with StorageClass "<class>": …`
+        // and retries (the event's count grows); the claim stays Pending.
+        let message = format!(
+            "failed to provision volume with StorageClass {:?}: {refusal}",
+            claim_class(claim)
+        );
+        let mut out = Outcome::decided(Decision::ProvisioningFailed {
+            message: message.clone(),
+        });
+        out.events.push(Event::new(
+            EventType::Warning,
+            "ProvisioningFailed",
+            message,
+            ObjectRef::of_claim(claim),
+            wanted,
+        ));
+        return out;
+    }
     let mut out = Outcome::decided(Decision::Provisioning {
         provisioner: wanted.clone(),
         external: true,
@@ -1263,6 +1283,24 @@ pub fn external_provision(claim: &PersistentVolumeClaim, view: &StorageView) -> 
         wanted,
     ));
     out
+}
+
+/// What an external provisioner refuses before provisioning. rancher/local-path-provisioner
+/// (kind's `standard` class) on a node path, `provisionFor` in its `provisioner.go`: only
+/// ReadWriteOnce and ReadWriteOncePod claims (a directory on one node cannot be shared).
+pub fn provisioner_refusal(
+    claim: &PersistentVolumeClaim,
+    provisioner: &str,
+) -> Option<&'static str> {
+    if provisioner != "rancher.io/local-path" {
+        return None;
+    }
+    let modes = claim.spec.as_ref().and_then(|s| s.access_modes.as_ref());
+    modes
+        .into_iter()
+        .flatten()
+        .any(|m| m != "ReadWriteOnce" && m != "ReadWriteOncePod")
+        .then_some("NodePath only supports ReadWriteOnce and ReadWriteOncePod (1.22+) access modes")
 }
 
 /// The scheduler's choice for a WaitForFirstConsumer claim that found no static volume:
