@@ -506,40 +506,75 @@ fn sleep_1e308_is_refused_with_the_named_limit_and_a_week_is_accepted() {
 }
 
 #[test]
-fn a_sleep_polled_over_a_crash_loop_holds_only_the_last_ttl_of_events() {
-    // A set whose pods all fail (the fault copied from the template): every pod's replacement
-    // fails again, ≈ 11,000 events an hour. Polled the browser's way (6 s per tick, 60×),
-    // with a 10-minute event TTL so the test stays short (the default is an hour).
-    let ttl = 600_000;
-    let mut sh = seeded_shell_with(ClusterConfig {
-        event_ttl_ms: ttl,
-        ..Default::default()
-    });
+fn a_sleep_polled_over_a_crash_loop_restarts_in_place_with_aggregated_events() {
+    // A set whose pods all fail (the fault copied from the template). As the kubelet does
+    // (pkg/kubelet/kuberuntime/kuberuntime_manager.go doBackOff), the containers restart in
+    // place with back-off and their events aggregate: no pod is replaced, and the event
+    // count stays at a few series instead of the ≈ 11,000 an hour replacing pods made.
+    // Polled the browser's way (6 s per tick, 60×).
+    let mut sh = seeded_shell();
+    let uids = |sh: &kubesim::kubectl::exec::Shell| -> Vec<Option<String>> {
+        (0..3)
+            .map(|i| {
+                sh.cluster()
+                    .store()
+                    .get::<Pod>("default", &format!("mongo-{i}"))
+                    .and_then(|p| p.metadata.uid.clone())
+            })
+            .collect()
+    };
     let out = sh.run(
         r#"kubectl patch sts mongo -p '{"spec":{"template":{"metadata":{"annotations":{"playground.dev/fail":"true"}}}}}'"#,
     );
     assert_eq!(out.exit_code, 0, "{}", out.text());
+    // The template changed: the rolling update replaces mongo-2 (now with the fault), which
+    // never gets Ready, so OrderedReady's update waits there.
     assert!(sh.start("sleep 20m").running);
-    let (mut ticks, mut after_one_ttl) = (0, 0);
-    let start = sh.cluster().now();
+    let mut ticks = 0;
     while sh.is_blocked() {
         let out = sh.poll(sh.cluster().now() + 6_000);
         assert!(out.chunks.is_empty());
         ticks += 1;
         let c = sh.cluster();
-        if after_one_ttl == 0 && c.now() >= start + ttl {
-            after_one_ttl = c.store().event_count();
-        }
         assert!(c.watch_log().len() < 2 * c.config().watch_history + 10);
     }
     assert_eq!(ticks, 200);
     let events = sh.cluster().store().event_count();
-    assert!(after_one_ttl > 500, "the loop is busy: {after_one_ttl}");
-    // The second period's events replaced the first's instead of adding to them.
+    let out = sh.run("kubectl get pods");
+    assert!(out.text().contains("CrashLoopBackOff"), "{}", out.text());
     assert!(
-        events < after_one_ttl + after_one_ttl / 5,
-        "{events} events after two TTLs, {after_one_ttl} after one"
+        events < 120,
+        "{events} events after 20 minutes of crash loop"
     );
+    // An hour later, the same pods and still a handful of event series.
+    let now_uids = uids(&sh);
+    sh.run("sleep 1h");
+    assert_eq!(uids(&sh), now_uids, "restarted in place, never replaced");
+    let f = sh.cluster().footprint();
+    assert!(f.events < 120, "{f:?}");
+}
+
+/// A day of crash loop: the issue-17 case (460,000 events, ~1 GB before restarts in place).
+#[test]
+fn a_day_of_crash_loop_stays_small() {
+    let mut sh = seeded_shell();
+    sh.run(r#"kubectl annotate pod mongo-0 playground.dev/fail=true"#);
+    sh.run("sleep 24h");
+    let f = sh.cluster().footprint();
+    assert!(f.events < 60, "{f:?}");
+    assert!(
+        f.watch_entries < 2 * sh.cluster().config().watch_history + 10,
+        "{f:?}"
+    );
+    let p = sh
+        .cluster()
+        .store()
+        .get::<Pod>("default", "mongo-0")
+        .unwrap()
+        .clone();
+    let restarts = p.status.unwrap().container_statuses.unwrap()[0].restart_count;
+    // back-off reaches 5 min after 6 restarts: about 24 h / (5 min + 2 s) restarts in a day
+    assert!((280..=300).contains(&restarts), "{restarts}");
 }
 
 #[test]

@@ -47,7 +47,7 @@ fn pv_uid(sh: &Shell, name: &str) -> String {
 #[test]
 fn no_sequence_of_deletions_scalings_and_failures_loses_a_file_on_a_kept_claim() {
     let mut checked = 0;
-    for seed in 0..6u64 {
+    for seed in 0..10u64 {
         let mut sh = seeded();
         let mut rng = SplitMix64::new(seed);
         // one file per ordinal, through the pod's mounted claim
@@ -82,9 +82,16 @@ fn no_sequence_of_deletions_scalings_and_failures_loses_a_file_on_a_kept_claim()
             }
             sh.run("sleep 20");
         }
-        // heal and bring every member back: every file is where it was written
+        // heal (a failing container restarts in place until its fault is removed) and bring
+        // every member back: every file is where it was written
+        for o in 0..5 {
+            sh.run(&format!(
+                "kubectl annotate pod mongo-{o} playground.dev/fail-"
+            ));
+        }
         sh.run("kubectl scale sts mongo --replicas=5");
-        let _ = sh.run("sleep 300");
+        // (a crash loop at its 5-minute back-off restarts within 5 minutes)
+        let _ = sh.run("sleep 600");
         for (o, text) in &written {
             let pod = format!("mongo-{o}");
             assert!(running(&sh, &pod), "seed {seed}: {pod} not back");

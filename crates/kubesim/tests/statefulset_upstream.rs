@@ -356,7 +356,16 @@ fn should_recreate_evicted_statefulset() {
     wait_ready(&mut c, "test-ss", 1);
     let old_uid = pod(&c, "test-ss-0").unwrap().metadata.uid;
     let mark = c.watch_end();
-    annotate_pod(&mut c, "test-ss-0", FAIL, Some("true"));
+    // Upstream's e2e makes the kubelet reject the pod (a hostPort conflict): phase Failed.
+    // (The `fail` fault no longer does: a `restartPolicy: Always` container restarts in
+    // place, see kubelet.rs.) Written as the kubelet's status update, then a command so the
+    // informers see it.
+    let mut failed = pod(&c, "test-ss-0").unwrap();
+    let st = failed.status.as_mut().unwrap();
+    st.phase = Some("Failed".into());
+    st.reason = Some("NodePorts".into());
+    c.store_mut().update(failed).unwrap();
+    annotate_pod(&mut c, "test-ss-0", "e2e/failed", Some("true"));
     let ok = c.run_until_condition(c.now() + 120_000, |c| {
         pod(c, "test-ss-0").is_some_and(|p| p.metadata.uid != old_uid && is_running_and_ready(&p))
     });

@@ -9,7 +9,20 @@
 //!
 //! Faults (annotations): `playground.dev/unready: "true"` on the pod (or copied from the pod
 //! template, or on the owning StatefulSet's own metadata) fails the readiness probe;
-//! `playground.dev/fail: "true"` makes the containers exit with code 1 (phase `Failed`).
+//! `playground.dev/fail: "true"` makes the containers exit with code 1 `fail_after_ms` after
+//! each start.
+//!
+//! Restarts (upstream `pkg/kubelet/kuberuntime/kuberuntime_manager.go`, `doBackOff`, and
+//! `pkg/kubelet/kubelet.go`'s back-off of 10 s doubling to 300 s): an exited container of a
+//! `restartPolicy: Always` pod (or `OnFailure` with a non-zero exit code) is restarted in
+//! place. The kubelet notices the exit one `fault_reaction_ms` later (PLEG); the first exit
+//! restarts at once (`backOff.Next`), later ones wait in `CrashLoopBackOff` (waiting message
+//! `back-off 10s restarting failed container=C pod=P_NS(UID)`, event `BackOff`) until the
+//! back-off since the exit has passed, doubling each time up to 5 min; an entry whose last
+//! update is older than 2 × 5 min is forgotten (`hasExpired` in client-go's
+//! `util/flowcontrol/backoff.go`): a container that ran 10 minutes starts again at 10 s.
+//! The restart keeps the pod's uid, IP and phase `Running`; `restartCount` grows and
+//! `lastState.terminated` keeps the exit. `restartPolicy: Never` pods go `Failed`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -61,7 +74,16 @@ enum Action {
     Kill,
     Stopped,
     Remove,
+    /// The pod worker's sync after a container exited: restart now or back off.
+    Exited,
+    /// The back-off ran out: start the containers again.
+    Restart,
 }
+
+/// kubelet's container restart back-off (`pkg/kubelet/kubelet.go`: `backOffPeriod` 10 s,
+/// `MaxContainerBackOff` 300 s).
+pub const BACKOFF_INITIAL_MS: u64 = 10_000;
+pub const BACKOFF_MAX_MS: u64 = 300_000;
 
 #[derive(Clone, Debug, Default)]
 struct PodRuntime {
@@ -71,6 +93,13 @@ struct PodRuntime {
     killing: bool,
     unready_fault: bool,
     fail_fault: bool,
+    /// Start instants of the containers started so far in this sync (their status is written
+    /// once, when the last one has started: one `ContainerCreating` row, not one per container).
+    started_at: Vec<u64>,
+    /// The restart back-off entry: (current back-off, last update), client-go's `backoffEntry`.
+    backoff: Option<(u64, u64)>,
+    /// When the containers last exited.
+    exited_at: u64,
 }
 
 /// What the kubelets remember between steps.
@@ -450,27 +479,33 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
             if terminating {
                 return;
             }
-            let mut p = copy();
             event(
                 c,
                 "Normal",
                 "Started",
                 format!("Started container {}", ct.name),
             );
+            // The status manager writes once the sync has started every container.
+            let Some(rt) = c.kubelet.pods.get_mut(&s.uid) else {
+                return;
+            };
+            rt.started_at.truncate(i);
+            rt.started_at.push(now);
+            if i + 1 < containers.len() {
+                c.enqueue(now, step(&pod, Action::Pull(i + 1)));
+                return;
+            }
+            let started_at = std::mem::take(&mut rt.started_at);
+            let mut p = copy();
             let st = p.status.get_or_insert_with(PodStatus::default);
-            if let Some(cs) = st.container_statuses.as_mut().and_then(|v| v.get_mut(i)) {
+            for (cs, at) in st.container_statuses.iter_mut().flatten().zip(started_at) {
                 cs.started = Some(true);
                 cs.state = Some(ContainerState {
                     running: Some(ContainerStateRunning {
-                        started_at: Some(timestamp(now)),
+                        started_at: Some(timestamp(at)),
                     }),
                     ..Default::default()
                 });
-            }
-            if i + 1 < containers.len() {
-                let _ = c.store.update(p);
-                c.enqueue(now, step(&pod, Action::Pull(i + 1)));
-                return;
             }
             st.phase = Some("Running".into());
             let unready = unready_fault(c, &pod);
@@ -498,13 +533,93 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
             }
             let mut p = copy();
             terminate_containers(&mut p, now, 1, "Error");
+            let restarts = restarts_after(&pod, 1);
             let st = p.status.get_or_insert_with(PodStatus::default);
-            st.phase = Some("Failed".into());
-            set_readiness(st, "False", Some("PodFailed"), None, now);
+            if restarts {
+                // Still Running: the containers exited and the kubelet will restart them.
+                let names = containers.iter().map(|c| c.name.as_str());
+                let msg = unready_message(names);
+                set_readiness(st, "False", Some("ContainersNotReady"), Some(&msg), now);
+            } else {
+                st.phase = Some("Failed".into());
+                set_readiness(st, "False", Some("PodFailed"), None, now);
+            }
             if let Some(rt) = c.kubelet.pods.get_mut(&s.uid) {
                 rt.running = false;
+                rt.exited_at = now;
             }
             let _ = c.store.update(p);
+            if restarts {
+                c.enqueue(now + c.config.fault_reaction_ms, step(&pod, Action::Exited));
+            }
+        }
+        Action::Exited => {
+            if terminating {
+                return;
+            }
+            let Some(rt) = c.kubelet.pods.get_mut(&s.uid) else {
+                return;
+            };
+            let exited = rt.exited_at;
+            // client-go flowcontrol.Backoff: IsInBackOffSince(key, finishedAt), else Next.
+            let in_backoff = match rt.backoff {
+                Some((b, last)) if exited.saturating_sub(last) <= 2 * BACKOFF_MAX_MS => {
+                    now.saturating_sub(exited) < b
+                }
+                _ => false,
+            };
+            if !in_backoff {
+                next_backoff(rt);
+                restart(c, &s, &pod, containers);
+                return;
+            }
+            let backoff = rt.backoff.map_or(BACKOFF_INITIAL_MS, |(b, _)| b);
+            let mut p = copy();
+            let pod_ref = pod_ref(&pod);
+            let st = p.status.get_or_insert_with(PodStatus::default);
+            for cs in st.container_statuses.iter_mut().flatten() {
+                let last = cs.state.take();
+                cs.last_state = last
+                    .filter(|l| l.terminated.is_some())
+                    .or(cs.last_state.take());
+                cs.state = Some(ContainerState {
+                    waiting: Some(ContainerStateWaiting {
+                        reason: Some("CrashLoopBackOff".into()),
+                        message: Some(format!(
+                            "back-off {} restarting failed container={} pod={pod_ref}",
+                            go_duration(backoff),
+                            cs.name
+                        )),
+                    }),
+                    ..Default::default()
+                });
+            }
+            let _ = c.store.update(p);
+            for ct in containers {
+                event(
+                    c,
+                    "Warning",
+                    "BackOff",
+                    format!(
+                        "Back-off restarting failed container {} in pod {pod_ref}",
+                        ct.name
+                    ),
+                );
+            }
+            c.enqueue(exited + backoff, step(&pod, Action::Restart));
+        }
+        Action::Restart => {
+            if terminating {
+                return;
+            }
+            let Some(rt) = c.kubelet.pods.get_mut(&s.uid) else {
+                return;
+            };
+            if rt.running {
+                return;
+            }
+            next_backoff(rt);
+            restart(c, &s, &pod, containers);
         }
         Action::Kill => {
             let running: Vec<String> = pod
@@ -558,6 +673,92 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
                 .store
                 .delete::<Pod>(ns, name, Propagation::Background, Some(0));
         }
+    }
+}
+
+/// Does the kubelet restart a container of this pod that exited with `code`?
+/// (`ShouldContainerBeRestarted` in `pkg/kubelet/container/helpers.go`.)
+fn restarts_after(pod: &Pod, code: i32) -> bool {
+    match pod.spec.as_ref().and_then(|s| s.restart_policy.as_deref()) {
+        Some("Never") => false,
+        Some("OnFailure") => code != 0,
+        _ => true,
+    }
+}
+
+/// `format.Pod`: `name_namespace(uid)`, as the kubelet names a pod in messages.
+fn pod_ref(pod: &Pod) -> String {
+    format!(
+        "{}_{}({})",
+        pod.metadata.name.as_deref().unwrap_or_default(),
+        pod.metadata.namespace.as_deref().unwrap_or("default"),
+        pod.metadata.uid.as_deref().unwrap_or_default()
+    )
+}
+
+/// client-go `Backoff.Next(key, finishedAt)`: a new or expired entry starts at 10 s, an
+/// existing one doubles up to 5 min; its last update is the exit it was computed for.
+fn next_backoff(rt: &mut PodRuntime) {
+    let exited = rt.exited_at;
+    rt.backoff = Some(match rt.backoff {
+        Some((b, last)) if exited.saturating_sub(last) <= 2 * BACKOFF_MAX_MS => {
+            ((b * 2).min(BACKOFF_MAX_MS), exited)
+        }
+        _ => (BACKOFF_INITIAL_MS, exited),
+    });
+}
+
+/// Starts the exited containers again in place (same pod, same IP): `Pulled` (the image is on
+/// the node), `Created`, `Started` per container, `restartCount` + 1, `lastState.terminated`
+/// = the exit; readiness from the probes; the fail fault fires again `fail_after_ms` later.
+fn restart(
+    c: &mut Cluster,
+    s: &Step,
+    pod: &Pod,
+    containers: &[k8s_openapi::api::core::v1::Container],
+) {
+    let now = c.now;
+    for ct in containers {
+        let image = ct.image.clone().unwrap_or_default();
+        for (reason, msg) in [
+            (
+                "Pulled",
+                format!("Container image \"{image}\" already present on machine"),
+            ),
+            ("Created", format!("Created container: {}", ct.name)),
+            ("Started", format!("Started container {}", ct.name)),
+        ] {
+            c.store
+                .record_event(&pod.metadata, "Pod", "Normal", reason, msg, KUBELET);
+        }
+    }
+    let mut p = pod.clone();
+    let st = p.status.get_or_insert_with(PodStatus::default);
+    st.phase = Some("Running".into());
+    for cs in st.container_statuses.iter_mut().flatten() {
+        let last = cs.state.take();
+        if last.as_ref().is_some_and(|l| l.terminated.is_some()) {
+            cs.last_state = last;
+        }
+        cs.restart_count = cs.restart_count.saturating_add(1);
+        cs.started = Some(true);
+        cs.state = Some(ContainerState {
+            running: Some(ContainerStateRunning {
+                started_at: Some(timestamp(now)),
+            }),
+            ..Default::default()
+        });
+    }
+    let fail = annotated(&pod.metadata, FAULT_FAIL);
+    let unready = unready_fault(c, pod);
+    if let Some(rt) = c.kubelet.pods.get_mut(&s.uid) {
+        rt.running = true;
+        rt.unready_fault = unready;
+        rt.fail_fault = fail;
+    }
+    probe_from(c, s, Some(p));
+    if fail {
+        c.enqueue(now + c.config.fail_after_ms, step(pod, Action::Fail));
     }
 }
 
@@ -901,9 +1102,19 @@ pub(crate) fn node_up(c: &mut Cluster, name: &str) -> Result<(), ApiError> {
             rt.killing = true;
             Action::Kill
         } else if phase(&pod) == "Running" {
-            rt.running = true;
             rt.admitted = true;
-            Action::Probe
+            // A container that exited while the node was away is restarted (with back-off).
+            let exited = pod
+                .status
+                .iter()
+                .flat_map(|s| s.container_statuses.iter().flatten())
+                .any(|cs| cs.state.as_ref().is_none_or(|s| s.running.is_none()));
+            rt.running = !exited;
+            if exited {
+                Action::Restart
+            } else {
+                Action::Probe
+            }
         } else if matches!(phase(&pod), "Failed" | "Succeeded") {
             continue;
         } else {
@@ -1055,10 +1266,149 @@ mod lifecycle_tests {
         assert!(is_ready(&pod(&c, "a").unwrap()));
     }
 
+    /// A bare pod with `restartPolicy: Never` (as `kubectl run --restart=Never` makes).
+    fn never_restarted_pod(c: &mut Cluster, name: &str) {
+        bare_pod(c, name, None);
+        let mut p = pod(c, name).unwrap();
+        p.spec.as_mut().unwrap().restart_policy = Some("Never".into());
+        c.store_mut().update(p).unwrap();
+        c.dispatch();
+    }
+
+    fn container(p: &Pod) -> ContainerStatus {
+        p.status
+            .as_ref()
+            .unwrap()
+            .container_statuses
+            .as_ref()
+            .unwrap()[0]
+            .clone()
+    }
+
+    fn waiting(p: &Pod) -> Option<(String, String)> {
+        let w = container(p).state?.waiting?;
+        Some((w.reason?, w.message.unwrap_or_default()))
+    }
+
+    /// kuberuntime_manager.go `doBackOff` + client-go `flowcontrol.Backoff` (10 s doubling,
+    /// 300 s cap, kubelet.go `backOffPeriod`/`MaxContainerBackOff`): the first exit restarts
+    /// at once, later ones wait in CrashLoopBackOff for 10 s, 20 s, 40 s, ... 300 s.
     #[test]
-    fn fail_annotation_makes_the_container_exit_and_the_pod_failed() {
+    fn restart_policy_always_restarts_in_place_with_doubling_back_off() {
         let mut c = Cluster::default();
         bare_pod(&mut c, "a", None);
+        c.advance(10_000);
+        let uid = pod(&c, "a").unwrap().metadata.uid;
+        let ip = pod(&c, "a").unwrap().status.unwrap().pod_ip;
+        c.set_annotation(Kind::Pod, "default", "a", FAULT_FAIL, Some("true"))
+            .unwrap();
+        // Each instance runs fail_after_ms (1 s), the kubelet sees the exit 1 s later.
+        let mut restarts_at = Vec::new();
+        let mut last = 0;
+        let end = c.now() + 3_600_000;
+        while c.now() < end {
+            c.step();
+            let p = pod(&c, "a").unwrap();
+            let n = container(&p).restart_count;
+            if n != last {
+                restarts_at.push(c.now());
+                last = n;
+            }
+        }
+        let gaps: Vec<u64> = restarts_at.windows(2).map(|w| w[1] - w[0]).collect();
+        // (run 1 s + notice 1 s, then the back-off since the exit)
+        assert_eq!(
+            gaps[..8],
+            [11_000, 21_000, 41_000, 81_000, 161_000, 301_000, 301_000, 301_000]
+        );
+        let p = pod(&c, "a").unwrap();
+        assert_eq!(p.metadata.uid, uid, "the same pod");
+        assert_eq!(p.status.as_ref().unwrap().pod_ip, ip, "the same IP");
+        assert_eq!(pod_phase(&p), "Running");
+        let events = events_for(&c, "a");
+        let backoff: Vec<_> = events.iter().filter(|e| e.0 == "BackOff").collect();
+        assert_eq!(backoff.len(), 1, "one aggregated event: {events:?}");
+        assert_eq!(
+            backoff[0].1,
+            format!(
+                "Back-off restarting failed container app in pod a_default({})",
+                uid.unwrap()
+            )
+        );
+    }
+
+    #[test]
+    fn crash_loop_shows_the_waiting_reason_last_state_and_restart_count() {
+        let mut c = Cluster::default();
+        bare_pod(&mut c, "a", None);
+        c.advance(10_000);
+        c.set_annotation(Kind::Pod, "default", "a", FAULT_FAIL, Some("true"))
+            .unwrap();
+        c.advance(1_000);
+        let p = pod(&c, "a").unwrap();
+        let term = container(&p).state.unwrap().terminated.unwrap();
+        assert_eq!((term.exit_code, term.reason.as_deref()), (1, Some("Error")));
+        assert_eq!(
+            pod_phase(&p),
+            "Running",
+            "restartPolicy Always keeps it Running"
+        );
+        c.advance(1_000); // noticed: first restart at once
+        assert_eq!(container(&pod(&c, "a").unwrap()).restart_count, 1);
+        c.advance(2_000); // second exit, noticed: back-off
+        let p = pod(&c, "a").unwrap();
+        let uid = p.metadata.uid.clone().unwrap();
+        assert_eq!(
+            waiting(&p),
+            Some((
+                "CrashLoopBackOff".into(),
+                format!("back-off 10s restarting failed container=app pod=a_default({uid})")
+            ))
+        );
+        let cs = container(&p);
+        assert_eq!(cs.restart_count, 1);
+        let last = cs.last_state.unwrap().terminated.unwrap();
+        assert_eq!((last.exit_code, last.reason.as_deref()), (1, Some("Error")));
+        // Removing the fault: the next restart stays up.
+        c.set_annotation(Kind::Pod, "default", "a", FAULT_FAIL, None)
+            .unwrap();
+        c.advance(60_000);
+        let p = pod(&c, "a").unwrap();
+        assert!(is_ready(&p));
+        assert_eq!(container(&p).restart_count, 2);
+    }
+
+    /// client-go backoff.go `hasExpired`: an entry not updated for 2 × maxDuration is reset,
+    /// so a container that ran for more than 10 minutes restarts at once and backs off from
+    /// 10 s again.
+    #[test]
+    fn back_off_resets_after_ten_minutes_of_running() {
+        let mut c = Cluster::default();
+        bare_pod(&mut c, "a", None);
+        c.advance(10_000);
+        c.set_annotation(Kind::Pod, "default", "a", FAULT_FAIL, Some("true"))
+            .unwrap();
+        c.advance(120_000); // restarts 1..=4, back-off now 80 s
+        c.set_annotation(Kind::Pod, "default", "a", FAULT_FAIL, None)
+            .unwrap();
+        c.advance(900_000); // runs 15 minutes
+        let before = container(&pod(&c, "a").unwrap()).restart_count;
+        c.set_annotation(Kind::Pod, "default", "a", FAULT_FAIL, Some("true"))
+            .unwrap();
+        c.advance(3_500); // exit at +1 s (after the fault reaction), noticed at +2 s: restart
+        let p = pod(&c, "a").unwrap();
+        assert_eq!(container(&p).restart_count, before + 1, "{:?}", waiting(&p));
+        c.advance(3_000); // the next exit waits the initial 10 s again
+        assert_eq!(
+            waiting(&pod(&c, "a").unwrap()).map(|w| w.1.starts_with("back-off 10s")),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn fail_annotation_makes_the_container_exit_and_a_never_restarted_pod_failed() {
+        let mut c = Cluster::default();
+        never_restarted_pod(&mut c, "a");
         c.advance(10_000);
         c.set_annotation(Kind::Pod, "default", "a", FAULT_FAIL, Some("true"))
             .unwrap();

@@ -439,9 +439,41 @@ pub fn container_log(c: &Cluster, pod: &Pod, container: &str) -> Option<Vec<(u64
             }
         }
     }
+    // What the application wrote while this container instance ran (a restarted container
+    // starts a new log; `--previous` reads the one before: `previous_container_log`).
+    let finished = state
+        .terminated
+        .as_ref()
+        .and_then(|t| t.finished_at.as_ref())
+        .map_or(u64::MAX, crate::engine::instant_of);
     let uid = pod.metadata.uid.as_deref().unwrap_or_default();
-    lines.extend(c.fs.log(uid, container).iter().cloned());
+    lines.extend(
+        c.fs.log(uid, container)
+            .iter()
+            .filter(|(t, _)| (at..=finished).contains(t))
+            .cloned(),
+    );
     Some(lines)
+}
+
+/// `kubectl logs --previous`: the log of the container's previous instance (its
+/// `lastState.terminated`), `None` when it never restarted.
+pub fn previous_container_log(
+    c: &Cluster,
+    pod: &Pod,
+    container: &str,
+) -> Option<Vec<(u64, String)>> {
+    let mut p = pod.clone();
+    let cs = p
+        .status
+        .as_mut()?
+        .container_statuses
+        .iter_mut()
+        .flatten()
+        .find(|s| s.name == container)?;
+    let last = cs.last_state.take().filter(|l| l.terminated.is_some())?;
+    cs.state = Some(last);
+    container_log(c, &p, container)
 }
 
 fn nginx_version(image: &str) -> String {

@@ -7,7 +7,7 @@
 use k8s_openapi::api::core::v1::Pod;
 
 use super::exec::{all_container_names, default_container};
-use crate::engine::container::apps::container_log;
+use crate::engine::container::apps::{container_log, previous_container_log};
 use crate::engine::{self, timestamp};
 use crate::kubectl::cli;
 use crate::kubectl::exec::{Job, Output, Shell};
@@ -19,6 +19,17 @@ fn line_text(at: u64, line: &str, timestamps: bool) -> String {
         format!("{ts} {line}\n")
     } else {
         format!("{line}\n")
+    }
+}
+
+/// The last `tail` lines (all when `None` or negative).
+fn print_lines(lines: &[(u64, String)], tail: Option<i64>, timestamps: bool, out: &mut Output) {
+    let skip = match tail {
+        Some(n) if n >= 0 => lines.len().saturating_sub(n as usize),
+        _ => 0,
+    };
+    for (at, l) in &lines[skip..] {
+        out.out(line_text(*at, l, timestamps));
     }
 }
 
@@ -66,12 +77,21 @@ impl Shell {
             },
         };
         if previous {
-            out.fail(format!(
-                "Error from server (BadRequest): previous terminated container \"{container}\" in pod \"{pod_name}\" not found"
-            ));
+            // The kubelet keeps the previous instance of a restarted container.
+            let Some(lines) = previous_container_log(self.cluster(), &pod, &container) else {
+                out.fail(format!(
+                    "Error from server (BadRequest): previous terminated container \"{container}\" in pod \"{pod_name}\" not found"
+                ));
+                return;
+            };
+            print_lines(&lines, tail, timestamps, out);
             return;
         }
-        let Some(lines) = container_log(self.cluster(), &pod, &container) else {
+        // A container waiting to restart (CrashLoopBackOff): the kubelet serves the log of its
+        // last instance, as `kubectl logs` on a crash-looping pod shows.
+        let current = container_log(self.cluster(), &pod, &container)
+            .or_else(|| previous_container_log(self.cluster(), &pod, &container));
+        let Some(lines) = current else {
             let reason = pod
                 .status
                 .as_ref()
@@ -90,13 +110,7 @@ impl Shell {
             self.follow_logs(&pod, container, 0, timestamps);
             return;
         };
-        let skip = match tail {
-            Some(n) if n >= 0 => lines.len().saturating_sub(n as usize),
-            _ => 0,
-        };
-        for (at, l) in &lines[skip..] {
-            out.out(line_text(*at, l, timestamps));
-        }
+        print_lines(&lines, tail, timestamps, out);
         if follow {
             self.follow_logs(&pod, container, lines.len(), timestamps);
         }
