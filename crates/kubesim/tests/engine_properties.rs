@@ -179,6 +179,51 @@ fn check_invariants(c: &Cluster, watch_from: usize) {
     }
 }
 
+/// The kubelet's restarts and the node failures (pkg/kubelet/kuberuntime
+/// kuberuntime_manager.go; upstream's "Force Delete StatefulSet Pods" at-most-one guarantee),
+/// checked against the watch entries of one event: a StatefulSet pod (restartPolicy Always)
+/// is never Failed by its containers exiting, its restart count per uid never goes down, and
+/// no controller removes a pod from a NotReady node (`by_user`: the entries come from a user
+/// command, which may be a force delete): its kubelet is gone, so nobody confirms the
+/// containers stopped.
+fn check_restarts_and_lost_nodes(
+    c: &Cluster,
+    watch_from: usize,
+    by_user: bool,
+    restarts: &mut std::collections::BTreeMap<String, i32>,
+) {
+    for e in c.watch_since(watch_from) {
+        let AnyObject::Pod(p) = &e.object else {
+            continue;
+        };
+        let uid = p.metadata.uid.clone().unwrap_or_default();
+        let count: i32 = p
+            .status
+            .iter()
+            .flat_map(|s| s.container_statuses.iter().flatten())
+            .map(|cs| cs.restart_count)
+            .sum();
+        let before = restarts.insert(uid, count).unwrap_or(0);
+        assert!(count >= before, "{}: restartCount went down", e.name);
+        let phase = p.status.as_ref().and_then(|s| s.phase.as_deref());
+        assert_ne!(
+            phase,
+            Some("Failed"),
+            "{}: a restartPolicy Always pod failed",
+            e.name
+        );
+        if e.event == WatchEventType::Deleted && !by_user {
+            let node = p.spec.as_ref().and_then(|s| s.node_name.clone());
+            let node_down = node.is_some_and(|n| {
+                c.store()
+                    .get::<k8s_openapi::api::core::v1::Node>("", &n)
+                    .is_some_and(|n| !kubesim::engine::node_is_ready(n))
+            });
+            assert!(!node_down, "{} removed from a down node", e.name);
+        }
+    }
+}
+
 fn heal_and_converge(c: &mut Cluster) {
     for n in 1..=3 {
         c.node_up(&format!("node-{n}")).unwrap();
@@ -215,11 +260,15 @@ fn heal_and_converge(c: &mut Cluster) {
 
 #[test]
 fn random_action_sequences_keep_upstream_invariants_after_every_event() {
+    let mut restarted = 0;
     for seed in 0..24u64 {
         let mut rng = SplitMix64::new(seed);
         let mut c = setup();
+        let mut restarts: std::collections::BTreeMap<String, i32> = Default::default();
         for _ in 0..30 {
+            let mark = c.watch_end();
             act(&mut c, &mut rng);
+            check_restarts_and_lost_nodes(&c, mark, true, &mut restarts);
             let until = c.now() + rng.below(20_000);
             loop {
                 let mark = c.watch_end();
@@ -227,6 +276,7 @@ fn random_action_sequences_keep_upstream_invariants_after_every_event() {
                     Some(at) if at <= until => {
                         c.step();
                         check_invariants(&c, mark);
+                        check_restarts_and_lost_nodes(&c, mark, false, &mut restarts);
                     }
                     _ => break,
                 }
@@ -235,7 +285,12 @@ fn random_action_sequences_keep_upstream_invariants_after_every_event() {
         }
         heal_and_converge(&mut c);
         check_invariants(&c, c.watch_end());
+        restarted += restarts.values().filter(|n| **n > 0).count();
     }
+    assert!(
+        restarted >= 10,
+        "the runs restarted too few containers ({restarted})"
+    );
 }
 
 /// `rounds` random actions, each followed by up to `max_gap` ms of simulated time, then two
