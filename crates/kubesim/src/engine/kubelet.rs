@@ -42,6 +42,8 @@ use super::{
 pub const KUBELET: &str = "kubelet";
 pub const FAULT_UNREADY: &str = "playground.dev/unready";
 pub const FAULT_FAIL: &str = "playground.dev/fail";
+/// Fails the pod's liveness and startup probes (those its containers declare).
+pub const FAULT_UNHEALTHY: &str = "playground.dev/unhealthy";
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Step {
@@ -78,6 +80,9 @@ enum Action {
     Exited,
     /// The back-off ran out: start the containers again.
     Restart,
+    /// The liveness (or, `true`, startup) probe of the container instance started at the
+    /// given instant has failed `failureThreshold` times: kill it.
+    ProbeKill(u64, bool),
 }
 
 /// kubelet's container restart back-off (`pkg/kubelet/kubelet.go`: `backOffPeriod` 10 s,
@@ -100,6 +105,10 @@ struct PodRuntime {
     backoff: Option<(u64, u64)>,
     /// When the containers last exited.
     exited_at: u64,
+    /// The unhealthy fault is being acted on (a ProbeKill is queued).
+    unhealthy_fault: bool,
+    /// Since when the kubelet has seen the unhealthy fault (probes failing from then on).
+    unhealthy_since: Option<u64>,
 }
 
 /// What the kubelets remember between steps.
@@ -172,9 +181,11 @@ pub(crate) fn on_pod_event(c: &mut Cluster, pod: &Pod, event: WatchEventType) {
     let now = c.now;
     let unready = unready_fault(c, pod);
     let fail = annotated(&pod.metadata, FAULT_FAIL);
+    let unhealthy = annotated(&pod.metadata, FAULT_UNHEALTHY);
     let terminal = matches!(phase(pod), "Failed" | "Succeeded");
     let reaction = probe_reaction_ms(c, pod, unready);
     let (admit_ms, fault_ms) = (c.config.kubelet_admit_ms, c.config.fault_reaction_ms);
+    let latency = c.config.probe_latency_ms;
     let deleting = pod.metadata.deletion_timestamp.is_some();
     let mut tasks = Vec::new();
     super::store::with_entry(
@@ -184,6 +195,9 @@ pub(crate) fn on_pod_event(c: &mut Cluster, pod: &Pod, event: WatchEventType) {
         |rt| {
             if rt.node != node {
                 rt.node = node.to_string();
+            }
+            if unhealthy != rt.unhealthy_since.is_some() {
+                rt.unhealthy_since = unhealthy.then_some(now);
             }
             if deleting {
                 if !rt.killing {
@@ -201,6 +215,12 @@ pub(crate) fn on_pod_event(c: &mut Cluster, pod: &Pod, event: WatchEventType) {
                 if fail && !rt.fail_fault {
                     rt.fail_fault = true;
                     tasks.push((now + fault_ms, Action::Fail));
+                }
+                if unhealthy && !rt.unhealthy_fault {
+                    if let Some((at, startup)) = probe_kill_at(pod, now, latency) {
+                        rt.unhealthy_fault = true;
+                        tasks.push((at, Action::ProbeKill(started_at(pod), startup)));
+                    }
                 }
             }
         },
@@ -290,17 +310,21 @@ fn node_index(node: &str) -> u32 {
 }
 
 fn container_ready_at(pod: &Pod, i: usize, started: u64, probe_latency: u64) -> u64 {
-    let probe = pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.containers.get(i))
-        .and_then(|c| c.readiness_probe.as_ref());
-    match probe {
+    let container = pod.spec.as_ref().and_then(|s| s.containers.get(i));
+    let passes = |p: Option<&k8s_openapi::api::core::v1::Probe>| match p {
         None => started,
         Some(p) => {
             let delay = (p.initial_delay_seconds.unwrap_or(0).max(0) as u64).saturating_mul(1000);
             started.saturating_add(delay.max(probe_latency))
         }
+    };
+    // The readiness prober starts once the startup probe has succeeded (prober_manager.go).
+    let startup = passes(container.and_then(|c| c.startup_probe.as_ref()));
+    let readiness = passes(container.and_then(|c| c.readiness_probe.as_ref()));
+    if container.is_some_and(|c| c.startup_probe.is_some() && c.readiness_probe.is_some()) {
+        readiness.max(startup.saturating_add(readiness - started))
+    } else {
+        readiness.max(startup)
     }
 }
 
@@ -522,8 +546,67 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
             if fail {
                 c.enqueue(now + c.config.fail_after_ms, step(&pod, Action::Fail));
             }
+            schedule_probe_kill(c, &s, &pod, now);
         }
         Action::Probe => probe(c, &s),
+        Action::ProbeKill(started, startup) => {
+            let current = started_at(&pod) == started && phase(&pod) == "Running";
+            let Some(rt) = c.kubelet.pods.get_mut(&s.uid) else {
+                return;
+            };
+            if terminating || !current || !rt.running || !annotated(&pod.metadata, FAULT_UNHEALTHY)
+            {
+                rt.unhealthy_fault = false;
+                return;
+            }
+            rt.unhealthy_fault = false;
+            rt.running = false;
+            rt.exited_at = now;
+            // pkg/kubelet/prober/worker.go: `failureThreshold` failures in a row, each an
+            // `Unhealthy` event (aggregated), then the kill (kuberuntime_manager.go
+            // computePodActions: "Container %s failed %s probe, will be restarted").
+            let kind = if startup { "Startup" } else { "Liveness" };
+            for ct in containers {
+                let probe = if startup {
+                    ct.startup_probe.as_ref()
+                } else {
+                    ct.liveness_probe.as_ref()
+                };
+                let Some(probe) = probe else { continue };
+                for _ in 0..probe
+                    .failure_threshold
+                    .filter(|v| *v > 0)
+                    .unwrap_or(3)
+                    .min(10)
+                {
+                    event(
+                        c,
+                        "Warning",
+                        "Unhealthy",
+                        format!("{kind} probe failed: fault injected ({FAULT_UNHEALTHY}=true)"),
+                    );
+                }
+                event(
+                    c,
+                    "Normal",
+                    "Killing",
+                    format!(
+                        "Container {} failed {} probe, will be restarted",
+                        ct.name,
+                        kind.to_lowercase()
+                    ),
+                );
+            }
+            // Killed after SIGTERM's grace: 128 + SIGKILL.
+            let mut p = copy();
+            terminate_containers(&mut p, now, 137, "Error");
+            let names = containers.iter().map(|c| c.name.as_str());
+            let msg = unready_message(names);
+            let st = p.status.get_or_insert_with(PodStatus::default);
+            set_readiness(st, "False", Some("ContainersNotReady"), Some(&msg), now);
+            let _ = c.store.update(p);
+            c.enqueue(now, step(&pod, Action::Exited));
+        }
         Action::Fail => {
             if terminating || !annotated(&pod.metadata, FAULT_FAIL) || phase(&pod) != "Running" {
                 if let Some(rt) = c.kubelet.pods.get_mut(&s.uid) {
@@ -760,6 +843,91 @@ fn restart(
     if fail {
         c.enqueue(now + c.config.fail_after_ms, step(pod, Action::Fail));
     }
+    schedule_probe_kill(c, s, pod, now);
+}
+
+/// When the first container's current instance started (its identity for a queued kill).
+fn started_at(pod: &Pod) -> u64 {
+    pod.status
+        .iter()
+        .flat_map(|s| s.container_statuses.iter().flatten())
+        .next()
+        .and_then(|cs| cs.state.as_ref())
+        .and_then(|s| s.running.as_ref())
+        .and_then(|r| r.started_at.as_ref())
+        .map_or(0, super::instant_of)
+}
+
+fn probe_ms(p: &k8s_openapi::api::core::v1::Probe) -> (u64, u64) {
+    let delay = (p.initial_delay_seconds.unwrap_or(0).max(0) as u64).saturating_mul(1000);
+    let period = p.period_seconds.filter(|v| *v > 0).unwrap_or(10) as u64;
+    let threshold = p.failure_threshold.filter(|v| *v > 0).unwrap_or(3) as u64;
+    (delay, period.saturating_mul(threshold).saturating_mul(1000))
+}
+
+/// Does the startup probe of a container instance started at `started` fail, the probes
+/// failing from `since` on? Only if it had not passed before (it passes `initialDelaySeconds`
+/// or the probe latency after the start; then the liveness probe takes over).
+fn startup_fails(
+    probe: &k8s_openapi::api::core::v1::Probe,
+    started: u64,
+    since: u64,
+    latency: u64,
+) -> bool {
+    started.saturating_add(probe_ms(probe).0.max(latency)) > since
+}
+
+/// With the unhealthy fault seen `since`, when the prober gives up on the current container
+/// instance: a startup probe that had not passed fails `initialDelaySeconds` +
+/// `failureThreshold` × `periodSeconds` after the start; otherwise the liveness probe fails
+/// `failureThreshold` × `periodSeconds` after the fault (or its initial delay). `None` when
+/// no container declares either probe.
+fn probe_kill_at(pod: &Pod, since: u64, latency: u64) -> Option<(u64, bool)> {
+    let started = started_at(pod);
+    let containers = pod
+        .spec
+        .as_ref()
+        .map(|s| s.containers.as_slice())
+        .unwrap_or(&[]);
+    let startup = containers
+        .iter()
+        .filter_map(|c| c.startup_probe.as_ref())
+        .filter(|p| startup_fails(p, started, since, latency))
+        .map(|p| {
+            let (delay, fails) = probe_ms(p);
+            started.saturating_add(delay).saturating_add(fails)
+        })
+        .min();
+    if let Some(at) = startup {
+        return Some((at.max(since), true));
+    }
+    containers
+        .iter()
+        .filter_map(|c| c.liveness_probe.as_ref())
+        .map(|p| {
+            let (delay, fails) = probe_ms(p);
+            since
+                .max(started.saturating_add(delay))
+                .saturating_add(fails)
+        })
+        .min()
+        .map(|at| (at, false))
+}
+
+fn schedule_probe_kill(c: &mut Cluster, s: &Step, pod: &Pod, now: u64) {
+    let Some(p) = s.pod(c) else { return };
+    if !annotated(&pod.metadata, FAULT_UNHEALTHY) {
+        return;
+    }
+    let latency = c.config.probe_latency_ms;
+    let Some(rt) = c.kubelet.pods.get_mut(&s.uid) else {
+        return;
+    };
+    let since = *rt.unhealthy_since.get_or_insert(now);
+    if let Some((at, startup)) = probe_kill_at(&p, since, latency) {
+        rt.unhealthy_fault = true;
+        c.enqueue(at, step(&p, Action::ProbeKill(started_at(&p), startup)));
+    }
 }
 
 /// The pod's `Ready` and `ContainersReady` conditions, which the kubelet writes together.
@@ -921,6 +1089,24 @@ fn probe_from(c: &mut Cluster, s: &Step, base: Option<Pod>) {
     let now = c.now;
     let unready = unready_fault(c, &p);
     let latency = c.config.probe_latency_ms;
+    let unhealthy_since = c
+        .kubelet
+        .pods
+        .get(&s.uid)
+        .and_then(|rt| rt.unhealthy_since)
+        .filter(|_| annotated(&p.metadata, FAULT_UNHEALTHY));
+    let started = started_at(&p);
+    let startup_failing: Vec<bool> = p
+        .spec
+        .iter()
+        .flat_map(|s| &s.containers)
+        .map(|ct| {
+            ct.startup_probe
+                .as_ref()
+                .zip(unhealthy_since)
+                .is_some_and(|(probe, since)| startup_fails(probe, started, since, latency))
+        })
+        .collect();
     // When each container passes its readiness probe (None: not started).
     let ready_at: Vec<Option<u64>> = p
         .status
@@ -947,7 +1133,7 @@ fn probe_from(c: &mut Cluster, s: &Step, base: Option<Pod>) {
                     if at > now {
                         next = Some(next.map_or(at, |n: u64| n.min(at)));
                     }
-                    at <= now && !unready
+                    at <= now && !unready && !startup_failing.get(i).copied().unwrap_or(false)
                 }
             };
             was_ready |= cs.ready;
@@ -1403,6 +1589,42 @@ mod lifecycle_tests {
             waiting(&pod(&c, "a").unwrap()).map(|w| w.1.starts_with("back-off 10s")),
             Some(true)
         );
+    }
+
+    /// pkg/kubelet/prober/worker.go + kuberuntime_manager.go computePodActions: a liveness
+    /// probe failing `failureThreshold` (3) times `periodSeconds` (10 s) apart kills the
+    /// container, which restarts; a pod without liveness/startup probes has nothing to fail.
+    #[test]
+    fn failing_liveness_probe_kills_and_restarts_the_container() {
+        let mut c = Cluster::default();
+        bare_pod(&mut c, "a", None);
+        bare_pod(&mut c, "b", None);
+        let mut p = pod(&c, "a").unwrap();
+        p.spec.as_mut().unwrap().containers[0].liveness_probe =
+            Some(k8s_openapi::api::core::v1::Probe::default());
+        c.store_mut().update(p).unwrap();
+        c.advance(10_000);
+        for name in ["a", "b"] {
+            c.set_annotation(Kind::Pod, "default", name, FAULT_UNHEALTHY, Some("true"))
+                .unwrap();
+        }
+        c.advance(29_000);
+        assert_eq!(container(&pod(&c, "a").unwrap()).restart_count, 0);
+        c.advance(2_000);
+        let p = pod(&c, "a").unwrap();
+        assert_eq!(container(&p).restart_count, 1);
+        let last = container(&p).last_state.unwrap().terminated.unwrap();
+        assert_eq!(last.exit_code, 137);
+        let events = events_for(&c, "a");
+        assert!(events.contains(&(
+            "Killing".into(),
+            "Container app failed liveness probe, will be restarted".into()
+        )));
+        assert!(events.contains(&(
+            "Unhealthy".into(),
+            format!("Liveness probe failed: fault injected ({FAULT_UNHEALTHY}=true)")
+        )));
+        assert_eq!(container(&pod(&c, "b").unwrap()).restart_count, 0);
     }
 
     #[test]
