@@ -313,6 +313,9 @@ fn pod_state(pod: &Pod, status: &str) -> PodState {
         PodState::Terminating
     } else if phase == "Failed" || phase == "Succeeded" {
         PodState::Failed
+    } else if status == "CrashLoopBackOff" {
+        // kubectl's STATUS (the waiting reason the kubelet writes while it backs off)
+        PodState::CrashLoop
     } else if engine::statefulset::is_running_and_ready(pod) {
         PodState::Ready
     } else if phase == "Running" {
@@ -899,6 +902,27 @@ mod tests {
             (2, "2 files: a, b")
         );
         assert_eq!(o.volumes[1].file_count, 0);
+    }
+
+    #[test]
+    fn a_crash_looping_pod_is_drawn_as_a_crash_loop() {
+        let mut cluster = seeded();
+        cluster.advance(120_000);
+        cluster
+            .set_annotation(
+                crate::engine::Kind::Pod,
+                "default",
+                "mongo-1",
+                "playground.dev/fail",
+                Some("true"),
+            )
+            .unwrap();
+        cluster.advance(6_000); // exit, restart at once, exit again: back-off
+        let o = overview(&cluster);
+        let p = &o.sets[0].pods[1];
+        assert_eq!(p.state, PodState::CrashLoop);
+        // kubectl sums the containers: mongo and its sidecar restarted once each
+        assert!(p.restarts.starts_with("2 ("), "{}", p.restarts);
     }
 
     #[test]
