@@ -459,6 +459,11 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
             );
             let st = p.status.get_or_insert_with(PodStatus::default);
             if let Some(cs) = st.container_statuses.as_mut().and_then(|v| v.get_mut(i)) {
+                let image = ct.image.as_deref().unwrap_or_default();
+                cs.image = super::ids::status_image(image);
+                cs.image_id = super::ids::image_id(image);
+                cs.container_id =
+                    Some(super::ids::container_id(&s.uid, &ct.name, cs.restart_count));
                 cs.started = Some(true);
                 cs.state = Some(ContainerState {
                     running: Some(ContainerStateRunning {
@@ -667,6 +672,7 @@ fn terminate_containers(p: &mut Pod, now: u64, code: i32, reason: &str) {
                 reason: Some(reason.into()),
                 started_at,
                 finished_at: Some(timestamp(now)),
+                container_id: cs.container_id.clone(),
                 ..Default::default()
             }),
             ..Default::default()

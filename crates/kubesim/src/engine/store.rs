@@ -432,21 +432,10 @@ pub(crate) fn push_hex(out: &mut String, v: u64, digits: u32) {
     }
 }
 
-/// The uid of the `n`th object the store created. Looks like a v4 UUID, derived only from the
-/// counter: `{h>>32:08x}-{h>>16 as u16:04x}-4{h&0xfff:03x}-8{n>>48&0xfff:03x}-{n&(2^48-1):012x}`.
+/// The uid of the `n`th uid number (see [`super::ids`]: a random-looking v4 UUID, distinct
+/// per number; the store's numbers start at an offset drawn from the cluster's seed).
 pub(crate) fn uid_of(n: u64) -> String {
-    let h = super::rng::SplitMix64::new(n).next_u64();
-    let mut uid = String::with_capacity(36);
-    push_hex(&mut uid, h >> 32, 8);
-    uid.push('-');
-    push_hex(&mut uid, (h >> 16) & 0xffff, 4);
-    uid.push_str("-4");
-    push_hex(&mut uid, h & 0xfff, 3);
-    uid.push_str("-8");
-    push_hex(&mut uid, (n >> 48) & 0xfff, 3);
-    uid.push('-');
-    push_hex(&mut uid, n & 0xffff_ffff_ffff, 12);
-    uid
+    super::ids::uuid_v4(n)
 }
 
 /// FNV-1a over the parts of an event series key (separated, so parts cannot run together).
@@ -647,8 +636,13 @@ impl Store {
         self.resource_version
     }
 
+    /// Starts the uid numbers at the seed's offset (`Cluster::new`; before any write).
+    pub(crate) fn seed_uids(&mut self, seed: u64) {
+        self.uid_counter = super::ids::uid_offset(seed);
+    }
+
     fn next_uid(&mut self) -> String {
-        self.uid_counter += 1;
+        self.uid_counter = self.uid_counter.wrapping_add(1);
         uid_of(self.uid_counter)
     }
 
@@ -1084,7 +1078,7 @@ impl Store {
         }
         self.event_counter += 1;
         self.resource_version += 1;
-        self.uid_counter += 1;
+        self.uid_counter = self.uid_counter.wrapping_add(1);
         let seq = self.event_counter;
         let record = Arc::new(EventRecord {
             seq,
@@ -1384,7 +1378,7 @@ mod tests {
         assert_eq!(again.count, 1);
         assert_ne!(again.name(), name);
         // An event takes a uid like any created object.
-        assert_eq!(s.uid_counter, uids_before + 1);
+        assert_eq!(s.uid_counter, uids_before.wrapping_add(1));
     }
 
     #[test]
