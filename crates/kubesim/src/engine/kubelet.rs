@@ -350,7 +350,6 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
             st.pod_ip = Some(ip.clone());
             st.pod_ips = Some(vec![PodIP { ip }]);
             st.start_time = Some(timestamp(now));
-            st.qos_class = Some("BestEffort".into());
             set_condition(st, "PodReadyToStartContainers", "True", None, None, now);
             set_condition(st, "Initialized", "True", None, None, now);
             let msg = unready_message(containers.iter().map(|c| c.name.as_str()));

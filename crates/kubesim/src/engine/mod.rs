@@ -14,6 +14,7 @@
 //! cheap) and every command is also recorded in [`Cluster::command_log`]; [`Cluster::replay`]
 //! rebuilds the state at any instant from a config and that log.
 
+pub mod admission;
 pub mod container;
 pub mod endpoints;
 pub mod events;

@@ -164,6 +164,11 @@ pub trait Stored: Clone + Resource + Metadata<Ty = ObjectMeta> + PartialEq + 'st
     fn same(a: &Self, b: &Self) -> bool {
         a == b
     }
+    /// What the API server adds on create (defaulting, admission: [`super::admission`]),
+    /// knowing the new object's uid.
+    fn admit(&mut self, _uid: &str) {}
+    /// What the registry's strategy writes on create (`old` None) and update, at `now`.
+    fn prepare_write(&mut self, _old: Option<&Self>, _now: u64) {}
 }
 
 macro_rules! stored {
@@ -207,6 +212,26 @@ macro_rules! stored {
                 })
                 .unwrap_or(30)
                 .max(0)
+        }
+        fn admit(&mut self, uid: &str) {
+            super::admission::admit_pod(self, uid);
+        }
+    };
+    (@extra PersistentVolume) => {
+        /// `lastPhaseTransitionTime` (`pkg/registry/core/persistentvolume/strategy.go`:
+        /// set on create and whenever an update changes `status.phase`).
+        fn prepare_write(&mut self, old: Option<&Self>, now: u64) {
+            let phase = |pv: &Self| pv.status.as_ref().and_then(|s| s.phase.clone());
+            let old_time = old
+                .and_then(|o| o.status.as_ref())
+                .and_then(|s| s.last_phase_transition_time.clone());
+            let changed = old.is_none_or(|o| phase(o) != phase(self));
+            let st = self.status.get_or_insert_with(Default::default);
+            st.last_phase_transition_time = if changed {
+                Some(timestamp(now))
+            } else {
+                old_time.or_else(|| st.last_phase_transition_time.take())
+            };
         }
     };
     (@extra $other:ident) => {};
@@ -838,6 +863,8 @@ impl Store {
         let uid = self.next_uid();
         let now = self.now;
         let rv = self.resource_version;
+        obj.admit(&uid);
+        obj.prepare_write(None, now);
         let meta = obj.metadata_mut();
         if T::NAMESPACED {
             if meta.namespace.as_deref() != Some(key.0.as_str()) {
@@ -903,6 +930,7 @@ impl Store {
             m.deletion_timestamp = om.deletion_timestamp.clone();
             m.deletion_grace_period_seconds = om.deletion_grace_period_seconds;
         }
+        obj.prepare_write(Some(&old), self.now);
         if check && T::same(&old, &obj) {
             return Ok(old);
         }

@@ -160,6 +160,79 @@ fn default_probe(p: &mut Probe) {
     p.period_seconds.get_or_insert(10);
     p.success_threshold.get_or_insert(1);
     p.failure_threshold.get_or_insert(3);
+    if let Some(h) = p.http_get.as_mut() {
+        default_http_get(h);
+    }
+}
+
+/// `SetDefaults_HTTPGetAction`.
+fn default_http_get(h: &mut k8s_openapi::api::core::v1::HTTPGetAction) {
+    h.path.get_or_insert_with(|| "/".into());
+    h.scheme.get_or_insert_with(|| "HTTP".into());
+}
+
+/// Go writes a plain (non-pointer) `bool` field with `omitempty` only when true: a `false`
+/// the user wrote is gone once the API server decoded it (`readOnly: false` never shows).
+fn drop_false(b: &mut Option<bool>) {
+    if *b == Some(false) {
+        *b = None;
+    }
+}
+
+/// The volume-source defaults of `pkg/apis/core/v1/defaults.go` (`SetDefaults_Volume`: no
+/// source is an `emptyDir`; secret, configMap, downwardAPI and projected `defaultMode: 420`;
+/// hostPath `type: ""`; a projected token's `expirationSeconds: 3600`; fieldRef `apiVersion:
+/// v1`), and the plain bools Go omits when false.
+fn default_volume(v: &mut Volume) {
+    let mut bare = Volume {
+        name: v.name.clone(),
+        ..Default::default()
+    };
+    if *v == bare {
+        bare.empty_dir = Some(Default::default());
+        *v = bare;
+        return;
+    }
+    if let Some(s) = v.secret.as_mut() {
+        s.default_mode.get_or_insert(420);
+    }
+    if let Some(s) = v.config_map.as_mut() {
+        s.default_mode.get_or_insert(420);
+    }
+    if let Some(s) = v.downward_api.as_mut() {
+        s.default_mode.get_or_insert(420);
+        for i in s.items.iter_mut().flatten() {
+            if let Some(f) = i.field_ref.as_mut() {
+                f.api_version.get_or_insert_with(|| "v1".into());
+            }
+        }
+    }
+    if let Some(s) = v.projected.as_mut() {
+        s.default_mode.get_or_insert(420);
+        for p in s.sources.iter_mut().flatten() {
+            if let Some(t) = p.service_account_token.as_mut() {
+                t.expiration_seconds.get_or_insert(3600);
+            }
+            for i in p
+                .downward_api
+                .iter_mut()
+                .flat_map(|d| d.items.iter_mut().flatten())
+            {
+                if let Some(f) = i.field_ref.as_mut() {
+                    f.api_version.get_or_insert_with(|| "v1".into());
+                }
+            }
+        }
+    }
+    if let Some(h) = v.host_path.as_mut() {
+        h.type_.get_or_insert_with(String::new);
+    }
+    if let Some(c) = v.persistent_volume_claim.as_mut() {
+        drop_false(&mut c.read_only);
+    }
+    if let Some(n) = v.nfs.as_mut() {
+        drop_false(&mut n.read_only);
+    }
 }
 
 /// Pod spec defaulting as the API server does it (`pkg/apis/core/v1/defaults.go`).
@@ -170,11 +243,42 @@ pub fn default_pod_spec(spec: &mut PodSpec) {
     spec.scheduler_name
         .get_or_insert_with(|| "default-scheduler".into());
     spec.security_context.get_or_insert_with(Default::default);
+    for b in [
+        &mut spec.host_network,
+        &mut spec.host_pid,
+        &mut spec.host_ipc,
+    ] {
+        drop_false(b);
+    }
+    for v in spec.volumes.iter_mut().flatten() {
+        default_volume(v);
+    }
     for c in spec
         .containers
         .iter_mut()
         .chain(spec.init_containers.iter_mut().flatten())
     {
+        for m in c.volume_mounts.iter_mut().flatten() {
+            drop_false(&mut m.read_only);
+        }
+        for b in [&mut c.stdin, &mut c.stdin_once, &mut c.tty] {
+            drop_false(b);
+        }
+        for e in c.env.iter_mut().flatten() {
+            if let Some(f) = e.value_from.as_mut().and_then(|v| v.field_ref.as_mut()) {
+                f.api_version.get_or_insert_with(|| "v1".into());
+            }
+        }
+        if let Some(l) = c.lifecycle.as_mut() {
+            for h in [l.post_start.as_mut(), l.pre_stop.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                if let Some(g) = h.http_get.as_mut() {
+                    default_http_get(g);
+                }
+            }
+        }
         let image = c.image.clone().unwrap_or_default();
         let tag = image.rsplit('/').next().unwrap_or("");
         let latest = !tag.contains(':') || tag.ends_with(":latest");
@@ -261,7 +365,12 @@ pub(crate) fn apply(c: &mut Cluster, mut set: StatefulSet) -> Result<ApplyOutcom
     apply_defaults(&mut set);
     let replicas = set.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
     c.check_replica_limit(set.metadata.name.as_deref().unwrap_or(""), replicas)?;
-    set.status = None;
+    // A new set's status is Go's zero StatefulSetStatus: `{availableReplicas: 0, replicas: 0}`
+    // (the two fields without omitempty in k8s.io/api apps/v1 types.go).
+    set.status = Some(StatefulSetStatus {
+        available_replicas: Some(0),
+        ..Default::default()
+    });
     apply_generic(&mut c.store, set, |old, new| {
         let name = new.metadata.name.clone().unwrap_or_default();
         let (os, ns) = (
@@ -484,7 +593,7 @@ fn new_pod(set: &StatefulSet, template: &PodTemplateSpec, revision: &str, ordina
                 name: tname.clone(),
                 persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
                     claim_name: pvc_name(&tname, &set_name, ordinal),
-                    read_only: Some(false),
+                    read_only: None,
                 }),
                 ..Default::default()
             }
@@ -1103,10 +1212,10 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
         status.current_revision = Some(update_name.clone());
         status.current_replicas = status.updated_replicas;
     }
-    // Zero counts are omitted on the wire (omitempty).
+    // Zero counts are omitted on the wire (omitempty), except `replicas` and
+    // `availableReplicas`, which apps/v1's StatefulSetStatus always writes.
     for f in [
         &mut status.ready_replicas,
-        &mut status.available_replicas,
         &mut status.current_replicas,
         &mut status.updated_replicas,
     ] {
