@@ -106,6 +106,17 @@ fn priority_default_tolerations_and_service_links_are_admitted() {
 }
 
 #[test]
+fn conditions_are_in_the_kubelets_order() {
+    // pkg/kubelet/kubelet_pods.go generateAPIPodStatus: PodReadyToStartContainers,
+    // Initialized, Ready, ContainersReady, PodScheduled.
+    let mut sh = seeded_shell();
+    assert_eq!(
+        jsonpath(&mut sh, "pod mongo-0", "{.status.conditions[*].type}"),
+        "PodReadyToStartContainers Initialized Ready ContainersReady PodScheduled"
+    );
+}
+
+#[test]
 fn status_fields_upstream_always_writes_are_there() {
     // k8s.io/api apps/v1 StatefulSetStatus: `replicas` and `availableReplicas` have no
     // omitempty; core/v1 PersistentVolumeStatus.lastPhaseTransitionTime is set by the
