@@ -152,16 +152,12 @@ fn admit_service_account(spec: &mut PodSpec, uid: &str) {
     }
 }
 
-/// Whether a toleration tolerates the NoExecute taint `key` (`Toleration.ToleratesTaint`).
+/// The plugin's own test: a toleration with this key or no key, and effect NoExecute or none
+/// (`plugin/pkg/admission/defaulttolerationseconds/admission.go`, operator and value unread).
 fn tolerates(t: &Toleration, key: &str) -> bool {
-    let effect_ok = t
-        .effect
-        .as_deref()
-        .is_none_or(|e| e.is_empty() || e == "NoExecute");
-    let key_ok = t.key.as_deref().is_none_or(str::is_empty)
-        && t.operator.as_deref() == Some("Exists")
-        || t.key.as_deref() == Some(key);
-    effect_ok && key_ok
+    let k = t.key.as_deref().unwrap_or("");
+    let e = t.effect.as_deref().unwrap_or("");
+    (k == key || k.is_empty()) && (e == "NoExecute" || e.is_empty())
 }
 
 /// DefaultTolerationSeconds.

@@ -233,6 +233,16 @@ fn default_volume(v: &mut Volume) {
     if let Some(n) = v.nfs.as_mut() {
         drop_false(&mut n.read_only);
     }
+    // SetDefaults_PersistentVolumeClaimSpec reaches an ephemeral volume's claim template.
+    if let Some(t) = v
+        .ephemeral
+        .as_mut()
+        .and_then(|e| e.volume_claim_template.as_mut())
+    {
+        t.spec
+            .volume_mode
+            .get_or_insert_with(|| "Filesystem".into());
+    }
 }
 
 /// Pod spec defaulting as the API server does it (`pkg/apis/core/v1/defaults.go`).
@@ -1297,6 +1307,70 @@ mod tests {
         let r = spec.persistent_volume_claim_retention_policy.unwrap();
         assert_eq!(r.when_deleted.as_deref(), Some("Retain"));
         assert_eq!(r.when_scaled.as_deref(), Some("Retain"));
+    }
+
+    #[test]
+    fn volume_sources_and_plain_bools_get_upstream_defaults() {
+        // pkg/apis/core/v1/defaults.go: SetDefaults_Volume, _SecretVolumeSource,
+        // _ConfigMapVolumeSource, _DownwardAPIVolumeSource, _ProjectedVolumeSource,
+        // _ServiceAccountTokenProjection, _HostPathVolumeSource, _ObjectFieldSelector,
+        // _HTTPGetAction; Go drops plain bools that are false (VolumeMount.readOnly).
+        let mut ps: PodSpec = crate::manifest::from_json_value(&serde_json::json!({
+            "hostNetwork": false,
+            "containers": [{"name": "c", "image": "nginx",
+                "volumeMounts": [{"name": "scratch", "mountPath": "/s", "readOnly": false}],
+                "env": [{"name": "NS", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}}],
+                "readinessProbe": {"httpGet": {"port": 80}}}],
+            "volumes": [
+                {"name": "scratch"},
+                {"name": "h", "hostPath": {"path": "/data"}},
+                {"name": "s", "secret": {"secretName": "x"}},
+                {"name": "m", "configMap": {"name": "x"}},
+                {"name": "d", "downwardAPI": {"items": [{"path": "n", "fieldRef": {"fieldPath": "metadata.name"}}]}},
+                {"name": "p", "projected": {"sources": [{"serviceAccountToken": {"path": "t"}}]}},
+                {"name": "c", "persistentVolumeClaim": {"claimName": "x", "readOnly": false}}
+            ]
+        }))
+        .unwrap();
+        default_pod_spec(&mut ps);
+        let v = serde_json::to_value(&ps).unwrap();
+        assert_eq!(
+            v["volumes"][0],
+            serde_json::json!({"name": "scratch", "emptyDir": {}})
+        );
+        assert_eq!(
+            v["volumes"][1]["hostPath"],
+            serde_json::json!({"path": "/data", "type": ""})
+        );
+        assert_eq!(v["volumes"][2]["secret"]["defaultMode"], 420);
+        assert_eq!(v["volumes"][3]["configMap"]["defaultMode"], 420);
+        assert_eq!(v["volumes"][4]["downwardAPI"]["defaultMode"], 420);
+        assert_eq!(
+            v["volumes"][4]["downwardAPI"]["items"][0]["fieldRef"]["apiVersion"],
+            "v1"
+        );
+        assert_eq!(v["volumes"][5]["projected"]["defaultMode"], 420);
+        assert_eq!(
+            v["volumes"][5]["projected"]["sources"][0]["serviceAccountToken"]["expirationSeconds"],
+            3600
+        );
+        assert_eq!(
+            v["volumes"][6]["persistentVolumeClaim"],
+            serde_json::json!({"claimName": "x"})
+        );
+        assert_eq!(
+            v["containers"][0]["volumeMounts"][0],
+            serde_json::json!({"name": "scratch", "mountPath": "/s"})
+        );
+        assert_eq!(
+            v["containers"][0]["env"][0]["valueFrom"]["fieldRef"]["apiVersion"],
+            "v1"
+        );
+        assert_eq!(
+            v["containers"][0]["readinessProbe"]["httpGet"],
+            serde_json::json!({"path": "/", "port": 80, "scheme": "HTTP"})
+        );
+        assert!(v.get("hostNetwork").is_none());
     }
 
     #[test]
