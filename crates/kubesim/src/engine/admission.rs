@@ -46,9 +46,7 @@ fn rand_string(seed: u64, n: usize) -> String {
 }
 
 fn seed_of(uid: &str) -> u64 {
-    uid.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    super::store::series_hash(&[uid])
 }
 
 /// `TokenVolumeSource()` of the ServiceAccount plugin.

@@ -56,17 +56,7 @@ pub(crate) fn uuid_v4(n: u64) -> String {
     uid
 }
 
-/// FNV-1a over the parts, each followed by a separator byte.
-fn fingerprint(parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for p in parts {
-        for b in p.bytes().chain([0xff]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    h
-}
+use super::store::series_hash as fingerprint;
 
 /// 64 hex digits drawn from a fingerprint.
 fn hex64(seed: u64) -> String {

@@ -463,8 +463,9 @@ pub(crate) fn uid_of(n: u64) -> String {
     super::ids::uuid_v4(n)
 }
 
-/// FNV-1a over the parts of an event series key (separated, so parts cannot run together).
-fn series_hash(parts: &[&str]) -> u64 {
+/// FNV-1a over the parts of an event series key (separated, so parts cannot run together);
+/// also the fingerprint the made-up identifiers are drawn from ([`super::ids`]).
+pub(crate) fn series_hash(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for p in parts {
         for b in p.bytes().chain([0xff]) {

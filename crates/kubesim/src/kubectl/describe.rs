@@ -641,19 +641,13 @@ fn describe_containers(
         } else {
             w.write(LEVEL_2, &format!("Host Port:\t{}\n", or_none(&host_ports)));
         }
-        if let Some(sp) = c
-            .security_context
-            .as_ref()
-            .and_then(|sc| sc.seccomp_profile.as_ref())
-        {
-            w.write(LEVEL_2, &format!("SeccompProfile:\t{}\n", sp.type_));
-            if sp.type_ == "Localhost" {
-                w.write(
-                    LEVEL_3,
-                    &format!("LocalhostProfile:\t{}\n", s(sp.localhost_profile.as_ref())),
-                );
-            }
-        }
+        let profile = c.security_context.as_ref();
+        describe_seccomp(
+            w,
+            profile.and_then(|sc| sc.seccomp_profile.as_ref()),
+            LEVEL_2,
+            LEVEL_3,
+        );
         if let Some(cmd) = c.command.as_ref().filter(|c| !c.is_empty()) {
             w.write(LEVEL_2, "Command:\n");
             for line in cmd.iter().flat_map(|c| c.split('\n')) {
@@ -712,6 +706,23 @@ fn describe_containers(
                 w.write(LEVEL_3, &format!("{} from {}\n", d.device_path, d.name));
             }
         }
+    }
+}
+
+/// The `SeccompProfile` (and `LocalhostProfile`) lines of a pod or a container.
+fn describe_seccomp(
+    w: &mut PrefixWriter,
+    profile: Option<&k8s_openapi::api::core::v1::SeccompProfile>,
+    level: usize,
+    localhost_level: usize,
+) {
+    let Some(sp) = profile else { return };
+    w.write(level, &format!("SeccompProfile:\t{}\n", sp.type_));
+    if sp.type_ == "Localhost" {
+        w.write(
+            localhost_level,
+            &format!("LocalhostProfile:\t{}\n", s(sp.localhost_profile.as_ref())),
+        );
     }
 }
 
@@ -1126,19 +1137,13 @@ pub fn describe_pod(pod: &Pod, events: Option<&[Event]>, now: Timestamp) -> Stri
     if let Some(m) = status.message.as_deref().filter(|m| !m.is_empty()) {
         w.write(LEVEL_0, &format!("Message:\t{m}\n"));
     }
-    if let Some(sp) = spec
-        .security_context
-        .as_ref()
-        .and_then(|c| c.seccomp_profile.as_ref())
-    {
-        w.write(LEVEL_0, &format!("SeccompProfile:\t{}\n", sp.type_));
-        if sp.type_ == "Localhost" {
-            w.write(
-                LEVEL_0,
-                &format!("LocalhostProfile:\t{}\n", s(sp.localhost_profile.as_ref())),
-            );
-        }
-    }
+    let profile = spec.security_context.as_ref();
+    describe_seccomp(
+        &mut w,
+        profile.and_then(|c| c.seccomp_profile.as_ref()),
+        LEVEL_0,
+        LEVEL_0,
+    );
     w.write(LEVEL_0, &format!("IP:\t{}\n", s(status.pod_ip.as_ref())));
     match status.pod_ips.as_ref().filter(|ips| !ips.is_empty()) {
         None => w.write(LEVEL_0, "IPs:\t<none>\n"),
