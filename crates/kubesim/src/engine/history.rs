@@ -12,8 +12,8 @@
 //! map), fields Go omits when empty are absent (since v1.34 `creationTimestamp` too:
 //! `omitempty,omitzero` in apimachinery's `ObjectMeta`), and `<`, `>`, `&`, U+2028, U+2029 are
 //! escaped as `\u003c`… (Go's HTML-safe encoding). serde_json's `Value` keeps keys in a
-//! BTreeMap, so [`go_json`] only has to add the escapes. Not reproduced: quantities are kept
-//! as written (the API server would print them canonically, `0.5` → `500m`).
+//! BTreeMap, so [`go_json`] only has to add the escapes. Quantities are in their canonical
+//! form already (`statefulset::default_pod_spec`, `storage::canonical_quantity`).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

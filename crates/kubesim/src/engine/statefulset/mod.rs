@@ -171,6 +171,21 @@ fn default_http_get(h: &mut k8s_openapi::api::core::v1::HTTPGetAction) {
     h.scheme.get_or_insert_with(|| "HTTP".into());
 }
 
+/// `SetDefaults_ResourceList` + `Quantity.String()`: requests and limits as the API server
+/// stores them (`0.5` → `500m`, `1024Mi` → `1Gi`); text that is no quantity is left alone.
+fn canonical_resources(r: &mut k8s_openapi::api::core::v1::ResourceRequirements) {
+    for list in [r.requests.as_mut(), r.limits.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        for q in list.values_mut() {
+            if let Some(c) = crate::storage::canonical_quantity::canonical(&q.0) {
+                q.0 = c;
+            }
+        }
+    }
+}
+
 /// Go writes a plain (non-pointer) `bool` field with `omitempty` only when true: a `false`
 /// the user wrote is gone once the API server decoded it (`readOnly: false` never shows).
 fn drop_false(b: &mut Option<bool>) {
@@ -253,6 +268,9 @@ pub fn default_pod_spec(spec: &mut PodSpec) {
     spec.scheduler_name
         .get_or_insert_with(|| "default-scheduler".into());
     spec.security_context.get_or_insert_with(Default::default);
+    if let Some(r) = spec.resources.as_mut() {
+        canonical_resources(r);
+    }
     for b in [
         &mut spec.host_network,
         &mut spec.host_pid,
@@ -303,7 +321,7 @@ pub fn default_pod_spec(spec: &mut PodSpec) {
             .get_or_insert_with(|| "/dev/termination-log".into());
         c.termination_message_policy
             .get_or_insert_with(|| "File".into());
-        c.resources.get_or_insert_with(Default::default);
+        canonical_resources(c.resources.get_or_insert_with(Default::default));
         for p in c.ports.iter_mut().flatten() {
             p.protocol.get_or_insert_with(|| "TCP".into());
         }
@@ -1371,6 +1389,19 @@ mod tests {
             serde_json::json!({"path": "/", "port": 80, "scheme": "HTTP"})
         );
         assert!(v.get("hostNetwork").is_none());
+        let mut r: PodSpec = crate::manifest::from_json_value(&serde_json::json!({
+            "containers": [{"name": "c", "resources": {
+                "requests": {"cpu": "0.5", "memory": "1024Mi"},
+                "limits": {"cpu": "1000m", "memory": "1.5Gi"}}}]
+        }))
+        .unwrap();
+        default_pod_spec(&mut r);
+        let res = serde_json::to_value(&r.containers[0].resources).unwrap();
+        assert_eq!(
+            res,
+            serde_json::json!({"requests": {"cpu": "500m", "memory": "1Gi"},
+                "limits": {"cpu": "1", "memory": "1536Mi"}})
+        );
     }
 
     #[test]
