@@ -106,6 +106,17 @@ fn priority_default_tolerations_and_service_links_are_admitted() {
 }
 
 #[test]
+fn statefulset_pods_carry_the_generate_name_prefix() {
+    // pkg/controller/controller_utils.go GetPodFromTemplate (prefix = "<set>-"), as in
+    // upstream's stateful_set_compatibility_test.go pod (GenerateName "test-").
+    let mut sh = seeded_shell();
+    assert_eq!(
+        jsonpath(&mut sh, "pod mongo-2", "{.metadata.generateName}"),
+        "mongo-"
+    );
+}
+
+#[test]
 fn conditions_are_in_the_kubelets_order() {
     // pkg/kubelet/kubelet_pods.go generateAPIPodStatus: PodReadyToStartContainers,
     // Initialized, Ready, ContainersReady, PodScheduled.

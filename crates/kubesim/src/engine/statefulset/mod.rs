@@ -639,6 +639,9 @@ fn new_pod(set: &StatefulSet, template: &PodTemplateSpec, revision: &str, ordina
     Pod {
         metadata: ObjectMeta {
             name: Some(name),
+            // GetPodFromTemplate (pkg/controller/controller_utils.go) sets the prefix the
+            // controller would generate names from; newStatefulSetPod then names the pod.
+            generate_name: Some(format!("{set_name}-")),
             namespace: set.metadata.namespace.clone(),
             labels: Some(labels),
             annotations: tm.and_then(|m| m.annotations.clone()),
