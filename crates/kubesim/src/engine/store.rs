@@ -216,6 +216,23 @@ macro_rules! stored {
         fn admit(&mut self, uid: &str) {
             super::admission::admit_pod(self, uid);
         }
+        /// Pod generation (PodObservedGenerationTracking, GA in v1.35): `generation: 1` on
+        /// create (`pkg/registry/core/pod/strategy.go`); the kubelet's status and every
+        /// condition carry the generation they were written for (`observedGeneration`).
+        fn prepare_write(&mut self, old: Option<&Self>, _now: u64) {
+            if old.is_none() {
+                self.metadata.generation = Some(1);
+            }
+            let generation = self.metadata.generation.unwrap_or(1);
+            if let Some(st) = self.status.as_mut() {
+                for c in st.conditions.iter_mut().flatten() {
+                    c.observed_generation.get_or_insert(generation);
+                }
+                if st.start_time.is_some() {
+                    st.observed_generation.get_or_insert(generation);
+                }
+            }
+        }
     };
     (@extra PersistentVolume) => {
         /// `lastPhaseTransitionTime` (`pkg/registry/core/persistentvolume/strategy.go`:
