@@ -117,6 +117,29 @@ fn statefulset_pods_carry_the_generate_name_prefix() {
 }
 
 #[test]
+fn pods_have_a_generation_their_status_observes() {
+    // PodObservedGenerationTracking, GA in v1.35 (pkg/features/kube_features.go):
+    // metadata.generation 1 on create, status.observedGeneration and each condition's.
+    let mut sh = seeded_shell();
+    assert_eq!(
+        jsonpath(
+            &mut sh,
+            "pod mongo-1",
+            "{.metadata.generation}/{.status.observedGeneration}"
+        ),
+        "1/1"
+    );
+    assert_eq!(
+        jsonpath(
+            &mut sh,
+            "pod mongo-1",
+            "{.status.conditions[*].observedGeneration}"
+        ),
+        "1 1 1 1 1"
+    );
+}
+
+#[test]
 fn conditions_are_in_the_kubelets_order() {
     // pkg/kubelet/kubelet_pods.go generateAPIPodStatus: PodReadyToStartContainers,
     // Initialized, Ready, ContainersReady, PodScheduled.
