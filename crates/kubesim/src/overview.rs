@@ -1244,7 +1244,7 @@ mod tests {
         let i = inspect::inspect(&cluster, "pod", "default", "mongo-0");
         assert_eq!(i.title, "pod/mongo-0");
         assert!(
-            i.describe.starts_with("Name:         mongo-0\n"),
+            i.describe.starts_with("Name:             mongo-0\n"),
             "{}",
             i.describe
         );

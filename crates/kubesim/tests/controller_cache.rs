@@ -100,7 +100,11 @@ fn available_replicas_grow_when_min_ready_seconds_pass_without_any_pod_write() {
     wait_ready(&mut c, "web", 1);
     let status = set(&c, "web").status.unwrap();
     assert_eq!(status.ready_replicas, Some(1));
-    assert_eq!(status.available_replicas, None, "not available yet");
+    assert_eq!(
+        status.available_replicas,
+        Some(0),
+        "not available yet (always written: apps/v1 has no omitempty on it)"
+    );
     let mark = c.watch_end();
     c.advance(12_000);
     assert!(

@@ -699,7 +699,7 @@ fn min_ready_seconds_should_be_honored() {
     });
     assert!(ok);
     let ready_at = c.now();
-    assert_eq!(set(&c, "web").status.unwrap().available_replicas, None);
+    assert_eq!(set(&c, "web").status.unwrap().available_replicas, Some(0));
     let ok = c.run_until_condition(ready_at + 120_000, |c| pod(c, "web-1").is_some());
     assert!(ok);
     assert!(
@@ -720,14 +720,14 @@ fn available_replicas_should_get_updated_accordingly_when_min_ready_seconds_is_e
     s.spec.as_mut().unwrap().min_ready_seconds = Some(30);
     create(&mut c, s);
     wait_ready(&mut c, "web", 2);
-    assert_eq!(set(&c, "web").status.unwrap().available_replicas, None);
+    assert_eq!(set(&c, "web").status.unwrap().available_replicas, Some(0));
     c.advance(35_000);
     assert_eq!(set(&c, "web").status.unwrap().available_replicas, Some(2));
     update(&mut c, "web", |s| {
         s.spec.as_mut().unwrap().min_ready_seconds = Some(3600)
     });
     c.advance(1_000);
-    assert_eq!(set(&c, "web").status.unwrap().available_replicas, None);
+    assert_eq!(set(&c, "web").status.unwrap().available_replicas, Some(0));
     let revs = revisions(&c).len();
     update(&mut c, "web", |s| {
         s.spec.as_mut().unwrap().min_ready_seconds = Some(0)

@@ -1,9 +1,19 @@
 //! ControllerRevisions of a StatefulSet (`pkg/controller/history`, `stateful_set_utils.go`).
 //!
 //! Revision data = `{"spec":{"template":{…,"$patch":"replace"}}}` — only template changes make
-//! new revisions. Name = `<set>-<hash>`, hash = FNV-32a over the data bytes followed by the
-//! decimal collisionCount, printed as a decimal uint32 and passed through apimachinery's
-//! `SafeEncodeString` alphabet.
+//! new revisions. Name = `<set>-<hash>`, hash = FNV-32 (FNV-1, Go's `fnv.New32()`, not 1a)
+//! over the data bytes followed by the decimal collisionCount, printed as a decimal uint32 and
+//! passed through apimachinery's `SafeEncodeString` alphabet (`HashControllerRevision` in
+//! `pkg/controller/history/controller_history.go`).
+//!
+//! The data bytes are what `getPatch` (`pkg/controller/statefulset/stateful_set_utils.go`)
+//! makes: the defaulted set encoded as apps/v1 JSON, decoded into a `map[string]interface{}`
+//! and marshalled again — so every object's keys come out **sorted** (Go's `json.Marshal` of a
+//! map), fields Go omits when empty are absent (since v1.34 `creationTimestamp` too:
+//! `omitempty,omitzero` in apimachinery's `ObjectMeta`), and `<`, `>`, `&`, U+2028, U+2029 are
+//! escaped as `\u003c`… (Go's HTML-safe encoding). serde_json's `Value` keeps keys in a
+//! BTreeMap, so [`go_json`] only has to add the escapes. Quantities are in their canonical
+//! form already (`statefulset::default_pod_spec`, `storage::canonical_quantity`).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -27,16 +37,38 @@ pub fn safe_encode(s: &str) -> String {
         .collect()
 }
 
-/// FNV-32a.
-pub fn fnv32a(parts: &[&[u8]]) -> u32 {
+/// FNV-32 (FNV-1: multiply, then xor), Go's `hash/fnv.New32()`.
+pub fn fnv32(parts: &[&[u8]]) -> u32 {
     let mut h: u32 = 0x811c9dc5;
     for p in parts {
         for &b in *p {
-            h ^= b as u32;
             h = h.wrapping_mul(0x01000193);
+            h ^= b as u32;
         }
     }
     h
+}
+
+/// Go's `json.Marshal` of a decoded JSON value: keys sorted (serde_json's map is a BTreeMap),
+/// no spaces, and the HTML-safe escapes Go adds to strings.
+pub fn go_json(value: &serde_json::Value) -> String {
+    let plain = serde_json::to_string(value).unwrap_or_default();
+    if !plain.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        return plain;
+    }
+    // These characters only occur inside strings, so replacing them everywhere is exact.
+    let mut out = String::with_capacity(plain.len() + 16);
+    for ch in plain.chars() {
+        match ch {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The revision data of a set's current template.
@@ -55,9 +87,9 @@ pub fn revision_data(set: &StatefulSet) -> serde_json::Value {
 
 /// `HashControllerRevision` with the collision count as probe.
 pub fn hash_revision(data: &serde_json::Value, collision_count: i32) -> String {
-    let bytes = serde_json::to_vec(data).unwrap_or_default();
+    let bytes = go_json(data);
     let probe = collision_count.to_string();
-    safe_encode(&fnv32a(&[&bytes, probe.as_bytes()]).to_string())
+    safe_encode(&fnv32(&[bytes.as_bytes(), probe.as_bytes()]).to_string())
 }
 
 /// The pod template stored in a revision.
@@ -316,9 +348,59 @@ mod tests {
     }
 
     #[test]
-    fn fnv32a_reference_values() {
-        assert_eq!(fnv32a(&[b""]), 0x811c9dc5);
-        assert_eq!(fnv32a(&[b"a"]), 0xe40c292c);
-        assert_eq!(fnv32a(&[b"foo", b"bar"]), fnv32a(&[b"foobar"]));
+    fn fnv32_reference_values() {
+        // FNV-1 32-bit test vectors (Go's hash/fnv fnv_test.go golden32).
+        assert_eq!(fnv32(&[b""]), 0x811c9dc5);
+        assert_eq!(fnv32(&[b"a"]), 0x050c5d7e);
+        assert_eq!(fnv32(&[b"ab"]), 0x70772d38);
+        assert_eq!(fnv32(&[b"abc"]), 0x439c2f4b);
+        assert_eq!(fnv32(&[b"foo", b"bar"]), fnv32(&[b"foobar"]));
+    }
+
+    /// The Data.Raw and name of a real revision, from upstream's
+    /// `pkg/controller/statefulset/stateful_set_compatibility_test.go`
+    /// (`TestStatefulSetCompatibility`: "c77f6d978 and the raw data was computed from the hash
+    /// of the defaulted serialized statefulset spec in 1.33"; collisionCount 0).
+    const UPSTREAM_1_33_RAW: &str = r#"{"spec":{"template":{"$patch":"replace","metadata":{"annotations":{"test":"value"},"creationTimestamp":null,"labels":{"app":"foo"}},"spec":{"containers":[{"image":"test","imagePullPolicy":"Always","name":"test","resources":{},"terminationMessagePath":"/dev/termination-log","terminationMessagePolicy":"File"}],"dnsPolicy":"ClusterFirst","restartPolicy":"Always","schedulerName":"default-scheduler","securityContext":{},"terminationGracePeriodSeconds":30}}}}"#;
+
+    #[test]
+    fn hash_controller_revision_matches_a_real_api_server() {
+        let data: serde_json::Value = serde_json::from_str(UPSTREAM_1_33_RAW).unwrap();
+        assert_eq!(
+            go_json(&data),
+            UPSTREAM_1_33_RAW,
+            "Go's sorted-key encoding"
+        );
+        assert_eq!(hash_revision(&data, 0), "c77f6d978");
+    }
+
+    #[test]
+    fn revision_data_is_getpatch_of_the_defaulted_set() {
+        // The set of TestStatefulSetCompatibility, defaulted as a v1.35 API server does. Its
+        // getPatch bytes are the 1.33 ones without `"creationTimestamp":null` (apimachinery
+        // v0.34 made it `omitempty,omitzero`), so its v1.35 name differs from 1.33's.
+        let mut set: StatefulSet = crate::manifest::from_json_value(&serde_json::json!({
+            "metadata": {"name": "test", "namespace": "test", "labels": {"sslabel": "value"}},
+            "spec": {
+                "selector": {"matchLabels": {"app": "foo"}},
+                "serviceName": "",
+                "template": {
+                    "metadata": {"annotations": {"test": "value"}, "labels": {"app": "foo"}},
+                    "spec": {"containers": [{"image": "test", "name": "test"}]}
+                }
+            }
+        }))
+        .unwrap();
+        super::super::statefulset::apply_defaults(&mut set);
+        let expected = UPSTREAM_1_33_RAW.replace(r#""creationTimestamp":null,"#, "");
+        assert_eq!(go_json(&revision_data(&set)), expected);
+        let name = format!("test-{}", hash_revision(&revision_data(&set), 0));
+        assert_eq!(name, "test-776999688b");
+    }
+
+    #[test]
+    fn go_json_escapes_html_characters_like_encoding_json() {
+        let v = serde_json::json!({"b": "a<b>&c\u{2028}", "a": 1});
+        assert_eq!(go_json(&v), r#"{"a":1,"b":"a\u003cb\u003e\u0026c\u2028"}"#);
     }
 }

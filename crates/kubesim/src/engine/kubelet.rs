@@ -403,7 +403,6 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
             st.pod_ip = Some(ip.clone());
             st.pod_ips = Some(vec![PodIP { ip }]);
             st.start_time = Some(timestamp(now));
-            st.qos_class = Some("BestEffort".into());
             set_condition(st, "PodReadyToStartContainers", "True", None, None, now);
             set_condition(st, "Initialized", "True", None, None, now);
             let msg = unready_message(containers.iter().map(|c| c.name.as_str()));
@@ -522,7 +521,18 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
             let started_at = std::mem::take(&mut rt.started_at);
             let mut p = copy();
             let st = p.status.get_or_insert_with(PodStatus::default);
-            for (cs, at) in st.container_statuses.iter_mut().flatten().zip(started_at) {
+            for ((cs, at), ct) in st
+                .container_statuses
+                .iter_mut()
+                .flatten()
+                .zip(started_at)
+                .zip(containers)
+            {
+                let image = ct.image.as_deref().unwrap_or_default();
+                cs.image = super::ids::status_image(image);
+                cs.image_id = super::ids::image_id(image);
+                cs.container_id =
+                    Some(super::ids::container_id(&s.uid, &ct.name, cs.restart_count));
                 cs.started = Some(true);
                 cs.state = Some(ContainerState {
                     running: Some(ContainerStateRunning {
@@ -824,6 +834,8 @@ fn restart(
             cs.last_state = last;
         }
         cs.restart_count = cs.restart_count.saturating_add(1);
+        // A restart is a new container: a new runtime id (the old one stays in lastState).
+        cs.container_id = Some(super::ids::container_id(&s.uid, &cs.name, cs.restart_count));
         cs.started = Some(true);
         cs.state = Some(ContainerState {
             running: Some(ContainerStateRunning {
@@ -1036,6 +1048,7 @@ fn terminate_containers(p: &mut Pod, now: u64, code: i32, reason: &str) {
                 reason: Some(reason.into()),
                 started_at,
                 finished_at: Some(timestamp(now)),
+                container_id: cs.container_id.clone(),
                 ..Default::default()
             }),
             ..Default::default()

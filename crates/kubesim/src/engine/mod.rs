@@ -14,11 +14,13 @@
 //! cheap) and every command is also recorded in [`Cluster::command_log`]; [`Cluster::replay`]
 //! rebuilds the state at any instant from a config and that log.
 
+pub mod admission;
 pub mod container;
 pub mod endpoints;
 pub mod events;
 pub mod gc;
 pub mod history;
+pub mod ids;
 pub mod kubelet;
 pub mod pod_fs;
 pub mod profile;
@@ -496,6 +498,7 @@ impl Cluster {
             fs: Default::default(),
         };
         c.store.event_ttl_ms = Some(c.config.event_ttl_ms);
+        c.store.seed_uids(c.config.seed);
         for i in 1..=c.config.nodes {
             let name = format!("node-{i}");
             let node = Node {

@@ -244,6 +244,18 @@ pub(crate) fn set_condition(
         last_transition_time: Some(timestamp(now)),
         ..Default::default()
     });
+    // The order the kubelet writes them in (`generateAPIPodStatus` in
+    // pkg/kubelet/kubelet_pods.go; the status manager's `mergePodStatus` puts conditions the
+    // kubelet does not own, like DisruptionTarget, first).
+    let rank = |t: &str| match t {
+        "PodReadyToStartContainers" => 1,
+        "Initialized" => 2,
+        "Ready" => 3,
+        "ContainersReady" => 4,
+        "PodScheduled" => 5,
+        _ => 0,
+    };
+    conds.sort_by_key(|c| rank(&c.type_));
 }
 
 #[cfg(test)]

@@ -164,6 +164,11 @@ pub trait Stored: Clone + Resource + Metadata<Ty = ObjectMeta> + PartialEq + 'st
     fn same(a: &Self, b: &Self) -> bool {
         a == b
     }
+    /// What the API server adds on create (defaulting, admission: [`super::admission`]),
+    /// knowing the new object's uid.
+    fn admit(&mut self, _uid: &str) {}
+    /// What the registry's strategy writes on create (`old` None) and update, at `now`.
+    fn prepare_write(&mut self, _old: Option<&Self>, _now: u64) {}
 }
 
 macro_rules! stored {
@@ -207,6 +212,43 @@ macro_rules! stored {
                 })
                 .unwrap_or(30)
                 .max(0)
+        }
+        fn admit(&mut self, uid: &str) {
+            super::admission::admit_pod(self, uid);
+        }
+        /// Pod generation (PodObservedGenerationTracking, GA in v1.35): `generation: 1` on
+        /// create (`pkg/registry/core/pod/strategy.go`); the kubelet's status and every
+        /// condition carry the generation they were written for (`observedGeneration`).
+        fn prepare_write(&mut self, old: Option<&Self>, _now: u64) {
+            if old.is_none() {
+                self.metadata.generation = Some(1);
+            }
+            let generation = self.metadata.generation.unwrap_or(1);
+            if let Some(st) = self.status.as_mut() {
+                for c in st.conditions.iter_mut().flatten() {
+                    c.observed_generation.get_or_insert(generation);
+                }
+                if st.start_time.is_some() {
+                    st.observed_generation.get_or_insert(generation);
+                }
+            }
+        }
+    };
+    (@extra PersistentVolume) => {
+        /// `lastPhaseTransitionTime` (`pkg/registry/core/persistentvolume/strategy.go`:
+        /// set on create and whenever an update changes `status.phase`).
+        fn prepare_write(&mut self, old: Option<&Self>, now: u64) {
+            let phase = |pv: &Self| pv.status.as_ref().and_then(|s| s.phase.clone());
+            let old_time = old
+                .and_then(|o| o.status.as_ref())
+                .and_then(|s| s.last_phase_transition_time.clone());
+            let changed = old.is_none_or(|o| phase(o) != phase(self));
+            let st = self.status.get_or_insert_with(Default::default);
+            st.last_phase_transition_time = if changed {
+                Some(timestamp(now))
+            } else {
+                old_time.or_else(|| st.last_phase_transition_time.take())
+            };
         }
     };
     (@extra $other:ident) => {};
@@ -432,25 +474,15 @@ pub(crate) fn push_hex(out: &mut String, v: u64, digits: u32) {
     }
 }
 
-/// The uid of the `n`th object the store created. Looks like a v4 UUID, derived only from the
-/// counter: `{h>>32:08x}-{h>>16 as u16:04x}-4{h&0xfff:03x}-8{n>>48&0xfff:03x}-{n&(2^48-1):012x}`.
+/// The uid of the `n`th uid number (see [`super::ids`]: a random-looking v4 UUID, distinct
+/// per number; the store's numbers start at an offset drawn from the cluster's seed).
 pub(crate) fn uid_of(n: u64) -> String {
-    let h = super::rng::SplitMix64::new(n).next_u64();
-    let mut uid = String::with_capacity(36);
-    push_hex(&mut uid, h >> 32, 8);
-    uid.push('-');
-    push_hex(&mut uid, (h >> 16) & 0xffff, 4);
-    uid.push_str("-4");
-    push_hex(&mut uid, h & 0xfff, 3);
-    uid.push_str("-8");
-    push_hex(&mut uid, (n >> 48) & 0xfff, 3);
-    uid.push('-');
-    push_hex(&mut uid, n & 0xffff_ffff_ffff, 12);
-    uid
+    super::ids::uuid_v4(n)
 }
 
-/// FNV-1a over the parts of an event series key (separated, so parts cannot run together).
-fn series_hash(parts: &[&str]) -> u64 {
+/// FNV-1a over the parts of an event series key (separated, so parts cannot run together);
+/// also the fingerprint the made-up identifiers are drawn from ([`super::ids`]).
+pub(crate) fn series_hash(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for p in parts {
         for b in p.bytes().chain([0xff]) {
@@ -647,8 +679,13 @@ impl Store {
         self.resource_version
     }
 
+    /// Starts the uid numbers at the seed's offset (`Cluster::new`; before any write).
+    pub(crate) fn seed_uids(&mut self, seed: u64) {
+        self.uid_counter = super::ids::uid_offset(seed);
+    }
+
     fn next_uid(&mut self) -> String {
-        self.uid_counter += 1;
+        self.uid_counter = self.uid_counter.wrapping_add(1);
         uid_of(self.uid_counter)
     }
 
@@ -844,6 +881,8 @@ impl Store {
         let uid = self.next_uid();
         let now = self.now;
         let rv = self.resource_version;
+        obj.admit(&uid);
+        obj.prepare_write(None, now);
         let meta = obj.metadata_mut();
         if T::NAMESPACED {
             if meta.namespace.as_deref() != Some(key.0.as_str()) {
@@ -909,6 +948,7 @@ impl Store {
             m.deletion_timestamp = om.deletion_timestamp.clone();
             m.deletion_grace_period_seconds = om.deletion_grace_period_seconds;
         }
+        obj.prepare_write(Some(&old), self.now);
         if check && T::same(&old, &obj) {
             return Ok(old);
         }
@@ -1084,7 +1124,7 @@ impl Store {
         }
         self.event_counter += 1;
         self.resource_version += 1;
-        self.uid_counter += 1;
+        self.uid_counter = self.uid_counter.wrapping_add(1);
         let seq = self.event_counter;
         let record = Arc::new(EventRecord {
             seq,
@@ -1384,7 +1424,7 @@ mod tests {
         assert_eq!(again.count, 1);
         assert_ne!(again.name(), name);
         // An event takes a uid like any created object.
-        assert_eq!(s.uid_counter, uids_before + 1);
+        assert_eq!(s.uid_counter, uids_before.wrapping_add(1));
     }
 
     #[test]

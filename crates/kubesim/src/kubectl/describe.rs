@@ -641,6 +641,13 @@ fn describe_containers(
         } else {
             w.write(LEVEL_2, &format!("Host Port:\t{}\n", or_none(&host_ports)));
         }
+        let profile = c.security_context.as_ref();
+        describe_seccomp(
+            w,
+            profile.and_then(|sc| sc.seccomp_profile.as_ref()),
+            LEVEL_2,
+            LEVEL_3,
+        );
         if let Some(cmd) = c.command.as_ref().filter(|c| !c.is_empty()) {
             w.write(LEVEL_2, "Command:\n");
             for line in cmd.iter().flat_map(|c| c.split('\n')) {
@@ -699,6 +706,23 @@ fn describe_containers(
                 w.write(LEVEL_3, &format!("{} from {}\n", d.device_path, d.name));
             }
         }
+    }
+}
+
+/// The `SeccompProfile` (and `LocalhostProfile`) lines of a pod or a container.
+fn describe_seccomp(
+    w: &mut PrefixWriter,
+    profile: Option<&k8s_openapi::api::core::v1::SeccompProfile>,
+    level: usize,
+    localhost_level: usize,
+) {
+    let Some(sp) = profile else { return };
+    w.write(level, &format!("SeccompProfile:\t{}\n", sp.type_));
+    if sp.type_ == "Localhost" {
+        w.write(
+            localhost_level,
+            &format!("LocalhostProfile:\t{}\n", s(sp.localhost_profile.as_ref())),
+        );
     }
 }
 
@@ -826,6 +850,34 @@ fn describe_volumes(w: &mut PrefixWriter, volumes: &[Volume], space: &str) {
     }
 }
 
+/// `describeTopologySpreadConstraints`: sorted by topology key, nothing when there are none.
+fn describe_topology_spread(
+    w: &mut PrefixWriter,
+    constraints: Option<&[k8s_openapi::api::core::v1::TopologySpreadConstraint]>,
+    space: &str,
+) {
+    let Some(list) = constraints.filter(|c| !c.is_empty()) else {
+        return;
+    };
+    let mut sorted: Vec<_> = list.iter().collect();
+    sorted.sort_by(|a, b| a.topology_key.cmp(&b.topology_key));
+    w.write(LEVEL_0, &format!("{space}Topology Spread Constraints:\t"));
+    for (i, t) in sorted.into_iter().enumerate() {
+        if i != 0 {
+            w.write(LEVEL_0, &format!("{space}\t"));
+        }
+        let mut line = format!(
+            "{}:{} when max skew {} is exceeded",
+            t.topology_key, t.when_unsatisfiable, t.max_skew
+        );
+        if let Some(sel) = &t.label_selector {
+            let text = selector_string(Some(sel));
+            line.push_str(&format!(" for selector {}", or_none(&text)));
+        }
+        w.write(LEVEL_0, &format!("{line}\n"));
+    }
+}
+
 fn describe_pod_template_into(w: &mut PrefixWriter, template: &PodTemplateSpec) {
     w.write(LEVEL_0, "Pod Template:\n");
     let meta = template.metadata.clone().unwrap_or_default();
@@ -846,6 +898,7 @@ fn describe_pod_template_into(w: &mut PrefixWriter, template: &PodTemplateSpec) 
     }
     describe_containers(w, "Containers", &spec.containers, None, None, "  ");
     describe_volumes(w, spec.volumes.as_deref().unwrap_or(&[]), "  ");
+    describe_topology_spread(w, spec.topology_spread_constraints.as_deref(), "  ");
     if let Some(pc) = spec
         .priority_class_name
         .as_deref()
@@ -903,16 +956,9 @@ pub fn describe_statefulset(
     );
     print_labels_multiline(&mut w, "Labels", meta.labels.as_ref());
     print_annotations_multiline(&mut w, "Annotations", meta.annotations.as_ref());
-    if let Some(svc) = spec.service_name.as_deref().filter(|s| !s.is_empty()) {
-        w.write(LEVEL_0, &format!("Service Name:\t{svc}\n"));
-    }
-    if let Some(p) = spec
-        .pod_management_policy
-        .as_deref()
-        .filter(|s| !s.is_empty())
-    {
-        w.write(LEVEL_0, &format!("Pod Management Policy:\t{p}\n"));
-    }
+    // No `Service Name`, `Pod Management Policy` or `Persistent Volume Claim Retention Policy`
+    // lines: kubectl v1.35's describeStatefulSet does not print them (they came after
+    // release-1.36 in staging/src/k8s.io/kubectl/pkg/describe/describe.go).
     w.write(
         LEVEL_0,
         &format!(
@@ -936,17 +982,6 @@ pub fn describe_statefulset(
                 );
             }
         }
-    }
-    if let Some(p) = &spec.persistent_volume_claim_retention_policy {
-        w.write(LEVEL_0, "Persistent Volume Claim Retention Policy:\n");
-        w.write(
-            LEVEL_1,
-            &format!("WhenDeleted:\t{}\n", s(p.when_deleted.as_ref())),
-        );
-        w.write(
-            LEVEL_1,
-            &format!("WhenScaled:\t{}\n", s(p.when_scaled.as_ref())),
-        );
     }
     let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
     for pod in pods {
@@ -1023,6 +1058,7 @@ pub fn describe_statefulset(
 // ---------------------------------------------------------------------------------------------
 // Pod
 
+/// `qos.GetPodQOS`: the status's class, else computed as the API server does.
 fn qos_class(pod: &Pod) -> String {
     if let Some(q) = pod
         .status
@@ -1032,51 +1068,7 @@ fn qos_class(pod: &Pod) -> String {
     {
         return q;
     }
-    // ComputePodQOS, for cpu and memory
-    let spec = pod.spec.clone().unwrap_or_default();
-    let containers: Vec<&Container> = spec
-        .containers
-        .iter()
-        .chain(spec.init_containers.iter().flatten())
-        .collect();
-    let nonzero = |q: &Quantity| {
-        !q.0.is_empty()
-            && q.0
-                .trim_start_matches(['0', '.'])
-                .chars()
-                .any(|c| c.is_ascii_digit())
-    };
-    let mut any = false;
-    let mut guaranteed = true;
-    for c in containers {
-        let r = c.resources.clone().unwrap_or_default();
-        let get = |m: &Option<BTreeMap<String, Quantity>>, k: &str| {
-            m.as_ref()
-                .and_then(|m| m.get(k))
-                .filter(|q| nonzero(q))
-                .cloned()
-        };
-        for k in ["cpu", "memory"] {
-            let req = get(&r.requests, k);
-            let lim = get(&r.limits, k);
-            if req.is_some() || lim.is_some() {
-                any = true;
-            }
-            match (&req, &lim) {
-                (_, None) => guaranteed = false,
-                (Some(rq), Some(l)) if rq.0 != l.0 => guaranteed = false,
-                _ => {}
-            }
-        }
-    }
-    if !any {
-        "BestEffort"
-    } else if guaranteed {
-        "Guaranteed"
-    } else {
-        "Burstable"
-    }
-    .to_string()
+    crate::engine::admission::qos_class(&pod.spec.clone().unwrap_or_default()).to_string()
 }
 
 /// `kubectl describe pod`.
@@ -1145,6 +1137,13 @@ pub fn describe_pod(pod: &Pod, events: Option<&[Event]>, now: Timestamp) -> Stri
     if let Some(m) = status.message.as_deref().filter(|m| !m.is_empty()) {
         w.write(LEVEL_0, &format!("Message:\t{m}\n"));
     }
+    let profile = spec.security_context.as_ref();
+    describe_seccomp(
+        &mut w,
+        profile.and_then(|c| c.seccomp_profile.as_ref()),
+        LEVEL_0,
+        LEVEL_0,
+    );
     w.write(LEVEL_0, &format!("IP:\t{}\n", s(status.pod_ip.as_ref())));
     match status.pod_ips.as_ref().filter(|ips| !ips.is_empty()) {
         None => w.write(LEVEL_0, "IPs:\t<none>\n"),
@@ -1214,6 +1213,7 @@ pub fn describe_pod(pod: &Pod, events: Option<&[Event]>, now: Timestamp) -> Stri
         "Tolerations",
         spec.tolerations.as_deref().unwrap_or(&[]),
     );
+    describe_topology_spread(&mut w, spec.topology_spread_constraints.as_deref(), "");
     maybe_events(events, &mut w, now);
     w.finish()
 }

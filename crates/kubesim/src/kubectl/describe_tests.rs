@@ -119,7 +119,10 @@ Events:                   <none>
 
 #[test]
 fn describe_statefulset_upstream_fields() {
-    // describe_test.go TestDescribeStatefulSet (kubectl after a8ebac6): exact lines
+    // kubectl v1.35 (staging/src/k8s.io/kubectl/pkg/describe/describe.go at v0.35.0,
+    // describeStatefulSet; its describe_test.go TestDescribeStatefulSet): exact lines. The
+    // `Service Name`, `Pod Management Policy` and `Persistent Volume Claim Retention Policy`
+    // lines only came after release-1.36, so a v1.35 kubectl does not print them.
     let sts: StatefulSet = obj(json!({
         "metadata": {"name": "bar", "namespace": "foo", "labels": {"app": "mytest"},
             "annotations": {"annotation1": "value1"}},
@@ -132,25 +135,25 @@ fn describe_statefulset_upstream_fields() {
     }));
     let out = describe_statefulset(&sts, &[], Some(&[]), now());
     for line in [
-        "Name:                   bar",
-        "Namespace:              foo",
-        "CreationTimestamp:      Mon, 01 Jan 0001 00:00:00 +0000",
-        "Selector:               app=mytest",
-        "Labels:                 app=mytest",
-        "Annotations:            annotation1: value1",
-        "Service Name:           test-service",
-        "Pod Management Policy:  Parallel",
-        "Replicas:               1 desired | 0 total",
-        "Update Strategy:        RollingUpdate",
-        "  Partition:            2672",
-        "Persistent Volume Claim Retention Policy:",
-        "  WhenDeleted:  Delete",
-        "  WhenScaled:   Retain",
+        "Name:               bar",
+        "Namespace:          foo",
+        "CreationTimestamp:  Mon, 01 Jan 0001 00:00:00 +0000",
+        "Selector:           app=mytest",
+        "Labels:             app=mytest",
+        "Annotations:        annotation1: value1",
+        "Replicas:           1 desired | 0 total",
+        "Update Strategy:    RollingUpdate",
+        "  Partition:        2672",
+        "   metest:",
+        "    Image:         mytest-image:latest",
     ] {
         assert!(
             out.contains(&format!("{line}\n")),
             "missing {line:?} in\n{out}"
         );
+    }
+    for later in ["Service Name", "Pod Management Policy", "Retention Policy"] {
+        assert!(!out.contains(later), "{later:?} is not in v1.35:\n{out}");
     }
 }
 
@@ -187,22 +190,17 @@ fn describe_playground_objects_exactly() {
 // Reviewed against describe.go + Go tabwriter semantics: a column block is a run of
 // consecutive lines sharing a tab-terminated cell, so `IPs:` splits the pod header and
 // `  IP:` aligns with `Controlled By:`; trailing blanks after empty values are real.
-const EXPECTED_STS: &str = "Name:                   web
-Namespace:              default
-CreationTimestamp:      Sun, 01 Mar 2026 11:50:00 +0000
-Selector:               app=nginx
-Labels:                 <none>
-Annotations:            <none>
-Service Name:           nginx
-Pod Management Policy:  OrderedReady
-Replicas:               2 desired | 2 total
-Update Strategy:        RollingUpdate
-  Partition:            0
-  MaxUnavailable:       1
-Persistent Volume Claim Retention Policy:
-  WhenDeleted:  Retain
-  WhenScaled:   Retain
-Pods Status:    1 Running / 1 Waiting / 0 Succeeded / 0 Failed
+const EXPECTED_STS: &str = "Name:               web
+Namespace:          default
+CreationTimestamp:  Sun, 01 Mar 2026 11:50:00 +0000
+Selector:           app=nginx
+Labels:             <none>
+Annotations:        <none>
+Replicas:           2 desired | 2 total
+Update Strategy:    RollingUpdate
+  Partition:        0
+  MaxUnavailable:   1
+Pods Status:        1 Running / 1 Waiting / 0 Succeeded / 0 Failed
 Pod Template:
   Labels:  app=nginx
   Containers:
@@ -513,4 +511,63 @@ Events:
         "got:\n{out}\nwant tail:\n{expected_tail}"
     );
     assert!(out.starts_with("Name:                      mongo-1\nNamespace:                 db\nNode:                      <none>\nLabels:                    <none>\nAnnotations:               <none>\n"));
+}
+
+#[test]
+fn describe_topology_spread_constraints_upstream() {
+    // describe_test.go TestDescribeTopologySpreadConstraints (kubectl v0.35.0)
+    let pod: Pod = obj(json!({
+        "metadata": {"name": "bar", "namespace": "foo"},
+        "spec": {"containers": [], "topologySpreadConstraints": [
+            {"maxSkew": 3, "topologyKey": "topology.kubernetes.io/test1",
+             "whenUnsatisfiable": "DoNotSchedule",
+             "labelSelector": {"matchLabels": {"key1": "val1", "key2": "val2"}}},
+            {"maxSkew": 1, "topologyKey": "topology.kubernetes.io/test2",
+             "whenUnsatisfiable": "ScheduleAnyway"},
+        ]},
+    }));
+    let out = describe_pod(&pod, None, now());
+    assert!(
+        out.contains("topology.kubernetes.io/test1:DoNotSchedule when max skew 3 is exceeded for selector key1=val1,key2=val2\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("topology.kubernetes.io/test2:ScheduleAnyway when max skew 1 is exceeded\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn describe_seccomp_profile_upstream() {
+    // describe_test.go TestDescribeSeccompProfile (kubectl v0.35.0), pod and container level
+    for (spec, expect) in [
+        (
+            json!({"securityContext": {"seccompProfile": {"type": "Localhost", "localhostProfile": "lauseafoodpod"}}, "containers": []}),
+            [
+                "SeccompProfile:",
+                "Localhost",
+                "LocalhostProfile:",
+                "lauseafoodpod",
+            ],
+        ),
+        (
+            json!({"containers": [{"name": "c", "securityContext": {"seccompProfile": {"type": "Localhost", "localhostProfile": "tikkamasalaconatiner"}}}]}),
+            [
+                "SeccompProfile:",
+                "Localhost",
+                "LocalhostProfile:",
+                "tikkamasalaconatiner",
+            ],
+        ),
+        (
+            json!({"containers": [{"name": "c", "securityContext": {"seccompProfile": {"type": "Unconfined"}}}]}),
+            ["SeccompProfile:", "Unconfined", "", ""],
+        ),
+    ] {
+        let pod: Pod = obj(json!({"metadata": {"name": "p", "namespace": "foo"}, "spec": spec}));
+        let out = describe_pod(&pod, None, now());
+        for e in expect {
+            assert!(out.contains(e), "{e:?} in\n{out}");
+        }
+    }
 }

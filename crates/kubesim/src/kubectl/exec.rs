@@ -545,14 +545,20 @@ impl Shell {
                 selector,
                 format,
             } => {
-                let entries = self.cluster.watch_since(cursor);
-                let chunks = out.chunks.len();
-                cmd::get::watch_events(*resource, names, selector, format, entries, out);
-                b.printed += out.chunks[chunks..]
-                    .iter()
-                    .map(|(_, t)| t.len())
-                    .sum::<usize>();
                 let limit = crate::limits::MAX_WATCH_OUTPUT_BYTES;
+                // A few entries at a time, so the limit stops the watch close to it however
+                // many changes one step brings.
+                for batch in self.cluster.watch_since(cursor).chunks(8) {
+                    let chunks = out.chunks.len();
+                    cmd::get::watch_events(*resource, names, selector, format, batch, out);
+                    b.printed += out.chunks[chunks..]
+                        .iter()
+                        .map(|(_, t)| t.len())
+                        .sum::<usize>();
+                    if b.printed > limit {
+                        break;
+                    }
+                }
                 if b.printed > limit {
                     out.fail(format!(
                         "error: the watch stopped after printing more than {limit} bytes (a playground limit: MAX_WATCH_OUTPUT_BYTES)"

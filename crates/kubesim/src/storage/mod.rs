@@ -5,6 +5,7 @@
 pub mod binder;
 #[cfg(test)]
 mod binder_tests;
+pub mod canonical_quantity;
 pub mod matching;
 #[cfg(test)]
 mod matching_tests;

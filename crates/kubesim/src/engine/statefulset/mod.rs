@@ -160,6 +160,104 @@ fn default_probe(p: &mut Probe) {
     p.period_seconds.get_or_insert(10);
     p.success_threshold.get_or_insert(1);
     p.failure_threshold.get_or_insert(3);
+    if let Some(h) = p.http_get.as_mut() {
+        default_http_get(h);
+    }
+}
+
+/// `SetDefaults_HTTPGetAction`.
+fn default_http_get(h: &mut k8s_openapi::api::core::v1::HTTPGetAction) {
+    h.path.get_or_insert_with(|| "/".into());
+    h.scheme.get_or_insert_with(|| "HTTP".into());
+}
+
+/// `SetDefaults_ResourceList` + `Quantity.String()`: requests and limits as the API server
+/// stores them (`0.5` → `500m`, `1024Mi` → `1Gi`); text that is no quantity is left alone.
+fn canonical_resources(r: &mut k8s_openapi::api::core::v1::ResourceRequirements) {
+    for list in [r.requests.as_mut(), r.limits.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        for q in list.values_mut() {
+            if let Some(c) = crate::storage::canonical_quantity::canonical(&q.0) {
+                q.0 = c;
+            }
+        }
+    }
+}
+
+/// Go writes a plain (non-pointer) `bool` field with `omitempty` only when true: a `false`
+/// the user wrote is gone once the API server decoded it (`readOnly: false` never shows).
+fn drop_false(b: &mut Option<bool>) {
+    if *b == Some(false) {
+        *b = None;
+    }
+}
+
+/// The volume-source defaults of `pkg/apis/core/v1/defaults.go` (`SetDefaults_Volume`: no
+/// source is an `emptyDir`; secret, configMap, downwardAPI and projected `defaultMode: 420`;
+/// hostPath `type: ""`; a projected token's `expirationSeconds: 3600`; fieldRef `apiVersion:
+/// v1`), and the plain bools Go omits when false.
+fn default_volume(v: &mut Volume) {
+    let mut bare = Volume {
+        name: v.name.clone(),
+        ..Default::default()
+    };
+    if *v == bare {
+        bare.empty_dir = Some(Default::default());
+        *v = bare;
+        return;
+    }
+    if let Some(s) = v.secret.as_mut() {
+        s.default_mode.get_or_insert(420);
+    }
+    if let Some(s) = v.config_map.as_mut() {
+        s.default_mode.get_or_insert(420);
+    }
+    if let Some(s) = v.downward_api.as_mut() {
+        s.default_mode.get_or_insert(420);
+        for i in s.items.iter_mut().flatten() {
+            if let Some(f) = i.field_ref.as_mut() {
+                f.api_version.get_or_insert_with(|| "v1".into());
+            }
+        }
+    }
+    if let Some(s) = v.projected.as_mut() {
+        s.default_mode.get_or_insert(420);
+        for p in s.sources.iter_mut().flatten() {
+            if let Some(t) = p.service_account_token.as_mut() {
+                t.expiration_seconds.get_or_insert(3600);
+            }
+            for i in p
+                .downward_api
+                .iter_mut()
+                .flat_map(|d| d.items.iter_mut().flatten())
+            {
+                if let Some(f) = i.field_ref.as_mut() {
+                    f.api_version.get_or_insert_with(|| "v1".into());
+                }
+            }
+        }
+    }
+    if let Some(h) = v.host_path.as_mut() {
+        h.type_.get_or_insert_with(String::new);
+    }
+    if let Some(c) = v.persistent_volume_claim.as_mut() {
+        drop_false(&mut c.read_only);
+    }
+    if let Some(n) = v.nfs.as_mut() {
+        drop_false(&mut n.read_only);
+    }
+    // SetDefaults_PersistentVolumeClaimSpec reaches an ephemeral volume's claim template.
+    if let Some(t) = v
+        .ephemeral
+        .as_mut()
+        .and_then(|e| e.volume_claim_template.as_mut())
+    {
+        t.spec
+            .volume_mode
+            .get_or_insert_with(|| "Filesystem".into());
+    }
 }
 
 /// Pod spec defaulting as the API server does it (`pkg/apis/core/v1/defaults.go`).
@@ -170,11 +268,45 @@ pub fn default_pod_spec(spec: &mut PodSpec) {
     spec.scheduler_name
         .get_or_insert_with(|| "default-scheduler".into());
     spec.security_context.get_or_insert_with(Default::default);
+    if let Some(r) = spec.resources.as_mut() {
+        canonical_resources(r);
+    }
+    for b in [
+        &mut spec.host_network,
+        &mut spec.host_pid,
+        &mut spec.host_ipc,
+    ] {
+        drop_false(b);
+    }
+    for v in spec.volumes.iter_mut().flatten() {
+        default_volume(v);
+    }
     for c in spec
         .containers
         .iter_mut()
         .chain(spec.init_containers.iter_mut().flatten())
     {
+        for m in c.volume_mounts.iter_mut().flatten() {
+            drop_false(&mut m.read_only);
+        }
+        for b in [&mut c.stdin, &mut c.stdin_once, &mut c.tty] {
+            drop_false(b);
+        }
+        for e in c.env.iter_mut().flatten() {
+            if let Some(f) = e.value_from.as_mut().and_then(|v| v.field_ref.as_mut()) {
+                f.api_version.get_or_insert_with(|| "v1".into());
+            }
+        }
+        if let Some(l) = c.lifecycle.as_mut() {
+            for h in [l.post_start.as_mut(), l.pre_stop.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                if let Some(g) = h.http_get.as_mut() {
+                    default_http_get(g);
+                }
+            }
+        }
         let image = c.image.clone().unwrap_or_default();
         let tag = image.rsplit('/').next().unwrap_or("");
         let latest = !tag.contains(':') || tag.ends_with(":latest");
@@ -189,7 +321,7 @@ pub fn default_pod_spec(spec: &mut PodSpec) {
             .get_or_insert_with(|| "/dev/termination-log".into());
         c.termination_message_policy
             .get_or_insert_with(|| "File".into());
-        c.resources.get_or_insert_with(Default::default);
+        canonical_resources(c.resources.get_or_insert_with(Default::default));
         for p in c.ports.iter_mut().flatten() {
             p.protocol.get_or_insert_with(|| "TCP".into());
         }
@@ -261,7 +393,12 @@ pub(crate) fn apply(c: &mut Cluster, mut set: StatefulSet) -> Result<ApplyOutcom
     apply_defaults(&mut set);
     let replicas = set.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
     c.check_replica_limit(set.metadata.name.as_deref().unwrap_or(""), replicas)?;
-    set.status = None;
+    // A new set's status is Go's zero StatefulSetStatus: `{availableReplicas: 0, replicas: 0}`
+    // (the two fields without omitempty in k8s.io/api apps/v1 types.go).
+    set.status = Some(StatefulSetStatus {
+        available_replicas: Some(0),
+        ..Default::default()
+    });
     apply_generic(&mut c.store, set, |old, new| {
         let name = new.metadata.name.clone().unwrap_or_default();
         let (os, ns) = (
@@ -484,7 +621,7 @@ fn new_pod(set: &StatefulSet, template: &PodTemplateSpec, revision: &str, ordina
                 name: tname.clone(),
                 persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
                     claim_name: pvc_name(&tname, &set_name, ordinal),
-                    read_only: Some(false),
+                    read_only: None,
                 }),
                 ..Default::default()
             }
@@ -502,6 +639,9 @@ fn new_pod(set: &StatefulSet, template: &PodTemplateSpec, revision: &str, ordina
     Pod {
         metadata: ObjectMeta {
             name: Some(name),
+            // GetPodFromTemplate (pkg/controller/controller_utils.go) sets the prefix the
+            // controller would generate names from; newStatefulSetPod then names the pod.
+            generate_name: Some(format!("{set_name}-")),
             namespace: set.metadata.namespace.clone(),
             labels: Some(labels),
             annotations: tm.and_then(|m| m.annotations.clone()),
@@ -1103,10 +1243,10 @@ pub(crate) fn sync(c: &mut Cluster, ns: &str, name: &str) {
         status.current_revision = Some(update_name.clone());
         status.current_replicas = status.updated_replicas;
     }
-    // Zero counts are omitted on the wire (omitempty).
+    // Zero counts are omitted on the wire (omitempty), except `replicas` and
+    // `availableReplicas`, which apps/v1's StatefulSetStatus always writes.
     for f in [
         &mut status.ready_replicas,
-        &mut status.available_replicas,
         &mut status.current_replicas,
         &mut status.updated_replicas,
     ] {
@@ -1188,6 +1328,83 @@ mod tests {
         let r = spec.persistent_volume_claim_retention_policy.unwrap();
         assert_eq!(r.when_deleted.as_deref(), Some("Retain"));
         assert_eq!(r.when_scaled.as_deref(), Some("Retain"));
+    }
+
+    #[test]
+    fn volume_sources_and_plain_bools_get_upstream_defaults() {
+        // pkg/apis/core/v1/defaults.go: SetDefaults_Volume, _SecretVolumeSource,
+        // _ConfigMapVolumeSource, _DownwardAPIVolumeSource, _ProjectedVolumeSource,
+        // _ServiceAccountTokenProjection, _HostPathVolumeSource, _ObjectFieldSelector,
+        // _HTTPGetAction; Go drops plain bools that are false (VolumeMount.readOnly).
+        let mut ps: PodSpec = crate::manifest::from_json_value(&serde_json::json!({
+            "hostNetwork": false,
+            "containers": [{"name": "c", "image": "nginx",
+                "volumeMounts": [{"name": "scratch", "mountPath": "/s", "readOnly": false}],
+                "env": [{"name": "NS", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}}],
+                "readinessProbe": {"httpGet": {"port": 80}}}],
+            "volumes": [
+                {"name": "scratch"},
+                {"name": "h", "hostPath": {"path": "/data"}},
+                {"name": "s", "secret": {"secretName": "x"}},
+                {"name": "m", "configMap": {"name": "x"}},
+                {"name": "d", "downwardAPI": {"items": [{"path": "n", "fieldRef": {"fieldPath": "metadata.name"}}]}},
+                {"name": "p", "projected": {"sources": [{"serviceAccountToken": {"path": "t"}}]}},
+                {"name": "c", "persistentVolumeClaim": {"claimName": "x", "readOnly": false}}
+            ]
+        }))
+        .unwrap();
+        default_pod_spec(&mut ps);
+        let v = serde_json::to_value(&ps).unwrap();
+        assert_eq!(
+            v["volumes"][0],
+            serde_json::json!({"name": "scratch", "emptyDir": {}})
+        );
+        assert_eq!(
+            v["volumes"][1]["hostPath"],
+            serde_json::json!({"path": "/data", "type": ""})
+        );
+        assert_eq!(v["volumes"][2]["secret"]["defaultMode"], 420);
+        assert_eq!(v["volumes"][3]["configMap"]["defaultMode"], 420);
+        assert_eq!(v["volumes"][4]["downwardAPI"]["defaultMode"], 420);
+        assert_eq!(
+            v["volumes"][4]["downwardAPI"]["items"][0]["fieldRef"]["apiVersion"],
+            "v1"
+        );
+        assert_eq!(v["volumes"][5]["projected"]["defaultMode"], 420);
+        assert_eq!(
+            v["volumes"][5]["projected"]["sources"][0]["serviceAccountToken"]["expirationSeconds"],
+            3600
+        );
+        assert_eq!(
+            v["volumes"][6]["persistentVolumeClaim"],
+            serde_json::json!({"claimName": "x"})
+        );
+        assert_eq!(
+            v["containers"][0]["volumeMounts"][0],
+            serde_json::json!({"name": "scratch", "mountPath": "/s"})
+        );
+        assert_eq!(
+            v["containers"][0]["env"][0]["valueFrom"]["fieldRef"]["apiVersion"],
+            "v1"
+        );
+        assert_eq!(
+            v["containers"][0]["readinessProbe"]["httpGet"],
+            serde_json::json!({"path": "/", "port": 80, "scheme": "HTTP"})
+        );
+        assert!(v.get("hostNetwork").is_none());
+        let mut r: PodSpec = crate::manifest::from_json_value(&serde_json::json!({
+            "containers": [{"name": "c", "resources": {
+                "requests": {"cpu": "0.5", "memory": "1024Mi"},
+                "limits": {"cpu": "1000m", "memory": "1.5Gi"}}}]
+        }))
+        .unwrap();
+        default_pod_spec(&mut r);
+        let res = serde_json::to_value(&r.containers[0].resources).unwrap();
+        assert_eq!(
+            res,
+            serde_json::json!({"requests": {"cpu": "500m", "memory": "1Gi"},
+                "limits": {"cpu": "1", "memory": "1536Mi"}})
+        );
     }
 
     #[test]
