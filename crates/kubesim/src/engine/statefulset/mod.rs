@@ -742,6 +742,18 @@ fn create_pod(
         );
         return false;
     }
+    // the API server validates the pod it is asked to create (upstream does not validate the
+    // template when the StatefulSet is created: issue kubernetes/kubernetes#81147)
+    if let Err(e) = crate::validation::validate_pod(&pod) {
+        record(
+            c,
+            set,
+            "Warning",
+            "FailedCreate",
+            format!("create Pod {pod_name} in StatefulSet {set_name} failed error: {e}"),
+        );
+        return false;
+    }
     match c.store.create(pod) {
         Ok(created) => {
             record(

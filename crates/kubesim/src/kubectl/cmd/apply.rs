@@ -6,7 +6,7 @@ use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim, Service};
 
 use crate::kubectl::cli;
-use crate::kubectl::exec::{api_error, Output, Shell};
+use crate::kubectl::exec::{api_error, invalid_causes, Output, Shell};
 use crate::manifest::{self, Object, Severity};
 
 /// One `---` document of a file: its first line (1-based) and its YAML value.
@@ -77,6 +77,8 @@ impl Shell {
         };
         let mut seen_docs: Vec<usize> = Vec::new();
         let mut errors = Vec::new();
+        // the causes of the one `The KIND "name" is invalid` error per document
+        let mut causes: Vec<(usize, Vec<String>)> = Vec::new();
         for d in m.diagnostics.iter() {
             let doc_index = docs
                 .iter()
@@ -97,15 +99,16 @@ impl Shell {
             }
             if seen_docs.contains(&doc_index) {
                 // one error per object, as the server reports it
-                if let Some(last) = errors.last_mut() {
-                    if last.starts_with("The ") && !d.message.starts_with("no matches") {
-                        last.push_str(&format!(", {}", d.message));
+                if let Some((i, list)) = causes.last_mut() {
+                    if *i + 1 == errors.len() && !d.message.starts_with("no matches") {
+                        list.push(d.message.clone());
                     }
                 }
                 continue;
             }
             seen_docs.push(doc_index);
             let msg = &d.message;
+            let decode = crate::validation::is_decode_error(msg);
             errors.push(if msg.starts_with("no matches for kind") {
                 let cut = msg.split(": Kubernetes").next().unwrap_or(msg);
                 format!(
@@ -113,7 +116,7 @@ impl Shell {
                 )
             } else if let Some(y) = msg.strip_prefix("YAML syntax: ") {
                 format!("error: error parsing {label}: error converting YAML to JSON: yaml: {y}")
-            } else if msg.starts_with("strict decoding error") {
+            } else if msg.starts_with("strict decoding error") || decode {
                 format!(
                     "Error from server (BadRequest): error when {verb} \"{label}\": {kind} in version \"{}\" cannot be handled as a {kind}: {msg}",
                     api.rsplit('/').next().unwrap_or(&api)
@@ -121,8 +124,12 @@ impl Shell {
             } else if msg.starts_with("error validating data") {
                 format!("error: error validating \"{label}\": {msg}; if you choose to ignore these errors, turn validation off with --validate=false")
             } else {
-                format!("The {kind} \"{name}\" is invalid: {msg}")
+                causes.push((errors.len(), vec![msg.clone()]));
+                format!("The {kind} \"{name}\" is invalid")
             });
+        }
+        for (i, list) in causes {
+            errors[i] = invalid_causes(&errors[i], list);
         }
         for e in errors {
             out.fail(e);
