@@ -762,10 +762,26 @@ fn validate_pod_spec(p: &mut Problems, spec: &PodSpec) {
             }
         }
     }
-    p.nonnegative(
-        "spec.terminationGracePeriodSeconds",
-        spec.termination_grace_period_seconds,
-    );
+    // a negative terminationGracePeriodSeconds is not refused: a Pod's is converted to 1
+    // (kubernetes#115606) and a template's draws a warning (`grace_period_warning`)
+}
+
+/// `warningsForPodSpecAndMeta` (pkg/api/pod/warnings.go) on a StatefulSet's template: the
+/// API server's warning for a negative grace period, which pods then treat as 1 second.
+pub fn grace_period_warning(object: &Object) -> Option<String> {
+    let Object::StatefulSet(s) = object else {
+        return None;
+    };
+    let grace = s
+        .spec
+        .as_ref()?
+        .template
+        .spec
+        .as_ref()?
+        .termination_grace_period_seconds?;
+    (grace < 0).then(|| {
+        "spec.template.spec.terminationGracePeriodSeconds: must be >= 0; negative values are invalid and will be treated as 1".to_string()
+    })
 }
 
 /// Validates a Pod as the API server does on create (`ValidatePodCreate`): the pods the

@@ -168,6 +168,9 @@ impl Shell {
                 if missing_config {
                     out.err(format!("Warning: resource {key} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically."));
                 }
+                if let Some(w) = crate::validation::grace_period_warning(&obj) {
+                    out.err(format!("Warning: {w}"));
+                }
                 match self.cluster.apply(obj) {
                     Ok(o) => {
                         if create {
