@@ -958,6 +958,35 @@ fn validate_claim_spec(p: &mut Problems, prefix: &str, spec: &PersistentVolumeCl
     }
 }
 
+/// `ValidateStorageClassUpdate` (pkg/apis/storage/validation/validation.go): parameters,
+/// provisioner and reclaimPolicy cannot change, volumeBindingMode is immutable.
+pub fn storage_class_update(
+    old: &k8s_openapi::api::storage::v1::StorageClass,
+    new: &k8s_openapi::api::storage::v1::StorageClass,
+) -> Option<String> {
+    let mut p = Problems(Vec::new());
+    let params = |sc: &k8s_openapi::api::storage::v1::StorageClass| {
+        sc.parameters.clone().filter(|m| !m.is_empty())
+    };
+    if params(old) != params(new) {
+        p.forbidden("parameters", "updates to parameters are forbidden.");
+    }
+    if old.provisioner != new.provisioner {
+        p.forbidden("provisioner", "updates to provisioner are forbidden.");
+    }
+    if old.reclaim_policy != new.reclaim_policy {
+        p.forbidden("reclaimPolicy", "updates to reclaimPolicy are forbidden.");
+    }
+    if old.volume_binding_mode != new.volume_binding_mode {
+        p.invalid(
+            "volumeBindingMode",
+            json_of(&new.volume_binding_mode),
+            "field is immutable",
+        );
+    }
+    (!p.0.is_empty()).then(|| join_causes(p.0.into_iter().map(|p| p.message).collect()))
+}
+
 /// The quantities of an object that the API server could not decode: `Some(error)` with
 /// `resource.ErrFormatWrong`'s text and where, refused before any validation runs.
 fn quantity_problem(object: &Object) -> Option<Problem> {

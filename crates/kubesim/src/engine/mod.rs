@@ -1430,6 +1430,12 @@ impl Cluster {
             Object::StorageClass(sc) => {
                 let sc = volume_defaults::default_storage_class(sc);
                 apply_generic(&mut self.store, sc, |old, new| {
+                    if let Some(causes) = crate::validation::storage_class_update(old, new) {
+                        return Err(ApiError::Invalid(format!(
+                            "StorageClass.storage.k8s.io \"{}\" is invalid: {causes}",
+                            new.metadata.name.as_deref().unwrap_or("")
+                        )));
+                    }
                     let mut m = new.clone();
                     m.metadata = old.metadata.clone();
                     m.metadata.labels = new.metadata.labels.clone();

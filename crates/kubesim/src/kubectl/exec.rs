@@ -264,7 +264,13 @@ pub(super) fn api_error(e: &ApiError, context: Option<&str>) -> String {
     // kubectl's checkErr (`pkg/cmd/util/helpers.go`): `The KIND "name" is invalid: ` and the
     // status causes, one per line after `* ` when there are several (MultilineError)
     let invalid = |m: &str| {
-        let m = m.replacen("StatefulSet.apps \"", "StatefulSet \"", 1);
+        // details.Kind only: `StatefulSet.apps "web"` is printed `The StatefulSet "web"`
+        let m = match m.split_once(' ') {
+            Some((kind, rest)) if kind.contains('.') => {
+                format!("{} {rest}", kind.split('.').next().unwrap_or(kind))
+            }
+            _ => m.to_string(),
+        };
         match m.split_once(" is invalid: ") {
             Some((head, causes)) => invalid_causes(
                 &format!("The {head} is invalid"),
