@@ -426,49 +426,38 @@ fn parse_document(doc: &Document<'_>, out: &mut Manifest) {
         _ => typed.decode::<StorageClass>(out).map(Object::StorageClass),
     };
     let Some(object) = object else { return };
-    let problems = crate::validation::validate(&object);
-    for problem in problems.iter().take(MAX_FIELD_DIAGNOSTICS) {
-        let (line, column) = locate_at(&problem.path);
-        out.diagnostics.push(diagnostic(
+    // errors (the API server's refusal), then the pod template's problems as warnings
+    // (refused only when a pod is created from it), each list bounded
+    let lists = [
+        (
+            crate::validation::validate(&object),
             Severity::Error,
-            line,
-            column,
-            problem.message.clone(),
-        ));
-    }
-    if let Some(next) = problems.get(MAX_FIELD_DIAGNOSTICS) {
-        let (line, column) = locate_at(&next.path);
-        out.diagnostics.push(diagnostic(
-            Severity::Error,
-            line,
-            column,
-            format!(
-                "{} more problems in this document (the playground reports at most {MAX_FIELD_DIAGNOSTICS} per document)",
-                problems.len() - MAX_FIELD_DIAGNOSTICS
-            ),
-        ));
-    }
-    let warnings = crate::validation::template_warnings(&object);
-    for problem in warnings.iter().take(MAX_FIELD_DIAGNOSTICS) {
-        let (line, column) = locate_at(&problem.path);
-        out.diagnostics.push(diagnostic(
+            "problems",
+        ),
+        (
+            crate::validation::template_warnings(&object),
             Severity::Warning,
-            line,
-            column,
-            problem.message.clone(),
-        ));
-    }
-    if let Some(next) = warnings.get(MAX_FIELD_DIAGNOSTICS) {
-        let (line, column) = locate_at(&next.path);
-        out.diagnostics.push(diagnostic(
-            Severity::Warning,
-            line,
-            column,
-            format!(
-                "{} more pod template problems in this document (the playground reports at most {MAX_FIELD_DIAGNOSTICS} per document)",
-                warnings.len() - MAX_FIELD_DIAGNOSTICS
-            ),
-        ));
+            "pod template problems",
+        ),
+    ];
+    for (problems, severity, what) in lists {
+        for problem in problems.iter().take(MAX_FIELD_DIAGNOSTICS) {
+            let (line, column) = locate_at(&problem.path);
+            out.diagnostics
+                .push(diagnostic(severity, line, column, problem.message.clone()));
+        }
+        if let Some(next) = problems.get(MAX_FIELD_DIAGNOSTICS) {
+            let (line, column) = locate_at(&next.path);
+            out.diagnostics.push(diagnostic(
+                severity,
+                line,
+                column,
+                format!(
+                    "{} more {what} in this document (the playground reports at most {MAX_FIELD_DIAGNOSTICS} per document)",
+                    problems.len() - MAX_FIELD_DIAGNOSTICS
+                ),
+            ));
+        }
     }
     if out.diagnostics[before..]
         .iter()

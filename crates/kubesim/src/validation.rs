@@ -1030,9 +1030,7 @@ fn quantity_problem(object: &Object) -> Option<Problem> {
         }
         Object::PersistentVolumeClaim(pvc) => claim(&mut found, "spec", pvc.spec.as_ref()),
         Object::StatefulSet(s) => {
-            let Some(spec) = s.spec.as_ref() else {
-                return None;
-            };
+            let spec = s.spec.as_ref()?;
             for (i, t) in spec.volume_claim_templates.iter().flatten().enumerate() {
                 claim(
                     &mut found,

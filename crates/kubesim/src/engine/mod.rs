@@ -1621,21 +1621,6 @@ impl Cluster {
                     qualified_kind(T::STORE_KIND)
                 ))
             };
-            // what the API server's ValidateObjectMetaUpdate refuses: invalid keys and
-            // values, annotations over 256 KiB
-            if let Some(causes) = crate::validation::metadata_problems(
-                obj.metadata().labels.as_ref(),
-                obj.metadata().annotations.as_ref(),
-            ) {
-                return Err(invalid(causes));
-            }
-            let m = obj.metadata_mut();
-            let map = if annotation {
-                &mut m.annotations
-            } else {
-                &mut m.labels
-            };
-            let map = map.get_or_insert_with(Default::default);
             if annotation {
                 let bytes = crate::limits::map_bytes(Some(map));
                 if bytes > crate::limits::MAX_ANNOTATIONS_BYTES {
@@ -1649,6 +1634,14 @@ impl Cluster {
                     "metadata.labels: {} (a playground limit: MAX_LABELS)",
                     crate::limits::too_many(map.len(), crate::limits::MAX_LABELS)
                 )));
+            }
+            // what the API server's ValidateObjectMetaUpdate refuses: invalid keys and
+            // values, annotations over 256 KiB
+            if let Some(causes) = crate::validation::metadata_problems(
+                obj.metadata().labels.as_ref(),
+                obj.metadata().annotations.as_ref(),
+            ) {
+                return Err(invalid(causes));
             }
             s.update(obj).map(|_| ())
         }

@@ -741,19 +741,11 @@ fn create_pod(
         *g = 1;
     }
     let pod_name = pod.metadata.name.clone().unwrap_or_default();
-    if let Err(e) = create_missing_claims(c, set, ordinal, &pod_name) {
-        record(
-            c,
-            set,
-            "Warning",
-            "FailedCreate",
-            format!("create Pod {pod_name} in StatefulSet {set_name} failed error: {e}"),
-        );
-        return false;
-    }
-    // the API server validates the pod it is asked to create (upstream does not validate the
-    // template when the StatefulSet is created: issue kubernetes/kubernetes#81147)
-    if let Err(e) = crate::validation::validate_pod(&pod) {
+    // the claims first, then the pod, which the API server validates (upstream does not
+    // validate the template when the StatefulSet is created: kubernetes/kubernetes#81147)
+    let refused = create_missing_claims(c, set, ordinal, &pod_name)
+        .and_then(|()| crate::validation::validate_pod(&pod));
+    if let Err(e) = refused {
         record(
             c,
             set,
