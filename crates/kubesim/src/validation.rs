@@ -400,15 +400,48 @@ pub fn dns1123_label_errors(s: &str) -> Vec<String> {
 }
 
 /// `ValidateObjectMeta`: the name (a DNS-1123 label or subdomain), labels, annotations.
-fn validate_object_meta(p: &mut Problems, meta: &ObjectMeta, label: bool) {
+/// The rule an object's name follows (`ValidateObjectMeta`'s `nameFn`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NameRule {
+    /// `NameIsDNSSubdomain` (pods, volumes, claims, classes).
+    Subdomain,
+    /// `NameIsDNSLabel` (StatefulSets).
+    Label,
+    /// `NameIsDNS1035Label` (Services: a name that starts with a letter).
+    Label1035,
+}
+
+/// `validation.IsDNS1035Label`'s messages.
+fn dns1035_label_errors(s: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if s.len() > 63 {
+        errs.push("must be no more than 63 characters".to_string());
+    }
+    let ok = s.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.ends_with('-');
+    if !ok {
+        errs.push(regex_error(
+            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
+            "[a-z]([-a-z0-9]*[a-z0-9])?",
+            &["my-name", "abc-123"],
+        ));
+    }
+    errs
+}
+
+fn validate_object_meta(p: &mut Problems, meta: &ObjectMeta, rule: NameRule) {
     match meta.name.as_deref() {
         None | Some("") => p.add(
             "metadata.name",
             "Required value: name or generateName is required",
         ),
         Some(name) => {
-            let errs = if label {
+            let errs = if rule == NameRule::Label {
                 dns1123_label_errors(name)
+            } else if rule == NameRule::Label1035 {
+                dns1035_label_errors(name)
             } else {
                 let mut errs = Vec::new();
                 if name.len() > 253 {
@@ -789,7 +822,7 @@ pub fn grace_period_warning(object: &Object) -> Option<String> {
 /// `Pod "web-0" is invalid: ...`.
 pub fn validate_pod(pod: &Pod) -> Result<(), String> {
     let mut p = Problems(Vec::new());
-    validate_object_meta(&mut p, &pod.metadata, false);
+    validate_object_meta(&mut p, &pod.metadata, NameRule::Subdomain);
     match pod.spec.as_ref() {
         Some(spec) => validate_pod_spec(&mut p, spec),
         None => p.required("spec.containers"),
@@ -1080,20 +1113,20 @@ pub fn validate(object: &Object) -> Vec<Problem> {
     let mut p = Problems(Vec::new());
     match object {
         Object::StatefulSet(s) => {
-            validate_object_meta(&mut p, &s.metadata, true);
+            validate_object_meta(&mut p, &s.metadata, NameRule::Label);
             match s.spec.as_ref() {
                 Some(spec) => validate_statefulset(&mut p, spec),
                 None => p.required("spec"),
             }
         }
         Object::Service(s) => {
-            validate_object_meta(&mut p, &s.metadata, true);
+            validate_object_meta(&mut p, &s.metadata, NameRule::Label1035);
             if let Some(spec) = s.spec.as_ref() {
                 validate_service(&mut p, spec);
             }
         }
         Object::PersistentVolume(pv) => {
-            validate_object_meta(&mut p, &pv.metadata, false);
+            validate_object_meta(&mut p, &pv.metadata, NameRule::Subdomain);
             match pv.spec.as_ref() {
                 None => p.required("spec"),
                 Some(spec) => {
@@ -1157,14 +1190,14 @@ pub fn validate(object: &Object) -> Vec<Problem> {
             }
         }
         Object::PersistentVolumeClaim(pvc) => {
-            validate_object_meta(&mut p, &pvc.metadata, false);
+            validate_object_meta(&mut p, &pvc.metadata, NameRule::Subdomain);
             match pvc.spec.as_ref() {
                 None => p.required("spec"),
                 Some(spec) => validate_claim_spec(&mut p, "", spec),
             }
         }
         Object::StorageClass(sc) => {
-            validate_object_meta(&mut p, &sc.metadata, false);
+            validate_object_meta(&mut p, &sc.metadata, NameRule::Subdomain);
             if sc.provisioner.is_empty() {
                 p.required("provisioner");
             }
