@@ -657,6 +657,11 @@ fn validate_statefulset(p: &mut Problems, spec: &StatefulSetSpec) {
         "spec.minReadySeconds",
         spec.min_ready_seconds.map(i64::from),
     );
+    // kubernetes#129017: revisionHistoryLimit non-negative, checked after minReadySeconds
+    p.nonnegative(
+        "spec.revisionHistoryLimit",
+        spec.revision_history_limit.map(i64::from),
+    );
     if let Some(ordinals) = spec.ordinals.as_ref() {
         p.nonnegative("spec.ordinals.start", ordinals.start.map(i64::from));
     }

@@ -2,6 +2,8 @@
 //! `pkg/cmd/create/create.go`): reading the playground's files, kubectl's errors per document
 //! (unknown kinds, YAML syntax, strict decoding, validation), the last-applied warning.
 
+use std::collections::BTreeMap;
+
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim, Service};
 
@@ -43,6 +45,25 @@ fn yaml_str(v: &serde_yaml::Value, path: &[&str]) -> String {
     cur.as_str().unwrap_or_default().to_string()
 }
 
+/// The messages of `validation::validate` for a document, in the API server's order.
+fn validation_order(doc: &serde_yaml::Value) -> Option<Vec<String>> {
+    let json = serde_json::to_value(doc).ok()?;
+    let object = match json["kind"].as_str()? {
+        "StatefulSet" => Object::StatefulSet(manifest::from_json_value(&json)?),
+        "Service" => Object::Service(manifest::from_json_value(&json)?),
+        "PersistentVolume" => Object::PersistentVolume(manifest::from_json_value(&json)?),
+        "PersistentVolumeClaim" => Object::PersistentVolumeClaim(manifest::from_json_value(&json)?),
+        "StorageClass" => Object::StorageClass(manifest::from_json_value(&json)?),
+        _ => return None,
+    };
+    Some(
+        crate::validation::validate(&object)
+            .into_iter()
+            .map(|p| p.message)
+            .collect(),
+    )
+}
+
 impl Shell {
     pub(super) fn read_file(&self, path: &str) -> Result<(String, String), String> {
         if path == "-" {
@@ -79,6 +100,7 @@ impl Shell {
         let mut errors = Vec::new();
         // the causes of the one `The KIND "name" is invalid` error per document
         let mut causes: Vec<(usize, Vec<String>)> = Vec::new();
+        let mut errors_doc: BTreeMap<usize, usize> = BTreeMap::new();
         for d in m.diagnostics.iter() {
             let doc_index = docs
                 .iter()
@@ -125,10 +147,19 @@ impl Shell {
                 format!("error: error validating \"{label}\": {msg}; if you choose to ignore these errors, turn validation off with --validate=false")
             } else {
                 causes.push((errors.len(), vec![msg.clone()]));
+                errors_doc.insert(errors.len(), d.line);
                 format!("The {kind} \"{name}\" is invalid")
             });
         }
-        for (i, list) in causes {
+        for (i, mut list) in causes {
+            // the editor sorts diagnostics by line; the API server lists them in the order
+            // its validation found them
+            if let Some(order) = errors_doc
+                .get(&i)
+                .and_then(|line| validation_order(&doc_of(*line)))
+            {
+                list.sort_by_key(|m| order.iter().position(|o| o == m).unwrap_or(usize::MAX));
+            }
             errors[i] = invalid_causes(&errors[i], list);
         }
         for e in errors {
