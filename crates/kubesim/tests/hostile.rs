@@ -37,7 +37,7 @@ fn ten_thousand_containers_are_refused_at_once_with_the_named_limit() {
         .unwrap_err();
     let err = err.to_string();
     assert!(
-        err.starts_with("StatefulSet \"big\" is invalid: spec.template.spec.containers: Too many: 10000: must have at most 100 items (a playground limit: MAX_CONTAINERS)"),
+        err.starts_with("StatefulSet \"big\" is invalid: [spec.template.spec.containers: Too many: 10000: must have at most 100 items (a playground limit: MAX_CONTAINERS)"),
         "{err}"
     );
     // 10,000 containers are also more than an object may weigh.
@@ -243,10 +243,19 @@ fn a_probe_at_int32_max_does_not_overflow_and_negative_values_are_invalid() {
         period_seconds: Some(-1),
         ..Default::default()
     });
-    let err = c.apply(Object::StatefulSet(bad)).unwrap_err().to_string();
+    // Upstream accepts the StatefulSet (its template is not validated:
+    // pkg/apis/apps/validation/validation.go) and refuses each pod created from it.
+    let mut c = Cluster::default();
+    c.apply(Object::StatefulSet(bad)).unwrap();
+    c.advance(10_000);
+    assert!(pod(&c, "bad-0").is_none());
+    let refused = c.store().events().any(|e| {
+        e.message() == ("create Pod bad-0 in StatefulSet bad failed error: Pod \"bad-0\" is invalid: spec.containers[0].readinessProbe.periodSeconds: Invalid value: -1: must be greater than or equal to 0")
+    });
+    let all: Vec<&str> = c.store().events().map(|e| e.message()).collect();
     assert!(
-        err.contains("spec.template.spec.containers[0].readinessProbe.periodSeconds: Invalid value: -1: must be greater than or equal to 0"),
-        "{err}"
+        refused,
+        "no FailedCreate event with the pod's validation error: {all:?}"
     );
 }
 

@@ -1376,7 +1376,7 @@ impl Cluster {
                 "{} \"{}\" is invalid: {}",
                 obj.kind(),
                 obj.name(),
-                msgs.join(", ")
+                crate::validation::join_causes(msgs)
             )));
         }
         match obj {
@@ -1433,6 +1433,12 @@ impl Cluster {
             Object::StorageClass(sc) => {
                 let sc = volume_defaults::default_storage_class(sc);
                 apply_generic(&mut self.store, sc, |old, new| {
+                    if let Some(causes) = crate::validation::storage_class_update(old, new) {
+                        return Err(ApiError::Invalid(format!(
+                            "StorageClass.storage.k8s.io \"{}\" is invalid: {causes}",
+                            new.metadata.name.as_deref().unwrap_or("")
+                        )));
+                    }
                     let mut m = new.clone();
                     m.metadata = old.metadata.clone();
                     m.metadata.labels = new.metadata.labels.clone();
@@ -1631,6 +1637,14 @@ impl Cluster {
                     "metadata.labels: {} (a playground limit: MAX_LABELS)",
                     crate::limits::too_many(map.len(), crate::limits::MAX_LABELS)
                 )));
+            }
+            // what the API server's ValidateObjectMetaUpdate refuses: invalid keys and
+            // values, annotations over 256 KiB
+            if let Some(causes) = crate::validation::metadata_problems(
+                obj.metadata().labels.as_ref(),
+                obj.metadata().annotations.as_ref(),
+            ) {
+                return Err(invalid(causes));
             }
             s.update(obj).map(|_| ())
         }

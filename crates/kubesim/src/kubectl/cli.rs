@@ -166,6 +166,8 @@ pub enum Rollout {
     History { revision: Option<i64> },
     Undo { to_revision: Option<i64> },
     Restart,
+    Pause,
+    Resume,
 }
 
 /// A parsed command line.
@@ -209,6 +211,9 @@ pub enum Command {
         resource: Resource,
         name: String,
         replicas: i32,
+        /// `--current-replicas` (-1: no precondition) and `--resource-version` ("": none).
+        current_replicas: i64,
+        resource_version: String,
     },
     Rollout {
         action: Rollout,
@@ -724,7 +729,11 @@ fn split_dashdash(rest: &[String]) -> (Vec<String>, Vec<String>) {
 }
 
 const SCALE: FlagSpec = FlagSpec {
-    flags: &[("replicas", ' ', true)],
+    flags: &[
+        ("replicas", ' ', true),
+        ("current-replicas", ' ', true),
+        ("resource-version", ' ', true),
+    ],
 };
 const ROLLOUT: FlagSpec = FlagSpec {
     flags: &[
@@ -775,12 +784,19 @@ pub fn parse(line: &str) -> Result<Command, CliError> {
         "dig" => {
             let mut name = None;
             let mut qtype = "A".to_string();
+            let mut reverse = false;
             for a in args
                 .iter()
                 .filter(|a| !a.starts_with('+') && !a.starts_with('@'))
             {
                 let upper = a.to_ascii_uppercase();
-                if ["A", "AAAA", "SRV", "PTR", "TXT", "ANY"].contains(&upper.as_str()) {
+                if a == "-x" {
+                    // `dig -x IP`: a reverse (PTR) lookup of the address that follows
+                    reverse = true;
+                    qtype = "PTR".to_string();
+                } else if reverse && name.is_none() {
+                    name = Some(a.clone());
+                } else if ["A", "AAAA", "SRV", "PTR", "TXT", "ANY"].contains(&upper.as_str()) {
                     qtype = upper;
                 } else if name.is_none() {
                     name = Some(a.clone());
@@ -962,12 +978,14 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
                 resource,
                 name,
                 replicas,
+                current_replicas: int_flag::<i64>(&f, "current-replicas")?.unwrap_or(-1),
+                resource_version: f.get("resource-version").unwrap_or_default().to_string(),
             })
         }
         "rollout" => {
             let Some((sub, sub_args)) = rest.split_first() else {
                 return Err(CliError(
-                    "error: rollout needs a subcommand: status, history, undo or restart".into(),
+                    "error: rollout needs a subcommand: status, history, undo, restart, pause or resume".into(),
                 ));
             };
             let f = parse_flags(&format!("rollout {sub}"), &ROLLOUT, sub_args)?;
@@ -980,6 +998,8 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
                     to_revision: int_flag(&f, "to-revision")?,
                 },
                 "restart" => Rollout::Restart,
+                "pause" => Rollout::Pause,
+                "resume" => Rollout::Resume,
                 other => {
                     return Err(CliError(format!(
                         "error: unknown command \"{other}\" for \"kubectl rollout\""
@@ -1245,6 +1265,19 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
             let (resource, name) = single(verb, &f.positional)?;
             Ok(Command::Edit { resource, name })
         }
+        "top" => match rest.first().map(String::as_str) {
+            // pkg/cmd/top/top_pod.go and top_node.go ask discovery for metrics.k8s.io first;
+            // a cluster without metrics-server (kind's default, the playground's) has none
+            Some("pod" | "pods" | "po" | "node" | "nodes" | "no") => {
+                Err(CliError("error: Metrics API not available".into()))
+            }
+            Some(other) => Err(CliError(format!(
+                "error: unknown command \"{other}\" for \"kubectl top\""
+            ))),
+            None => Err(CliError(
+                "error: top needs a subcommand: node or pod".into(),
+            )),
+        },
         other => Err(CliError(format!(
             "error: unknown command \"{other}\" for \"kubectl\""
         ))),
@@ -1281,6 +1314,8 @@ mod tests {
             resource: Resource::StatefulSets,
             name: "mongo".into(),
             replicas: 5,
+            current_replicas: -1,
+            resource_version: String::new(),
         };
         assert_eq!(ok("kubectl scale --replicas=5 sts mongo"), scale);
         assert_eq!(ok("kubectl scale sts mongo --replicas 5"), scale);

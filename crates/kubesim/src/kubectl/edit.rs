@@ -240,7 +240,7 @@ impl Shell {
             Err(e) => {
                 let message = e.to_string();
                 match message.split_once(" is invalid: ") {
-                    Some((_, causes)) => invalid(causes.split(", ").map(str::to_string).collect()),
+                    Some((_, causes)) => invalid(crate::validation::split_causes(causes)),
                     None => not_patched(&message),
                 }
             }
@@ -343,7 +343,7 @@ mod tests {
         assert_eq!(r.output.exit_code, 1);
         let again = r.reopen.unwrap();
         assert!(
-            again.text.starts_with(&format!("{HEADER}# statefulsets.apps \"mongo\" was not valid:\n# * spec.replicas: Invalid value: must be greater than or equal to 0\n#\napiVersion: apps/v1\n")),
+            again.text.starts_with(&format!("{HEADER}# statefulsets.apps \"mongo\" was not valid:\n# * spec.replicas: Invalid value: -1: must be greater than or equal to 0\n#\napiVersion: apps/v1\n")),
             "{}",
             again.text
         );

@@ -261,9 +261,23 @@ pub(super) fn singular(resource: Resource) -> String {
 /// An API error as kubectl prints it; `context` is e.g. `error when creating "file.yaml"`.
 pub(super) fn api_error(e: &ApiError, context: Option<&str>) -> String {
     let ctx = context.map(|c| format!("{c}: ")).unwrap_or_default();
+    // kubectl's checkErr (`pkg/cmd/util/helpers.go`): `The KIND "name" is invalid: ` and the
+    // status causes, one per line after `* ` when there are several (MultilineError)
     let invalid = |m: &str| {
-        let m = m.replacen("StatefulSet.apps \"", "StatefulSet \"", 1);
-        format!("The {m}")
+        // details.Kind only: `StatefulSet.apps "web"` is printed `The StatefulSet "web"`
+        let m = match m.split_once(' ') {
+            Some((kind, rest)) if kind.contains('.') => {
+                format!("{} {rest}", kind.split('.').next().unwrap_or(kind))
+            }
+            _ => m.to_string(),
+        };
+        match m.split_once(" is invalid: ") {
+            Some((head, causes)) => invalid_causes(
+                &format!("The {head} is invalid"),
+                crate::validation::split_causes(causes),
+            ),
+            None => format!("The {m}"),
+        }
     };
     match e {
         ApiError::NotFound { .. } => format!("Error from server (NotFound): {ctx}{e}"),
@@ -276,6 +290,18 @@ pub(super) fn api_error(e: &ApiError, context: Option<&str>) -> String {
         ApiError::Invalid(m) => format!("error: {ctx}{m}"),
     }
 }
+/// `MultilineError(prefix + ": ", causes)`: one cause on the line, several as `* ` lines.
+pub(super) fn invalid_causes(prefix: &str, mut causes: Vec<String>) -> String {
+    let mut seen = std::collections::BTreeSet::new();
+    causes.retain(|c| seen.insert(c.clone()));
+    if causes.len() == 1 {
+        format!("{prefix}: {}", causes[0])
+    } else {
+        let lines: Vec<String> = causes.iter().map(|c| format!("* {c}")).collect();
+        format!("{prefix}: \n{}", lines.join("\n"))
+    }
+}
+
 pub(super) fn to_yaml(v: &serde_json::Value) -> String {
     yaml::to_yaml(v)
 }

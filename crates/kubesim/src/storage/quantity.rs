@@ -124,6 +124,51 @@ pub fn parse(s: &str) -> Option<Amount> {
     Some(Amount(if negative { -value } else { value }))
 }
 
+/// `resource.ErrFormatWrong` (`k8s.io/apimachinery/pkg/api/resource/quantity.go`): the error
+/// the API server answers, at decode time, for a string that is not a quantity.
+pub const ERR_FORMAT_WRONG: &str =
+    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+/// `resource.ErrSuffix`: the shape is a quantity's but the suffix is not one.
+pub const ERR_SUFFIX: &str = "unable to parse quantity's suffix";
+
+/// Why `ParseQuantity` refuses this string (upstream's texts), or `None` when it is a quantity.
+/// Follows `parseQuantityString`: sign, digits, one optional `.digits`, suffix letters from
+/// `eEinumkKMGTP`, an optional sign and exponent digits; anything else is `ErrFormatWrong`.
+pub fn parse_error(s: &str) -> Option<&'static str> {
+    let t = s.trim();
+    if parse(t).is_some() {
+        return None;
+    }
+    let b = t.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let digits = |i: &mut usize| {
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+    };
+    let start = i;
+    digits(&mut i);
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        digits(&mut i);
+    }
+    if t.is_empty() || i == start {
+        return Some(ERR_FORMAT_WRONG);
+    }
+    while i < b.len() && b"eEinumkKMGTP".contains(&b[i]) {
+        i += 1;
+    }
+    if i < b.len() && matches!(b[i], b'+' | b'-') {
+        i += 1;
+    }
+    digits(&mut i);
+    if i < b.len() {
+        Some(ERR_FORMAT_WRONG)
+    } else {
+        Some(ERR_SUFFIX)
+    }
+}
+
 /// Parses a k8s `Quantity`; invalid strings count as zero (an odd object must not panic).
 pub fn amount(q: &Quantity) -> Amount {
     parse(&q.0).unwrap_or(Amount::ZERO)

@@ -105,7 +105,77 @@ impl Tree {
                 tag: None,
             });
         }
+        b.tree.merge_keys();
         Ok(b.tree)
+    }
+
+    /// YAML merge keys, as kubectl's reader (sigs.k8s.io/yaml over go-yaml) applies them
+    /// before a manifest is sent: `<<: *a` (or `<<: [*a, *b]`) adds the entries of the named
+    /// mappings that the mapping does not write itself; of several sources the earlier wins.
+    /// Nodes are visited in order, so a source (always read earlier) is already merged.
+    fn merge_keys(&mut self) {
+        let is_merge = |tree: &Tree, k: u32| {
+            let node = tree.node(k);
+            node.tag.is_none()
+                && matches!(&node.kind, Kind::Scalar(s, Style::Plain) if &**s == "<<")
+        };
+        let target = |tree: &Tree, i: u32| match tree.node(i).kind {
+            Kind::Alias(t) => t,
+            _ => i,
+        };
+        for i in 0..self.nodes.len() {
+            let Kind::Map(entries) = &self.nodes[i].kind else {
+                continue;
+            };
+            if !entries.iter().any(|(k, _)| is_merge(self, *k)) {
+                continue;
+            }
+            let scalar = |tree: &Tree, k: u32| match &tree.node(target(tree, k)).kind {
+                Kind::Scalar(s, _) => Some(s.clone()),
+                _ => None,
+            };
+            let mut merged: Vec<(u32, u32)> = Vec::new();
+            let mut sources: Vec<u32> = Vec::new();
+            for (k, v) in entries {
+                if is_merge(self, *k) {
+                    let v = target(self, *v);
+                    match &self.node(v).kind {
+                        Kind::Seq(items) => sources.extend(items.iter().map(|x| target(self, *x))),
+                        _ => sources.push(v),
+                    }
+                } else {
+                    merged.push((*k, *v));
+                }
+            }
+            let mut seen: std::collections::BTreeSet<Box<str>> = merged
+                .iter()
+                .filter_map(|(k, _)| scalar(self, *k))
+                .collect();
+            // a merge of something that is not a mapping is left as it is, for the decoder to
+            // refuse (go-yaml: "map merge requires map or sequence of maps as the value")
+            if sources
+                .iter()
+                .any(|s| !matches!(self.node(*s).kind, Kind::Map(_)))
+            {
+                continue;
+            }
+            for source in sources {
+                let Kind::Map(from) = &self.node(source).kind else {
+                    continue;
+                };
+                for (k, v) in from {
+                    match scalar(self, *k) {
+                        Some(name) if seen.contains(&name) => {}
+                        Some(name) => {
+                            seen.insert(name);
+                            merged.push((*k, *v));
+                        }
+                        None => merged.push((*k, *v)),
+                    }
+                }
+            }
+            self.nodes[i].kind = Kind::Map(merged);
+        }
     }
 
     /// A tree of a JSON value (strings double-quoted, as JSON text would be read as YAML).

@@ -870,9 +870,22 @@ fn create_pod(
     ordinal: i64,
 ) -> bool {
     let set_name = set.metadata.name.as_deref().unwrap_or_default();
-    let pod = new_pod(set, template, revision, ordinal);
+    let mut pod = new_pod(set, template, revision, ordinal);
+    // a Pod's negative grace period is read as 1 second (v1 conversion, kubernetes#115606)
+    if let Some(g) = pod
+        .spec
+        .as_mut()
+        .and_then(|s| s.termination_grace_period_seconds.as_mut())
+        .filter(|g| **g < 0)
+    {
+        *g = 1;
+    }
     let pod_name = pod.metadata.name.clone().unwrap_or_default();
-    if let Err(e) = create_missing_claims(c, set, ordinal, &pod_name) {
+    // the claims first, then the pod, which the API server validates (upstream does not
+    // validate the template when the StatefulSet is created: kubernetes/kubernetes#81147)
+    let refused = create_missing_claims(c, set, ordinal, &pod_name)
+        .and_then(|()| crate::validation::validate_pod(&pod));
+    if let Err(e) = refused {
         record(
             c,
             set,

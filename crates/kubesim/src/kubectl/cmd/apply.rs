@@ -2,11 +2,13 @@
 //! `pkg/cmd/create/create.go`): reading the playground's files, kubectl's errors per document
 //! (unknown kinds, YAML syntax, strict decoding, validation), the last-applied warning.
 
+use std::collections::BTreeMap;
+
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim, Service};
 
 use crate::kubectl::cli;
-use crate::kubectl::exec::{api_error, Output, Shell};
+use crate::kubectl::exec::{api_error, invalid_causes, Output, Shell};
 use crate::manifest::{self, Object, Severity};
 
 /// One `---` document of a file: its first line (1-based) and its YAML value.
@@ -43,6 +45,25 @@ fn yaml_str(v: &serde_yaml::Value, path: &[&str]) -> String {
     cur.as_str().unwrap_or_default().to_string()
 }
 
+/// The messages of `validation::validate` for a document, in the API server's order.
+fn validation_order(doc: &serde_yaml::Value) -> Option<Vec<String>> {
+    let json = serde_json::to_value(doc).ok()?;
+    let object = match json["kind"].as_str()? {
+        "StatefulSet" => Object::StatefulSet(manifest::from_json_value(&json)?),
+        "Service" => Object::Service(manifest::from_json_value(&json)?),
+        "PersistentVolume" => Object::PersistentVolume(manifest::from_json_value(&json)?),
+        "PersistentVolumeClaim" => Object::PersistentVolumeClaim(manifest::from_json_value(&json)?),
+        "StorageClass" => Object::StorageClass(manifest::from_json_value(&json)?),
+        _ => return None,
+    };
+    Some(
+        crate::validation::validate(&object)
+            .into_iter()
+            .map(|p| p.message)
+            .collect(),
+    )
+}
+
 impl Shell {
     pub(super) fn read_file(&self, path: &str) -> Result<(String, String), String> {
         if path == "-" {
@@ -77,6 +98,9 @@ impl Shell {
         };
         let mut seen_docs: Vec<usize> = Vec::new();
         let mut errors = Vec::new();
+        // the causes of the one `The KIND "name" is invalid` error per document
+        let mut causes: Vec<(usize, Vec<String>)> = Vec::new();
+        let mut errors_doc: BTreeMap<usize, usize> = BTreeMap::new();
         for d in m.diagnostics.iter() {
             let doc_index = docs
                 .iter()
@@ -97,15 +121,16 @@ impl Shell {
             }
             if seen_docs.contains(&doc_index) {
                 // one error per object, as the server reports it
-                if let Some(last) = errors.last_mut() {
-                    if last.starts_with("The ") && !d.message.starts_with("no matches") {
-                        last.push_str(&format!(", {}", d.message));
+                if let Some((i, list)) = causes.last_mut() {
+                    if *i + 1 == errors.len() && !d.message.starts_with("no matches") {
+                        list.push(d.message.clone());
                     }
                 }
                 continue;
             }
             seen_docs.push(doc_index);
             let msg = &d.message;
+            let decode = crate::validation::is_decode_error(msg);
             errors.push(if msg.starts_with("no matches for kind") {
                 let cut = msg.split(": Kubernetes").next().unwrap_or(msg);
                 format!(
@@ -113,7 +138,7 @@ impl Shell {
                 )
             } else if let Some(y) = msg.strip_prefix("YAML syntax: ") {
                 format!("error: error parsing {label}: error converting YAML to JSON: yaml: {y}")
-            } else if msg.starts_with("strict decoding error") {
+            } else if msg.starts_with("strict decoding error") || decode {
                 format!(
                     "Error from server (BadRequest): error when {verb} \"{label}\": {kind} in version \"{}\" cannot be handled as a {kind}: {msg}",
                     api.rsplit('/').next().unwrap_or(&api)
@@ -121,8 +146,21 @@ impl Shell {
             } else if msg.starts_with("error validating data") {
                 format!("error: error validating \"{label}\": {msg}; if you choose to ignore these errors, turn validation off with --validate=false")
             } else {
-                format!("The {kind} \"{name}\" is invalid: {msg}")
+                causes.push((errors.len(), vec![msg.clone()]));
+                errors_doc.insert(errors.len(), d.line);
+                format!("The {kind} \"{name}\" is invalid")
             });
+        }
+        for (i, mut list) in causes {
+            // the editor sorts diagnostics by line; the API server lists them in the order
+            // its validation found them
+            if let Some(order) = errors_doc
+                .get(&i)
+                .and_then(|line| validation_order(&doc_of(*line)))
+            {
+                list.sort_by_key(|m| order.iter().position(|o| o == m).unwrap_or(usize::MAX));
+            }
+            errors[i] = invalid_causes(&errors[i], list);
         }
         for e in errors {
             out.fail(e);
@@ -160,6 +198,9 @@ impl Shell {
                 let missing_config = !create && exists && self.created_without_config.remove(&key);
                 if missing_config {
                     out.err(format!("Warning: resource {key} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically."));
+                }
+                if let Some(w) = crate::validation::grace_period_warning(&obj) {
+                    out.err(format!("Warning: {w}"));
                 }
                 match self.cluster.apply(obj) {
                     Ok(o) => {

@@ -152,7 +152,7 @@ impl Shell {
                 objects::names(&self.cluster, Resource::Pods)
             }
             "rollout" => match positional.get(1) {
-                None => strs(&["history", "restart", "status", "undo"]),
+                None => strs(&["history", "pause", "restart", "resume", "status", "undo"]),
                 Some(_) => objects::names(&self.cluster, Resource::StatefulSets)
                     .into_iter()
                     .map(|n| format!("sts/{n}"))

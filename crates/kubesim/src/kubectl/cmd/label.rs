@@ -17,6 +17,39 @@ impl Shell {
         annotation: bool,
         out: &mut Output,
     ) {
+        if !annotation {
+            // kubectl's parseLabels (pkg/cmd/label/label.go) checks the values, not the keys
+            // (the API server refuses those), before it reads the object
+            for c in changes {
+                if let KeyChange::Set(k, v) = c {
+                    if v.contains('=') {
+                        out.fail(format!("error: invalid label spec: {k}={v}"));
+                        return;
+                    }
+                    let errs = crate::validation::label_value_errors(v);
+                    if !errs.is_empty() {
+                        out.fail(format!(
+                            "error: invalid label value: {}: {}",
+                            crate::validation::go_quote(&format!("{k}={v}")),
+                            errs.join(";")
+                        ));
+                        return;
+                    }
+                }
+            }
+            let set = |k: &String| {
+                changes
+                    .iter()
+                    .any(|c| matches!(c, KeyChange::Set(s, _) if s == k))
+            };
+            if changes
+                .iter()
+                .any(|c| matches!(c, KeyChange::Remove(k) if set(k)))
+            {
+                out.fail("error: can not both modify and remove a label in the same command");
+                return;
+            }
+        }
         let now = now_ts(&self.cluster);
         let f = find(
             &self.cluster,

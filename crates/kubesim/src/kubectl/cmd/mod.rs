@@ -98,7 +98,12 @@ impl Shell {
                 resource,
                 name,
                 replicas,
-            } => self.scale(resource, &name, replicas, out),
+                current_replicas,
+                resource_version,
+            } => {
+                let precondition = (current_replicas, resource_version.as_str());
+                self.scale(resource, &name, replicas, precondition, out)
+            }
             Command::Rollout {
                 action,
                 resource,

@@ -49,6 +49,21 @@ impl Shell {
             out.out(line("patched (no change)"));
             return;
         }
+        // The API server's patch handler checks the patched object against the request
+        // (`checkName`, staging/src/k8s.io/apiserver/pkg/endpoints/handlers/rest.go): a patch
+        // cannot rename an object or move it to another namespace.
+        let meta =
+            |v: &serde_json::Value, k: &str| v["metadata"][k].as_str().unwrap_or("").to_string();
+        let new_name = meta(&new, "name");
+        if new_name != name {
+            out.fail(format!("Error from server (BadRequest): the name of the object ({new_name}) does not match the name on the URL ({name})"));
+            return;
+        }
+        let (old_ns, new_ns) = (meta(&old, "namespace"), meta(&new, "namespace"));
+        if !old_ns.is_empty() && !new_ns.is_empty() && new_ns != old_ns {
+            out.fail(format!("Error from server (BadRequest): the namespace of the object ({new_ns}) does not match the namespace on the request ({old_ns})"));
+            return;
+        }
         // The patched object is decoded by the manifest parser's deserializer (one copy of the
         // Deserialize code in the page, SIZE.md); the patch itself was already checked as JSON.
         fn decode<T: DeserializeOwned>(v: &serde_json::Value) -> Result<T, String> {

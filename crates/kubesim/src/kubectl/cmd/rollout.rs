@@ -26,6 +26,37 @@ impl Shell {
         name: &str,
         out: &mut Output,
     ) {
+        if let Rollout::Pause | Rollout::Resume = action {
+            // polymorphichelpers/objectpauser.go and objectresumer.go handle Deployments
+            // only; pause.go/resume.go print `error: RESOURCE "name" pausing is not supported`
+            let now = crate::kubectl::exec::now_ts(&self.cluster);
+            let f = objects::find(
+                &self.cluster,
+                resource,
+                &[name.to_string()],
+                &objects::Selector::default(),
+                now,
+            );
+            if f.values.is_empty() {
+                out.fail(not_found(resource, name));
+                return;
+            }
+            let group = if resource.group().is_empty() {
+                String::new()
+            } else {
+                format!(".{}", resource.group())
+            };
+            let verb = if action == Rollout::Pause {
+                "pausing"
+            } else {
+                "resuming"
+            };
+            out.fail(format!(
+                "error: {}{group} \"{name}\" {verb} is not supported",
+                resource.plural()
+            ));
+            return;
+        }
         if resource != Resource::StatefulSets {
             out.fail(format!(
                 "error: no {} has been implemented for {{\"{}\" \"{}\"}}",
@@ -33,7 +64,7 @@ impl Shell {
                     Rollout::Status => "status viewer",
                     Rollout::History { .. } => "history viewer",
                     Rollout::Undo { .. } => "rollbacker",
-                    Rollout::Restart => "restarter",
+                    Rollout::Restart | Rollout::Pause | Rollout::Resume => "restarter",
                 },
                 resource.group(),
                 objects::kind_name(resource)
@@ -108,6 +139,7 @@ impl Shell {
                 spec.template = template;
                 self.apply_statefulset(new, "rolled back", out);
             }
+            Rollout::Pause | Rollout::Resume => {}
             Rollout::Restart => {
                 let mut new = sts.clone();
                 let spec = new.spec.get_or_insert_with(Default::default);
