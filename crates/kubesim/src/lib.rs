@@ -11,6 +11,7 @@ pub mod overview;
 pub mod session;
 pub mod storage;
 pub mod validation;
+pub mod workspace;
 
 /// The Kubernetes version whose behaviour this crate models.
 pub const KUBERNETES_VERSION: &str = "v1.35";

@@ -205,6 +205,8 @@ pub struct Shell {
     created_without_config: std::collections::BTreeSet<String>,
     /// See the module docs; simulated milliseconds.
     pub watch_limit_ms: u64,
+    /// Every line started, with its instant (sharing rebuilds the history from it).
+    pub history: super::history::History,
 }
 
 impl Default for Shell {
@@ -410,6 +412,7 @@ impl Shell {
             pending: None,
             created_without_config: Default::default(),
             watch_limit_ms: DEFAULT_WATCH_LIMIT_MS,
+            history: Default::default(),
         }
     }
 
@@ -422,6 +425,7 @@ impl Shell {
             pending: None,
             created_without_config: Default::default(),
             watch_limit_ms: DEFAULT_WATCH_LIMIT_MS,
+            history: Default::default(),
         }
     }
 
@@ -477,6 +481,7 @@ impl Shell {
         if line.trim().is_empty() {
             return out;
         }
+        self.history.record(self.cluster.now(), line, &self.files);
         match cli::parse(line) {
             Err(e) => {
                 out.err(&e.0);
@@ -1988,7 +1993,7 @@ pub fn run_session(text: &str, load: impl Fn(&str) -> Option<String>) -> Result<
             }
         }
     }
-    let mut shell = Shell::new(ClusterConfig::default(), files);
+    let mut shell = Shell::new(crate::session::cluster_config(&lines)?, files);
     Ok(crate::session::transcript(&lines, |cmd| {
         shell.run(cmd).text()
     }))

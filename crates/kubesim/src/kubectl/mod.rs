@@ -39,6 +39,7 @@ pub mod cli;
 pub mod describe;
 pub mod duration;
 pub mod exec;
+pub mod history;
 pub mod printers;
 pub mod rollout;
 pub mod table;
