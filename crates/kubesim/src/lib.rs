@@ -4,6 +4,7 @@
 
 pub mod engine;
 pub mod examples;
+pub mod export;
 pub mod kubectl;
 pub mod manifest;
 pub mod network;

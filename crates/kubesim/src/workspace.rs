@@ -526,6 +526,30 @@ pub fn from_page(
     ws
 }
 
+/// When each line of a session runs under `kubesim run` (on `config`, with `files`): the
+/// instant every `$` line starts, and comments and blank lines at the instant of the line
+/// after them. A page that starts each line at its instant and lets the clock run in between
+/// (the embed's player) builds the same cluster history as `kubesim run`, and prints the same
+/// output.
+pub fn schedule(
+    text: &str,
+    config: ClusterConfig,
+    files: &BTreeMap<String, String>,
+) -> Result<Vec<(u64, Line)>, String> {
+    let lines = session::parse(text)?;
+    let mut shell = Shell::new(config, files.clone());
+    Ok(lines
+        .into_iter()
+        .map(|line| {
+            let at = shell.cluster().now();
+            if let Line::Command(c) = &line {
+                shell.run(c);
+            }
+            (at, line)
+        })
+        .collect())
+}
+
 /// The `-f` files a session names that are not in `files` (so a page can say which are
 /// missing before it plays a session).
 pub fn missing_files(session_text: &str, files: &BTreeMap<String, String>) -> Vec<String> {

@@ -291,3 +291,35 @@ fn missing_files_are_named() {
         ["web.yaml"]
     );
 }
+
+#[test]
+fn a_session_played_on_its_schedule_matches_kubesim_run() {
+    let text = "# cluster: profile=kind-like nodes=2\n# The web example\n$ kubectl apply -f web.yaml\n$ kubectl rollout status sts/web\n$ kubectl get pods -w\n$ kubectl scale sts web --replicas=3\n$ sleep 2.5\n$ kubectl get pods\n";
+    let ws = decode(V1_FIXTURE).unwrap();
+    let files = ws.file_map();
+    let lines = session::parse(text).unwrap();
+    let config = session::cluster_config(&lines).unwrap();
+    let plan = schedule(text, config.clone(), &files).unwrap();
+    let at: Vec<u64> = plan.iter().map(|(at, _)| *at).collect();
+    assert_eq!(at[0], 0);
+    assert!(at[4] > 0 && at[5] > at[4], "{at:?}");
+    // The page: start each line at its instant, 100 ms ticks in between.
+    let mut page = Shell::new(config, files.clone());
+    let mut printed = String::new();
+    for (at, line) in &plan {
+        while page.cluster().now() + 100 <= *at {
+            let until = page.cluster().now() + 100;
+            printed.push_str(&page.poll(until).text());
+        }
+        printed.push_str(&page.poll(*at).text());
+        match line {
+            Line::Command(c) => {
+                printed.push_str(&format!("$ {c}\n"));
+                printed.push_str(&page.start(c).text());
+            }
+            Line::Text(t) => printed.push_str(&format!("{t}\n")),
+        }
+    }
+    let runner = crate::kubectl::exec::run_session(text, |f| files.get(f).cloned()).unwrap();
+    assert_eq!(printed, runner);
+}
