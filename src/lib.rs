@@ -6,6 +6,7 @@
 
 mod cluster_view;
 pub mod console;
+pub mod share;
 
 use std::collections::BTreeMap;
 
@@ -100,8 +101,6 @@ pub fn new_shell(files: &[(&str, String)], profile: Profile) -> Shell {
     Shell::new(ClusterConfig::with_profile(profile), files)
 }
 
-const STORAGE_PREFIX: &str = "sts-playground/file/";
-
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
@@ -109,21 +108,21 @@ fn local_storage() -> Option<web_sys::Storage> {
 /// The user's last text for a file, so a reload never loses an edit.
 fn saved_text(name: &str) -> Option<String> {
     local_storage()?
-        .get_item(&format!("{STORAGE_PREFIX}{name}"))
+        .get_item(&format!("{}{name}", share::storage_prefix()?))
         .ok()
         .flatten()
 }
 
 fn save_text(name: &str, text: &str) {
-    if let Some(storage) = local_storage() {
+    if let (Some(storage), Some(prefix)) = (local_storage(), share::storage_prefix()) {
         // Quota errors only lose persistence, never the edit in the page.
-        let _ = storage.set_item(&format!("{STORAGE_PREFIX}{name}"), text);
+        let _ = storage.set_item(&format!("{prefix}{name}"), text);
     }
 }
 
 fn forget_text(name: &str) {
-    if let Some(storage) = local_storage() {
-        let _ = storage.remove_item(&format!("{STORAGE_PREFIX}{name}"));
+    if let (Some(storage), Some(prefix)) = (local_storage(), share::storage_prefix()) {
+        let _ = storage.remove_item(&format!("{prefix}{name}"));
     }
 }
 
@@ -157,30 +156,34 @@ const SPEEDS: [u32; 6] = [1, 2, 5, 10, 30, 60];
 
 #[component]
 pub fn App() -> impl IntoView {
-    let files: Vec<File> = kubesim::examples::MONGODB
-        .iter()
+    let boot = share::boot();
+    let files: Vec<File> = boot
+        .files()
+        .into_iter()
         .map(|(name, text)| File {
             name,
-            text: RwSignal::new(saved_text(name).unwrap_or_else(|| text.to_string())),
+            text: RwSignal::new(saved_text(name).unwrap_or(text)),
         })
         .collect();
     let files = StoredValue::new(files);
     let file_texts = move || -> Vec<(&'static str, String)> {
         files.with_value(|f| f.iter().map(|f| (f.name, f.text.get_untracked())).collect())
     };
-    let active = RwSignal::new(0usize);
+    let active = RwSignal::new(boot.tab(&file_texts().iter().map(|f| f.0).collect::<Vec<_>>()));
     let apply_errors = RwSignal::new(Vec::<FileDiagnostic>::new());
     let editor = NodeRef::<leptos::html::Textarea>::new();
 
     // The console's interpreter owns the simulated cluster. `version` bumps on every change
     // so views re-read it.
-    let profile = RwSignal::new(Profile::default());
-    let shell = StoredValue::new(new_shell(&file_texts(), Profile::default()));
+    let profile = RwSignal::new(boot.profile());
+    let (shell, lines) = boot.shell(&file_texts());
+    let player = share::Player::new(boot.script.as_deref(), &shell);
+    let shell = StoredValue::new(shell);
     let version = RwSignal::new(0u64);
-    let console_lines = RwSignal::new(Vec::<ConsoleLine>::new());
+    let console_lines = RwSignal::new(lines);
     let running = RwSignal::new(false);
-    let playing = RwSignal::new(true);
-    let speed = RwSignal::new(1u32);
+    let playing = RwSignal::new(boot.playing());
+    let speed = RwSignal::new(boot.speed());
     let print = move |output: &Output| {
         let new = console::output_lines(output);
         if !new.is_empty() {
@@ -206,7 +209,7 @@ pub fn App() -> impl IntoView {
             let ms = u64::from(TICK_MS * speed.get_untracked());
             change(&mut |s| {
                 let until = s.cluster().now() + ms;
-                s.poll(until)
+                player.poll(s, until, console_lines)
             });
         }
     });
@@ -274,6 +277,7 @@ pub fn App() -> impl IntoView {
             Output::default()
         });
         console_lines.set(Vec::new());
+        player.restart();
     };
     let step = move |_| {
         playing.set(false);
@@ -345,8 +349,13 @@ pub fn App() -> impl IntoView {
     };
     let speed_options = SPEEDS
         .iter()
-        .map(|s| view! { <option value=s.to_string() selected=*s == 1>{format!("{s}×")}</option> })
+        .map(|s| view! { <option value=s.to_string() selected=*s == speed.get_untracked()>{format!("{s}×")}</option> })
         .collect_view();
+    let snapshot = Callback::new(move |()| {
+        let (texts, tab) = (file_texts(), current().name);
+        let (profile, speed) = (profile.get_untracked(), speed.get_untracked());
+        shell.with_value(|s| share::snapshot(s, &texts, profile, speed, tab))
+    });
 
     view! {
         <header>
@@ -394,6 +403,7 @@ pub fn App() -> impl IntoView {
                     "New cluster"
                 </button>
             </div>
+            <share::ShareBar snapshot=snapshot />
         </header>
         <main>
             <section class="editor-pane">
@@ -422,6 +432,7 @@ pub fn App() -> impl IntoView {
                 <console::Console lines=console_lines running=running.into() actions=actions />
             </section>
             <section class="cluster-pane">
+                <share::Caption player=player />
                 <cluster_view::ClusterView overview=overview />
             </section>
         </main>
