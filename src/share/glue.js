@@ -129,3 +129,8 @@ export function reopen(hash) {
 export function reload_on_hash_change() {
   addEventListener('hashchange', () => location.reload());
 }
+
+// Opens the page with another query ('' = the visitor's own work, no fragment).
+export function open_page(query) {
+  location.href = location.pathname + query;
+}

@@ -171,6 +171,18 @@ fn relative_path(path: &str) -> Option<String> {
 /// Reads `location.search`; None unless `embed` is on. Unknown or bad values are ignored
 /// (the defaults stay), except a session that is neither text nor a relative path: `Err`.
 pub fn parse_embed(search: &str) -> Result<Option<Embed>, String> {
+    let (embed, e) = parse_query(search)?;
+    Ok(embed.then_some(e))
+}
+
+/// The session a page address asks to play (`session=`), embedded or not (a preset opens
+/// the full page with `?session=presets/NAME.session`).
+pub fn parse_script(search: &str) -> Result<Option<Script>, String> {
+    Ok(parse_query(search)?.1.script)
+}
+
+/// Every option of the query, and whether `embed` is on.
+pub fn parse_query(search: &str) -> Result<(bool, Embed), String> {
     let query = search.strip_prefix('?').unwrap_or(search);
     let pairs: Vec<(String, String)> = query
         .split('&')
@@ -181,9 +193,7 @@ pub fn parse_embed(search: &str) -> Result<Option<Embed>, String> {
             (percent_decode(k), percent_decode(v))
         })
         .collect();
-    if !pairs.iter().any(|(k, v)| k == "embed" && flag(v)) {
-        return Ok(None);
-    }
+    let embed = pairs.iter().any(|(k, v)| k == "embed" && flag(v));
     let mut e = Embed::default();
     for (k, v) in pairs {
         match k.as_str() {
@@ -219,7 +229,7 @@ pub fn parse_embed(search: &str) -> Result<Option<Embed>, String> {
             _ => {}
         }
     }
-    Ok(Some(e))
+    Ok((embed, e))
 }
 
 impl Embed {
@@ -314,6 +324,10 @@ mod tests {
     #[test]
     fn embed_options_round_trip_through_the_query() {
         assert_eq!(parse_embed("?tab=x").unwrap(), None);
+        assert_eq!(
+            parse_script("?session=presets/kafka.session").unwrap(),
+            Some(Script::File("presets/kafka.session".into()))
+        );
         let e = parse_embed(
             "?embed=1&panes=view,console&tab=web.yaml&theme=light&speed=4&autoplay=1&readonly=1&session=sessions/web.session",
         )

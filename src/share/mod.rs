@@ -41,6 +41,7 @@ extern "C" {
     #[wasm_bindgen(catch)]
     async fn fetch_text(path: &str, max_bytes: u32) -> Result<JsValue, JsValue>;
     fn reopen(hash: &str);
+    fn open_page(query: &str);
     fn reload_on_hash_change();
 }
 
@@ -65,6 +66,8 @@ pub struct Boot {
     /// The session an embed plays, and the files it applies.
     pub script: Option<String>,
     pub script_files: Vec<(String, String)>,
+    /// The `lang=` option (embedded or not).
+    pub lang: Option<String>,
 }
 
 thread_local! {
@@ -124,11 +127,12 @@ pub async fn prepare() {
             Err(m) => boot.notice = Some(refused(m)),
         }
     }
+    boot.lang = link::parse_query(&search).ok().and_then(|(_, e)| e.lang);
     match link::parse_embed(&search) {
         Ok(embed) => boot.embed = embed,
         Err(m) => boot.notice = Some(m),
     }
-    if let Some(script) = boot.embed.as_ref().and_then(|e| e.script.clone()) {
+    if let Some(script) = link::parse_script(&search).ok().flatten() {
         if let Err(m) = load_script(&mut boot, script).await {
             boot.notice = Some(m);
         }
@@ -191,7 +195,8 @@ async fn load_script(boot: &mut Boot, script: link::Script) -> Result<(), String
 pub fn storage_prefix() -> Option<String> {
     BOOT.with(|b| {
         let b = b.borrow();
-        if b.embed.is_some() {
+        if b.embed.is_some() || (b.script.is_some() && b.shared.is_none()) {
+            // An embed or a preset never writes over saved work.
             None
         } else if let Some(s) = &b.shared {
             Some(format!("sts-playground/shared/{}/file/", s.key))
@@ -262,7 +267,7 @@ impl Boot {
     pub fn playing(&self) -> bool {
         match (&self.shared, &self.embed) {
             (_, Some(e)) => e.autoplay,
-            (Some(_), None) => false,
+            (Some(_), None) => self.script.is_some(),
             (None, None) => true,
         }
     }
@@ -361,6 +366,28 @@ fn page_url() -> String {
 fn page_base() -> String {
     let url = page_url();
     url.split(['?', '#']).next().unwrap_or_default().to_string()
+}
+
+/// The presets: `examples/presets/NAME.session`, each with comments that say what to watch
+/// (shown as captions beside the view while it plays).
+pub const PRESETS: [&str; 6] = [
+    "mongodb",
+    "web",
+    "kafka",
+    "parallel",
+    "canary",
+    "stuck-rollout",
+];
+
+fn preset_key(name: &str) -> &'static str {
+    match name {
+        "mongodb" => "preset-mongodb",
+        "web" => "preset-web",
+        "kafka" => "preset-kafka",
+        "parallel" => "preset-parallel",
+        "canary" => "preset-canary",
+        _ => "preset-stuck-rollout",
+    }
 }
 
 /// Which dialog is open.
@@ -472,14 +499,34 @@ pub fn ShareBar(snapshot: Snapshot) -> impl IntoView {
         }
     });
 
-    let banner = b.shared.is_some().then(|| {
+    let preset = b.embed.is_none() && b.shared.is_none() && b.script.is_some();
+    let banner = (b.shared.is_some() || preset).then(|| {
         view! {
             <div class="share-banner" role="status">
-                <span>{t("shared-banner")}</span>
-                <button class="back-to-my-work" on:click=move |_| reopen("")>{t("back")}</button>
+                <span>{t(if preset { "preset-banner" } else { "shared-banner" })}</span>
+                <button class="back-to-my-work" on:click=move |_| open_page("")>{t("back")}</button>
             </div>
         }
     });
+    let presets = view! {
+        <select
+            class="presets"
+            aria-label=t("presets")
+            title=t("presets-title")
+            on:change=move |ev| {
+                let name = event_target_value(&ev);
+                if PRESETS.contains(&name.as_str()) {
+                    open_page(&format!("?session=presets/{name}.session"));
+                }
+            }
+        >
+            <option value="" selected>{t("presets")}</option>
+            {PRESETS
+                .iter()
+                .map(|p| view! { <option value=*p>{t(preset_key(p))}</option> })
+                .collect_view()}
+        </select>
+    };
     let notice = b.notice.clone().map(|m| {
         view! { <div class="share-notice" role="alert">{m}</div> }
     });
@@ -505,6 +552,7 @@ pub fn ShareBar(snapshot: Snapshot) -> impl IntoView {
 
     view! {
         <div class="share-bar">
+            {presets}
             <button class="share" title=t("share-title") on:click=share>{t("share")}</button>
             <button class="embed-button" title=t("embed-title") on:click=open_embed>{t("embed")}</button>
         </div>

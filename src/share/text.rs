@@ -41,8 +41,7 @@ fn current() -> &'static str {
     CURRENT.with(|c| {
         *c.get_or_init(|| {
             let requested = super::boot()
-                .embed
-                .and_then(|e| e.lang)
+                .lang
                 .or_else(|| web_sys::window().and_then(|w| w.navigator().language()))
                 .unwrap_or_default();
             language(&requested)
