@@ -199,3 +199,21 @@ test('a preset plays its session with captions beside the view, in the visitor\'
   assert.deepEqual(v.problems, []);
   await v.context.close();
 });
+
+test('after the first load the page keeps working offline', async () => {
+  const v = await openBrowser();
+  const { page, context } = v;
+  await page.goto(site.url);
+  await page.waitForSelector('textarea.editor');
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload(); // the worker now controls the page and has cached what it loads
+  await page.waitForSelector('textarea.editor');
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForSelector('textarea.editor');
+  await page.click('button.apply');
+  assert.match(await consoleText(page), /statefulset\.apps\/mongo created/);
+  await context.setOffline(false);
+  assert.deepEqual(v.problems.filter((p) => !p.includes('ERR_INTERNET_DISCONNECTED')), []);
+  await context.close();
+});
