@@ -206,8 +206,13 @@ test('after the first load the page keeps working offline', async () => {
   await page.goto(site.url);
   await page.waitForSelector('textarea.editor');
   await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.reload(); // the worker now controls the page and has cached what it loads
+  await page.reload(); // the worker now controls the page and caches what it loads
   await page.waitForSelector('textarea.editor');
+  // Cache writes finish after the responses: wait until the page's files are all there.
+  await page.waitForFunction(async () => {
+    const keys = (await (await caches.open('sts-playground')).keys()).map((r) => r.url);
+    return ['.wasm', '.js', '.css', '/'].every((end) => keys.some((k) => k.endsWith(end)));
+  }, null, { timeout: 60000, polling: 250 });
   await context.setOffline(true);
   await page.reload();
   await page.waitForSelector('textarea.editor');
