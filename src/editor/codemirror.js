@@ -93,7 +93,7 @@ function extensions(callbacks) {
         callbacks.change(update.state.doc.toString());
       }
     }),
-    EditorView.contentAttributes.of({ 'aria-label': 'Manifest editor', spellcheck: 'false' }),
+    EditorView.contentAttributes.of({ 'aria-label': 'Manifest editor', spellcheck: 'false', tabindex: '0' }),
   ];
 }
 

@@ -417,7 +417,12 @@ pub fn EditorPane(
         restructured(old);
     };
 
-    let tab_keys = move |i: usize, ev: KeyboardEvent| {
+    // Keys on the focused tab. Tabs use a roving tabindex, so the focused tab is the open one;
+    // act on the open file's index, not the one the element was drawn with: after Alt+←/→ the
+    // tabs are redrawn and focus follows a frame later, and a key pressed in between must still
+    // mean the file the person moved.
+    let tab_keys = move |_drawn: usize, ev: KeyboardEvent| {
+        let i = active.get_untracked();
         let count = names.with_untracked(Vec::len);
         match (ev.key().as_str(), ev.alt_key()) {
             ("ArrowLeft", true) => move_by(i, -1),

@@ -165,6 +165,7 @@ fn claim_chain(
                 on:click=move |_| model.open("pv", &ns, &name)>
                 <span class="chip-name">{v.name.clone()}</span>
                 <span class="chip-detail">{format!("{} · {} · {} · {}", v.phase, v.capacity, v.access_modes, v.reclaim)}</span>
+                {(v.file_count > 0).then(|| view! { <span class="chip-detail chip-files" title="Files on this volume (written through a pod's mount; they outlive the pod)">{v.files_summary()}</span> })}
             </button>
         }
     });

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { serveDist, openBrowser, screenshot } from './harness.mjs';
+import { serveDist, openBrowser, screenshot, waitForApp } from './harness.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -49,7 +49,7 @@ test('the seed rolls out in order, scales by click, keeps its claims, halts on a
   const { page, problems } = browser;
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(site.url);
-  await page.waitForSelector('textarea.editor');
+  await waitForApp(page);
   await page.selectOption('select.speed', '10');
   await page.click('button.apply');
 
@@ -161,13 +161,16 @@ test('the inspector shows kubectl describe, YAML and events; the resolver answer
   const { page, problems } = browser;
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(site.url);
-  await page.waitForSelector('textarea.editor');
+  await waitForApp(page);
   await page.selectOption('select.speed', '30');
   await page.click('button.apply');
   await page.waitForFunction(() => document.querySelectorAll('.sts .pod[data-state=ready]').length === 3, null, { timeout: 60000 });
 
   // No axe-core violations after applying the example, in both themes.
   await page.click('button.play'); // a still page for the check
+  // ... once the pods' ready transitions have played out (axe reads colours mid-fade otherwise)
+  await page.waitForFunction(() => document.getAnimations()
+    .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity), null, { timeout: 5000 });
   assert.deepEqual(await axeViolations(page), []);
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.waitForTimeout(600); // colour transitions
@@ -182,6 +185,11 @@ test('the inspector shows kubectl describe, YAML and events; the resolver answer
   assert.match(await page.textContent('.inspector-body'), /^apiVersion: v1\nkind: Pod\n/);
   await page.click('.inspector-tab:has-text("events")');
   assert.match(await page.textContent('.inspector-body'), /^LAST SEEN[\s\S]*Scheduled[\s\S]*pod\/mongo-0/);
+  // A file written through mongo-0's mount lands on pv001, and its chip says so (issue 18).
+  await page.fill('input.console-input', "kubectl exec mongo-0 -c mongo -- sh -c 'echo hi > /data/db/note.txt'");
+  await page.press('input.console-input', 'Enter');
+  await page.waitForFunction(() => /1 file: note\.txt/.test(document.querySelector('.pv-chip[data-pv=pv001] .chip-files')?.textContent ?? ''));
+  assert.equal(await page.locator('.pv-chip[data-pv=pv002] .chip-files').count(), 0);
   await page.click('.pv-chip[data-pv=pv001]');
   await page.click('.inspector-tab:has-text("describe")');
   assert.match(await page.textContent('.inspector-body'), /^Name:\s+pv001\n/);

@@ -202,6 +202,8 @@ pub enum Command {
         force: bool,
         /// `--wait` (default true): wait for the objects to be gone.
         wait: bool,
+        /// `-l SELECTOR`, or `--all` (an empty selector: everything of the kinds named).
+        selector: Option<String>,
     },
     Scale {
         resource: Resource,
@@ -677,6 +679,8 @@ const DELETE: FlagSpec = FlagSpec {
         ("force", ' ', false),
         ("now", ' ', false),
         ("wait", ' ', false),
+        ("selector", 'l', true),
+        ("all", ' ', false),
     ],
 };
 const EXEC: FlagSpec = FlagSpec {
@@ -905,7 +909,22 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
             }
             let files = f.all("filename");
             let selections = selections(&f.positional)?;
-            if files.is_empty() && selections.iter().all(|s| s.names.is_empty()) {
+            // upstream pkg/cmd/delete/delete.go (Complete): a selector or --all picks the
+            // objects, so names are refused beside them.
+            let selector = match (f.get("selector"), f.switch("all")?) {
+                (Some(s), _) => Some(s.to_string()),
+                (None, true) => Some(String::new()),
+                (None, false) => None,
+            };
+            if selector.is_some() && selections.iter().any(|s| !s.names.is_empty()) {
+                return Err(CliError(
+                    "error: name cannot be provided when a selector is specified".into(),
+                ));
+            }
+            if files.is_empty()
+                && (selections.is_empty()
+                    || (selector.is_none() && selections.iter().all(|s| s.names.is_empty())))
+            {
                 return Err(CliError(if selections.is_empty() {
                     "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".to_string()
                 } else {
@@ -923,6 +942,7 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
                 grace_period,
                 force,
                 wait,
+                selector,
             })
         }
         "scale" => {
@@ -1373,6 +1393,7 @@ mod tests {
                 grace_period: Some(0),
                 force: true,
                 wait: true,
+                selector: None,
             }
         );
         let Command::Delete { cascade, .. } = ok("kubectl delete sts mongo --cascade=orphan")

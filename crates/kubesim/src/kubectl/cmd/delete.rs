@@ -9,17 +9,23 @@ use crate::kubectl::printers;
 use crate::manifest::Object;
 
 impl Shell {
-    #[allow(clippy::too_many_arguments)]
+    /// `how` is (`--cascade`, `--grace-period`, `--force`, `--wait`).
     pub(super) fn delete(
         &mut self,
         files: &[String],
         selections: &[cli::Selection],
-        cascade: Cascade,
-        grace_period: Option<i64>,
-        force: bool,
-        wait: bool,
+        selector: Option<&str>,
+        how: (Cascade, Option<i64>, bool, bool),
         out: &mut Output,
     ) {
+        let (cascade, grace_period, force, wait) = how;
+        let selector = match selector.map(Selector::parse).transpose() {
+            Ok(s) => s,
+            Err(e) => {
+                out.fail(e);
+                return;
+            }
+        };
         let mut grace = grace_period;
         if grace == Some(0) && !force {
             grace = Some(1);
@@ -61,9 +67,28 @@ impl Shell {
             }
         }
         for sel in selections {
-            for n in &sel.names {
-                targets.push((sel.resource, n.clone(), None));
+            let names = match &selector {
+                // `-l` / `--all`: every object of the kind the selector matches, by name
+                Some(selector) => {
+                    find(
+                        &self.cluster,
+                        sel.resource,
+                        &[],
+                        selector,
+                        now_ts(&self.cluster),
+                    )
+                    .names
+                }
+                None => sel.names.clone(),
+            };
+            for n in names {
+                targets.push((sel.resource, n, None));
             }
+        }
+        if targets.is_empty() && selector.is_some() {
+            // upstream delete.go (DeleteResult): nothing matched
+            out.out("No resources found\n");
+            return;
         }
         let mut waiting = Vec::new();
         for (resource, name, file) in targets {

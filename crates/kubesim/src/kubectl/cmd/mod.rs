@@ -87,7 +87,11 @@ impl Shell {
                 grace_period,
                 force,
                 wait,
-            } => self.delete(&files, &selections, cascade, grace_period, force, wait, out),
+                selector,
+            } => {
+                let how = (cascade, grace_period, force, wait);
+                self.delete(&files, &selections, selector.as_deref(), how, out)
+            }
             Command::Scale {
                 resource,
                 name,

@@ -173,3 +173,33 @@ fn apply_from_the_editor_and_bad_input_never_panic() {
         let _ = sh.run(line);
     }
 }
+
+/// `kubectl delete pod -l app=...` (the StatefulSet Basics tutorial's step) and `--all`, as
+/// upstream's pkg/cmd/delete/delete.go selects: by label, names refused beside a selector, and
+/// "No resources found" when nothing matches.
+#[test]
+fn delete_by_selector_and_all() {
+    let mut sh = seeded();
+    sh.run("kubectl rollout status sts/mongo");
+    let o = sh.run("kubectl delete pod -l app=nope");
+    assert_eq!(
+        (o.exit_code, o.text()),
+        (0, "No resources found\n".to_string())
+    );
+    let o = sh.run("kubectl delete pod mongo-0 -l role=mongo");
+    assert_eq!(o.exit_code, 1);
+    assert_eq!(
+        o.text(),
+        "error: name cannot be provided when a selector is specified\n"
+    );
+    let o = sh.run("kubectl delete pod -l role=mongo --wait=false");
+    assert_eq!(o.exit_code, 0, "{}", o.text());
+    assert_eq!(o.text().matches(" deleted").count(), 3, "{}", o.text());
+    assert!(
+        o.text().starts_with("pod \"mongo-0\" deleted"),
+        "{}",
+        o.text()
+    );
+    let o = sh.run("kubectl delete pv --all --wait=false");
+    assert_eq!(o.text().matches(" deleted").count(), 5, "{}", o.text());
+}
