@@ -58,8 +58,10 @@ pub const MAX_COMMANDS: usize = 2_000;
 /// Latest instant a workspace may show, and most simulated time its session may sleep in
 /// total (one simulated day): replay stays quick.
 pub const MAX_SPAN_MS: u64 = 24 * 3600 * 1000;
-/// Clock speeds a workspace may ask for (× real time).
-pub const MAX_SPEED: u32 = 60;
+/// Clock speeds a workspace may ask for (× real time): the page's time bar's range. Format 1
+/// wrote whole numbers; a fraction reads the same way (a JSON number either way).
+pub const MIN_SPEED: f64 = 0.25;
+pub const MAX_SPEED: f64 = 60.0;
 
 /// One manifest file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,7 +81,7 @@ pub struct FileVersion {
 }
 
 /// The whole state of a page (see the module docs).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Workspace {
     pub files: Vec<File>,
     pub profile: Profile,
@@ -93,7 +95,7 @@ pub struct Workspace {
     /// The instant the clock showed (ms since the engine's epoch).
     pub at_ms: u64,
     /// Clock speed (× real time).
-    pub speed: u32,
+    pub speed: f64,
     /// The selected file tab.
     pub tab: Option<String>,
 }
@@ -108,7 +110,7 @@ impl Default for Workspace {
             session: String::new(),
             file_versions: Vec::new(),
             at_ms: 0,
-            speed: 1,
+            speed: 1.0,
             tab: None,
         }
     }
@@ -125,7 +127,7 @@ struct ClusterV1 {
 #[serde(deny_unknown_fields)]
 struct ClockV1 {
     at_ms: u64,
-    speed: u32,
+    speed: f64,
 }
 
 /// The bundle as written (format version 1).
@@ -297,9 +299,9 @@ pub fn validate(ws: &Workspace) -> Result<(), String> {
             ws.nodes
         ));
     }
-    if !(1..=MAX_SPEED).contains(&ws.speed) {
+    if !(MIN_SPEED..=MAX_SPEED).contains(&ws.speed) {
         return Err(format!(
-            "the clock speed must be 1 to {MAX_SPEED}, not {}",
+            "the clock speed must be {MIN_SPEED} to {MAX_SPEED}, not {}",
             ws.speed
         ));
     }
@@ -507,7 +509,7 @@ pub fn from_page(
     nodes: usize,
     entries: &[Entry],
     at_ms: u64,
-    speed: u32,
+    speed: f64,
     tab: Option<String>,
 ) -> Workspace {
     let mut ws = Workspace {

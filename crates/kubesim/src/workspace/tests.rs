@@ -65,7 +65,7 @@ fn workspace_of(shell: &Shell, files: Vec<File>) -> Workspace {
         3,
         shell.history.entries(),
         shell.cluster().now(),
-        5,
+        0.25,
         Some("mongo-sts.yaml".into()),
     )
 }
@@ -169,7 +169,7 @@ const V1_FIXTURE: &str = include_str!("v1-fixture.json");
 fn a_version_1_bundle_keeps_its_meaning() {
     let ws = decode(V1_FIXTURE).unwrap();
     assert_eq!(ws.profile, Profile::KindLike);
-    assert_eq!((ws.nodes, ws.speed, ws.at_ms), (2, 4, 30_000));
+    assert_eq!((ws.nodes, ws.speed, ws.at_ms), (2, 4.0, 30_000));
     assert_eq!(ws.tab.as_deref(), Some("web.yaml"));
     let mut r = replay(&ws).unwrap();
     assert_eq!(r.shell.cluster().now(), 30_000);
@@ -242,6 +242,7 @@ fn hostile_or_broken_bundles_are_refused_with_a_reason() {
             "unknown cluster profile",
         ),
         (with(|v| v["clock"]["speed"] = 1000.into()), "clock speed"),
+        (with(|v| v["clock"]["speed"] = 0.1.into()), "clock speed"),
         (
             with(|v| v["clock"]["at_ms"] = u64::MAX.into()),
             "one simulated day",
