@@ -28,6 +28,23 @@ pub fn kind_config(ws: &Workspace) -> String {
     s
 }
 
+/// The manifests as one YAML stream for `kubectl apply -f`: each file's documents after a
+/// `# file: NAME` comment, files separated by `---`.
+pub fn manifests(ws: &Workspace) -> String {
+    let mut out = String::new();
+    for (i, f) in ws.files.iter().enumerate() {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        let _ = writeln!(out, "# file: {}", f.name);
+        out.push_str(f.text.strip_prefix("---\n").unwrap_or(&f.text));
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
 fn heredoc(out: &mut String, path: &str, text: &str) {
     let mut tag = String::from("PLAYGROUND_EOF");
     while text.lines().any(|l| l == tag) {
@@ -144,6 +161,31 @@ pub fn script(ws: &Workspace) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_manifests_are_one_stream_that_applies_every_file() {
+        let ws = Workspace {
+            files: crate::examples::MONGODB
+                .iter()
+                .map(|(n, t)| crate::workspace::File {
+                    name: n.to_string(),
+                    text: t.to_string(),
+                })
+                .collect(),
+            ..Workspace::default()
+        };
+        let stream = manifests(&ws);
+        assert!(stream.starts_with("# file: pv-demo.yaml\n"));
+        assert!(stream.contains("---\n# file: mongo-sts.yaml\n"));
+        // The same objects as applying the files one by one.
+        let parsed = crate::manifest::parse(&stream);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        assert_eq!(parsed.objects.len(), 7);
+        assert_eq!(
+            kind_config(&Workspace { nodes: 1, ..Workspace::default() }),
+            "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n"
+        );
+    }
 
     #[test]
     fn the_script_rebuilds_the_session_on_kind() {
