@@ -88,12 +88,12 @@ pub enum Script {
 }
 
 /// The embed options of a page address.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Embed {
     pub panes: Vec<Pane>,
     pub tab: Option<String>,
     pub dark: bool,
-    pub speed: Option<u32>,
+    pub speed: Option<f64>,
     pub autoplay: bool,
     pub readonly: bool,
     pub script: Option<Script>,
@@ -205,7 +205,11 @@ pub fn parse_query(search: &str) -> Result<(bool, Embed), String> {
             }
             "tab" => e.tab = Some(v),
             "theme" => e.dark = v != "light",
-            "speed" => e.speed = v.parse().ok().filter(|s| (1..=60).contains(s)),
+            "speed" => {
+                e.speed = v.parse().ok().filter(|s| {
+                    (kubesim::workspace::MIN_SPEED..=kubesim::workspace::MAX_SPEED).contains(s)
+                })
+            }
             "autoplay" => e.autoplay = flag(&v),
             "readonly" => e.readonly = flag(&v),
             "lang" => e.lang = Some(v),
@@ -329,14 +333,14 @@ mod tests {
             Some(Script::File("presets/kafka.session".into()))
         );
         let e = parse_embed(
-            "?embed=1&panes=view,console&tab=web.yaml&theme=light&speed=4&autoplay=1&readonly=1&session=sessions/web.session",
+            "?embed=1&panes=view,console&tab=web.yaml&theme=light&speed=0.5&autoplay=1&readonly=1&session=sessions/web.session",
         )
         .unwrap()
         .unwrap();
         assert_eq!(e.panes, [Pane::View, Pane::Console]);
         assert_eq!(
             (e.tab.as_deref(), e.dark, e.speed, e.autoplay, e.readonly),
-            (Some("web.yaml"), false, Some(4), true, true)
+            (Some("web.yaml"), false, Some(0.5), true, true)
         );
         assert_eq!(e.script, Some(Script::File("sessions/web.session".into())));
         assert_eq!(parse_embed(&e.to_query()).unwrap().unwrap(), e);

@@ -27,6 +27,7 @@ pub use player::{Caption, Player};
 use text::t;
 
 use crate::console::{ConsoleLine, LineKind};
+use crate::state::{self, storage, Files};
 
 #[wasm_bindgen(module = "/src/share/glue.js")]
 extern "C" {
@@ -190,8 +191,8 @@ async fn load_script(boot: &mut Boot, script: link::Script) -> Result<(), String
     Ok(())
 }
 
-/// Where the page keeps its files in local storage: the visitor's own work, a shared
-/// workspace's own space, or nowhere (an embed).
+/// Where the page keeps its files in local storage (a `state::storage` space): the visitor's
+/// own work, a shared workspace's own space, or nowhere (an embed or a preset).
 pub fn storage_prefix() -> Option<String> {
     BOOT.with(|b| {
         let b = b.borrow();
@@ -199,36 +200,49 @@ pub fn storage_prefix() -> Option<String> {
             // An embed or a preset never writes over saved work.
             None
         } else if let Some(s) = &b.shared {
-            Some(format!("sts-playground/shared/{}/file/", s.key))
+            Some(format!("{}shared/{}/", storage::SPACE, s.key))
         } else {
-            Some("sts-playground/file/".into())
+            Some(storage::SPACE.into())
         }
     })
 }
 
 impl Boot {
-    /// The files the page opens with (names live as long as the page).
-    pub fn files(&self) -> Vec<(&'static str, String)> {
-        let leak = |n: &str| -> &'static str { Box::leak(n.to_string().into_boxed_str()) };
+    /// The files the page opens with before anything saved is read: the link's, the embed
+    /// session's, or the example.
+    pub fn files(&self) -> Files {
+        let from =
+            |files: Vec<state::File>| Files::from_files(files).unwrap_or_else(Files::example);
         if let Some(s) = &self.shared {
-            return s
-                .workspace
-                .files
-                .iter()
-                .map(|f| (leak(&f.name), f.text.clone()))
-                .collect();
+            return from(
+                s.workspace
+                    .files
+                    .iter()
+                    .map(|f| state::File {
+                        name: f.name.clone(),
+                        text: f.text.clone(),
+                    })
+                    .collect(),
+            );
         }
-        if !self.script_files.is_empty() {
-            return self
-                .script_files
+        if let Some(script) = &self.script {
+            // The files the session reads: fetched next to it, or the example's.
+            let named = workspace::missing_files(script, &Default::default());
+            let files: Vec<state::File> = Files::example()
+                .files()
                 .iter()
-                .map(|(n, t)| (leak(n), t.clone()))
+                .cloned()
+                .chain(self.script_files.iter().map(|(name, text)| state::File {
+                    name: name.clone(),
+                    text: text.clone(),
+                }))
+                .filter(|f| named.contains(&f.name))
                 .collect();
+            if !files.is_empty() {
+                return from(files);
+            }
         }
-        kubesim::examples::MONGODB
-            .iter()
-            .map(|(n, t)| (*n, t.to_string()))
-            .collect()
+        Files::example()
     }
 
     /// The cluster profile: the workspace's, the embed session's `# cluster:` header, or the
@@ -272,12 +286,23 @@ impl Boot {
         }
     }
 
-    pub fn speed(&self) -> u32 {
-        self.embed
+    /// The clock speed: the embed's, the link's, else 1×; the nearest the time bar offers.
+    pub fn speed(&self) -> f64 {
+        let wanted = self
+            .embed
             .as_ref()
             .and_then(|e| e.speed)
             .or(self.shared.as_ref().map(|s| s.workspace.speed))
-            .unwrap_or(1)
+            .unwrap_or(1.0);
+        crate::view::time::SPEEDS
+            .iter()
+            .map(|(_, s)| *s)
+            .min_by(|a, b| {
+                (a.ln() - wanted.ln())
+                    .abs()
+                    .total_cmp(&(b.ln() - wanted.ln()).abs())
+            })
+            .unwrap_or(1.0)
     }
 
     /// The tab to open, by position among `names`.
@@ -336,7 +361,7 @@ pub fn snapshot(
     shell: &Shell,
     files: &[(&str, String)],
     profile: Profile,
-    speed: u32,
+    speed: f64,
     tab: &str,
 ) -> Workspace {
     workspace::from_page(
@@ -480,6 +505,22 @@ pub fn ShareBar(snapshot: Snapshot) -> impl IntoView {
             "text/x-shellscript",
         );
     };
+    let export_manifests = move |_| {
+        let ws = snapshot.run(());
+        download(
+            "manifests.yaml",
+            &kubesim::export::manifests(&ws),
+            "application/yaml",
+        );
+    };
+    let export_kind = move |_| {
+        let ws = snapshot.run(());
+        download(
+            "kind-config.yaml",
+            &kubesim::export::kind_config(&ws),
+            "application/yaml",
+        );
+    };
 
     let embed_opts = RwSignal::new(Embed {
         autoplay: false,
@@ -560,6 +601,8 @@ pub fn ShareBar(snapshot: Snapshot) -> impl IntoView {
         {notice}
         <Show when=move || dialog.get() == Dialog::Share>
             <div class="share-dialog" role="dialog" aria-label=t("share")>
+                <h2>{t("share")}</h2>
+                <p class="hint">{t("share-hint")}</p>
                 <p class="share-status" role="status">{move || status.get()}</p>
                 <Show when=move || !link.get().is_empty()>
                     <input
@@ -578,12 +621,16 @@ pub fn ShareBar(snapshot: Snapshot) -> impl IntoView {
                     <button class="download-workspace" class:primary=move || too_long.get() on:click=download_bundle>{t("download")}</button>
                     <button class="upload-workspace" on:click=upload>{t("upload")}</button>
                     <button class="export-kind" title=t("export-title") on:click=export>{t("export")}</button>
+                    <button class="export-manifests" on:click=export_manifests>{t("manifests")}</button>
+                    <button class="export-kind-config" on:click=export_kind>{t("kind-config")}</button>
                     <button class="close" on:click=move |_| dialog.set(Dialog::None)>{t("close")}</button>
                 </div>
             </div>
         </Show>
         <Show when=move || dialog.get() == Dialog::Embed>
             <div class="share-dialog embed-dialog" role="dialog" aria-label=t("embed")>
+                <h2>{t("embed")}</h2>
+                <p class="hint">{t("embed-hint")}</p>
                 <fieldset>
                     <legend>{t("panes")}</legend>
                     {Pane::ALL.into_iter().map(pane_box).collect_view()}
@@ -640,12 +687,16 @@ fn rebuild_snippet(
     with_state: RwSignal<bool>,
     snippet: RwSignal<String>,
 ) {
-    let embed = opts.get_untracked();
+    let mut embed = opts.get_untracked();
     if !with_state.get_untracked() {
         snippet.set(link::iframe_snippet(&page_base(), &embed, None));
         return;
     }
-    let text = workspace::encode_compact(&snapshot.run(()));
+    // The page as it is: its clock speed and open tab.
+    let ws = snapshot.run(());
+    embed.speed = Some(ws.speed);
+    embed.tab = embed.tab.or(ws.tab.clone());
+    let text = workspace::encode_compact(&ws);
     leptos::task::spawn_local(async move {
         let fragment = pack(&text)
             .await

@@ -13,8 +13,16 @@ use crate::console::{self, ConsoleLine, LineKind};
 pub struct Player {
     plan: StoredValue<Vec<(u64, Line)>>,
     next: StoredValue<usize>,
+    /// Every caption of the script, in order (the preset's guide).
+    captions: StoredValue<Vec<String>>,
     /// The latest `#` comment played, without its `#`.
     pub caption: RwSignal<String>,
+}
+
+/// A `#` comment line as a caption (None for blank comments and the `# cluster:` header).
+fn caption_of(text: &str) -> Option<String> {
+    let caption = text.trim().trim_start_matches('#').trim();
+    (!caption.is_empty() && !caption.starts_with("cluster:")).then(|| caption.to_string())
 }
 
 impl Player {
@@ -27,9 +35,17 @@ impl Player {
                     .ok()
             })
             .unwrap_or_default();
+        let captions = plan
+            .iter()
+            .filter_map(|(_, l)| match l {
+                Line::Text(t) => caption_of(t),
+                Line::Command(_) => None,
+            })
+            .collect();
         Player {
             plan: StoredValue::new(plan),
             next: StoredValue::new(0),
+            captions: StoredValue::new(captions),
             caption: RwSignal::new(String::new()),
         }
     }
@@ -74,9 +90,8 @@ impl Player {
                     print(console::output_lines(&shell.start(&c)));
                 }
                 Line::Text(t) => {
-                    let caption = t.trim().trim_start_matches('#').trim();
-                    if !caption.is_empty() && !caption.starts_with("cluster:") {
-                        self.caption.set(caption.to_string());
+                    if let Some(caption) = caption_of(&t) {
+                        self.caption.set(caption);
                     }
                 }
             }
@@ -85,15 +100,42 @@ impl Player {
     }
 }
 
-/// The player's caption, beside the cluster view (nothing without a script).
+/// The player's caption above the cluster view (nothing without a script). With `guide` (a
+/// preset on the full page) every step of the session is listed, the one playing marked, so a
+/// first-time visitor sees what is coming and what to watch now.
 #[component]
-pub fn Caption(player: Player) -> impl IntoView {
+pub fn Caption(player: Player, guide: bool) -> impl IntoView {
     move || {
         let text = player.caption.get();
+        if guide && player.is_scripted() {
+            let steps = player.captions.get_value();
+            let now = steps.iter().position(|c| *c == text);
+            return Some(
+                view! {
+                    <aside class="guide" aria-label=super::t("guide")>
+                        <h2>{super::t("guide")}</h2>
+                        <ol>
+                            {steps
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, c)| {
+                                    let current = Some(i) == now;
+                                    view! {
+                                        <li class:now=current class:caption=current aria-current=current.then_some("step")>{c}</li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ol>
+                    </aside>
+                }
+                .into_any(),
+            );
+        }
         (!text.is_empty()).then(|| {
             view! {
                 <p class="caption" role="status" aria-label=super::t("caption")>{text}</p>
             }
+            .into_any()
         })
     }
 }
