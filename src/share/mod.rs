@@ -395,13 +395,14 @@ fn page_base() -> String {
 
 /// The presets: `examples/presets/NAME.session`, each with comments that say what to watch
 /// (shown as captions beside the view while it plays).
-pub const PRESETS: [&str; 6] = [
+pub const PRESETS: [&str; 7] = [
     "mongodb",
     "web",
     "kafka",
     "parallel",
     "canary",
     "stuck-rollout",
+    "node-failure",
 ];
 
 fn preset_key(name: &str) -> &'static str {
@@ -411,6 +412,7 @@ fn preset_key(name: &str) -> &'static str {
         "kafka" => "preset-kafka",
         "parallel" => "preset-parallel",
         "canary" => "preset-canary",
+        "node-failure" => "preset-node-failure",
         _ => "preset-stuck-rollout",
     }
 }
