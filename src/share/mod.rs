@@ -570,6 +570,23 @@ pub fn ShareBar(snapshot: Snapshot) -> impl IntoView {
                 .collect_view()}
         </select>
     };
+    // An embed links to the full page with the same session and state (a preset there: it saves
+    // nothing), so a reader can go on experimenting.
+    let open_full = b.embed.as_ref().map(|e| {
+        let query = match &e.script {
+            Some(link::Script::File(s)) | Some(link::Script::Inline(s)) => {
+                format!("?session={}", link::percent_encode(s))
+            }
+            None => String::new(),
+        };
+        let hash = web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        let href = format!("{}{query}{hash}", page_base());
+        view! {
+            <a class="open-full" href=href target="_blank" rel="noopener">{t("open-full")}</a>
+        }
+    });
     let notice = b.notice.clone().map(|m| {
         view! { <div class="share-notice" role="alert">{m}</div> }
     });
@@ -599,6 +616,7 @@ pub fn ShareBar(snapshot: Snapshot) -> impl IntoView {
             <button class="share" title=t("share-title") on:click=share>{t("share")}</button>
             <button class="embed-button" title=t("embed-title") on:click=open_embed>{t("embed")}</button>
         </div>
+        {open_full}
         {banner}
         {notice}
         <Show when=move || dialog.get() == Dialog::Share>

@@ -197,6 +197,9 @@ for (const theme of ['dark', 'light']) {
     assert.equal(await page.evaluate(() => document.documentElement.className), `embed no-editor theme-${theme} readonly`);
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(bg, theme === 'dark' ? 'rgb(15, 20, 25)' : 'rgb(246, 248, 250)', 'the chosen theme');
+    // The way out to the full page, with the same session.
+    assert.equal(await page.getAttribute('a.open-full', 'href'),
+      `${site.url}index.html?session=presets/web.session`);
     await screenshot(page, `embed-700x500-${theme}`);
     assert.deepEqual(v.problems, []);
     await v.context.close();
