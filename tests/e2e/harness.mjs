@@ -37,9 +37,12 @@ export async function serveDist(base = '/') {
   return { server, url: `http://127.0.0.1:${server.address().port}${base}` };
 }
 
-export async function openBrowser() {
+// The offline service worker (public/sw.js) is blocked unless a test asks for it: requests a
+// service worker makes are not seen by page.route, which several tests use to hold or drop a file.
+export async function openBrowser({ serviceWorkers = 'block' } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'sts-playground-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
+    serviceWorkers,
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     viewport: { width: 1400, height: 900 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

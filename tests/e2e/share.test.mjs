@@ -282,7 +282,7 @@ test('the node-failure preset shows the at-most-one guarantee as it plays', asyn
 });
 
 test('after the first load the page keeps working offline', async () => {
-  const v = await openBrowser();
+  const v = await openBrowser({ serviceWorkers: 'allow' });
   const { page, context } = v;
   await page.goto(site.url);
   await waitForApp(page);
