@@ -499,30 +499,25 @@ pub fn ShareBar(snapshot: Snapshot) -> impl IntoView {
             }
         });
     };
-    let export = move |_| {
-        let ws = snapshot.run(());
-        download(
-            "replay-on-kind.sh",
-            &kubesim::export::script(&ws),
-            "text/x-shellscript",
-        );
+    // "Run it on kind": a download made from the page's workspace now.
+    let export = move |name: &'static str, mime: &'static str, make: fn(&Workspace) -> String| {
+        move |_: web_sys::MouseEvent| download(name, &make(&snapshot.run(())), mime)
     };
-    let export_manifests = move |_| {
-        let ws = snapshot.run(());
-        download(
-            "manifests.yaml",
-            &kubesim::export::manifests(&ws),
-            "application/yaml",
-        );
-    };
-    let export_kind = move |_| {
-        let ws = snapshot.run(());
-        download(
-            "kind-config.yaml",
-            &kubesim::export::kind_config(&ws),
-            "application/yaml",
-        );
-    };
+    let export_script = export(
+        "replay-on-kind.sh",
+        "text/x-shellscript",
+        kubesim::export::script,
+    );
+    let export_manifests = export(
+        "manifests.yaml",
+        "application/yaml",
+        kubesim::export::manifests,
+    );
+    let export_kind = export(
+        "kind-config.yaml",
+        "application/yaml",
+        kubesim::export::kind_config,
+    );
 
     let embed_opts = RwSignal::new(Embed {
         autoplay: false,
@@ -640,7 +635,7 @@ pub fn ShareBar(snapshot: Snapshot) -> impl IntoView {
                 <div class="share-actions">
                     <button class="download-workspace" class:primary=move || too_long.get() on:click=download_bundle>{t("download")}</button>
                     <button class="upload-workspace" on:click=upload>{t("upload")}</button>
-                    <button class="export-kind" title=t("export-title") on:click=export>{t("export")}</button>
+                    <button class="export-kind" title=t("export-title") on:click=export_script>{t("export")}</button>
                     <button class="export-manifests" on:click=export_manifests>{t("manifests")}</button>
                     <button class="export-kind-config" on:click=export_kind>{t("kind-config")}</button>
                     <button class="close" on:click=move |_| dialog.set(Dialog::None)>{t("close")}</button>

@@ -281,6 +281,33 @@ test('the node-failure preset shows the at-most-one guarantee as it plays', asyn
   await v.context.close();
 });
 
+test('export: manifests, kind config and a replay script, each its own download', async () => {
+  const v = await openBrowser();
+  const { page } = v;
+  await page.goto(site.url);
+  await waitForApp(page);
+  await page.click('button.apply');
+  await page.waitForFunction(() => /statefulset\.apps\/mongo created/.test(document.querySelector('.console-output').textContent));
+  await page.click('button.share');
+  const saved = async (button) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    const chunks = [];
+    for await (const c of await download.createReadStream()) chunks.push(c);
+    return [download.suggestedFilename(), Buffer.concat(chunks).toString()];
+  };
+  const [m, manifests] = await saved('button.export-manifests');
+  assert.equal(m, 'manifests.yaml');
+  assert.match(manifests, /^# file: pv-demo\.yaml\n[\s\S]*---\n# file: mongo-sts\.yaml\napiVersion: apps\/v1\n/);
+  const [k, kind] = await saved('button.export-kind-config');
+  assert.equal(k, 'kind-config.yaml');
+  assert.equal(kind, 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n- role: worker\n- role: worker\n');
+  const [sh, script] = await saved('button.export-kind');
+  assert.equal(sh, 'replay-on-kind.sh');
+  assert.match(script, /kubectl apply -f mongo-sts\.yaml/);
+  assert.deepEqual(v.problems, []);
+  await v.context.close();
+});
+
 test('after the first load the page keeps working offline', async () => {
   const v = await openBrowser({ serviceWorkers: 'allow' });
   const { page, context } = v;
