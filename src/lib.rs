@@ -3,10 +3,11 @@
 //! The shell only renders engine state and sends the engine commands; everything that models
 //! Kubernetes lives in the `kubesim` crate. Browser-only concerns stay here: the DOM, local
 //! storage for the user's edits, and the gloo timer that drives the simulated clock. A module
-//! per pane (`editor`, `console`, `view`); the files model is `state`.
+//! per pane (`editor`, `console`, `view`, `share`); the files model is `state`.
 
 pub mod console;
 pub mod editor;
+pub mod share;
 pub mod state;
 pub mod view;
 
@@ -110,7 +111,20 @@ const TICK_MS: u32 = 100;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let files = RwSignal::new(state::storage::load());
+    // What the address asked for (a shared link, an embed, a preset): read before mounting.
+    let boot = share::boot();
+    state::storage::use_space(share::storage_prefix());
+    let mut opened = state::storage::load_over(boot.files());
+    opened.select(
+        boot.tab(
+            &opened
+                .names()
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        ),
+    );
+    let files = RwSignal::new(opened);
     let file_texts = move || {
         files.with_untracked(|f| -> Vec<(String, String)> {
             f.pairs()
@@ -122,21 +136,24 @@ pub fn App() -> impl IntoView {
 
     // The console's interpreter owns the simulated cluster. `version` bumps on every change
     // so views re-read it.
-    let profile = RwSignal::new(Profile::default());
-    let shell =
-        StoredValue::new(files.with_untracked(|f| new_shell(&f.pairs(), Profile::default())));
+    let profile = RwSignal::new(boot.profile());
+    let (mut first_shell, first_lines) = files.with_untracked(|f| boot.shell(&f.pairs()));
+    files.with_untracked(|f| state::sync_shell(&mut first_shell, f));
+    let player = share::Player::new(boot.script.as_deref(), &first_shell);
+    let shell = StoredValue::new(first_shell);
     // The view's "Apply the example" asks the editor pane to apply (it shows what blocks it).
     let apply_requests = RwSignal::new(0u32);
     let version = RwSignal::new(0u64);
-    let console_lines = RwSignal::new(Vec::<ConsoleLine>::new());
+    let console_lines = RwSignal::new(first_lines);
     let running = RwSignal::new(false);
-    let playing = RwSignal::new(true);
-    let speed = RwSignal::new(1.0f64);
-    let node_count = RwSignal::new(ClusterConfig::default().nodes);
+    let playing = RwSignal::new(boot.playing());
+    let speed = RwSignal::new(boot.speed());
+    let node_count = RwSignal::new(shell.with_value(|s| s.cluster().config().nodes));
     // The view's history: the per-ordinal timeline, the live instant, and the past instant
     // shown (rebuilt by replaying the command log) while the person scrubs back.
     let timeline = StoredValue::new(Timeline::new());
-    let present = RwSignal::new(0u64);
+    shell.with_value(|s| timeline.update_value(|t| t.observe(s.cluster())));
+    let present = RwSignal::new(shell.with_value(|s| s.cluster().now()));
     let past = RwSignal::new(None::<u64>);
     let past_cluster = StoredValue::new(None::<Cluster>);
     let print = move |output: &Output| {
@@ -215,7 +232,7 @@ pub fn App() -> impl IntoView {
             let ms = (f64::from(TICK_MS) * speed.get_untracked()).round() as u64;
             change(&mut |s| {
                 let until = s.cluster().now() + ms;
-                s.poll(until)
+                player.poll(s, until, console_lines)
             });
         }
     });
@@ -256,6 +273,7 @@ pub fn App() -> impl IntoView {
             Output::default()
         });
         console_lines.set(Vec::new());
+        player.restart();
     };
     let step = move |()| {
         playing.set(false);
@@ -286,6 +304,17 @@ pub fn App() -> impl IntoView {
         apply: Callback::new(move |()| apply_requests.update(|n| *n += 1)),
     };
 
+    let snapshot = Callback::new(move |()| {
+        let (texts, tab) = (
+            file_texts(),
+            files.with_untracked(|f| f.active().name.clone()),
+        );
+        let texts: Vec<(&str, String)> =
+            texts.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
+        let (profile, speed) = (profile.get_untracked(), speed.get_untracked());
+        shell.with_value(|s| share::snapshot(s, &texts, profile, speed, &tab))
+    });
+
     view! {
         <header>
             <h1>"StatefulSet Playground"</h1>
@@ -304,7 +333,7 @@ pub fn App() -> impl IntoView {
                 >
                     {Profile::ALL
                         .iter()
-                        .map(|p| view! { <option value=p.name() selected=*p == Profile::default()>{format!("{} cluster", p.name())}</option> })
+                        .map(|p| view! { <option value=p.name() selected=*p == profile.get_untracked()>{format!("{} cluster", p.name())}</option> })
                         .collect_view()}
                 </select>
                 <select
@@ -319,13 +348,14 @@ pub fn App() -> impl IntoView {
                 >
                     {NODE_COUNTS
                         .iter()
-                        .map(|n| view! { <option value=n.to_string() selected=*n == ClusterConfig::default().nodes>{format!("{n} nodes")}</option> })
+                        .map(|n| view! { <option value=n.to_string() selected=*n == node_count.get_untracked()>{format!("{n} nodes")}</option> })
                         .collect_view()}
                 </select>
                 <button class="reset-cluster" title="A fresh cluster of this profile and size" on:click=move |_| reset_cluster()>
                     "New cluster"
                 </button>
             </div>
+            <share::ShareBar snapshot=snapshot />
         </header>
         <main>
             <section class="editor-pane">
@@ -342,6 +372,7 @@ pub fn App() -> impl IntoView {
                     scrub=scrub
                     markers=markers.into()
                 />
+                <share::Caption player=player guide=boot.embed.is_none() />
                 <view::ClusterView model=model />
             </section>
         </main>

@@ -51,31 +51,42 @@ impl Files {
     /// example's text if it is an example file, else none; invalid or repeated names are
     /// skipped, and an index naming nothing usable gives the example.
     pub fn load(index: Option<&str>, text: impl Fn(&str) -> Option<String>) -> Files {
-        let example = |name: &str| {
-            kubesim::examples::MONGODB
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, t)| t.to_string())
-        };
+        Files::load_over(Files::example(), index, text)
+    }
+
+    /// As [`Files::load`], over `base` instead of the example (a shared workspace's files).
+    pub fn load_over(
+        base: Files,
+        index: Option<&str>,
+        text: impl Fn(&str) -> Option<String>,
+    ) -> Files {
+        let original = |name: &str| base.position(name).map(|i| base.files[i].text.clone());
         let names: Vec<String> = match index {
             Some(index) => index.lines().map(str::to_string).collect(),
-            None => kubesim::examples::MONGODB
-                .iter()
-                .map(|(n, _)| n.to_string())
-                .collect(),
+            None => base.names(),
         };
         let mut files: Vec<File> = Vec::new();
         for name in names {
             if check_name(&name).is_err() || files.iter().any(|f| f.name == name) {
                 continue;
             }
-            let text = text(&name).or_else(|| example(&name)).unwrap_or_default();
+            let text = text(&name).or_else(|| original(&name)).unwrap_or_default();
             files.push(File { name, text });
         }
         if files.is_empty() {
-            return Files::example();
+            return base;
         }
         Files { files, active: 0 }
+    }
+
+    /// These files in this order (None when there are none or a name is invalid or repeated).
+    pub fn from_files(files: Vec<File>) -> Option<Files> {
+        let mut seen = std::collections::BTreeSet::new();
+        let valid = !files.is_empty()
+            && files
+                .iter()
+                .all(|f| check_name(&f.name).is_ok() && seen.insert(f.name.clone()));
+        valid.then_some(Files { files, active: 0 })
     }
 
     /// The saved order: one name a line.
@@ -271,44 +282,79 @@ pub fn sync_shell(shell: &mut Shell, files: &Files) {
 }
 
 /// Persistence in the browser's `localStorage`: the order under `INDEX_KEY`, each file's text
-/// under `FILE_PREFIX` + name (the layout older pages used for the example's files).
+/// under `FILE_PREFIX` + name (the layout older pages used for the example's files). That is the
+/// visitor's own work; a workspace opened from a link keeps its files in a space of its own
+/// (`SPACE` + `shared/KEY/`), and an embed saves nothing ([`use_space`]).
 pub mod storage {
+    use std::cell::RefCell;
+
     use super::Files;
 
+    /// The visitor's own work.
+    pub const SPACE: &str = "sts-playground/";
     pub const INDEX_KEY: &str = "sts-playground/files";
     pub const FILE_PREFIX: &str = "sts-playground/file/";
+
+    thread_local! {
+        static CURRENT: RefCell<Option<String>> = RefCell::new(Some(SPACE.to_string()));
+    }
+
+    /// Where this page keeps its files from now on: a key prefix (`SPACE` for the visitor's
+    /// own work), or None to save nothing. Set once before the app reads its files.
+    pub fn use_space(space: Option<String>) {
+        CURRENT.with(|c| *c.borrow_mut() = space);
+    }
+
+    fn key(suffix: &str) -> Option<String> {
+        CURRENT.with(|c| c.borrow().as_ref().map(|space| format!("{space}{suffix}")))
+    }
 
     fn local() -> Option<web_sys::Storage> {
         web_sys::window()?.local_storage().ok().flatten()
     }
 
-    fn get(key: &str) -> Option<String> {
-        local()?.get_item(key).ok().flatten()
+    fn get(suffix: &str) -> Option<String> {
+        local()?.get_item(&key(suffix)?).ok().flatten()
+    }
+
+    fn set(suffix: &str, text: &str) {
+        if let (Some(s), Some(k)) = (local(), key(suffix)) {
+            // Quota errors only lose persistence, never the edit in the page.
+            let _ = s.set_item(&k, text);
+        }
+    }
+
+    fn remove(suffix: &str) {
+        if let (Some(s), Some(k)) = (local(), key(suffix)) {
+            let _ = s.remove_item(&k);
+        }
     }
 
     /// The files as saved (the example when nothing is).
     pub fn load() -> Files {
-        Files::load(get(INDEX_KEY).as_deref(), |name| {
-            get(&format!("{FILE_PREFIX}{name}"))
+        load_over(Files::example())
+    }
+
+    /// The files as saved in this space, over `base` when nothing is.
+    pub fn load_over(base: Files) -> Files {
+        Files::load_over(base, get("files").as_deref(), |name| {
+            get(&format!("file/{name}"))
         })
     }
 
-    /// Saves one file's text. Quota errors only lose persistence, never the edit in the page.
+    /// Saves one file's text.
     pub fn save_text(name: &str, text: &str) {
-        if let Some(s) = local() {
-            let _ = s.set_item(&format!("{FILE_PREFIX}{name}"), text);
-        }
+        set(&format!("file/{name}"), text);
     }
 
     /// Saves the order and every text, and forgets the texts of names no longer in the set.
     pub fn save_all(files: &Files, forget: &[String]) {
-        let Some(s) = local() else { return };
         for name in forget {
             if files.position(name).is_none() {
-                let _ = s.remove_item(&format!("{FILE_PREFIX}{name}"));
+                remove(&format!("file/{name}"));
             }
         }
-        let _ = s.set_item(INDEX_KEY, &files.index());
+        set("files", &files.index());
         for f in files.files() {
             save_text(&f.name, &f.text);
         }
@@ -316,10 +362,9 @@ pub mod storage {
 
     /// Forgets everything saved (Reset example).
     pub fn clear(names: &[String]) {
-        let Some(s) = local() else { return };
-        let _ = s.remove_item(INDEX_KEY);
+        remove("files");
         for name in names {
-            let _ = s.remove_item(&format!("{FILE_PREFIX}{name}"));
+            remove(&format!("file/{name}"));
         }
     }
 }
@@ -360,6 +405,31 @@ mod tests {
         assert!(f.files()[1].text.contains("kind: StatefulSet"));
 
         assert_eq!(Files::load(Some(""), |_| None), Files::example());
+    }
+
+    #[test]
+    fn a_shared_workspace_loads_over_its_own_files_not_the_example() {
+        let file = |n: &str, t: &str| File {
+            name: n.into(),
+            text: t.into(),
+        };
+        let shared =
+            Files::from_files(vec![file("web.yaml", "kind: Service"), file("b.yaml", "")]).unwrap();
+        // First visit: nothing saved in its space, the link's files.
+        assert_eq!(Files::load_over(shared.clone(), None, |_| None), shared);
+        // Later: the visitor's edits in that space win; the link's text fills the gaps.
+        let f = Files::load_over(shared.clone(), Some("web.yaml"), |n| {
+            (n == "web.yaml").then(|| "kind: Pod".to_string())
+        });
+        assert_eq!(names(&f), ["web.yaml"]);
+        assert_eq!(f.files()[0].text, "kind: Pod");
+        // Names a link may not bring.
+        assert_eq!(Files::from_files(vec![]), None);
+        assert_eq!(Files::from_files(vec![file("../x", "")]), None);
+        assert_eq!(
+            Files::from_files(vec![file("a.yaml", ""), file("a.yaml", "")]),
+            None
+        );
     }
 
     #[test]

@@ -94,8 +94,12 @@ function extensions(callbacks) {
       }
     }),
     EditorView.contentAttributes.of({ 'aria-label': 'Manifest editor', spellcheck: 'false', tabindex: '0' }),
+    // A read-only embed (src/share: the page's root has class `readonly` before the app mounts).
+    ...(readOnlyPage() ? [EditorState.readOnly.of(true), EditorView.editable.of(false)] : []),
   ];
 }
+
+function readOnlyPage() { return document.documentElement.classList.contains('readonly'); }
 
 // Text that Rust put in (a tab switch, Reset, a quick fix) is not echoed back as a change.
 const fromRust = Annotation.define();

@@ -142,7 +142,9 @@ pub fn EditorPane(
                 .map(|f| (f.name.as_str(), f.text.as_str()))
                 .collect();
             let open = f.active();
-            live_diagnostics(&open.name, &hints::diagnostics(&texts))
+            // On the cluster the page runs (a preset or link may pick another profile).
+            let config = shell.with_value(|s| s.cluster().config().clone());
+            live_diagnostics(&open.name, &hints::diagnostics_for(&texts, &config))
         });
         cm.with_value(|cm| {
             if let Some(cm) = cm {

@@ -47,7 +47,7 @@ pub fn TimeBar(
                             speed.set(s);
                         }
                     }>
-                        {SPEEDS.iter().map(|(l, s)| view! { <option value=*l selected=*s == 1.0>{format!("{l}×")}</option> }).collect_view()}
+                        {SPEEDS.iter().map(|(l, s)| view! { <option value=*l selected=*s == speed.get_untracked()>{format!("{l}×")}</option> }).collect_view()}
                     </select>
                 </label>
                 <span class="time" aria-live="off">{move || format!("t = {}", clock(shown()))}</span>

@@ -16,9 +16,13 @@ const TYPES = {
   '.css': 'text/css', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml',
 };
 
-export async function serveDist() {
+// Serves dist/ under `base` (a sub-path such as '/docs/play/' checks that the page uses
+// relative URLs only: anything outside it is a 404).
+export async function serveDist(base = '/') {
   const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    const full = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (!full.startsWith(base)) { res.writeHead(404).end('outside the sub-path'); return; }
+    const path = normalize('/' + full.slice(base.length));
     const file = join(DIST, path.endsWith('/') ? path + 'index.html' : path);
     if (!file.startsWith(DIST)) { res.writeHead(403).end(); return; }
     try {
@@ -30,12 +34,15 @@ export async function serveDist() {
     }
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  return { server, url: `http://127.0.0.1:${server.address().port}/` };
+  return { server, url: `http://127.0.0.1:${server.address().port}${base}` };
 }
 
-export async function openBrowser() {
+// The offline service worker (public/sw.js) is blocked unless a test asks for it: requests a
+// service worker makes are not seen by page.route, which several tests use to hold or drop a file.
+export async function openBrowser({ serviceWorkers = 'block' } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'sts-playground-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
+    serviceWorkers,
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     viewport: { width: 1400, height: 900 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

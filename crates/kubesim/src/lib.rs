@@ -4,6 +4,7 @@
 
 pub mod engine;
 pub mod examples;
+pub mod export;
 pub mod hints;
 pub mod kubectl;
 pub mod limits;
@@ -14,6 +15,7 @@ pub mod schema;
 pub mod session;
 pub mod storage;
 pub mod validation;
+pub mod workspace;
 pub mod yaml;
 
 /// The Kubernetes version whose behaviour this crate models.

@@ -43,6 +43,47 @@ pub fn parse(text: &str) -> Result<Vec<Line>, String> {
         .collect()
 }
 
+/// The comment that picks the simulated cluster a session runs on, e.g.
+/// `# cluster: profile=kind-like nodes=4` (before the first command; default: `bare`, 3 nodes).
+pub const CLUSTER_HEADER: &str = "# cluster:";
+
+/// The cluster a session asks for in its [`CLUSTER_HEADER`] comment (defaults otherwise).
+pub fn cluster_config(lines: &[Line]) -> Result<crate::engine::ClusterConfig, String> {
+    let mut config = crate::engine::ClusterConfig::default();
+    for line in lines {
+        let text = match line {
+            Line::Command(_) => break,
+            Line::Text(t) => t.trim(),
+        };
+        let Some(options) = text.strip_prefix(CLUSTER_HEADER) else {
+            continue;
+        };
+        for option in options.split_whitespace() {
+            match option.split_once('=') {
+                Some(("profile", p)) => {
+                    config.profile =
+                        crate::engine::profile::Profile::from_name(p).ok_or_else(|| {
+                            format!("{text}: unknown profile {p:?} (bare or kind-like)")
+                        })?
+                }
+                Some(("nodes", n)) => match n.parse::<usize>() {
+                    Ok(n @ 1..=MAX_NODES) => config.nodes = n,
+                    _ => return Err(format!("{text}: nodes must be 1 to {MAX_NODES}, not {n:?}")),
+                },
+                _ => {
+                    return Err(format!(
+                        "{text}: unknown option {option:?} (profile=NAME, nodes=N)"
+                    ))
+                }
+            }
+        }
+    }
+    Ok(config)
+}
+
+/// Most nodes a session or shared workspace may ask for.
+pub const MAX_NODES: usize = 20;
+
 /// Runs a session through `run_command`, which returns what one command printed.
 pub fn transcript(lines: &[Line], mut run_command: impl FnMut(&str) -> String) -> String {
     let mut out = String::new();

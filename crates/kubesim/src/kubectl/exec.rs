@@ -220,6 +220,8 @@ pub struct Shell {
     pub(super) attached: Option<Attached>,
     /// See the module docs; simulated milliseconds.
     pub watch_limit_ms: u64,
+    /// Every line started, with its instant (sharing rebuilds the history from it).
+    pub history: super::history::History,
 }
 
 impl Default for Shell {
@@ -330,6 +332,7 @@ impl Shell {
             created_without_config: Default::default(),
             attached: None,
             watch_limit_ms: DEFAULT_WATCH_LIMIT_MS,
+            history: Default::default(),
         }
     }
 
@@ -343,6 +346,7 @@ impl Shell {
             created_without_config: Default::default(),
             attached: None,
             watch_limit_ms: DEFAULT_WATCH_LIMIT_MS,
+            history: Default::default(),
         }
     }
 
@@ -404,6 +408,7 @@ impl Shell {
         if line.trim().is_empty() {
             return out;
         }
+        self.history.record(self.cluster.now(), line, &self.files);
         if self.attached.is_some() {
             self.attached_line(line, &mut out);
         } else {
@@ -654,7 +659,7 @@ pub fn run_session(text: &str, load: impl Fn(&str) -> Option<String>) -> Result<
             }
         }
     }
-    let mut shell = Shell::new(ClusterConfig::default(), files);
+    let mut shell = Shell::new(crate::session::cluster_config(&lines)?, files);
     Ok(crate::session::transcript(&lines, |cmd| {
         shell.run(cmd).text()
     }))

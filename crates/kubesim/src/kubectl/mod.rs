@@ -42,6 +42,7 @@ pub mod duration;
 pub mod edit;
 pub mod exec;
 pub mod explain;
+pub mod history;
 pub mod printers;
 pub mod rollout;
 pub mod table;
