@@ -5,6 +5,9 @@
 pub mod binder;
 #[cfg(test)]
 mod binder_tests;
+pub mod index;
+#[cfg(test)]
+mod index_tests;
 pub mod matching;
 #[cfg(test)]
 mod matching_tests;
