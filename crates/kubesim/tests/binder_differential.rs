@@ -242,3 +242,77 @@ fn dump_storage_mix_fingerprints() {
     }
     std::fs::write(path, out).unwrap();
 }
+
+/// A headless Service over two Parallel sets of up to 1,000 pods each: the legacy Endpoints
+/// object crosses its 1,000-address cap (truncated, annotated) and back while pods turn
+/// unready, are deleted and the sets scale.
+pub fn endpoints_mix(seed: u64) -> Cluster {
+    let mut c = Cluster::new(ClusterConfig {
+        watch_history: usize::MAX,
+        nodes: 4,
+        ..Default::default()
+    });
+    c.apply_yaml(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: test\nspec:\n  clusterIP: None\n  selector:\n    tier: web\n  ports:\n  - port: 80\n",
+    )
+    .unwrap();
+    let mut rng = SplitMix64::new(seed);
+    for name in ["a", "b"] {
+        let mut s = ss(name, 300 + rng.below(600) as i32);
+        let spec = s.spec.as_mut().unwrap();
+        spec.pod_management_policy = Some("Parallel".into());
+        spec.template
+            .metadata
+            .as_mut()
+            .unwrap()
+            .labels
+            .as_mut()
+            .unwrap()
+            .insert("tier".into(), "web".into());
+        create(&mut c, s);
+    }
+    c.advance(20_000);
+    for _ in 0..12 {
+        let set = ["a", "b"][rng.below(2) as usize];
+        match rng.below(4) {
+            0 => {
+                let _ = c.scale(NS, set, 200 + rng.below(800) as i32);
+            }
+            1 => {
+                for _ in 0..rng.below(20) {
+                    let p = format!("{set}-{}", rng.below(300));
+                    let _ = c.set_annotation(Kind::Pod, NS, &p, UNREADY, Some("true"));
+                }
+            }
+            2 => {
+                for _ in 0..rng.below(20) {
+                    let p = format!("{set}-{}", rng.below(300));
+                    let _ = c.set_annotation(Kind::Pod, NS, &p, UNREADY, None);
+                }
+            }
+            _ => {
+                for _ in 0..rng.below(10) {
+                    let p = format!("{set}-{}", rng.below(600));
+                    let _ = c.delete(Kind::Pod, NS, &p, DeleteOptions::default());
+                }
+            }
+        }
+        c.advance(rng.below(8_000));
+    }
+    c.advance(60_000);
+    c
+}
+
+#[test]
+#[ignore = "writes fingerprints for a differential check between two trees"]
+fn dump_endpoints_mix_fingerprints() {
+    let Ok(path) = std::env::var("HISTORY_DUMP") else {
+        return;
+    };
+    let mut out = String::new();
+    for seed in 0..6u64 {
+        out.push_str(&format!("== endpoints_mix seed {seed}\n"));
+        out.push_str(&fingerprint(&endpoints_mix(seed)));
+    }
+    std::fs::write(path, out).unwrap();
+}
