@@ -213,16 +213,30 @@ fn set_failed(v: &mut PersistentVolume) {
 pub fn sync(c: &mut Cluster) {
     let store = &mut c.store;
     // 1. Protection finalizers (admission) and the disk fault.
-    for claim in arcs::<PersistentVolumeClaim>(store) {
-        if claim.metadata.deletion_timestamp.is_none() {
-            let mut m = (*claim).clone();
-            if add_finalizer(&mut m.metadata, PVC_PROTECTION_FINALIZER) {
-                let _ = store.update(m);
-            }
+    // (Only objects that need a write are copied: a pass visits every claim and volume.)
+    let has = |meta: &ObjectMeta, f: &str| meta.finalizers.iter().flatten().any(|x| x == f);
+    let unprotected: Vec<Arc<PersistentVolumeClaim>> = arcs::<PersistentVolumeClaim>(store)
+        .into_iter()
+        .filter(|c| {
+            c.metadata.deletion_timestamp.is_none() && !has(&c.metadata, PVC_PROTECTION_FINALIZER)
+        })
+        .collect();
+    for claim in unprotected {
+        let mut m = (*claim).clone();
+        if add_finalizer(&mut m.metadata, PVC_PROTECTION_FINALIZER) {
+            let _ = store.update(m);
         }
     }
     let mut fault_changed = false;
     for volume in arcs::<PersistentVolume>(store) {
+        let needs_finalizer = volume.metadata.deletion_timestamp.is_none()
+            && !has(&volume.metadata, PV_PROTECTION_FINALIZER);
+        let faulted = volume_is_faulted(&volume);
+        let fault_message = volume.status.as_ref().and_then(|s| s.message.as_deref())
+            == Some(FAILED_VOLUME_MESSAGE);
+        if !needs_finalizer && !faulted && !fault_message {
+            continue;
+        }
         let mut m = (*volume).clone();
         let mut dirty = false;
         if volume.metadata.deletion_timestamp.is_none() {

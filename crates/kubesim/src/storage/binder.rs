@@ -293,6 +293,13 @@ impl Outcome {
             self.update_claims.push(after);
         }
     }
+    /// [`Outcome::volume_if_changed`] with the volume in `phase`, without copying a volume
+    /// already in it (every pass syncs every volume: most are).
+    fn volume_phase_if_changed(&mut self, volume: &PersistentVolume, phase: &str) {
+        if volume_phase(volume) != phase {
+            self.update_volumes.push(with_volume_phase(volume, phase));
+        }
+    }
     fn volume_if_changed(&mut self, before: &PersistentVolume, after: PersistentVolume) {
         if &after != before {
             self.update_volumes.push(after);
@@ -799,14 +806,14 @@ pub fn unbind_volume(volume: &PersistentVolume) -> PersistentVolume {
 pub fn sync_volume(volume: &PersistentVolume, view: &StorageView) -> Outcome {
     let Some(r) = claim_ref(volume) else {
         let mut out = Outcome::decided(Decision::VolumeAvailable);
-        out.volume_if_changed(volume, with_volume_phase(volume, "Available"));
+        out.volume_phase_if_changed(volume, "Available");
         return out;
     };
     let ref_uid = r.uid.as_deref().unwrap_or("");
     if ref_uid.is_empty() {
         // Pre-bound by an admin; the claim's sync will finish it.
         let mut out = Outcome::decided(Decision::VolumeAvailable);
-        out.volume_if_changed(volume, with_volume_phase(volume, "Available"));
+        out.volume_phase_if_changed(volume, "Available");
         return out;
     }
     let ref_ns = r.namespace.as_deref().unwrap_or("");
@@ -853,7 +860,7 @@ pub fn sync_volume(volume: &PersistentVolume, view: &StorageView) -> Outcome {
     }
     if claim_vol == name(&volume.metadata) {
         let mut out = Outcome::decided(Decision::VolumeBound);
-        out.volume_if_changed(volume, with_volume_phase(volume, "Bound"));
+        out.volume_phase_if_changed(volume, "Bound");
         return out;
     }
     // The claim is bound to another volume.
