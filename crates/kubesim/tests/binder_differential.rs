@@ -27,7 +27,7 @@ const MODES: [&str; 4] = [
 const CLASSES: [&str; 4] = ["", "manual", "slow", "standard"];
 
 fn storage_setup(seed: u64) -> Cluster {
-    let profile = if seed % 2 == 0 {
+    let profile = if seed.is_multiple_of(2) {
         Profile::KindLike
     } else {
         Profile::Bare

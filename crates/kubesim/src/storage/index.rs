@@ -14,8 +14,8 @@
 //! test (`index_tests`) checks it on random pools, and [`VolumeIndex::examined`] counts the
 //! volumes a lookup looked at so a test can bound the work.
 
-use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim};
 
@@ -43,7 +43,17 @@ pub struct VolumeIndex {
     /// Exact access-mode set → how many volumes have it (the groups upstream searches).
     mode_sets: BTreeMap<Vec<String>, usize>,
     /// Volumes looked at by lookups since the index was made (for tests bounding the work).
-    examined: Cell<u64>,
+    examined: Counter,
+}
+
+/// A count a shared (`&self`) lookup can bump; atomic so the store stays `Send + Sync`.
+#[derive(Debug, Default)]
+struct Counter(AtomicU64);
+
+impl Clone for Counter {
+    fn clone(&self) -> Self {
+        Counter(AtomicU64::new(self.0.load(Relaxed)))
+    }
 }
 
 struct Entry {
@@ -136,11 +146,11 @@ impl VolumeIndex {
 
     /// Volumes looked at by lookups so far (each candidate fetched counts once).
     pub fn examined(&self) -> u64 {
-        self.examined.get()
+        self.examined.0.load(Relaxed)
     }
 
     fn look(&self) {
-        self.examined.set(self.examined.get() + 1);
+        self.examined.0.fetch_add(1, Relaxed);
     }
 
     /// Is some volume's claimRef carrying this uid (a scheduler PreBind done earlier)?
