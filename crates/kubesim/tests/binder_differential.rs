@@ -8,7 +8,8 @@
 //! the engine give the same lines exactly when they write the same history.
 //!
 //! `HISTORY_DUMP=/path cargo test -p kubesim --test binder_differential -- --ignored` writes the
-//! fingerprints of seeds 0..40; run it in two trees and `diff` the files (see ARCHITECTURE.md).
+//! fingerprints (`/path.storage_mix`, `/path.endpoints_mix`); run it in two trees and `diff`
+//! the files (see ARCHITECTURE.md).
 
 mod common;
 
@@ -229,18 +230,24 @@ fn the_storage_mix_binds_claims_and_is_deterministic() {
     }
 }
 
-#[test]
-#[ignore = "writes fingerprints for a differential check between two trees"]
-fn dump_storage_mix_fingerprints() {
+/// Writes the fingerprints of `run(seed)` for `seeds` to `$HISTORY_DUMP.NAME` (nothing
+/// without `HISTORY_DUMP`).
+fn dump(name: &str, seeds: std::ops::Range<u64>, run: fn(u64) -> Cluster) {
     let Ok(path) = std::env::var("HISTORY_DUMP") else {
         return;
     };
     let mut out = String::new();
-    for seed in 0..40u64 {
-        out.push_str(&format!("== storage_mix seed {seed}\n"));
-        out.push_str(&fingerprint(&storage_mix(seed)));
+    for seed in seeds {
+        out.push_str(&format!("== {name} seed {seed}\n"));
+        out.push_str(&fingerprint(&run(seed)));
     }
-    std::fs::write(path, out).unwrap();
+    std::fs::write(format!("{path}.{name}"), out).unwrap();
+}
+
+#[test]
+#[ignore = "writes fingerprints for a differential check between two trees"]
+fn dump_storage_mix_fingerprints() {
+    dump("storage_mix", 0..40, storage_mix);
 }
 
 /// A headless Service over two Parallel sets of up to 1,000 pods each: the legacy Endpoints
@@ -306,13 +313,5 @@ pub fn endpoints_mix(seed: u64) -> Cluster {
 #[test]
 #[ignore = "writes fingerprints for a differential check between two trees"]
 fn dump_endpoints_mix_fingerprints() {
-    let Ok(path) = std::env::var("HISTORY_DUMP") else {
-        return;
-    };
-    let mut out = String::new();
-    for seed in 0..6u64 {
-        out.push_str(&format!("== endpoints_mix seed {seed}\n"));
-        out.push_str(&fingerprint(&endpoints_mix(seed)));
-    }
-    std::fs::write(path, out).unwrap();
+    dump("endpoints_mix", 0..6, endpoints_mix);
 }
