@@ -472,3 +472,38 @@ fn a_short_watch_history_makes_caches_relist_without_changing_the_history() {
         );
     }
 }
+
+/// `HISTORY_DUMP=/path cargo test -p kubesim --test engine_properties -- --ignored dump`:
+/// one line per watch entry of `rich_run(seed, true, usize::MAX)` for seeds 0..40 (a hash of
+/// the entry's `{:?}`), to `diff` between two trees after an engine change that must keep
+/// every history byte-identical.
+#[test]
+#[ignore = "writes fingerprints for a differential check between two trees"]
+fn dump_rich_run_fingerprints() {
+    let Ok(path) = std::env::var("HISTORY_DUMP") else {
+        return;
+    };
+    let fnv = |text: &str| {
+        text.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100000001b3)
+        })
+    };
+    let mut out = String::new();
+    for seed in 0..40u64 {
+        out.push_str(&format!("== rich_run seed {seed}\n"));
+        for (i, e) in rich_run(seed, true, usize::MAX)
+            .watch_log()
+            .iter()
+            .enumerate()
+        {
+            out.push_str(&format!(
+                "{i} @{} {:?} {} {:016x}\n",
+                e.at,
+                e.kind,
+                e.name,
+                fnv(&format!("{e:?}"))
+            ));
+        }
+    }
+    std::fs::write(path, out).unwrap();
+}

@@ -55,7 +55,7 @@ use crate::network::endpointslice::{
     LABEL_SERVICE_NAME, LABEL_ZONE, MANAGED_BY_CONTROLLER, MAX_ENDPOINTS_PER_SLICE,
 };
 use crate::network::{
-    make_slice_record, EndpointSliceRecord, EndpointsRecord, SharedAddress, SharedEndpoint,
+    make_slice_record, EndpointSliceRecord, EndpointsRecord, SharedEndpoint, SortedRuns,
 };
 
 /// Name under which the controller is registered.
@@ -122,9 +122,9 @@ struct LegacyGroup {
     ports: Vec<CoreEndpointPort>,
     /// Pods in the group: subsets are listed in order of their first pod by name.
     pods: BTreeSet<String>,
-    /// Shared with the stored versions of the object.
-    ready: BTreeMap<AddressKey, SharedAddress>,
-    not_ready: BTreeMap<AddressKey, SharedAddress>,
+    /// Shared with the stored versions of the object, run by run.
+    ready: SortedRuns<AddressKey>,
+    not_ready: SortedRuns<AddressKey>,
 }
 
 type AddressKey = (String, Option<String>, String);
@@ -192,8 +192,8 @@ impl ServiceState {
                 self.legacy.push(LegacyGroup {
                     ports: a.ports.clone(),
                     pods: BTreeSet::new(),
-                    ready: BTreeMap::new(),
-                    not_ready: BTreeMap::new(),
+                    ready: SortedRuns::default(),
+                    not_ready: SortedRuns::default(),
                 });
                 self.legacy.len() - 1
             }
@@ -218,7 +218,7 @@ impl ServiceState {
             &self.service,
             groups
                 .into_iter()
-                .map(|g| (g.ports.as_slice(), g.ready.values(), g.not_ready.values())),
+                .map(|g| (g.ports.as_slice(), &g.ready, &g.not_ready)),
         )
     }
 
@@ -864,6 +864,7 @@ mod tests {
     use crate::network::endpointslice::{
         endpoint_slices_for, endpoints_for, truncated_counts, MAX_ENDPOINTS_CAPACITY,
     };
+    use crate::network::SharedAddress;
 
     fn service(name: &str) -> Service {
         Service {

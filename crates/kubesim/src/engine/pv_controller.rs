@@ -32,9 +32,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::{ApiError, Cluster, Kind, Propagation, Store};
 use crate::storage::{
-    self, external_provision, find_matching_volume, is_delay_binding_mode, pod_volumes,
-    pv_protection_allows_removal, scheduler_bind_volume, select_node, sync_claim, sync_volume,
-    Outcome, PodVolumes, StorageView, ANN_SELECTED_NODE, PVC_PROTECTION_FINALIZER,
+    self, external_provision, is_delay_binding_mode, pod_volumes, pv_protection_allows_removal,
+    scheduler_bind_volume, select_node, sync_claim, sync_volume, Outcome, PodVolumes,
+    StorageSource, StorageView, ANN_SELECTED_NODE, PVC_PROTECTION_FINALIZER,
     PV_PROTECTION_FINALIZER,
 };
 
@@ -44,22 +44,6 @@ pub const FAULT_VOLUME_FAILED: &str = "playground.dev/failed";
 pub const FAILED_VOLUME_MESSAGE: &str = "the backing disk was lost (playground fault)";
 /// Rounds of claim/volume syncs per pass (binding needs 2, provisioning 3).
 pub const MAX_ROUNDS: usize = 8;
-
-type Snapshot = (
-    Vec<Arc<PersistentVolume>>,
-    Vec<Arc<PersistentVolumeClaim>>,
-    Vec<Arc<StorageClass>>,
-    Vec<Arc<Pod>>,
-);
-
-fn snapshot(store: &Store) -> Snapshot {
-    (
-        arcs::<PersistentVolume>(store),
-        arcs::<PersistentVolumeClaim>(store),
-        arcs::<StorageClass>(store),
-        arcs::<Pod>(store),
-    )
-}
 
 fn arcs<T: super::store::Stored>(store: &Store) -> Vec<Arc<T>> {
     let keys: Vec<(String, String)> = store
@@ -77,13 +61,36 @@ fn arcs<T: super::store::Stored>(store: &Store) -> Vec<Arc<T>> {
         .collect()
 }
 
-fn view(s: &Snapshot) -> StorageView<'_> {
-    StorageView::new(
-        s.0.iter().map(|a| &**a),
-        s.1.iter().map(|a| &**a),
-        s.2.iter().map(|a| &**a),
-        s.3.iter().map(|a| &**a),
-    )
+/// The controller reads the store itself (tables keyed by name, the volume index): no copy
+/// per sync. A snapshot refreshed after every write, as before, read the same objects.
+impl StorageSource for Store {
+    fn volume(&self, name: &str) -> Option<&PersistentVolume> {
+        self.get::<PersistentVolume>("", name)
+    }
+    fn claim(&self, namespace: &str, name: &str) -> Option<&PersistentVolumeClaim> {
+        self.get::<PersistentVolumeClaim>(namespace, name)
+    }
+    fn class(&self, name: &str) -> Option<&StorageClass> {
+        self.get::<StorageClass>("", name)
+    }
+    fn classes(&self) -> Box<dyn Iterator<Item = &StorageClass> + '_> {
+        Box::new(self.list::<StorageClass>())
+    }
+    fn pods_in<'s>(&'s self, namespace: &'s str) -> Box<dyn Iterator<Item = &'s Pod> + 's> {
+        Box::new(self.list_in::<Pod>(namespace))
+    }
+    fn best_match(
+        &self,
+        claim: &PersistentVolumeClaim,
+        delay_binding: bool,
+    ) -> Option<&PersistentVolume> {
+        self.volume_index()
+            .find_best_match(claim, delay_binding, |n| self.volume(n))
+    }
+}
+
+fn view(store: &Store) -> StorageView<'_> {
+    StorageView::of(store)
 }
 
 fn name(meta: &ObjectMeta) -> String {
@@ -206,16 +213,30 @@ fn set_failed(v: &mut PersistentVolume) {
 pub fn sync(c: &mut Cluster) {
     let store = &mut c.store;
     // 1. Protection finalizers (admission) and the disk fault.
-    for claim in arcs::<PersistentVolumeClaim>(store) {
-        if claim.metadata.deletion_timestamp.is_none() {
-            let mut m = (*claim).clone();
-            if add_finalizer(&mut m.metadata, PVC_PROTECTION_FINALIZER) {
-                let _ = store.update(m);
-            }
+    // (Only objects that need a write are copied: a pass visits every claim and volume.)
+    let has = |meta: &ObjectMeta, f: &str| meta.finalizers.iter().flatten().any(|x| x == f);
+    let unprotected: Vec<Arc<PersistentVolumeClaim>> = arcs::<PersistentVolumeClaim>(store)
+        .into_iter()
+        .filter(|c| {
+            c.metadata.deletion_timestamp.is_none() && !has(&c.metadata, PVC_PROTECTION_FINALIZER)
+        })
+        .collect();
+    for claim in unprotected {
+        let mut m = (*claim).clone();
+        if add_finalizer(&mut m.metadata, PVC_PROTECTION_FINALIZER) {
+            let _ = store.update(m);
         }
     }
     let mut fault_changed = false;
     for volume in arcs::<PersistentVolume>(store) {
+        let needs_finalizer = volume.metadata.deletion_timestamp.is_none()
+            && !has(&volume.metadata, PV_PROTECTION_FINALIZER);
+        let faulted = volume_is_faulted(&volume);
+        let fault_message = volume.status.as_ref().and_then(|s| s.message.as_deref())
+            == Some(FAILED_VOLUME_MESSAGE);
+        if !needs_finalizer && !faulted && !fault_message {
+            continue;
+        }
         let mut m = (*volume).clone();
         let mut dirty = false;
         if volume.metadata.deletion_timestamp.is_none() {
@@ -261,7 +282,6 @@ pub fn sync(c: &mut Cluster) {
             .list::<PersistentVolumeClaim>()
             .map(|c| (ns(&c.metadata), name(&c.metadata)))
             .collect();
-        let mut snap = snapshot(store);
         let volume_names: Vec<String> = store
             .list::<PersistentVolume>()
             .map(|v| name(&v.metadata))
@@ -273,8 +293,8 @@ pub fn sync(c: &mut Cluster) {
             if volume_is_faulted(&volume) {
                 continue;
             }
-            let out = sync_volume(&volume, &view(&snap));
-            changed |= apply_and_resync(store, out, &mut snap);
+            let out = sync_volume(&volume, &view(store));
+            changed |= apply_and_resync(store, out);
         }
         for (cns, cname) in &claim_keys {
             let Some(claim) = store.get_arc::<PersistentVolumeClaim>(cns, cname) else {
@@ -288,15 +308,15 @@ pub fn sync(c: &mut Cluster) {
             if claim.metadata.deletion_timestamp.is_some() && !bound {
                 continue;
             }
-            let out = sync_claim(&claim, &view(&snap));
-            changed |= apply_and_resync(store, out, &mut snap);
+            let out = sync_claim(&claim, &view(store));
+            changed |= apply_and_resync(store, out);
         }
         for (cns, cname) in &claim_keys {
             let Some(claim) = store.get_arc::<PersistentVolumeClaim>(cns, cname) else {
                 continue;
             };
-            let out = external_provision(&claim, &view(&snap));
-            changed |= apply_and_resync(store, out, &mut snap);
+            let out = external_provision(&claim, &view(store));
+            changed |= apply_and_resync(store, out);
         }
         if !changed {
             break;
@@ -304,11 +324,10 @@ pub fn sync(c: &mut Cluster) {
     }
 
     // 3. Protection controllers.
-    let snap = snapshot(store);
     let mut releases: Vec<PersistentVolumeClaim> = Vec::new();
-    for claim in &snap.1 {
-        if claim.metadata.deletion_timestamp.is_some() && !claim_in_use(claim, &snap.3) {
-            let mut m = (**claim).clone();
+    for claim in store.list::<PersistentVolumeClaim>() {
+        if claim.metadata.deletion_timestamp.is_some() && !claim_in_use(store, claim) {
+            let mut m = claim.clone();
             if remove_finalizer(&mut m.metadata, PVC_PROTECTION_FINALIZER) {
                 releases.push(m);
             }
@@ -330,10 +349,10 @@ pub fn sync(c: &mut Cluster) {
 /// pvc-protection's `podUsesPVC`: only pods bound to a node count (the kubelet refuses to
 /// start a pod whose claim is being deleted), and not once they are Succeeded/Failed. So a
 /// claim of an unschedulable Pending pod can be deleted (and the StatefulSet re-creates it).
-pub fn claim_in_use(claim: &PersistentVolumeClaim, pods: &[Arc<Pod>]) -> bool {
+pub fn claim_in_use(store: &Store, claim: &PersistentVolumeClaim) -> bool {
     let cns = claim.metadata.namespace.as_deref().unwrap_or("default");
     let cname = claim.metadata.name.as_deref().unwrap_or("");
-    pods.iter().any(|p| {
+    store.list_in::<Pod>(cns).any(|p| {
         let scheduled = p
             .spec
             .as_ref()
@@ -347,31 +366,21 @@ pub fn claim_in_use(claim: &PersistentVolumeClaim, pods: &[Arc<Pod>]) -> bool {
     })
 }
 
-/// Applies an outcome, then re-syncs the claims it names; refreshes the snapshot after writes.
-fn apply_and_resync(store: &mut Store, out: Outcome, snap: &mut Snapshot) -> bool {
+/// Applies an outcome, then re-syncs the claims it names (against the store as written).
+fn apply_and_resync(store: &mut Store, out: Outcome) -> bool {
     let resync = out.resync_claims.clone();
     let mut changed = apply_outcome(store, out);
-    if changed {
-        *snap = snapshot(store);
-    }
     for (rns, rname) in resync {
         if let Some(cl) = store.get_arc::<PersistentVolumeClaim>(&rns, &rname) {
-            let out = sync_claim(&cl, &view(snap));
-            if apply_outcome(store, out) {
-                changed = true;
-                *snap = snapshot(store);
-            }
+            let out = sync_claim(&cl, &view(store));
+            changed |= apply_outcome(store, out);
         }
     }
     changed
 }
 
 fn with_view<R>(store: &Store, f: impl FnOnce(&StorageView) -> R) -> R {
-    let pvs: Vec<&PersistentVolume> = store.list::<PersistentVolume>().collect();
-    let pvcs: Vec<&PersistentVolumeClaim> = store.list::<PersistentVolumeClaim>().collect();
-    let classes: Vec<&StorageClass> = store.list::<StorageClass>().collect();
-    let pods: Vec<&Pod> = store.list::<Pod>().collect();
-    f(&StorageView::new(pvs, pvcs, classes, pods))
+    f(&view(store))
 }
 
 /// Does the pod mount a PersistentVolumeClaim (directly or as a generic ephemeral volume)?
@@ -460,14 +469,10 @@ pub fn volume_node_filter(store: &Store, pod: &Pod, node: &str) -> Result<(), St
         if sc.volume_binding_mode.as_deref() != Some("WaitForFirstConsumer") {
             continue;
         }
-        let static_fit = find_matching_volume(
-            claim,
-            store.list::<PersistentVolume>(),
-            Some(node_obj),
-            &BTreeSet::new(),
-            false,
-        )
-        .is_some();
+        let static_fit = store
+            .volume_index()
+            .find_matching_for_node(claim, node_obj, &BTreeSet::new(), |n| store.volume(n))
+            .is_some();
         if !static_fit && sc.provisioner == storage::NO_PROVISIONER {
             return Err("node(s) didn't find available persistent volumes to bind".into());
         }
@@ -476,7 +481,7 @@ pub fn volume_node_filter(store: &Store, pod: &Pod, node: &str) -> Result<(), St
 }
 
 /// Scheduler PreBind (`volumebinding`): for the pod's unbound WaitForFirstConsumer claims,
-/// bind a static PV that fits the node ([`find_matching_volume`] + [`scheduler_bind_volume`])
+/// bind a static PV that fits the node ([`storage::find_matching_volume`] + [`scheduler_bind_volume`])
 /// or ask for provisioning ([`select_node`]). Returns true when every claim is bound, i.e. the
 /// pod may be bound to the node now; otherwise the scheduler retries when the claims change.
 pub fn volume_prebind(c: &mut Cluster, pod: &Pod, node: &str) -> bool {
@@ -512,22 +517,18 @@ pub fn volume_prebind(c: &mut Cluster, pod: &Pod, node: &str) -> bool {
             .as_ref()
             .is_some_and(|a| a.contains_key(ANN_SELECTED_NODE));
         // A static volume already pre-bound to this claim by an earlier PreBind?
-        let prebound = store.list::<PersistentVolume>().any(|v| {
-            v.spec
-                .as_ref()
-                .and_then(|s| s.claim_ref.as_ref())
-                .is_some_and(|r| r.uid.is_some() && r.uid == claim.metadata.uid)
-        });
+        let prebound = claim
+            .metadata
+            .uid
+            .as_deref()
+            .is_some_and(|uid| store.volume_index().has_claim_uid(uid));
         if has_selected || prebound {
             continue;
         }
         // The PV controller saw the claim before the scheduler picked a node: its
         // WaitForFirstConsumer / WaitForPodScheduled event (upstream's informers deliver the
         // claim first; the engine's binder pass runs after the scheduler's).
-        let out = {
-            let snap = snapshot(store);
-            sync_claim(&claim, &view(&snap))
-        };
+        let out = sync_claim(&claim, &view(store));
         if out.update_claims.is_empty() && out.update_volumes.is_empty() {
             apply_outcome(store, out);
         }
@@ -537,10 +538,10 @@ pub fn volume_prebind(c: &mut Cluster, pod: &Pod, node: &str) -> bool {
         else {
             continue;
         };
-        let pick = {
-            let pvs: Vec<&PersistentVolume> = store.list::<PersistentVolume>().collect();
-            find_matching_volume(&claim, pvs, Some(&node_obj), &chosen, false).cloned()
-        };
+        let pick = store
+            .volume_index()
+            .find_matching_for_node(&claim, &node_obj, &chosen, |n| store.volume(n))
+            .cloned();
         match pick {
             Some(pv) => {
                 chosen.insert(name(&pv.metadata));

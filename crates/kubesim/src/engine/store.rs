@@ -384,6 +384,8 @@ pub struct Store {
     uids: BTreeMap<String, ObjRef>,
     /// Objects being deleted that carry a garbage-collector finalizer.
     pub(crate) gc_finalizing: BTreeSet<ObjRef>,
+    /// PersistentVolumes by what the PV controller and scheduler look them up by.
+    volume_index: crate::storage::index::VolumeIndex,
     /// uids of objects removed since the garbage collector last ran.
     pub(crate) gc_removed: Vec<String>,
     /// Last event written per (involved object uid/name, reason, message, source), for
@@ -856,6 +858,24 @@ impl Store {
         }
     }
 
+    /// Keeps [`Store::volume_index`] in step with a write (nothing for other kinds).
+    fn reindex_volume<T: Stored>(&mut self, old: Option<&Arc<T>>, new: Option<&Arc<T>>) {
+        if T::STORE_KIND != Kind::PersistentVolume {
+            return;
+        }
+        let volume = |o: Option<&Arc<T>>| match o.map(|o| T::wrap(o.clone())) {
+            Some(AnyObject::PersistentVolume(v)) => Some(v),
+            _ => None,
+        };
+        let (old, new) = (volume(old), volume(new));
+        self.volume_index.replace(old.as_deref(), new.as_deref());
+    }
+
+    /// The PersistentVolumes indexed for the PV controller's and the scheduler's lookups.
+    pub fn volume_index(&self) -> &crate::storage::index::VolumeIndex {
+        &self.volume_index
+    }
+
     fn pod_of<T: Stored>(o: &Arc<T>) -> Option<Arc<Pod>> {
         match T::wrap(o.clone()) {
             AnyObject::Pod(p) => Some(p),
@@ -906,6 +926,7 @@ impl Store {
             name: key.1,
         };
         self.index_add(&r, arc.metadata(), Self::pod_of(&arc));
+        self.reindex_volume(None, Some(&arc));
         T::table_mut(self).insert(&r.namespace, &r.name, arc.clone());
         self.log(r, WatchEventType::Added, T::wrap(arc.clone()));
         Ok(arc)
@@ -968,6 +989,7 @@ impl Store {
             Self::pod_of(&old),
             Self::pod_of(&arc),
         );
+        self.reindex_volume(Some(&old), Some(&arc));
         T::table_mut(self).replace(&r.namespace, &r.name, arc.clone());
         let m = arc.metadata();
         let finalizers_done = m.finalizers.as_ref().is_none_or(|f| f.is_empty());
@@ -1045,6 +1067,7 @@ impl Store {
         self.index_remove(&r, old.metadata(), Self::pod_of(&old));
         let arc = Arc::new(obj);
         self.index_add(&r, arc.metadata(), Self::pod_of(&arc));
+        self.reindex_volume(Some(&old), Some(&arc));
         T::table_mut(self).replace(&key.0, &key.1, arc.clone());
         self.log(r, WatchEventType::Modified, T::wrap(arc));
         Ok(DeleteOutcome::Terminating)
@@ -1057,6 +1080,7 @@ impl Store {
         self.resource_version += 1;
         let r = Self::objref::<T>(key);
         self.index_remove(&r, old.metadata(), Self::pod_of(&old));
+        self.reindex_volume(Some(&old), None);
         if let Some(uid) = &old.metadata().uid {
             self.gc_removed.push(uid.clone());
         }

@@ -24,7 +24,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference}
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::endpoints_record::{
-    EndpointSliceRecord, EndpointsRecord, SharedAddress, SharedEndpoint, SubsetRecord,
+    AddressRuns, EndpointSliceRecord, EndpointsRecord, SharedAddress, SharedEndpoint, SubsetRecord,
 };
 use crate::validation::selector_matches;
 
@@ -626,7 +626,7 @@ pub fn endpoints_from<'a>(
         service,
         by_ports
             .iter()
-            .map(|(ports, ready, not_ready)| (*ports, ready.iter(), not_ready.iter())),
+            .map(|(ports, ready, not_ready)| (*ports, ready.as_slice(), not_ready.as_slice())),
     )
     .to_endpoints()
 }
@@ -686,11 +686,14 @@ pub fn truncated_counts(counts: &[(usize, usize)]) -> Option<Vec<(usize, usize)>
 pub fn legacy_endpoints<'a, G, R, N>(service: &Service, groups: G) -> EndpointsRecord
 where
     G: IntoIterator<Item = (&'a [CoreEndpointPort], R, N)>,
-    R: ExactSizeIterator<Item = &'a SharedAddress>,
-    N: ExactSizeIterator<Item = &'a SharedAddress>,
+    R: AddressRuns,
+    N: AddressRuns,
 {
     let groups: Vec<(&'a [CoreEndpointPort], R, N)> = groups.into_iter().collect();
-    let counts: Vec<(usize, usize)> = groups.iter().map(|(_, r, n)| (r.len(), n.len())).collect();
+    let counts: Vec<(usize, usize)> = groups
+        .iter()
+        .map(|(_, r, n)| (r.count(), n.count()))
+        .collect();
     let kept = truncated_counts(&counts);
     let truncated = kept.is_some();
     let kept = kept.unwrap_or(counts);
@@ -699,9 +702,8 @@ where
         .zip(kept)
         .map(
             |((ports, ready, not_ready), (keep_ready, keep_not_ready))| SubsetRecord {
-                addresses: (keep_ready > 0).then(|| ready.take(keep_ready).cloned().collect()),
-                not_ready_addresses: (keep_not_ready > 0)
-                    .then(|| not_ready.take(keep_not_ready).cloned().collect()),
+                addresses: (keep_ready > 0).then(|| ready.prefix(keep_ready)),
+                not_ready_addresses: (keep_not_ready > 0).then(|| not_ready.prefix(keep_not_ready)),
                 ports: (!ports.is_empty()).then(|| ports.to_vec()),
             },
         )

@@ -43,13 +43,38 @@ use super::matching::{
 };
 use super::*;
 
-/// Everything the controller looks at. Build it from the engine's store for each call.
-#[derive(Clone, Debug, Default)]
-pub struct StorageView<'a> {
-    pub volumes: Vec<&'a PersistentVolume>,
-    pub claims: Vec<&'a PersistentVolumeClaim>,
-    pub classes: Vec<&'a StorageClass>,
-    pub pods: Vec<&'a Pod>,
+/// Where the controller reads objects from when it is not handed lists: the engine's store,
+/// whose tables are keyed by name and which keeps a [`super::index::VolumeIndex`], so a
+/// lookup costs a logarithm instead of a scan.
+pub trait StorageSource {
+    fn volume(&self, name: &str) -> Option<&PersistentVolume>;
+    fn claim(&self, namespace: &str, name: &str) -> Option<&PersistentVolumeClaim>;
+    fn class(&self, name: &str) -> Option<&StorageClass>;
+    /// Every class, in name order.
+    fn classes(&self) -> Box<dyn Iterator<Item = &StorageClass> + '_>;
+    /// The pods of one namespace (every question about a claim's pods is in its namespace).
+    fn pods_in<'s>(&'s self, namespace: &'s str) -> Box<dyn Iterator<Item = &'s Pod> + 's>;
+    /// [`find_best_match_for_claim`] over every volume.
+    fn best_match(
+        &self,
+        claim: &PersistentVolumeClaim,
+        delay_binding: bool,
+    ) -> Option<&PersistentVolume>;
+}
+
+/// Everything the controller looks at: lists (tests, small worlds) or a [`StorageSource`].
+#[derive(Clone)]
+pub struct StorageView<'a>(Inner<'a>);
+
+#[derive(Clone)]
+enum Inner<'a> {
+    Lists {
+        volumes: Vec<&'a PersistentVolume>,
+        claims: Vec<&'a PersistentVolumeClaim>,
+        classes: Vec<&'a StorageClass>,
+        pods: Vec<&'a Pod>,
+    },
+    Source(&'a dyn StorageSource),
 }
 
 impl<'a> StorageView<'a> {
@@ -59,33 +84,77 @@ impl<'a> StorageView<'a> {
         classes: impl IntoIterator<Item = &'a StorageClass>,
         pods: impl IntoIterator<Item = &'a Pod>,
     ) -> Self {
-        StorageView {
+        StorageView(Inner::Lists {
             volumes: volumes.into_iter().collect(),
             claims: claims.into_iter().collect(),
             classes: classes.into_iter().collect(),
             pods: pods.into_iter().collect(),
-        }
-    }
-
-    pub fn volume(&self, name: &str) -> Option<&'a PersistentVolume> {
-        self.volumes
-            .iter()
-            .copied()
-            .find(|v| v.metadata.name.as_deref() == Some(name))
-    }
-
-    pub fn claim(&self, namespace: &str, name: &str) -> Option<&'a PersistentVolumeClaim> {
-        self.claims.iter().copied().find(|c| {
-            c.metadata.name.as_deref() == Some(name)
-                && c.metadata.namespace.as_deref().unwrap_or("") == namespace
         })
     }
 
+    /// A view reading through `source` (no copy: O(1) to make).
+    pub fn of(source: &'a dyn StorageSource) -> Self {
+        StorageView(Inner::Source(source))
+    }
+
+    pub fn volume(&self, name: &str) -> Option<&'a PersistentVolume> {
+        match &self.0 {
+            Inner::Lists { volumes, .. } => volumes
+                .iter()
+                .copied()
+                .find(|v| v.metadata.name.as_deref() == Some(name)),
+            Inner::Source(s) => s.volume(name),
+        }
+    }
+
+    pub fn claim(&self, namespace: &str, name: &str) -> Option<&'a PersistentVolumeClaim> {
+        match &self.0 {
+            Inner::Lists { claims, .. } => claims.iter().copied().find(|c| {
+                c.metadata.name.as_deref() == Some(name)
+                    && c.metadata.namespace.as_deref().unwrap_or("") == namespace
+            }),
+            Inner::Source(s) => s.claim(namespace, name),
+        }
+    }
+
     pub fn class(&self, name: &str) -> Option<&'a StorageClass> {
-        self.classes
-            .iter()
-            .copied()
-            .find(|c| c.metadata.name.as_deref() == Some(name))
+        match &self.0 {
+            Inner::Lists { classes, .. } => classes
+                .iter()
+                .copied()
+                .find(|c| c.metadata.name.as_deref() == Some(name)),
+            Inner::Source(s) => s.class(name),
+        }
+    }
+
+    /// Every class.
+    pub fn classes(&self) -> Box<dyn Iterator<Item = &'a StorageClass> + 'a> {
+        match &self.0 {
+            Inner::Lists { classes, .. } => Box::new(classes.clone().into_iter()),
+            Inner::Source(s) => s.classes(),
+        }
+    }
+
+    /// The pods in `namespace` (all pods when built from lists: callers filter by namespace).
+    pub fn pods_in<'s>(&'s self, namespace: &'s str) -> Box<dyn Iterator<Item = &'s Pod> + 's> {
+        match &self.0 {
+            Inner::Lists { pods, .. } => Box::new(pods.clone().into_iter()),
+            Inner::Source(s) => s.pods_in(namespace),
+        }
+    }
+
+    /// The PV controller's choice for an unbound claim ([`find_best_match_for_claim`]).
+    pub fn best_match(
+        &self,
+        claim: &PersistentVolumeClaim,
+        delay_binding: bool,
+    ) -> Option<&'a PersistentVolume> {
+        match &self.0 {
+            Inner::Lists { volumes, .. } => {
+                find_best_match_for_claim(volumes.iter().copied(), claim, delay_binding)
+            }
+            Inner::Source(s) => s.best_match(claim, delay_binding),
+        }
     }
 }
 
@@ -222,6 +291,13 @@ impl Outcome {
     fn claim_if_changed(&mut self, before: &PersistentVolumeClaim, after: PersistentVolumeClaim) {
         if &after != before {
             self.update_claims.push(after);
+        }
+    }
+    /// [`Outcome::volume_if_changed`] with the volume in `phase`, without copying a volume
+    /// already in it (every pass syncs every volume: most are).
+    fn volume_phase_if_changed(&mut self, volume: &PersistentVolume, phase: &str) {
+        if volume_phase(volume) != phase {
+            self.update_volumes.push(with_volume_phase(volume, phase));
         }
     }
     fn volume_if_changed(&mut self, before: &PersistentVolume, after: PersistentVolume) {
@@ -509,8 +585,7 @@ fn pod_terminated(pod: &Pod) -> bool {
 /// `findNonScheduledPodsByPVC`, in name order.
 fn unscheduled_pods_using(claim: &PersistentVolumeClaim, view: &StorageView) -> Vec<String> {
     let mut names: Vec<String> = view
-        .pods
-        .iter()
+        .pods_in(namespace(&claim.metadata))
         .filter(|p| pod_uses_claim(p, namespace(&claim.metadata), name(&claim.metadata)))
         .filter(|p| !pod_terminated(p))
         .filter(|p| {
@@ -548,14 +623,12 @@ pub fn sync_unbound_claim(claim: &PersistentVolumeClaim, view: &StorageView) -> 
     let requested = claim_volume_name(claim).to_string();
     if requested.is_empty() {
         let delay_binding = is_delay_binding_mode(claim, view);
-        if let Some(volume) =
-            find_best_match_for_claim(view.volumes.iter().copied(), claim, delay_binding)
-        {
+        if let Some(volume) = view.best_match(claim, delay_binding) {
             return bind_outcome(volume, claim);
         }
         // No volume: retroactively assign the default class to a class-less claim.
         if !claim_has_class(claim) {
-            if let Some(class) = default_storage_class(view.classes.iter().copied()) {
+            if let Some(class) = default_storage_class(view.classes()) {
                 let mut updated = claim.clone();
                 updated
                     .spec
@@ -733,14 +806,14 @@ pub fn unbind_volume(volume: &PersistentVolume) -> PersistentVolume {
 pub fn sync_volume(volume: &PersistentVolume, view: &StorageView) -> Outcome {
     let Some(r) = claim_ref(volume) else {
         let mut out = Outcome::decided(Decision::VolumeAvailable);
-        out.volume_if_changed(volume, with_volume_phase(volume, "Available"));
+        out.volume_phase_if_changed(volume, "Available");
         return out;
     };
     let ref_uid = r.uid.as_deref().unwrap_or("");
     if ref_uid.is_empty() {
         // Pre-bound by an admin; the claim's sync will finish it.
         let mut out = Outcome::decided(Decision::VolumeAvailable);
-        out.volume_if_changed(volume, with_volume_phase(volume, "Available"));
+        out.volume_phase_if_changed(volume, "Available");
         return out;
     }
     let ref_ns = r.namespace.as_deref().unwrap_or("");
@@ -787,7 +860,7 @@ pub fn sync_volume(volume: &PersistentVolume, view: &StorageView) -> Outcome {
     }
     if claim_vol == name(&volume.metadata) {
         let mut out = Outcome::decided(Decision::VolumeBound);
-        out.volume_if_changed(volume, with_volume_phase(volume, "Bound"));
+        out.volume_phase_if_changed(volume, "Bound");
         return out;
     }
     // The claim is bound to another volume.
@@ -952,8 +1025,7 @@ pub fn reclaim_volume(volume: &PersistentVolume, view: &StorageView) -> Outcome 
                     })
                     .unwrap_or_default();
                 let mut users: Vec<String> = view
-                    .pods
-                    .iter()
+                    .pods_in(&ns)
                     .filter(|p| pod_uses_claim(p, &ns, &cname) && !pod_terminated(p))
                     .map(|p| format!("{}/{}", namespace(&p.metadata), name(&p.metadata)))
                     .collect();
@@ -1315,7 +1387,7 @@ pub fn select_node(claim: &PersistentVolumeClaim, node: &str) -> PersistentVolum
 /// being deleted be removed? Only when no pod that is not Succeeded/Failed uses it (the
 /// claim shows `Terminating` until then).
 pub fn pvc_protection_allows_removal(claim: &PersistentVolumeClaim, view: &StorageView) -> bool {
-    !view.pods.iter().any(|p| {
+    !view.pods_in(namespace(&claim.metadata)).any(|p| {
         pod_uses_claim(p, namespace(&claim.metadata), name(&claim.metadata)) && !pod_terminated(p)
     })
 }

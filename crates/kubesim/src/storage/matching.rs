@@ -33,7 +33,7 @@ fn mode_rank(mode: &str) -> usize {
 }
 
 /// The exact access-mode set of a volume, in canonical order (the index key upstream).
-fn mode_set(modes: Option<&Vec<String>>) -> Vec<String> {
+pub(crate) fn mode_set(modes: Option<&Vec<String>>) -> Vec<String> {
     let set: BTreeSet<(usize, &String)> = modes
         .into_iter()
         .flatten()
@@ -177,6 +177,37 @@ fn is_being_deleted(volume: &PersistentVolume) -> bool {
     volume.metadata.deletion_timestamp.is_some()
 }
 
+/// Checks 2-5 of [`find_matching_volume`]: big enough, same volumeMode, same
+/// volumeAttributesClassName, not being deleted.
+pub(crate) fn volume_fits(
+    volume: &PersistentVolume,
+    claim: &PersistentVolumeClaim,
+    requested: Amount,
+) -> bool {
+    volume_capacity(volume) >= requested
+        && !volume_mode_mismatch(volume, claim)
+        && attributes_class_equal(volume, claim)
+        && !is_being_deleted(volume)
+}
+
+/// Phase `Available` (check 8 of [`find_matching_volume`]).
+pub(crate) fn volume_phase_is_available(volume: &PersistentVolume) -> bool {
+    volume.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Available")
+}
+
+/// The claim's selector (if any) matches the volume's labels.
+pub(crate) fn selector_allows(
+    volume: &PersistentVolume,
+    claim: &PersistentVolumeClaim,
+    empty: &BTreeMap<String, String>,
+) -> bool {
+    claim
+        .spec
+        .as_ref()
+        .and_then(|s| s.selector.as_ref())
+        .is_none_or(|sel| selector_matches(sel, volume.metadata.labels.as_ref().unwrap_or(empty)))
+}
+
 /// `FindMatchingVolume` over one list of volumes (visited in name order, see
 /// [`TIE_BREAK_RULE`]). `node` is set only on the scheduler path (then PV node affinity and
 /// access modes are checked too); `excluded` names volumes already chosen for other claims of
@@ -269,12 +300,23 @@ pub fn possible_access_mode_groups<'a>(
     volumes: impl IntoIterator<Item = &'a PersistentVolume>,
     requested: &[String],
 ) -> Vec<Vec<String>> {
-    let mut groups: Vec<Vec<String>> = volumes
+    let sets: BTreeSet<Vec<String>> = volumes
         .into_iter()
         .map(|v| mode_set(v.spec.as_ref().and_then(|s| s.access_modes.as_ref())))
-        .filter(|set| requested.iter().all(|m| set.contains(m)))
-        .collect::<BTreeSet<_>>()
+        .collect();
+    possible_groups(sets.iter(), requested)
+}
+
+/// The access-mode sets among `sets` (distinct, in order) that contain every requested mode,
+/// fewest modes first, then by their modes' canonical order.
+pub(crate) fn possible_groups<'s>(
+    sets: impl IntoIterator<Item = &'s Vec<String>>,
+    requested: &[String],
+) -> Vec<Vec<String>> {
+    let mut groups: Vec<Vec<String>> = sets
         .into_iter()
+        .filter(|set| requested.iter().all(|m| set.contains(m)))
+        .cloned()
         .collect();
     groups.sort_by(|a, b| {
         a.len().cmp(&b.len()).then_with(|| {

@@ -6,6 +6,9 @@ pub mod binder;
 #[cfg(test)]
 mod binder_tests;
 pub mod canonical_quantity;
+pub mod index;
+#[cfg(test)]
+mod index_tests;
 pub mod matching;
 #[cfg(test)]
 mod matching_tests;
