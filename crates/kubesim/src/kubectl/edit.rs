@@ -418,10 +418,14 @@ mod tests {
             "error: Edit cancelled, no valid changes were saved.\n"
         );
         assert_eq!((r.output.exit_code, r.reopen), (1, None));
-        let reverted = again.text.replace("\n  replicas: -1\n", "\n  replicas: 3\n");
+        let reverted = again
+            .text
+            .replace("\n  replicas: -1\n", "\n  replicas: 3\n");
         let r = shell.finish_edit(&again, &reverted);
         assert_eq!(r.output.stderr(), "Edit cancelled, no changes made.\n");
-        let fixed = again.text.replace("\n  replicas: -1\n", "\n  replicas: 4\n");
+        let fixed = again
+            .text
+            .replace("\n  replicas: -1\n", "\n  replicas: 4\n");
         // deleted meanwhile: nothing to patch, nothing created
         let mut gone = seeded();
         assert_eq!(gone.run("kubectl delete sts mongo").exit_code, 0);
