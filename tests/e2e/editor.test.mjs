@@ -320,7 +320,7 @@ const waitForConsole = (page, pattern) => page.waitForFunction(
     [...document.querySelectorAll('.console-output div')].map((d) => d.textContent).join('\n')),
   pattern.source);
 
-test('kubectl edit: the live object opens in a marked tab; a change saved with Ctrl+S is edited', async () => {
+test('kubectl edit: the live object opens in a marked tab; a change saved with Ctrl+Enter is edited', async () => {
   const { page, problems } = browser;
   await applyAndEdit(page);
   const text = await editorText(page);
