@@ -156,6 +156,8 @@ pub fn App() -> impl IntoView {
     let present = RwSignal::new(shell.with_value(|s| s.cluster().now()));
     let past = RwSignal::new(None::<u64>);
     let past_cluster = StoredValue::new(None::<Cluster>);
+    // `kubectl edit`'s tab (not a file): opened by the console, saved or cancelled in the editor.
+    let live_edit = RwSignal::new(None::<state::live_edit::LiveEdit>);
     let print = move |output: &Output| {
         let new = console::output_lines(output);
         if !new.is_empty() {
@@ -248,8 +250,19 @@ pub fn App() -> impl IntoView {
                 kind: LineKind::Command,
             })
         });
+        if let Some((resource, name)) = kubesim::kubectl::edit::requested(&line) {
+            let mut edit = live_edit.get_untracked();
+            change(&mut |s| state::live_edit::begin(s, &mut edit, resource, &name));
+            live_edit.set(edit);
+            return;
+        }
         change(&mut |s| s.start(&line));
     };
+    let finish_edit = Callback::new(move |text: Option<String>| {
+        let mut edit = live_edit.get_untracked();
+        change(&mut |s| state::live_edit::finish(s, &mut edit, text.as_deref()));
+        live_edit.set(edit);
+    });
     let actions = ConsoleActions {
         run: Callback::new(run_line),
         cancel: Callback::new(move |()| change(&mut |s| s.cancel())),
@@ -359,7 +372,14 @@ pub fn App() -> impl IntoView {
         </header>
         <main>
             <section class="editor-pane">
-                <editor::EditorPane files=files shell=shell run=Callback::new(run_line) apply_requests=apply_requests />
+                <editor::EditorPane
+                    files=files
+                    shell=shell
+                    run=Callback::new(run_line)
+                    apply_requests=apply_requests
+                    live_edit=live_edit
+                    finish_edit=finish_edit
+                />
                 <console::Console lines=console_lines running=running.into() actions=actions />
             </section>
             <section class="cluster-pane" aria-label="Cluster">

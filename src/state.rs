@@ -1,6 +1,9 @@
 //! The page's state model, apart from the components: the manifest files the user edits (names,
 //! order, texts, the open one), how they persist in `localStorage`, and how the console's shell
-//! is kept reading the same files. The model is plain data, unit-tested natively.
+//! is kept reading the same files; `live_edit`: the live object `kubectl edit` opens beside
+//! them (not a file). The model is plain data, unit-tested natively.
+
+pub mod live_edit;
 
 use std::collections::BTreeMap;
 

@@ -290,3 +290,142 @@ test('screenshots: 1280x800 and 700x500, dark and light', async () => {
   }
   assert.deepEqual(problems, []);
 });
+
+// `kubectl edit` typed in the console opens the live object in a tab of its own, as kubectl
+// opens $EDITOR; saving or cancelling prints what kubectl prints when its editor closes
+// (kubectl pkg/cmd/util/editor/editoptions.go).
+async function applyAndEdit(page, target = 'sts/mongo') {
+  await page.goto(site.url);
+  await waitForApp(page);
+  await page.click('button.apply');
+  await page.waitForFunction(() => /statefulset\.apps\/mongo created/.test(document.querySelector('.console-output').textContent));
+  await page.locator('input.console-input').click();
+  await page.keyboard.type(`kubectl edit ${target}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.live-edit-tab.active').waitFor();
+  // the editor has the focus, as kubectl's editor would
+  await page.waitForFunction(() => document.activeElement?.classList.contains('cm-content'));
+}
+const specReplicas = (page) => page.locator('.cm-line', { hasText: /^\s{2}replicas: -?\d+$/ }).first();
+async function setReplicas(page, value) {
+  await specReplicas(page).click();
+  await page.keyboard.press('End');
+  // Shift+Home selects back to the indentation, as in most code editors
+  await page.keyboard.press('Shift+Home');
+  await page.keyboard.type(`replicas: ${value}`);
+}
+// the console's lines, one per line
+const waitForConsole = (page, pattern) => page.waitForFunction(
+  (source) => new RegExp(source).test(
+    [...document.querySelectorAll('.console-output div')].map((d) => d.textContent).join('\n')),
+  pattern.source);
+
+test('kubectl edit: the live object opens in a marked tab; a change saved with Ctrl+Enter is edited', async () => {
+  const { page, problems } = browser;
+  await applyAndEdit(page);
+  const text = await editorText(page);
+  assert.ok(text.startsWith("# Please edit the object below. Lines beginning with a '#' will be ignored,\n"), text);
+  assert.match(text, /\napiVersion: apps\/v1\nkind: StatefulSet\n/);
+  assert.match(text, /\n {2}replicas: 3\n/);
+  assert.match(await page.textContent('.live-edit-tab'), /edit statefulsets\.apps\/mongo/);
+  assert.match(await page.textContent('.live-edit-bar'), /Live object: statefulsets\.apps\/mongo.*not a file/);
+  assert.match(await consoleText(page), /\$ kubectl edit sts\/mongo\n# edit it in the editor, then Save \(Ctrl\+S\) or Cancel/);
+  // no file operations on it, and Apply gives way to Save / Cancel
+  assert.equal(await page.isDisabled('button.file-rename'), true);
+  assert.equal(await page.isVisible('button.apply'), false);
+
+  await setReplicas(page, 5);
+  assert.match(await page.textContent('.live-edit-tab'), /\(modified\)/);
+  // Ctrl+Enter saves it (as Ctrl+S does), never `kubectl apply -f` of a file
+  await page.keyboard.press('Control+Enter');
+  await waitForConsole(page, /statefulset\.apps\/mongo edited/);
+  await page.locator('.live-edit-tab').waitFor({ state: 'detached' });
+  assert.doesNotMatch(await consoleText(page), /apply -f edit/);
+  // back to the files, the console has the focus again, the cluster has the change
+  assert.equal(await page.textContent('.tab.active'), 'pv-demo.yaml');
+  await page.waitForFunction(() => document.activeElement?.classList.contains('console-input'));
+  await page.keyboard.type('kubectl get sts mongo -o jsonpath={.spec.replicas}');
+  await page.keyboard.press('Enter');
+  await waitForConsole(page, /jsonpath=\{\.spec\.replicas\}\n5/);
+  // the live object was never a file
+  const keys = await page.evaluate(() => Object.keys(localStorage).join('\n'));
+  assert.doesNotMatch(keys, /edit/);
+  assert.deepEqual(problems, []);
+});
+
+test('kubectl edit: Cancel, or saving unchanged, makes no change', async () => {
+  const { page, problems } = browser;
+  await applyAndEdit(page);
+  await page.click('button.live-cancel');
+  await waitForConsole(page, /Edit cancelled, no changes made\./);
+  assert.equal(await page.locator('.live-edit-tab').count(), 0);
+
+  await page.locator('input.console-input').click();
+  await page.keyboard.type('kubectl edit statefulset mongo');
+  await page.keyboard.press('Enter');
+  await page.locator('.live-edit-tab.active').waitFor();
+  // a comment is not a change
+  await page.locator('.cm-line', { hasText: /^kind: StatefulSet$/ }).click();
+  await page.keyboard.press('End');
+  await page.keyboard.type('\n# just looking');
+  await page.click('button.live-save');
+  await page.locator('.live-edit-tab').waitFor({ state: 'detached' });
+  const out = await consoleText(page);
+  assert.equal(out.match(/Edit cancelled, no changes made\./g).length, 2, out);
+  // an unknown object opens nothing
+  await page.locator('input.console-input').click();
+  await page.keyboard.type('kubectl edit sts/web');
+  await page.keyboard.press('Enter');
+  await waitForConsole(page, /Error from server \(NotFound\): statefulsets\.apps "web" not found/);
+  assert.equal(await page.locator('.live-edit-tab').count(), 0);
+  assert.deepEqual(problems, []);
+});
+
+test('kubectl edit: an invalid change is refused, reopened with the reasons on top, then fixed', async () => {
+  const { page, problems } = browser;
+  await applyAndEdit(page);
+  await setReplicas(page, -1);
+  await page.click('button.live-save');
+  await waitForConsole(page, /error: statefulsets\.apps "mongo" is invalid/);
+  // reopened: kubectl's header, then the server's reasons, then the edited object
+  await page.locator('.live-edit-refused').waitFor();
+  const text = await editorText(page);
+  assert.match(text, /^# Please edit the object below[^]*# statefulsets\.apps "mongo" was not valid:\n# \* spec\.replicas: Invalid value: [^\n]*must be greater than or equal to 0\n#\napiVersion: apps\/v1\n/);
+  assert.match(text, /\n {2}replicas: -1\n/, 'the change is kept');
+  // switching to a file and back loses nothing
+  await page.click('.tab:has-text("mongo-sts.yaml")');
+  assert.match(await editorText(page), /serviceName/);
+  assert.equal(await page.locator('.live-edit-bar').count(), 0);
+  await page.click('.live-edit-tab');
+  assert.equal(await editorText(page), text);
+
+  await setReplicas(page, 4);
+  await page.keyboard.press('Control+s');
+  await waitForConsole(page, /statefulset\.apps\/mongo edited/);
+  await page.locator('.live-edit-tab').waitFor({ state: 'detached' });
+  await page.keyboard.type('kubectl get sts mongo -o jsonpath={.spec.replicas}');
+  await page.keyboard.press('Enter');
+  await waitForConsole(page, /jsonpath=\{\.spec\.replicas\}\n4/);
+  assert.deepEqual(problems, []);
+});
+
+test('screenshots of kubectl edit: 1280x800 and 700x500, dark and light', async () => {
+  const { page, problems } = browser;
+  for (const scheme of ['dark', 'light']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const [width, height] of [[1280, 800], [700, 500]]) {
+      await page.setViewportSize({ width, height });
+      await applyAndEdit(page);
+      await setReplicas(page, -1);
+      await page.click('button.live-save');
+      await page.locator('.live-edit-refused').waitFor();
+      await page.locator('.cm-content').click();
+      await page.keyboard.press('Control+Home');
+      await screenshot(page, `edit-${scheme}-${width}x${height}`);
+      await page.click('button.live-cancel');
+      await page.locator('.live-edit-tab').waitFor({ state: 'detached' });
+      await page.evaluate(() => localStorage.clear());
+    }
+  }
+  assert.deepEqual(problems, []);
+});

@@ -58,6 +58,33 @@ fn time(label: &str, files: &[(&str, &str)]) {
     );
 }
 
+/// A keystroke in a 5,000-line file: the editor's `Checker` (documents re-read only when their
+/// text changed) after one character of one document changed, alternating two edits so each
+/// run has a document to re-read.
+fn time_keystroke(label: &str, text: &str) {
+    let mut checker = kubesim::hints::Checker::default();
+    let at = text.find("replicas: 3").expect("a replicas line") + "replicas: ".len();
+    let edits = [
+        format!("{}4{}", &text[..at], &text[at + 1..]),
+        format!("{}5{}", &text[..at], &text[at + 1..]),
+    ];
+    let found = checker.diagnostics(&[("f.yaml", text)]).len();
+    let mut runs = Vec::new();
+    for i in 0..15 {
+        let files = [("f.yaml", edits[i % 2].as_str())];
+        let start = Instant::now();
+        std::hint::black_box(checker.diagnostics(std::hint::black_box(&files)));
+        runs.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    runs.sort_by(|a, b| a.total_cmp(b));
+    let lines = text.lines().count();
+    println!(
+        "{label:<34} {lines:>6} lines  {found:>4} diagnostics  median {:>7.2} ms  min {:>7.2} ms",
+        runs[runs.len() / 2],
+        runs[0]
+    );
+}
+
 fn main() {
     let many = many_documents();
     let one = one_document();
@@ -65,6 +92,8 @@ fn main() {
     time("seed (3 files)", &seed);
     time("5,000 lines, many documents", &[("many.yaml", &many)]);
     time("5,000 lines, one StatefulSet", &[("one.yaml", &one)]);
+    time_keystroke("keystroke, many documents (Checker)", &many);
+    time_keystroke("keystroke, one StatefulSet (Checker)", &one);
     let start = Instant::now();
     let mut n = 0;
     for offset in (0..many.len()).step_by(many.len() / 50) {

@@ -200,6 +200,54 @@ pub const MAX_FIELD_DIAGNOSTICS: usize = 100;
 
 /// Reads a YAML stream of Kubernetes manifests.
 pub fn parse(text: &str) -> Manifest {
+    read(text, &mut read_document)
+}
+
+/// Documents already read, by their text, for [`Cache::parse_all`].
+#[derive(Debug, Default)]
+pub struct Cache {
+    documents: BTreeMap<String, Manifest>,
+}
+
+impl Cache {
+    /// [`parse`] of each text, reading again only the `---` documents whose text the previous
+    /// call did not see (a document's reading depends on its text alone; its lines are shifted
+    /// to where it stands). For the editor, which checks every file on every change: a
+    /// keystroke re-reads one document. Keeps the documents of the latest call only.
+    pub fn parse_all(&mut self, texts: &[&str]) -> Vec<Manifest> {
+        let mut previous = std::mem::take(&mut self.documents);
+        let documents = &mut self.documents;
+        texts
+            .iter()
+            .map(|text| {
+                read(text, &mut |doc| {
+                    if let Some(m) = documents.get(doc) {
+                        return m.clone();
+                    }
+                    let m = previous.remove(doc).unwrap_or_else(|| read_document(doc));
+                    documents.insert(doc.to_string(), m.clone());
+                    m
+                })
+            })
+            .collect()
+    }
+}
+
+/// One document's reading, as if it started the text (line 1).
+fn read_document(text: &str) -> Manifest {
+    let mut out = Manifest::default();
+    parse_document(
+        &Document {
+            text,
+            first_line: 0,
+        },
+        &mut out,
+    );
+    out
+}
+
+/// [`parse`], with each document read by `document` (as if it started the text).
+fn read(text: &str, document: &mut dyn FnMut(&str) -> Manifest) -> Manifest {
     let mut out = Manifest::default();
     if text.len() > MAX_TEXT_BYTES {
         out.diagnostics.push(diagnostic(
@@ -216,7 +264,16 @@ pub fn parse(text: &str) -> Manifest {
     }
     let docs = split_documents(text);
     for doc in docs.iter().take(MAX_DOCUMENTS) {
-        parse_document(doc, &mut out);
+        let read = document(doc.text);
+        out.objects.extend(read.objects.into_iter().map(|mut p| {
+            p.line += doc.first_line;
+            p
+        }));
+        out.diagnostics
+            .extend(read.diagnostics.into_iter().map(|mut d| {
+                d.line += doc.first_line;
+                d
+            }));
     }
     if let Some(extra) = docs.get(MAX_DOCUMENTS) {
         out.diagnostics.push(diagnostic(
@@ -326,20 +383,37 @@ fn parse_document(doc: &Document<'_>, out: &mut Manifest) {
         // serde_yaml words syntax errors, just below.
         Err(yaml::Stop::Syntax) => None,
     };
-    let value: serde_yaml::Value = match serde_yaml::from_str(doc.text) {
-        Ok(v) => v,
-        Err(e) => {
-            let (line, column) = e
-                .location()
-                .map(|l| at(l.line(), l.column()))
-                .unwrap_or(at(1, 1));
-            out.diagnostics.push(diagnostic(
-                Severity::Error,
-                line,
-                column,
-                format!("YAML syntax: {}", strip_location(&e.to_string())),
-            ));
-            return;
+    // What the top level says: read off the tree when serde_yaml would read the same and
+    // raise nothing (the common case: half the work), else from serde_yaml, which words the
+    // syntax errors and any refusal of its own.
+    let top = match tree.as_ref().and_then(|t| top_from_tree(t, doc.text)) {
+        Some(top) => top,
+        None => {
+            let value: serde_yaml::Value = match serde_yaml::from_str(doc.text) {
+                Ok(v) => v,
+                Err(e) => {
+                    let (line, column) = e
+                        .location()
+                        .map(|l| at(l.line(), l.column()))
+                        .unwrap_or(at(1, 1));
+                    out.diagnostics.push(diagnostic(
+                        Severity::Error,
+                        line,
+                        column,
+                        format!("YAML syntax: {}", strip_location(&e.to_string())),
+                    ));
+                    return;
+                }
+            };
+            match value.as_mapping() {
+                Some(map) => {
+                    let field =
+                        |name: &str| map.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+                    Top::Mapping(field("apiVersion"), field("kind"))
+                }
+                None if value.is_null() => Top::Null,
+                None => Top::Other,
+            }
         }
     };
     let Some(tree) = tree else {
@@ -351,8 +425,9 @@ fn parse_document(doc: &Document<'_>, out: &mut Manifest) {
         let (line, column) = locator.locate(path);
         at(line, column)
     };
-    let Some(map) = value.as_mapping() else {
-        if !value.is_null() {
+    let (api_version, kind) = match top {
+        Top::Null => return,
+        Top::Other => {
             let (line, column) = at(1, 1);
             out.diagnostics.push(diagnostic(
                 Severity::Error,
@@ -360,13 +435,10 @@ fn parse_document(doc: &Document<'_>, out: &mut Manifest) {
                 column,
                 "a manifest must be a mapping with apiVersion, kind and metadata",
             ));
+            return;
         }
-        return;
-    };
-    let field = |name: &str| map.get(name).and_then(|v| v.as_str()).map(str::to_owned);
-    let (api_version, kind) = match (field("apiVersion"), field("kind")) {
-        (Some(a), Some(k)) => (a, k),
-        (a, k) => {
+        Top::Mapping(Some(a), Some(k)) => (a, k),
+        Top::Mapping(a, k) => {
             let mut missing = Vec::new();
             if a.is_none() {
                 missing.push("apiVersion not set");
@@ -466,6 +538,62 @@ fn parse_document(doc: &Document<'_>, out: &mut Manifest) {
         let (line, _) = at(1, 1);
         out.objects.push(Parsed { object, line });
     }
+}
+
+/// A document's top level, as `serde_yaml::Value` tells it: a mapping (with its `apiVersion`
+/// and `kind` when they are strings), null (an empty document), or anything else.
+#[derive(Debug, PartialEq)]
+enum Top {
+    Mapping(Option<String>, Option<String>),
+    Null,
+    Other,
+}
+
+/// [`Top`] read off the tree, when serde_yaml's `Value` would read the same document without
+/// an error of its own: no tags, no aliases, every mapping key a string and none repeated (its
+/// "duplicate entry" refusal), no directive or second document. `None`: ask serde_yaml.
+fn top_from_tree(tree: &yaml::Tree, text: &str) -> Option<Top> {
+    if text
+        .lines()
+        .any(|l| l.starts_with("---") || l.starts_with("...") || l.starts_with('%'))
+    {
+        return None;
+    }
+    let mut keys: Vec<&str> = Vec::new();
+    for node in &tree.nodes {
+        if node.tag.is_some() {
+            return None;
+        }
+        match &node.kind {
+            yaml::Kind::Alias(_) => return None,
+            yaml::Kind::Map(entries) => {
+                keys.clear();
+                for (k, _) in entries {
+                    keys.push(yaml::de::untagged_string(tree.node(*k))?);
+                }
+                keys.sort_unstable();
+                if keys.windows(2).any(|w| w[0] == w[1]) {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
+    let root = tree.nodes.first()?;
+    Some(match &root.kind {
+        yaml::Kind::Map(entries) => {
+            let field = |name: &str| {
+                entries
+                    .iter()
+                    .find(|(k, _)| yaml::de::untagged_string(tree.node(*k)) == Some(name))
+                    .and_then(|(_, v)| yaml::de::untagged_string(tree.node(*v)))
+                    .map(str::to_owned)
+            };
+            Top::Mapping(field("apiVersion"), field("kind"))
+        }
+        _ if yaml::de::untagged_null(root) => Top::Null,
+        _ => Top::Other,
+    })
 }
 
 /// A document's tree, for decoding into its k8s-openapi type.
@@ -926,6 +1054,103 @@ mod tests {
         let pv = examples::MONGO_PVS.split("---").nth(1).unwrap();
         checked += check::<PersistentVolume>(pv);
         assert!(checked > 1_500, "{checked}");
+    }
+
+    /// `top_from_tree` answers only where serde_yaml's `Value` reads the document without an
+    /// error, and then answers what the `Value` says (so diagnostics stay serde_yaml's).
+    #[test]
+    fn the_top_level_read_off_the_tree_is_what_serde_yaml_reads() {
+        let values = [
+            "v1",
+            "apps/v1",
+            "'v1'",
+            "\"v1\"",
+            "1",
+            "1.0",
+            "true",
+            "yes",
+            "no",
+            "~",
+            "null",
+            "",
+            "0x1f",
+            "0o17",
+            ".inf",
+            "-.5",
+            "1e3",
+            "!!str 1",
+            "!foo v1",
+            "&a v1",
+            "|\n  v1",
+            ">\n  v1",
+            "[v1]",
+            "{a: b}",
+            "2026-01-01",
+            "\"\"",
+            "Service",
+            "<<",
+        ];
+        let mut docs: Vec<String> = Vec::new();
+        for v in values {
+            docs.push(format!(
+                "apiVersion: {v}\nkind: Service\nmetadata:\n  name: x\n"
+            ));
+            docs.push(format!("apiVersion: v1\nkind: {v}\n"));
+            docs.push(format!("{v}\n"));
+            docs.push(format!("kind: Service\n{v}: 2\napiVersion: v1\n"));
+            docs.push(format!("kind: Service\nspec:\n  {v}: 1\n  a: 2\n"));
+            docs.push(format!("- {v}\n"));
+        }
+        for d in [
+            "a: 1\na: 2\n",
+            "a: 1\n'a': 2\n",
+            "a: 1\n\"a\": 2\n",
+            "kind: x\nspec:\n  b: 1\n  b: 2\n",
+            "kind: x\nspec:\n  - b: 1\n    b: 2\n",
+            "1: a\n01: b\n",
+            "? a\n: 1\n",
+            "? [a]\n: 1\n",
+            "a: &x {b: 1}\nc: *x\n",
+            "a: {b: 1, b: 2}\n",
+            "%YAML 1.1\n---\na: 1\n",
+            "",
+            "# only a comment\n",
+            "apiVersion: v1\nkind: Service\napiVersion: v2\n",
+        ] {
+            docs.push(d.to_string());
+        }
+        let mut answered = 0;
+        for text in &docs {
+            let Ok(tree) = yaml::Tree::read(text) else {
+                continue;
+            };
+            let Some(top) = top_from_tree(&tree, text) else {
+                continue;
+            };
+            let value: serde_yaml::Value = serde_yaml::from_str(text).unwrap_or_else(|e| {
+                panic!("serde_yaml refuses what the tree answered: {text:?}: {e}")
+            });
+            let want = match value.as_mapping() {
+                Some(map) => {
+                    let field = |n: &str| map.get(n).and_then(|v| v.as_str()).map(str::to_owned);
+                    Top::Mapping(field("apiVersion"), field("kind"))
+                }
+                None if value.is_null() => Top::Null,
+                None => Top::Other,
+            };
+            assert_eq!(top, want, "{text:?}");
+            answered += 1;
+        }
+        assert!(answered > 100, "{answered}");
+        // and the common case is answered
+        let sts = yaml::Tree::read(examples::MONGO_STATEFULSET).unwrap();
+        assert_eq!(
+            top_from_tree(&sts, examples::MONGO_STATEFULSET),
+            Some(Top::Mapping(
+                Some("apps/v1".into()),
+                Some("StatefulSet".into())
+            ))
+        );
     }
 
     #[test]

@@ -255,3 +255,39 @@ fn timing_of_a_5000_line_file() {
         start.elapsed()
     );
 }
+
+/// The editor's `Checker` re-reads only changed documents; what it reports must be exactly
+/// what a fresh reading reports, through typing, moving documents between and within files,
+/// repeating a document, emptying a file and the document limit.
+#[test]
+fn the_checker_reports_exactly_what_a_fresh_reading_does() {
+    let mut checker = Checker::default();
+    let pvs = examples::MONGO_PVS;
+    let svc = examples::MONGO_SERVICE;
+    let sts = examples::MONGO_STATEFULSET;
+    let typo = sts.replace("replicas: 3", "replicas: three");
+    let unknown = svc.replace("  ports:", "  portz: 1\n  ports:");
+    let joined = format!("{pvs}---\n{svc}---\n{sts}");
+    let moved = format!("{sts}---\n{pvs}\n---\n{svc}");
+    let twice = format!("{typo}---\n{typo}---\n{unknown}");
+    let many = "kind: Nope\napiVersion: x/v1\n---\n".repeat(MAX + 1);
+    const MAX: usize = manifest::MAX_DOCUMENTS;
+    let rounds: Vec<Vec<(&str, &str)>> = vec![
+        seed_files(),
+        vec![("a.yaml", pvs), ("b.yaml", svc), ("c.yaml", &typo)],
+        vec![("a.yaml", pvs), ("b.yaml", &unknown), ("c.yaml", &typo)],
+        vec![("all.yaml", &joined)],
+        vec![("all.yaml", &moved), ("c.yaml", SEED_STS)],
+        vec![("x.yaml", &twice), ("y.yaml", &twice)],
+        vec![("x.yaml", ""), ("y.yaml", "---\n# nothing\n")],
+        vec![("many.yaml", &many)],
+        vec![("all.yaml", &joined), ("c.yaml", SEED_STS)],
+    ];
+    for files in &rounds {
+        let fresh = diagnostics(files);
+        assert_eq!(checker.diagnostics(files), fresh, "{files:?}");
+        // and again, all from the cache
+        assert_eq!(checker.diagnostics(files), fresh, "{files:?}");
+    }
+    assert!(!diagnostics(&[("x.yaml", &twice)]).is_empty());
+}

@@ -31,6 +31,16 @@ pub struct EditSession {
     pub name: String,
     /// The object's YAML as first opened (what "no changes" compares with).
     original: String,
+    /// Reopened after a refused save (kubectl's `containsError`): saving it unchanged again
+    /// gives up with `Edit cancelled, no valid changes were saved.`
+    retry: bool,
+}
+
+impl EditSession {
+    /// Was this session reopened after a refused save?
+    pub fn is_retry(&self) -> bool {
+        self.retry
+    }
 }
 
 /// What saving did: the console output, and the session to reopen when the change was refused.
@@ -138,6 +148,7 @@ impl Shell {
             resource,
             name: name.to_string(),
             original,
+            retry: false,
         })
     }
 
@@ -150,7 +161,15 @@ impl Shell {
             reopen: None,
         };
         let edited = strip_comments(text);
-        if edited == strip_comments(&session.text) {
+        // editoptions.go: a retry saved without a change gives up (kubectl also names the temp
+        // file it kept; the page has none)
+        if session.retry && edited == strip_comments(&session.text) {
+            return done(failure(
+                "error: Edit cancelled, no valid changes were saved.".into(),
+            ));
+        }
+        // compared with the object as first shown, not the previous attempt
+        if edited == strip_comments(&session.original) {
             return done(output(
                 vec![(Stream::Stderr, "Edit cancelled, no changes made.\n".into())],
                 0,
@@ -167,6 +186,7 @@ impl Shell {
         }
         let reopen = |reasons: &[(String, Vec<String>)]| EditSession {
             text: format!("{}{edited}", header(reasons)),
+            retry: true,
             ..session.clone()
         };
         let qualified = objects::qualified(session.resource);
@@ -221,6 +241,21 @@ impl Shell {
         };
         if object_resource(&object) != session.resource || object.name() != session.name {
             return not_patched("At least one of apiVersion, kind and name was changed");
+        }
+        // deleted while the editor was open: kubectl's patch finds nothing (editResults'
+        // notfound; kubectl also names the temp file it kept, the page has none)
+        let now = crate::engine::timestamp(self.cluster().now()).0;
+        let live = objects::find(
+            self.cluster(),
+            session.resource,
+            std::slice::from_ref(name),
+            &objects::Selector::default(),
+            now,
+        );
+        if live.values.is_empty() {
+            return done(failure(format!(
+                "error: {qualified} \"{name}\" could not be found on the server"
+            )));
         }
         let reference = object.reference();
         match self.cluster_mut().apply(object) {
@@ -364,5 +399,45 @@ mod tests {
             .unwrap()
             .text
             .contains("# The edited file had a syntax error: "));
+    }
+
+    /// editoptions.go's loop after a refused save: the reopened file saved unchanged gives up
+    /// (`containsError` and no change since the last attempt); put back as it was first shown,
+    /// it is "no changes made"; fixed, it is edited.
+    #[test]
+    fn a_reopened_edit_can_be_given_up_reverted_or_fixed() {
+        let mut shell = seeded();
+        let s = shell.begin_edit(Resource::StatefulSets, "mongo").unwrap();
+        assert!(!s.is_retry());
+        let bad = s.text.replace("\n  replicas: 3\n", "\n  replicas: -1\n");
+        let again = shell.finish_edit(&s, &bad).reopen.unwrap();
+        assert!(again.is_retry());
+        let r = shell.finish_edit(&again, &again.text);
+        assert_eq!(
+            r.output.stderr(),
+            "error: Edit cancelled, no valid changes were saved.\n"
+        );
+        assert_eq!((r.output.exit_code, r.reopen), (1, None));
+        let reverted = again
+            .text
+            .replace("\n  replicas: -1\n", "\n  replicas: 3\n");
+        let r = shell.finish_edit(&again, &reverted);
+        assert_eq!(r.output.stderr(), "Edit cancelled, no changes made.\n");
+        let fixed = again
+            .text
+            .replace("\n  replicas: -1\n", "\n  replicas: 4\n");
+        // deleted meanwhile: nothing to patch, nothing created
+        let mut gone = seeded();
+        assert_eq!(gone.run("kubectl delete sts mongo").exit_code, 0);
+        let r = gone.finish_edit(&again, &fixed);
+        assert_eq!(
+            r.output.stderr(),
+            "error: statefulsets.apps \"mongo\" could not be found on the server\n"
+        );
+        assert_eq!((r.output.exit_code, r.reopen), (1, None));
+        assert_eq!(gone.run("kubectl get sts -o name").stdout(), "");
+        let r = shell.finish_edit(&again, &fixed);
+        assert_eq!(r.output.stdout(), "statefulset.apps/mongo edited\n");
+        assert_eq!(r.reopen, None);
     }
 }

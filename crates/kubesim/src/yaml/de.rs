@@ -384,6 +384,29 @@ fn resolve_untagged(v: &str) -> Resolved<'_> {
     Resolved::Str(v)
 }
 
+/// The text of an untagged scalar when serde_yaml reads it as a string (`Value::String`): not
+/// null, a boolean or a number when plain.
+pub fn untagged_string(node: &Node) -> Option<&str> {
+    match (&node.kind, &node.tag) {
+        (Kind::Scalar(v, style), None) => match resolve_scalar(v, *style, None, false) {
+            Resolved::Str(s) => Some(s),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Is this an untagged scalar serde_yaml reads as null (`~`, `null`, empty)?
+pub fn untagged_null(node: &Node) -> bool {
+    match (&node.kind, &node.tag) {
+        (Kind::Scalar(v, style), None) => {
+            matches!(resolve_scalar(v, *style, None, false), Resolved::Unit)
+        }
+        (Kind::Void, _) => true,
+        _ => false,
+    }
+}
+
 /// serde_yaml's `visit_scalar`, as data.
 fn resolve_scalar<'s>(
     v: &'s str,
