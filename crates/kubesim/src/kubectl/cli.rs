@@ -295,7 +295,11 @@ pub enum Command {
         resource: Resource,
         name: String,
     },
+    /// The playground's `sim …` fault and cluster commands (see `cmd/sim.rs`).
+    Sim(Sim),
 }
+
+pub use super::cmd::sim::Sim;
 
 /// A command line's error, printed as kubectl prints it (on stderr, exit code 1).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -755,7 +759,7 @@ fn files(flags: &Flags, command: &str) -> Result<Vec<String>, CliError> {
     Ok(files)
 }
 
-/// Parses one console line (`kubectl …`, `nslookup NAME`, `dig NAME [TYPE]`, `sleep N`).
+/// Parses one console line (`kubectl …`, `nslookup NAME`, `dig NAME [TYPE]`, `sleep N`, `sim …`).
 pub fn parse(line: &str) -> Result<Command, CliError> {
     let words = split_words(line)?;
     let Some((program, args)) = words.split_first() else {
@@ -763,6 +767,7 @@ pub fn parse(line: &str) -> Result<Command, CliError> {
     };
     match program.as_str() {
         "kubectl" | "k" => parse_kubectl(args),
+        "sim" => super::cmd::sim::parse(args).map(Command::Sim),
         "nslookup" => match args {
             [name] => Ok(Command::Nslookup { name: name.clone() }),
             _ => Err(CliError("usage: nslookup NAME".into())),
@@ -807,7 +812,7 @@ pub fn parse(line: &str) -> Result<Command, CliError> {
             _ => Err(CliError("sleep: missing operand".into())),
         },
         other => Err(CliError(format!(
-            "{other}: command not found (the console speaks kubectl, nslookup, dig and sleep)"
+            "{other}: command not found (the console speaks kubectl, nslookup, dig, sleep and sim)"
         ))),
     }
 }

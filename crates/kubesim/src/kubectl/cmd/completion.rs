@@ -29,10 +29,13 @@ impl Shell {
     fn candidates(&self, done: &[String], partial: &str) -> Vec<String> {
         let strs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let Some(program) = done.first() else {
-            return strs(&["kubectl", "nslookup", "dig", "sleep"]);
+            return strs(&["kubectl", "nslookup", "dig", "sleep", "sim"]);
         };
         if program == "nslookup" || program == "dig" {
             return self.dns_names();
+        }
+        if program == "sim" {
+            return self.sim_candidates(&done[1..]);
         }
         if program != "kubectl" && program != "k" {
             return Vec::new();

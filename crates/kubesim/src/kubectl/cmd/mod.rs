@@ -20,6 +20,7 @@
 //! - [`run`] — `run` (a bare pod; `-it` attaches the console to its shell until `exit`)
 //! - [`dns`] — the console's `nslookup` and `dig`
 //! - [`sleep`] — the console's `sleep`
+//! - [`sim`] — the console's `sim` (node down/up, PV fail/repair, a fresh cluster)
 //! - [`completion`] — Tab completion
 
 pub(super) mod apply;
@@ -37,6 +38,7 @@ pub(super) mod rollout;
 pub(super) mod run;
 pub(super) mod scale;
 pub(super) mod set;
+pub(super) mod sim;
 pub(super) mod sleep;
 pub(super) mod wait;
 
@@ -142,6 +144,7 @@ impl Shell {
                 }
             }
             Command::Edit { .. } => out.fail(crate::kubectl::edit::NO_EDITOR),
+            Command::Sim(sim) => self.sim(sim, out),
             Command::Exec {
                 pod,
                 container,
