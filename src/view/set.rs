@@ -221,6 +221,7 @@ fn claim_chain(
                 <span class="chip-detail">{format!("{} · {} · {} · {}", v.phase, v.capacity, v.access_modes, v.reclaim)}</span>
                 {(v.file_count > 0).then(|| view! { <span class="chip-detail chip-files" title="Files on this volume (written through a pod's mount; they outlive the pod)">{v.files_summary()}</span> })}
             </button>
+            {super::storage::pv_fault_button(model, v.name.clone(), &v.phase)}
         }
     });
     let why = (!bound).then(|| claim.why.clone()).flatten();

@@ -225,7 +225,26 @@ test('the inspector shows kubectl describe, YAML and events; the resolver answer
   await page.waitForSelector('.node.cordoned[data-node=node-2]');
   assert.match(await page.textContent('.node[data-node=node-2] .node-status'), /^Ready,SchedulingDisabled$/);
 
+  // Faults by click, each typed as its console command and shown in words, not colour alone.
+  await page.click('.node[data-node=node-3] .node-power');
+  assert.match(await consoleText(page), /\$ sim node down node-3\n/);
+  await page.waitForSelector('.node.down[data-node=node-3] .badge.down');
+  assert.match(await page.textContent('.node[data-node=node-3] .node-status'), /^NotReady$/);
+  assert.match(await page.textContent('.node[data-node=node-3] .node-power'), /bring up/);
+  await page.click('.slot[data-slot=mongo-2] .pv-fault');
+  assert.match(await consoleText(page), /\$ sim pv fail pv003\n/);
+  await page.waitForSelector('.slot[data-slot=mongo-2] .pv-chip.failed[data-pv=pv003]');
+  assert.match(await page.innerText('.slot[data-slot=mongo-2] .pv-chip[data-pv=pv003]'), /Failed/);
+  assert.match(await page.textContent('.slot[data-slot=mongo-2] .pv-fault'), /repair disk/);
+  await screenshot(page, 'view-node-down-pv-failed-1280');
   await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
+  await screenshot(page, 'view-node-down-pv-failed-dark-1280');
+  await page.click('.slot[data-slot=mongo-2] .pv-fault');
+  assert.match(await consoleText(page), /\$ sim pv repair pv003\n/);
+  await page.click('.node[data-node=node-3] .node-power');
+  assert.match(await consoleText(page), /\$ sim node up node-3\n/);
+  await page.waitForSelector('.node[data-node=node-3]:not(.down)');
+
   await screenshot(page, 'view-dark-1280');
   await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' });
 
