@@ -11,10 +11,11 @@ pub(super) fn pv_fault_button(model: ViewModel, pv: String, phase: &str) -> impl
     let failed = phase == "Failed";
     view! {
         <button class="pv-fault" class:failed=failed
-            aria-label=format!("{} {pv}", if failed { "Repair the disk of" } else { "Fail the disk of" })
+            aria-label=format!("{} of {pv}", if failed { "Repair disk" } else { "Fail disk" })
             title=if failed { "sim pv repair: the disk works again" } else { "sim pv fail: the disk breaks (phase Failed; pods cannot mount it)" }
             on:click=move |_| model.run.run(actions::pv_fault(&pv, !failed))>
-            {if failed { "⚠ repair disk" } else { "fail disk" }}
+            {failed.then(|| view! { <span aria-hidden="true">"⚠ "</span> })}
+            {if failed { "repair disk" } else { "fail disk" }}
         </button>
     }
 }
