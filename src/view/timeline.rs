@@ -63,7 +63,7 @@ fn row_view(row: TimelineRow) -> impl IntoView {
             };
             view! {
                 <span class=format!("seg {}", s.state.as_str()) class:open=s.to.is_none() style=style title=title>
-                    {format!("{} {}", s.state.icon(), s.state.label())}
+                    <span class="seg-label">{format!("{} {}", s.state.icon(), s.state.label())}</span>
                 </span>
             }
         })
