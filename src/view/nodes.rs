@@ -30,7 +30,7 @@ pub fn Nodes(model: ViewModel) -> impl IntoView {
                             <div class="node-head">
                                 <button class="link node-name" on:click=move |_| model.open("node", "default", &name)>{n.name.clone()}</button>
                                 <span class="node-status">{n.status.clone()}</span>
-                                {down.then(|| view! { <span class="badge down">"⏻ down: its pods get no updates"</span> })}
+                                {down.then(|| view! { <span class="badge down">"⚠ down: its pods get no updates"</span> })}
                                 {n.full.then(|| view! { <span class="badge full">"full"</span> })}
                                 <span class="node-load">{format!("{}/{} pods", n.pods.len(), n.capacity)}</span>
                                 <button class="cordon" aria-label=format!("{} {}", if cordoned { "Uncordon" } else { "Cordon" }, n.name)
