@@ -109,6 +109,9 @@ const NODE_COUNTS: [usize; 4] = [3, 5, 10, 20];
 /// Real milliseconds between clock ticks.
 const TICK_MS: u32 = 100;
 
+/// Real milliseconds a tick may spend running the engine (the rest of the frame is the view's).
+const ENGINE_BUDGET_MS: f64 = 8.0;
+
 #[component]
 pub fn App() -> impl IntoView {
     // What the address asked for (a shared link, an embed, a preset): read before mounting.
@@ -232,9 +235,27 @@ pub fn App() -> impl IntoView {
     let ticker = gloo_timers::callback::Interval::new(TICK_MS, move || {
         if playing.get_untracked() {
             let ms = (f64::from(TICK_MS) * speed.get_untracked()).round() as u64;
+            // The engine runs at most ENGINE_BUDGET_MS of a tick: a cluster too busy to keep
+            // the chosen speed falls behind (the clock shows it) instead of freezing the page.
+            let perf = web_sys::window().and_then(|w| w.performance());
+            let clock = || perf.as_ref().map_or(0.0, |p| p.now());
+            let started = clock();
             change(&mut |s| {
                 let until = s.cluster().now() + ms;
-                player.poll(s, until, console_lines)
+                if let Some(p) = &perf {
+                    let _ = p.mark("sim-tick");
+                }
+                let out = player.poll(s, until, console_lines, || {
+                    clock() - started < ENGINE_BUDGET_MS
+                });
+                // A user-timing entry per tick for the frame-time benchmark
+                // (tests/e2e/bench-view.mjs observes them), cleared at once.
+                if let Some(p) = &perf {
+                    let _ = p.measure_with_start_mark("sim-engine", "sim-tick");
+                    p.clear_measures_with_measure_name("sim-engine");
+                    p.clear_marks_with_mark_name("sim-tick");
+                }
+                out
             });
         }
     });

@@ -60,9 +60,16 @@ impl Player {
         self.caption.set(String::new());
     }
 
-    /// Runs `shell` up to `until` (as `Shell::poll`), starting every line due by then at its
-    /// instant; echoes commands and prints their output into `lines`.
-    pub fn poll(&self, shell: &mut Shell, until: u64, lines: RwSignal<Vec<ConsoleLine>>) -> Output {
+    /// Runs `shell` up to `until` (as `Shell::poll_while`: the rest after the last due line
+    /// only while `more()`), starting every line due by then at its instant; echoes commands
+    /// and prints their output into `lines`.
+    pub fn poll(
+        &self,
+        shell: &mut Shell,
+        until: u64,
+        lines: RwSignal<Vec<ConsoleLine>>,
+        more: impl FnMut() -> bool,
+    ) -> Output {
         let print = |new: Vec<ConsoleLine>| {
             if !new.is_empty() {
                 lines.update(|l| {
@@ -96,7 +103,8 @@ impl Player {
                 }
             }
         }
-        shell.poll(until)
+        // The rest of the tick within the engine's budget (a scripted line above runs whole).
+        shell.poll_while(until, more).0
     }
 }
 

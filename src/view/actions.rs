@@ -49,6 +49,16 @@ pub fn cordon(node: &str, cordon: bool) -> String {
     format!("kubectl {verb} {node}")
 }
 
+/// Stops (or restarts) a node's kubelet: the playground's `sim` fault command.
+pub fn node_power(node: &str, up: bool) -> String {
+    format!("sim node {} {node}", if up { "up" } else { "down" })
+}
+
+/// Breaks (or repairs) a PersistentVolume's disk: the playground's `sim` fault command.
+pub fn pv_fault(pv: &str, fail: bool) -> String {
+    format!("sim pv {} {pv}", if fail { "fail" } else { "repair" })
+}
+
 pub fn set_image(namespace: &str, set: &str, container: &str, image: &str) -> String {
     format!(
         "kubectl set image statefulset/{set} {container}={}{}",
@@ -130,5 +140,26 @@ mod tests {
         let o = kubesim::overview::overview(shell.cluster());
         assert_eq!(o.sets[0].partition, Some(2));
         assert!(o.nodes[0].cordoned);
+        // The fault buttons: a node down turns NotReady, a failed disk's phase is Failed, and
+        // the opposite command undoes each.
+        assert_eq!(node_power("node-2", false), "sim node down node-2");
+        assert_eq!(pv_fault("pv001", true), "sim pv fail pv001");
+        assert_eq!(shell.run(&node_power("node-2", false)).exit_code, 0);
+        assert_eq!(shell.run(&pv_fault("pv001", true)).exit_code, 0);
+        shell.cluster_mut().advance(60_000);
+        let o = kubesim::overview::overview(shell.cluster());
+        let node2 = o.nodes.iter().find(|n| n.name == "node-2").unwrap();
+        assert!(!node2.ready && node2.status == "NotReady", "{node2:?}");
+        let pv1 = o.volumes.iter().find(|v| v.name == "pv001").unwrap();
+        assert_eq!(pv1.phase, "Failed");
+        assert_eq!(shell.run(&node_power("node-2", true)).exit_code, 0);
+        assert_eq!(shell.run(&pv_fault("pv001", false)).exit_code, 0);
+        shell.cluster_mut().advance(60_000);
+        let o = kubesim::overview::overview(shell.cluster());
+        assert!(o.nodes.iter().all(|n| n.ready));
+        assert_ne!(
+            o.volumes.iter().find(|v| v.name == "pv001").unwrap().phase,
+            "Failed"
+        );
     }
 }

@@ -66,22 +66,26 @@ impl ViewModel {
 #[component]
 pub fn ClusterView(model: ViewModel) -> impl IntoView {
     let overview = model.overview;
-    let sets = Memo::new(move |_| overview.with(|o| o.sets.clone()));
+    // Only which sets exist: a tick that changes a pod must not rebuild the set cards (the
+    // 1,000-pod case rebuilt every tile on every tick through this list).
+    let set_keys = Memo::new(move |_| {
+        overview.with(|o| {
+            o.sets
+                .iter()
+                .map(|s| (s.namespace.clone(), s.name.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let no_sets = Memo::new(move |_| set_keys.with(Vec::is_empty));
     let compact = Memo::new(move |_| {
         overview.with(|o| o.sets.iter().map(|s| s.pods.len()).sum::<usize>() > COMPACT_ABOVE)
     });
-    let set_keys = move || -> Vec<(String, String)> {
-        sets.get()
-            .into_iter()
-            .map(|s| (s.namespace, s.name))
-            .collect()
-    };
     view! {
         <div class="cluster" class:compact=move || compact.get()>
             <inspector::Inspector model=model />
             <div class="sets">
                 {move || {
-                    if sets.with(|s| s.is_empty()) {
+                    if no_sets.get() {
                         view! {
                             <div class="empty">
                                 <p>"No StatefulSet yet. Apply the example's volumes, headless Service and MongoDB StatefulSet, then watch them come up here, one ordinal at a time."</p>
@@ -92,7 +96,7 @@ pub fn ClusterView(model: ViewModel) -> impl IntoView {
                     } else {
                         view! {
                             <For
-                                each=set_keys
+                                each=move || set_keys.get()
                                 key=|k| k.clone()
                                 children=move |(namespace, name)| view! {
                                     <set::SetCard model=model namespace=namespace name=name compact=compact.into() />

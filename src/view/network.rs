@@ -5,10 +5,37 @@ use leptos::prelude::*;
 
 use super::ViewModel;
 
+/// Records (and names that do not resolve) listed per Service; the rest are counted, and the
+/// resolver box answers any of them. At 1,000 pods the full lists are 3,000 rows.
+const LISTED: usize = 12;
+
 #[component]
 pub fn Network(model: ViewModel) -> impl IntoView {
     let overview = model.overview;
-    let services = Memo::new(move |_| overview.with(|o| o.services.clone()));
+    // The services as listed: the first LISTED records and unresolved names, and how many
+    // more there are (so a tick that readies the 500th pod does not redraw the list).
+    let services = Memo::new(move |_| {
+        overview.with(|o| {
+            o.services
+                .iter()
+                .map(|s| {
+                    let more = s.records.len().saturating_sub(LISTED)
+                        + s.not_resolving.len().saturating_sub(LISTED);
+                    let s = kubesim::overview::ServiceView {
+                        records: s.records.iter().take(LISTED).cloned().collect(),
+                        not_resolving: s.not_resolving.iter().take(LISTED).cloned().collect(),
+                        name: s.name.clone(),
+                        namespace: s.namespace.clone(),
+                        headless: s.headless,
+                        cluster_ip: s.cluster_ip.clone(),
+                        ports: s.ports.clone(),
+                        srv_note: s.srv_note.clone(),
+                    };
+                    (s, more)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
     let query = RwSignal::new(String::from("mongo-0.mongo"));
     let qtype = RwSignal::new(String::from("A"));
     let answer = Memo::new(move |_| {
@@ -18,7 +45,7 @@ pub fn Network(model: ViewModel) -> impl IntoView {
     view! {
         <section class="network" aria-labelledby="net-h">
             <h2 id="net-h">"Services and DNS"</h2>
-            {move || services.get().into_iter().map(|svc| {
+            {move || services.get().into_iter().map(|(svc, more)| {
                 let (ns, name) = (svc.namespace.clone(), svc.name.clone());
                 let records = svc.records.iter().map(|r| view! {
                     <li class="record"><code>{r.name.clone()}</code>" "<span class="rtype">{r.rtype.clone()}</span>" "<code>{r.data.clone()}</code></li>
@@ -34,6 +61,7 @@ pub fn Network(model: ViewModel) -> impl IntoView {
                             <span>{svc.ports.join(", ")}</span>
                         </div>
                         <ul class="records">{records}{missing}</ul>
+                        {(more > 0).then(|| view! { <p class="note">{format!("… and {more} more records or names (ask the resolver below for any of them)")}</p> })}
                         {svc.srv_note.clone().map(|n| view! { <p class="note">{n}</p> })}
                     </div>
                 }

@@ -1,5 +1,5 @@
 //! Nodes as lanes: status (Ready, NotReady, cordoned, full) in words, the pods on each, and
-//! cordon / uncordon typed into the console.
+//! cordon / uncordon and take down / bring up (`sim node down|up`) typed into the console.
 
 use leptos::prelude::*;
 
@@ -17,7 +17,8 @@ pub fn Nodes(model: ViewModel) -> impl IntoView {
             <h2 id="nodes-h">"Nodes"</h2>
             <div class="nodes">
                 {move || nodes.get().into_iter().map(|n| {
-                    let (name, name2) = (n.name.clone(), n.name.clone());
+                    let (name, name2, name3) = (n.name.clone(), n.name.clone(), n.name.clone());
+                    let down = !n.ready;
                     let cordoned = n.cordoned;
                     let pods = if n.pods.len() <= NAMES_UP_TO {
                         n.pods.join(" ")
@@ -29,11 +30,17 @@ pub fn Nodes(model: ViewModel) -> impl IntoView {
                             <div class="node-head">
                                 <button class="link node-name" on:click=move |_| model.open("node", "default", &name)>{n.name.clone()}</button>
                                 <span class="node-status">{n.status.clone()}</span>
+                                {down.then(|| view! { <span class="badge down">"⚠ down: its pods get no updates"</span> })}
                                 {n.full.then(|| view! { <span class="badge full">"full"</span> })}
                                 <span class="node-load">{format!("{}/{} pods", n.pods.len(), n.capacity)}</span>
                                 <button class="cordon" aria-label=format!("{} {}", if cordoned { "Uncordon" } else { "Cordon" }, n.name)
                                     on:click=move |_| model.run.run(actions::cordon(&name2, !cordoned))>
                                     {if cordoned { "uncordon" } else { "cordon" }}
+                                </button>
+                                <button class="node-power" aria-label=format!("{} {}", if down { "Bring up node" } else { "Take down node" }, n.name)
+                                    title=if down { "sim node up: its kubelet comes back" } else { "sim node down: its kubelet stops (as if unplugged)" }
+                                    on:click=move |_| model.run.run(actions::node_power(&name3, down))>
+                                    {if down { "bring up" } else { "take down" }}
                                 </button>
                             </div>
                             <div class="node-pods">{pods}</div>

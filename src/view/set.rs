@@ -21,7 +21,7 @@ fn short_revision(set: &str, revision: &str) -> String {
 }
 
 /// A slot as drawn: the pod (or its absence) and the volume of each of its claims.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq)]
 struct Slot {
     set: String,
     namespace: String,
@@ -30,35 +30,83 @@ struct Slot {
     compact: bool,
 }
 
-fn key_of(slot: &Slot) -> u64 {
-    let mut h = DefaultHasher::new();
-    slot.hash(&mut h);
-    h.finish()
+/// A text or number field that edits a value the cluster keeps changing: what the person has
+/// typed (the draft) wins over the cluster's value until it is committed (Enter / change) or
+/// abandoned (blur without a change), so a redraw never wipes an edit in progress.
+fn draft_field(
+    class: &'static str,
+    kind: &'static str,
+    value: Signal<String>,
+    commit: impl Fn(String) + 'static,
+) -> impl IntoView {
+    let draft = RwSignal::new(None::<String>);
+    view! {
+        <input type=kind class=class spellcheck="false" min=(kind == "number").then_some("0")
+            prop:value=move || draft.get().unwrap_or_else(|| value.get())
+            on:input=move |ev| draft.set(Some(event_target_value(&ev)))
+            on:change=move |ev| {
+                commit(event_target_value(&ev));
+                draft.set(None);
+            }
+            on:blur=move |_| draft.set(None) />
+    }
 }
 
-fn header(model: ViewModel, set: SetView) -> impl IntoView {
-    let ns = set.namespace.clone();
-    let name = set.name.clone();
-    let rolling = !set.update_revision.is_empty() && set.current_revision != set.update_revision;
-    let revisions = if rolling {
-        format!(
-            "currentRevision {} → updateRevision {}",
-            short_revision(&name, &set.current_revision),
-            short_revision(&name, &set.update_revision)
-        )
-    } else {
-        format!("revision {}", short_revision(&name, &set.current_revision))
+/// A set's header, built once per set: every part reads the set's memo on its own, so a
+/// status change updates the text it changes and nothing else (the fields keep focus, caret
+/// and what is being typed).
+#[component]
+fn Header(
+    model: ViewModel,
+    set: Memo<Option<SetView>>,
+    namespace: String,
+    name: String,
+) -> impl IntoView {
+    let get = move |f: fn(&SetView) -> String| {
+        move || set.with(|s| s.as_ref().map(f).unwrap_or_default())
     };
-    let partition = set
-        .partition
-        .map(|p| format!(", partition {p}"))
-        .unwrap_or_default();
-    let why = set
-        .why
-        .iter()
-        .map(|w| view! { <li>{w.clone()}</li> })
-        .collect_view();
-    let done = set.ready == set.desired && set.updated == set.desired && !rolling;
+    let num =
+        move |f: fn(&SetView) -> i32| move || set.with(|s| s.as_ref().map(f).unwrap_or_default());
+    let rolling = Memo::new(move |_| {
+        set.with(|s| {
+            s.as_ref().is_some_and(|s| {
+                !s.update_revision.is_empty() && s.current_revision != s.update_revision
+            })
+        })
+    });
+    let nm = name.clone();
+    let revisions = move || {
+        set.with(|s| {
+            let Some(s) = s else { return String::new() };
+            if rolling.get() {
+                format!(
+                    "currentRevision {} → updateRevision {}",
+                    short_revision(&nm, &s.current_revision),
+                    short_revision(&nm, &s.update_revision)
+                )
+            } else {
+                format!("revision {}", short_revision(&nm, &s.current_revision))
+            }
+        })
+    };
+    let why =
+        Memo::new(move |_| set.with(|s| s.as_ref().map(|s| s.why.clone()).unwrap_or_default()));
+    let done = move || {
+        set.with(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.ready == s.desired && s.updated == s.desired)
+        }) && !rolling.get()
+    };
+    let desired =
+        move || set.with_untracked(|s| s.as_ref().map(|s| i64::from(s.desired)).unwrap_or(0));
+    let container = Memo::new(move |_| {
+        set.with(|s| {
+            s.as_ref()
+                .and_then(|s| s.images.first().cloned())
+                .unwrap_or_default()
+        })
+    });
+    let partition = Memo::new(move |_| set.with(|s| s.as_ref().and_then(|s| s.partition)));
     let (n1, n2, n3, n4, n5, n6) = (
         name.clone(),
         name.clone(),
@@ -67,81 +115,87 @@ fn header(model: ViewModel, set: SetView) -> impl IntoView {
         name.clone(),
         name.clone(),
     );
-    let (s1, s2, s3, s4, s5) = (ns.clone(), ns.clone(), ns.clone(), ns.clone(), ns.clone());
-    let desired = set.desired;
-    let (container, image) = set.images.first().cloned().unwrap_or_default();
-    let container2 = container.clone();
+    let (s1, s2, s3, s4, s5, s6) = (
+        namespace.clone(),
+        namespace.clone(),
+        namespace.clone(),
+        namespace.clone(),
+        namespace.clone(),
+        namespace,
+    );
+    let replicas_field = draft_field(
+        "replicas-input",
+        "number",
+        Signal::derive(get(|s| s.desired.to_string())),
+        move |v| {
+            if let Ok(n) = v.trim().parse::<i64>() {
+                model.run.run(actions::scale(&s3, &n3, n));
+            }
+        },
+    );
+    let image_field = draft_field(
+        "image-input",
+        "text",
+        Signal::derive(move || container.get().1),
+        move |v| {
+            if !v.trim().is_empty() {
+                let c = container.get_untracked().0;
+                model.run.run(actions::set_image(&s5, &n5, &c, v.trim()));
+            }
+        },
+    );
+    let partition_field = draft_field(
+        "partition-input",
+        "number",
+        Signal::derive(move || partition.get().unwrap_or(0).to_string()),
+        move |v| {
+            if let Ok(n) = v.trim().parse::<i64>() {
+                model.run.run(actions::partition(&s6, &n6, n));
+            }
+        },
+    );
     view! {
         <div class="sts-head">
             <h2>
                 <button class="link sts-name" on:click=move |_| model.open("statefulset", &s1, &n1)>
                     {format!("statefulset/{name}")}
                 </button>
-                <span class="ready-count" class:all-ready=set.ready == set.desired>
-                    {format!("READY {}/{}", set.ready, set.desired)}
+                <span class="ready-count" class:all-ready=move || num(|s| s.ready)() == num(|s| s.desired)()>
+                    {move || format!("READY {}/{}", num(|s| s.ready)(), num(|s| s.desired)())}
                 </span>
             </h2>
             <dl class="counts">
-                <div><dt>"replicas"</dt><dd>{set.replicas}</dd></div>
-                <div><dt>"ready"</dt><dd>{set.ready}</dd></div>
-                <div><dt>"current"</dt><dd>{set.current}</dd></div>
-                <div><dt>"updated"</dt><dd>{set.updated}</dd></div>
-                <div><dt>"available"</dt><dd>{set.available}</dd></div>
+                <div><dt>"replicas"</dt><dd>{num(|s| s.replicas)}</dd></div>
+                <div><dt>"ready"</dt><dd>{num(|s| s.ready)}</dd></div>
+                <div><dt>"current"</dt><dd>{num(|s| s.current)}</dd></div>
+                <div><dt>"updated"</dt><dd>{num(|s| s.updated)}</dd></div>
+                <div><dt>"available"</dt><dd>{num(|s| s.available)}</dd></div>
             </dl>
             <div class="sts-meta">
-                <span class="policy">{set.policy.clone()}</span>
+                <span class="policy">{get(|s| s.policy.clone())}</span>
                 " · "
-                <span class="strategy">{format!("{}{partition}", set.strategy_type)}</span>
+                <span class="strategy">{get(|s| s.strategy.clone())}</span>
                 " · "
-                <span class="revisions" class:rolling=rolling>{revisions}</span>
+                <span class="revisions" class:rolling=move || rolling.get()>{revisions}</span>
             </div>
             <ul class="why" class:done=done aria-label="What the controller is waiting for">
-                {if set.why.is_empty() {
-                    view! { <li>"Nothing to wait for: every replica is Ready on the update revision."</li> }.into_any()
-                } else {
-                    why.into_any()
+                {move || {
+                    let why = why.get();
+                    if why.is_empty() {
+                        view! { <li>"Nothing to wait for: every replica is Ready on the update revision."</li> }.into_any()
+                    } else {
+                        why.into_iter().map(|w| view! { <li>{w}</li> }).collect_view().into_any()
+                    }
                 }}
             </ul>
             <div class="sts-actions">
                 <button class="scale-down" aria-label=format!("Scale {n2} down by one")
-                    on:click=move |_| model.run.run(actions::scale(&s2, &n2, i64::from(desired) - 1))>"−"</button>
-                <label class="replicas">
-                    "replicas "
-                    <input type="number" min="0" class="replicas-input"
-                        prop:value=desired.to_string()
-                        on:change=move |ev| {
-                            if let Ok(n) = event_target_value(&ev).parse::<i64>() {
-                                model.run.run(actions::scale(&s3, &n3, n));
-                            }
-                        } />
-                </label>
+                    on:click=move |_| model.run.run(actions::scale(&s2, &n2, desired() - 1))>"−"</button>
+                <label class="replicas">"replicas " {replicas_field}</label>
                 <button class="scale-up" aria-label=format!("Scale {n4} up by one")
-                    on:click=move |_| model.run.run(actions::scale(&s4, &n4, i64::from(desired) + 1))>"+"</button>
-                <label class="image">
-                    {format!("image {container} ")}
-                    <input type="text" class="image-input" prop:value=image spellcheck="false"
-                        on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            if !v.trim().is_empty() {
-                                model.run.run(actions::set_image(&s5, &n5, &container2, &v));
-                            }
-                        } />
-                </label>
-                {set.partition.map(|p| {
-                    let ns = ns.clone();
-                    view! {
-                        <label class="partition">
-                            "partition "
-                            <input type="number" min="0" class="partition-input"
-                                prop:value=p.to_string()
-                                on:change=move |ev| {
-                                    if let Ok(n) = event_target_value(&ev).parse::<i64>() {
-                                        model.run.run(actions::partition(&ns, &n6, n));
-                                    }
-                                } />
-                        </label>
-                    }
-                })}
+                    on:click=move |_| model.run.run(actions::scale(&s4, &n4, desired() + 1))>"+"</button>
+                <label class="image">{move || format!("image {} ", container.get().0)} {image_field}</label>
+                <label class="partition" class:hidden=move || partition.get().is_none()>"partition " {partition_field}</label>
             </div>
         </div>
     }
@@ -167,6 +221,7 @@ fn claim_chain(
                 <span class="chip-detail">{format!("{} · {} · {} · {}", v.phase, v.capacity, v.access_modes, v.reclaim)}</span>
                 {(v.file_count > 0).then(|| view! { <span class="chip-detail chip-files" title="Files on this volume (written through a pod's mount; they outlive the pod)">{v.files_summary()}</span> })}
             </button>
+            {super::storage::pv_fault_button(model, v.name.clone(), &v.phase)}
         }
     });
     let why = (!bound).then(|| claim.why.clone()).flatten();
@@ -332,44 +387,65 @@ pub fn SetCard(
 ) -> impl IntoView {
     let overview = model.overview;
     let (ns, nm) = (namespace.clone(), name.clone());
-    let set = Memo::new(move |_| {
-        overview.with(|o| {
-            o.sets
+    // Finds this set in the overview (without cloning it).
+    let find = move |o: &'_ kubesim::overview::Overview| -> Option<usize> {
+        o.sets
+            .iter()
+            .position(|s| s.namespace == ns && s.name == nm)
+    };
+    let (find1, find2) = (find.clone(), find.clone());
+    let set = Memo::new(move |_| overview.with(|o| find1(o).map(|i| o.sets[i].head())));
+    // The slot list as the keyed list sees it: a content hash per ordinal (and its index), so
+    // a tick clones nothing and re-renders only the tiles whose pod or volumes changed.
+    let find3 = find.clone();
+    let slot_at = move |o: &kubesim::overview::Overview, i: usize, compact: bool| -> Option<Slot> {
+        let set = &o.sets[find3(o)?];
+        let pod = set.pods.get(i)?;
+        Some(Slot {
+            set: set.name.clone(),
+            namespace: set.namespace.clone(),
+            volumes: pod
+                .claims
                 .iter()
-                .find(|s| s.namespace == ns && s.name == nm)
-                .cloned()
+                .map(|c| {
+                    let v = c.volume.as_deref()?;
+                    o.volumes.iter().find(|pv| pv.name == v).cloned()
+                })
+                .collect(),
+            pod: pod.clone(),
+            compact,
         })
-    });
+    };
     let slots = Memo::new(move |_| {
+        let compact = compact.get();
         overview.with(|o| {
-            let Some(set) = set.get() else {
+            let Some(set) = find2(o).map(|i| &o.sets[i]) else {
                 return Vec::new();
             };
-            let compact = compact.get();
             let by_name: std::collections::BTreeMap<&str, &VolumeView> =
                 o.volumes.iter().map(|v| (v.name.as_str(), v)).collect();
-            let volume = |c: &ClaimView| {
-                c.volume
-                    .as_deref()
-                    .and_then(|v| by_name.get(v))
-                    .map(|v| (*v).clone())
-            };
             set.pods
                 .iter()
-                .map(|p| Slot {
-                    set: set.name.clone(),
-                    namespace: set.namespace.clone(),
-                    volumes: p.claims.iter().map(volume).collect(),
-                    pod: p.clone(),
-                    compact,
+                .enumerate()
+                .map(|(i, p)| {
+                    let mut h = DefaultHasher::new();
+                    (&set.name, &set.namespace, p, compact).hash(&mut h);
+                    for c in &p.claims {
+                        c.volume
+                            .as_deref()
+                            .and_then(|v| by_name.get(v))
+                            .hash(&mut h);
+                    }
+                    (h.finish(), i)
                 })
                 .collect::<Vec<_>>()
         })
     });
     let retained = Memo::new(move |_| {
         overview.with(|o| {
-            set.get()
-                .map(|s| {
+            find(o)
+                .map(|i| {
+                    let s = &o.sets[i];
                     s.retained_claims
                         .iter()
                         .map(|(ord, c)| {
@@ -387,12 +463,15 @@ pub fn SetCard(
     });
     view! {
         <section class="sts" data-sts=name.clone() aria-label=format!("StatefulSet {name}")>
-            {move || set.get().map(|s| header(model, s))}
+            <Header model=model set=set namespace=namespace.clone() name=name.clone() />
             <div class="slots" class:compact=move || compact.get()>
                 <For
                     each=move || slots.get()
-                    key=key_of
-                    children=move |slot| pod_tile(model, slot)
+                    key=|(key, _)| *key
+                    children=move |(_, i)| {
+                        let slot = overview.with_untracked(|o| slot_at(o, i, compact.get_untracked()));
+                        slot.map(|slot| pod_tile(model, slot))
+                    }
                 />
                 {move || (!compact.get()).then(|| retained
                     .get()

@@ -3,7 +3,22 @@
 
 use leptos::prelude::*;
 
-use super::ViewModel;
+use super::{actions, ViewModel};
+
+/// Fail / repair a volume's disk (`sim pv fail|repair PV`), next to its chip. A failed disk
+/// says so in words on the button and the chip, not by colour alone.
+pub(super) fn pv_fault_button(model: ViewModel, pv: String, phase: &str) -> impl IntoView {
+    let failed = phase == "Failed";
+    view! {
+        <button class="pv-fault" class:failed=failed
+            aria-label=format!("{} of {pv}", if failed { "Repair disk" } else { "Fail disk" })
+            title=if failed { "sim pv repair: the disk works again" } else { "sim pv fail: the disk breaks (phase Failed; pods cannot mount it)" }
+            on:click=move |_| model.run.run(actions::pv_fault(&pv, !failed))>
+            {failed.then(|| view! { <span aria-hidden="true">"⚠ "</span> })}
+            {if failed { "repair disk" } else { "fail disk" }}
+        </button>
+    }
+}
 
 #[component]
 pub fn Pool(model: ViewModel) -> impl IntoView {
@@ -35,7 +50,9 @@ pub fn Pool(model: ViewModel) -> impl IntoView {
                         vs.into_iter()
                             .map(|v| {
                                 let name = v.name.clone();
+                                let fault = pv_fault_button(model, v.name.clone(), &v.phase);
                                 view! {
+                                    <span class="pv-with-fault">
                                     <button class=format!("pv-chip {}", v.phase.to_ascii_lowercase()) data-pv=v.name.clone()
                                         on:click=move |_| model.open("pv", "default", &name)>
                                         <span class="chip-name">{v.name.clone()}</span>
@@ -43,6 +60,8 @@ pub fn Pool(model: ViewModel) -> impl IntoView {
                 {(v.file_count > 0).then(|| view! { <span class="chip-detail chip-files" title="Files on this volume (written through a pod's mount; they outlive the pod)">{v.files_summary()}</span> })}
                                         {v.claim.clone().map(|c| view! { <span class="chip-detail">{format!("was {c}")}</span> })}
                                     </button>
+                                    {fault}
+                                    </span>
                                 }
                             })
                             .collect_view()

@@ -2,7 +2,17 @@
 //! right, each pod's states as segments (patterned and labelled, not colour alone) with its
 //! events as ticks and the commands as markers. OrderedReady's staircase, Parallel's
 //! columns, a halted rollout and a top-down update read at a glance.
+//!
+//! Cheap to keep alive while the clock runs: rows are keyed by their content, so a tick
+//! re-renders only the rows whose pod changed state. Segments, ticks and markers carry their
+//! instants as CSS variables (`--a` from, `--b` to) and the body carries the window (`--t0`,
+//! `--t1`, `--span`); CSS turns them into positions, so moving "now" rewrites three
+//! variables instead of every element's style.
 
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use kubesim::overview::timeline::TimelineRow;
 use kubesim::overview::{clock, PodState};
 use leptos::prelude::*;
 
@@ -22,9 +32,76 @@ const LEGEND: [PodState; 8] = [
     PodState::CrashLoop,
 ];
 
+/// A row's identity for the keyed list: its content (an unchanged row keeps its DOM).
+fn row_key(row: &TimelineRow) -> u64 {
+    let mut h = DefaultHasher::new();
+    row.pod.hash(&mut h);
+    for s in &row.segments {
+        (s.from, s.to, s.state.as_str()).hash(&mut h);
+    }
+    for t in &row.ticks {
+        (t.at, &t.reason, t.warning).hash(&mut h);
+    }
+    h.finish()
+}
+
+fn row_view(row: TimelineRow) -> impl IntoView {
+    let segments = row
+        .segments
+        .iter()
+        .map(|s| {
+            let title = format!(
+                "{} {} from {} to {}",
+                row.pod,
+                s.state.label(),
+                clock(s.from),
+                s.to.map(clock).unwrap_or_else(|| "now".into())
+            );
+            let style = match s.to {
+                Some(to) => format!("--a:{};--b:{}", s.from, to),
+                None => format!("--a:{}", s.from),
+            };
+            view! {
+                <span class=format!("seg {}", s.state.as_str()) class:open=s.to.is_none() style=style title=title>
+                    <span class="seg-label">{format!("{} {}", s.state.icon(), s.state.label())}</span>
+                </span>
+            }
+        })
+        .collect_view();
+    let ticks = row
+        .ticks
+        .iter()
+        .map(|t| {
+            view! {
+                <span class="tick" class:warning=t.warning style=format!("--a:{}", t.at)
+                    title=format!("{} at {}", t.reason, clock(t.at))></span>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="tl-row" data-row=row.pod.clone()>
+            <span class="tl-label">{row.pod.clone()}</span>
+            <div class="tl-track">{segments}{ticks}</div>
+        </div>
+    }
+}
+
 #[component]
 pub fn Timeline(model: ViewModel) -> impl IntoView {
     let tl = model.timeline;
+    let empty = Memo::new(move |_| tl.with(|v| v.rows.is_empty()));
+    let rows =
+        Memo::new(move |_| tl.with(|v| v.rows.iter().take(MAX_ROWS).cloned().collect::<Vec<_>>()));
+    let more = Memo::new(move |_| tl.with(|v| v.rows.len().saturating_sub(MAX_ROWS)));
+    let window = Memo::new(move |_| tl.with(|v| (v.start, v.end)));
+    let markers = Memo::new(move |_| tl.with(|v| v.markers.clone()));
+    let vars = move || {
+        let (start, end) = window.get();
+        format!(
+            "--t0:{start};--t1:{end};--span:{}",
+            end.saturating_sub(start).max(1)
+        )
+    };
     view! {
         <section class="timeline" aria-labelledby="tl-h">
             <h2 id="tl-h">"Lifecycle timeline"</h2>
@@ -33,55 +110,23 @@ pub fn Timeline(model: ViewModel) -> impl IntoView {
                     <li><span class=format!("swatch seg {}", s.as_str()) aria-hidden="true">{s.icon()}</span>{s.label()}</li>
                 }).collect_view()}
             </ul>
-            {move || tl.with(|v| {
-                if v.rows.is_empty() {
-                    return view! { <p class="note">"Each pod will get a row here, its states drawn along time."</p> }.into_any();
-                }
-                let span = (v.end - v.start).max(1) as f64;
-                let pct = move |t: u64| (t.saturating_sub(v.start) as f64 / span * 100.0).clamp(0.0, 100.0);
-                let rows = v.rows.iter().take(MAX_ROWS).map(|row| {
-                    let segments = row.segments.iter().map(|s| {
-                        let left = pct(s.from);
-                        let right = pct(s.to.unwrap_or(v.end));
-                        let width = (right - left).max(0.4);
-                        let title = format!(
-                            "{} {} from {} to {}",
-                            row.pod,
-                            s.state.label(),
-                            clock(s.from),
-                            s.to.map(clock).unwrap_or_else(|| "now".into())
-                        );
-                        view! {
-                            <span class=format!("seg {}", s.state.as_str()) style=format!("left:{left:.2}%;width:{width:.2}%")
-                                title=title>
-                                {(width > 9.0).then(|| format!("{} {}", s.state.icon(), s.state.label()))}
-                            </span>
-                        }
-                    }).collect_view();
-                    let ticks = row.ticks.iter().map(|t| view! {
-                        <span class="tick" class:warning=t.warning style=format!("left:{:.2}%", pct(t.at))
-                            title=format!("{} at {}", t.reason, clock(t.at))></span>
-                    }).collect_view();
-                    view! {
-                        <div class="tl-row" data-row=row.pod.clone()>
-                            <span class="tl-label">{row.pod.clone()}</span>
-                            <div class="tl-track">{segments}{ticks}</div>
-                        </div>
-                    }
-                }).collect_view();
-                let more = v.rows.len().saturating_sub(MAX_ROWS);
-                let markers = v.markers.iter().map(|m| view! {
-                    <span class="tl-marker" style=format!("left:{:.2}%", pct(m.at)) title=format!("{} at {}", m.label, clock(m.at))></span>
-                }).collect_view();
-                view! {
-                    <div class="tl-body">
-                        <div class="tl-rows">{rows}</div>
-                        <div class="tl-markers" aria-hidden="true">{markers}</div>
+            <p class="note" class:hidden=move || !empty.get()>"Each pod will get a row here, its states drawn along time."</p>
+            <div class="tl-window" class:hidden=move || empty.get() style=vars>
+                <div class="tl-body">
+                    <div class="tl-rows">
+                        <For each=move || rows.get() key=row_key children=row_view />
                     </div>
-                    <div class="tl-axis"><span>{clock(v.start)}</span><span>{clock(v.end)}</span></div>
-                    {(more > 0).then(|| view! { <p class="note">{format!("… and {more} more ordinals (first {MAX_ROWS} drawn)")}</p> })}
-                }.into_any()
-            })}
+                    <div class="tl-markers" aria-hidden="true">
+                        {move || markers.get().into_iter().map(|m| view! {
+                            <span class="tl-marker" style=format!("--a:{}", m.at) title=format!("{} at {}", m.label, clock(m.at))></span>
+                        }).collect_view()}
+                    </div>
+                </div>
+                <div class="tl-axis"><span>{move || clock(window.get().0)}</span><span>{move || clock(window.get().1)}</span></div>
+            </div>
+            <p class="note" class:hidden=move || more.get() == 0>
+                {move || format!("… and {} more ordinals (first {MAX_ROWS} drawn)", more.get())}
+            </p>
         </section>
     }
 }

@@ -77,7 +77,7 @@ test('the seed rolls out in order, scales by click, keeps its claims, halts on a
   assert.ok(records.some((r) => /^mongo-1\.mongo\.default\.svc\.cluster\.local A 10\.244\.\d+\.\d+$/.test(r)), records.join('\n'));
   const starts = await page.locator('.tl-row').evaluateAll((rows) => rows.map((r) => {
     const segs = [...r.querySelectorAll('.seg')];
-    return { first: parseFloat(segs[0].style.left), ready: parseFloat(r.querySelector('.seg.ready').style.left) };
+    return { first: segs[0].getBoundingClientRect().left, ready: r.querySelector('.seg.ready').getBoundingClientRect().left };
   }));
   assert.equal(starts.length, 3);
   for (let i = 1; i < 3; i++) assert.ok(starts[i].first >= starts[i - 1].ready, `timeline staircase: ${JSON.stringify(starts)}`);
@@ -92,8 +92,14 @@ test('the seed rolls out in order, scales by click, keeps its claims, halts on a
   // An instant is the state after everything at it: act only once the clock has moved on.
   await page.waitForFunction((t0) => Number(document.querySelector('input.scrubber').value) > Number(t0), t0);
 
-  // Scale to 5 with the replicas field: the console shows the kubectl command it typed.
-  await page.fill('.replicas-input', '5');
+  // Scale to 5 with the replicas field, typed slowly while the set is changing (ticks redraw
+  // the header several times per keystroke): the edit in progress is never wiped, and the
+  // console shows the kubectl command it typed.
+  await page.click('.replicas-input');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('5', { delay: 450 });
+  await page.waitForTimeout(700);
+  assert.equal(await page.inputValue('.replicas-input'), '5', 'the typed value survives redraws');
   await page.press('.replicas-input', 'Enter');
   await page.waitForFunction(() => [...document.querySelectorAll('.console-output div')]
     .some((d) => d.textContent === '$ kubectl scale statefulset mongo --replicas=5'));
@@ -164,7 +170,20 @@ test('the inspector shows kubectl describe, YAML and events; the resolver answer
   await waitForApp(page);
   await page.selectOption('select.speed', '30');
   await page.click('button.apply');
+  // Typing slowly into the replicas field while the set rolls out (every tick changes the
+  // header's counts): what is typed stays until it is committed.
+  await page.waitForSelector('.replicas-input');
+  await page.click('.replicas-input');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('12', { delay: 400 });
+  await page.waitForTimeout(600);
+  assert.equal(await page.inputValue('.replicas-input'), '12', 'an edit in progress survives the redraws');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('3', { delay: 300 });
+  await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelectorAll('.sts .pod[data-state=ready]').length === 3, null, { timeout: 60000 });
+  assert.doesNotMatch(await consoleText(page), /--replicas=12/);
 
   // No axe-core violations after applying the example, in both themes.
   await page.click('button.play'); // a still page for the check
@@ -206,7 +225,26 @@ test('the inspector shows kubectl describe, YAML and events; the resolver answer
   await page.waitForSelector('.node.cordoned[data-node=node-2]');
   assert.match(await page.textContent('.node[data-node=node-2] .node-status'), /^Ready,SchedulingDisabled$/);
 
+  // Faults by click, each typed as its console command and shown in words, not colour alone.
+  await page.click('.node[data-node=node-3] .node-power');
+  assert.match(await consoleText(page), /\$ sim node down node-3\n/);
+  await page.waitForSelector('.node.down[data-node=node-3] .badge.down');
+  assert.match(await page.textContent('.node[data-node=node-3] .node-status'), /^NotReady$/);
+  assert.match(await page.textContent('.node[data-node=node-3] .node-power'), /bring up/);
+  await page.click('.slot[data-slot=mongo-2] .pv-fault');
+  assert.match(await consoleText(page), /\$ sim pv fail pv003\n/);
+  await page.waitForSelector('.slot[data-slot=mongo-2] .pv-chip.failed[data-pv=pv003]');
+  assert.match(await page.innerText('.slot[data-slot=mongo-2] .pv-chip[data-pv=pv003]'), /Failed/);
+  assert.match(await page.textContent('.slot[data-slot=mongo-2] .pv-fault'), /repair disk/);
+  await screenshot(page, 'view-node-down-pv-failed-1280');
   await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
+  await screenshot(page, 'view-node-down-pv-failed-dark-1280');
+  await page.click('.slot[data-slot=mongo-2] .pv-fault');
+  assert.match(await consoleText(page), /\$ sim pv repair pv003\n/);
+  await page.click('.node[data-node=node-3] .node-power');
+  assert.match(await consoleText(page), /\$ sim node up node-3\n/);
+  await page.waitForSelector('.node[data-node=node-3]:not(.down)');
+
   await screenshot(page, 'view-dark-1280');
   await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' });
 

@@ -153,6 +153,35 @@ pub struct SetView {
     pub retained_claims: Vec<(i64, ClaimView)>,
 }
 
+impl SetView {
+    /// The set without its pods and retained claims: what a header shows. Cheap to clone and
+    /// compare on every tick, where the whole set (1,000 pod views) is not.
+    pub fn head(&self) -> SetView {
+        SetView {
+            name: self.name.clone(),
+            namespace: self.namespace.clone(),
+            desired: self.desired,
+            ready: self.ready,
+            replicas: self.replicas,
+            current: self.current,
+            updated: self.updated,
+            available: self.available,
+            policy: self.policy.clone(),
+            strategy_type: self.strategy_type.clone(),
+            partition: self.partition,
+            service_name: self.service_name.clone(),
+            images: self.images.clone(),
+            strategy: self.strategy.clone(),
+            current_revision: self.current_revision.clone(),
+            update_revision: self.update_revision.clone(),
+            why: self.why.clone(),
+            dns_note: self.dns_note.clone(),
+            pods: Vec::new(),
+            retained_claims: Vec::new(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeView {
     pub name: String,

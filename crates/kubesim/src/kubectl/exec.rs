@@ -457,6 +457,28 @@ impl Shell {
         out
     }
 
+    /// [`Shell::poll`] in slices, for a caller with a time budget (the page's frame): runs
+    /// the due instants one at a time up to `until`, asking `more()` after each, and returns
+    /// what the pending command printed and the instant reached (`until` when it got there).
+    /// Slicing changes nothing the cluster does: stopping early and polling on later gives
+    /// the same history as one `poll`.
+    pub fn poll_while(&mut self, until: u64, mut more: impl FnMut() -> bool) -> (Output, u64) {
+        let mut out = Output::default();
+        loop {
+            let next = self.cluster.next_event_at().filter(|at| *at < until);
+            let at = next.unwrap_or(until).max(self.cluster.now());
+            let slice = self.poll(at);
+            out.chunks.extend(slice.chunks);
+            if slice.exit_code != 0 {
+                out.exit_code = slice.exit_code;
+            }
+            out.running = slice.running;
+            if at >= until || !more() {
+                return (out, at);
+            }
+        }
+    }
+
     /// Runs the work due at the current instant (controllers react to a write at once), so
     /// the next prompt sees a settled cluster.
     fn settle(&mut self) {

@@ -76,6 +76,43 @@ fn blocking_commands_can_be_polled_and_cancelled() {
     assert!(!sh.is_blocked());
 }
 
+/// The page's budgeted polling: stopping between instants and carrying on later gives the
+/// same console output and the same cluster history as one `poll` over the same span.
+#[test]
+fn polling_in_budgeted_slices_is_the_same_as_one_poll() {
+    let mut whole = seeded();
+    let mut sliced = seeded();
+    let start = whole.cluster().now();
+    let line = "kubectl get pods -w";
+    let mut a = whole.start(line).text();
+    let mut b = sliced.start(line).text();
+    let until = start + 60_000;
+    a.push_str(&whole.poll(until).text());
+    // Two instants per slice, then the budget is spent.
+    let mut slices = 0;
+    loop {
+        let mut left = 2;
+        let (out, reached) = sliced.poll_while(until, || {
+            left -= 1;
+            left > 0
+        });
+        b.push_str(&out.text());
+        slices += 1;
+        if reached == until {
+            break;
+        }
+        assert!(reached < until && sliced.cluster().now() == reached);
+    }
+    assert!(slices > 5, "the rollout spans many instants: {slices}");
+    assert_eq!(a, b);
+    assert_eq!(whole.cluster().now(), sliced.cluster().now());
+    whole.cancel();
+    sliced.cancel();
+    let objects = |sh: &mut Shell| sh.run("kubectl get sts,pods,pvc,pv,events -o yaml").text();
+    assert_eq!(objects(&mut whole), objects(&mut sliced));
+    assert_eq!(whole.cluster().watch_end(), sliced.cluster().watch_end());
+}
+
 #[test]
 fn wait_times_out_at_its_deadline_when_polled() {
     let mut sh = seeded();
