@@ -192,10 +192,18 @@ pub fn App() -> impl IntoView {
     };
     let change = move |f: &mut dyn FnMut(&mut Shell) -> Output| {
         fork();
+        let before = shell.with_value(Shell::cluster_resets);
         let output = shell.try_update_value(|s| f(s)).unwrap_or_default();
         print(&output);
         running.set(shell.with_value(|s| s.is_blocked()));
         shell.with_value(|s| {
+            if s.cluster_resets() != before {
+                // The console's `sim cluster` made a fresh cluster: its own timeline, and the
+                // header's menus show its shape (as the New cluster button does).
+                timeline.set_value(Timeline::new());
+                profile.set(s.cluster().config().profile);
+                node_count.set(s.cluster().config().nodes);
+            }
             timeline.update_value(|t| t.observe(s.cluster()));
             present.set(s.cluster().now());
         });
@@ -357,6 +365,7 @@ pub fn App() -> impl IntoView {
                 <select
                     class="profile"
                     aria-label="Cluster profile"
+                    prop:value=move || profile.get().name()
                     title=move || profile.get().describe()
                     on:change=move |ev| {
                         if let Some(p) = Profile::from_name(&event_target_value(&ev)) {
@@ -373,6 +382,7 @@ pub fn App() -> impl IntoView {
                 <select
                     class="node-count"
                     aria-label="Nodes in a new cluster"
+                    prop:value=move || node_count.get().to_string()
                     on:change=move |ev| {
                         if let Ok(n) = event_target_value(&ev).parse() {
                             node_count.set(n);

@@ -39,6 +39,15 @@ export async function serveDist(base = '/') {
 
 // The offline service worker (public/sw.js) is blocked unless a test asks for it: requests a
 // service worker makes are not seen by page.route, which several tests use to hold or drop a file.
+// Every browser a test file opened, so a failed test (which never reaches its own close) does
+// not keep the file's process alive: the file's `after` hook calls closeBrowsers().
+const opened = new Set();
+
+export async function closeBrowsers() {
+  await Promise.all([...opened].map((c) => c.close().catch(() => {})));
+  opened.clear();
+}
+
 export async function openBrowser({ serviceWorkers = 'block' } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'sts-playground-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -48,6 +57,8 @@ export async function openBrowser({ serviceWorkers = 'block' } = {}) {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  opened.add(context);
+  context.on('close', () => opened.delete(context));
   const problems = [];
   await context.route('**/*', (route) => {
     const { hostname } = new URL(route.request().url());

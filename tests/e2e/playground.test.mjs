@@ -138,3 +138,22 @@ test('on a kind-like cluster the local-path provisioner refuses the seed\'s Read
   await screenshot(page, 'kind-like-provisioning');
   assert.deepEqual(problems, []);
 });
+
+test('sim cluster typed in the console starts a fresh cluster and the header shows its shape', async () => {
+  const { page, problems } = browser;
+  await page.goto(site.url);
+  await waitForApp(page);
+  await page.click('button.apply');
+  await page.waitForSelector('.sts');
+  await page.fill('.console-input', 'sim cluster --profile kind-like --nodes 5');
+  await page.press('.console-input', 'Enter');
+  await page.waitForFunction(() => document.querySelector('.console-output').textContent
+    .includes('cluster created: profile kind-like, 5 nodes'));
+  // As the header's own New cluster: the menus follow, the set and its timeline are gone.
+  assert.equal(await page.locator('select.profile').inputValue(), 'kind-like');
+  assert.equal(await page.locator('select.node-count').inputValue(), '5');
+  await page.waitForFunction(() => document.querySelectorAll('.node[data-node]').length === 5);
+  assert.equal(await page.locator('.sts').count(), 0);
+  await page.waitForFunction(() => document.querySelector('.timeline .tl-window').classList.contains('hidden'));
+  assert.deepEqual(problems, []);
+});

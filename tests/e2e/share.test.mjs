@@ -5,11 +5,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
-import { serveDist, openBrowser, screenshot, waitForApp, editorText, typeAtLine } from './harness.mjs';
+import { serveDist, openBrowser, closeBrowsers, screenshot, waitForApp, editorText, typeAtLine } from './harness.mjs';
 
 let site;
 before(async () => { site = await serveDist('/docs/play/'); });
-after(() => site?.server.close());
+after(async () => {
+  await closeBrowsers();
+  site?.server.close();
+});
 
 const consoleText = async (page) =>
   (await page.locator('.console-output div').allTextContents()).join('\n');
@@ -62,7 +65,10 @@ test('a shared link rebuilds the same files and cluster history in a fresh brows
   await page.waitForFunction(() => document.querySelectorAll('.sts .pod[data-state=ready]').length === 4, null, { timeout: 60000 });
   await type(page, 'kubectl delete pod mongo-1');
   await page.waitForFunction(() => /pod "mongo-1" deleted/.test(document.querySelector('.console-output').textContent), null, { timeout: 30000 });
-  await page.waitForTimeout(800);
+  // kubectl delete waits for the pod to be gone (10 simulated seconds here): share once it has
+  // returned, so the link's session holds the command as typed, not interrupted.
+  await page.waitForFunction(() => !document.querySelector('.console-input-row').classList.contains('running'), null, { timeout: 30000 });
+  await page.waitForTimeout(300);
   await page.click('button.play'); // pause
   const time = await page.textContent('.timebar .time');
   await page.click('button.share');

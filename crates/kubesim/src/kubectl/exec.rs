@@ -222,6 +222,8 @@ pub struct Shell {
     pub watch_limit_ms: u64,
     /// Every line started, with its instant (sharing rebuilds the history from it).
     pub history: super::history::History,
+    /// How many times a command (`sim cluster`) replaced the cluster with a fresh one.
+    pub(super) resets: u64,
 }
 
 impl Default for Shell {
@@ -333,6 +335,7 @@ impl Shell {
             attached: None,
             watch_limit_ms: DEFAULT_WATCH_LIMIT_MS,
             history: Default::default(),
+            resets: 0,
         }
     }
 
@@ -347,11 +350,18 @@ impl Shell {
             attached: None,
             watch_limit_ms: DEFAULT_WATCH_LIMIT_MS,
             history: Default::default(),
+            resets: 0,
         }
     }
 
     pub fn cluster(&self) -> &Cluster {
         &self.cluster
+    }
+
+    /// Counts the fresh clusters commands made (`sim cluster`): a caller that keeps state about
+    /// the cluster (the page's timeline) starts over when it changes.
+    pub fn cluster_resets(&self) -> u64 {
+        self.resets
     }
 
     /// Mutable access (the UI's fault buttons, node down/up). Do not use while a command is

@@ -243,9 +243,11 @@ impl Shell {
         let files = std::mem::take(&mut self.files);
         let current = self.current_file.take();
         let limit = self.watch_limit_ms;
+        let resets = self.resets + 1;
         *self = Shell::with_cluster(cluster, files);
         self.current_file = current;
         self.watch_limit_ms = limit;
+        self.resets = resets;
     }
 }
 
@@ -310,6 +312,11 @@ mod tests {
         sh.run("sim cluster --nodes 1");
         assert_eq!(sh.cluster().config().profile, Profile::KindLike);
         assert_eq!(sh.cluster().store().list::<Node>().count(), 1);
+        // each fresh cluster is counted, so the page restarts its timeline; a refused one is not
+        assert_eq!(sh.cluster_resets(), 2);
+        sh.run("sim cluster --nodes 0");
+        sh.run("sim node down node-1");
+        assert_eq!(sh.cluster_resets(), 2);
     }
 
     #[test]
