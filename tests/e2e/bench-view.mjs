@@ -28,6 +28,8 @@ await page.waitForSelector('.cm-editor');
 // kind's local-path provisioner refuses ReadWriteMany claims (as on kind): the seed's template
 // asks ReadWriteOnce here, so every member gets a provisioned volume.
 await page.click('.tab:has-text("mongo-sts.yaml")');
+await page.click('.cm-content');
+await page.keyboard.press('Control+End'); // the claim template is below the editor's fold
 await typeAtLine(page, 'accessModes: ["ReadWriteMany"]', 'ReadWriteOnce"]', 'ReadWriteMany"]'.length);
 await page.selectOption('select.profile', 'kind-like');
 await page.selectOption('select.node-count', '10');
