@@ -681,35 +681,15 @@ fn unsupported(stmt: &str) -> String {
 /// A stored document as the mongo shell prints it: `{ "_id" : ObjectId("…"), "k" : v }`
 /// (fields in insertion order: the stored JSON text is rewritten, not re-serialized).
 fn shell_json(line: &str) -> String {
-    let mut out = String::new();
-    let mut in_str = false;
-    let mut escaped = false;
-    for c in line.chars() {
-        if in_str {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_str = false;
-            }
-            continue;
-        }
-        match c {
-            '"' => {
-                in_str = true;
-                out.push(c);
-            }
-            ':' => out.push_str(" : "),
-            ',' => out.push_str(", "),
-            '{' => out.push_str("{ "),
-            '}' => out.push_str(" }"),
-            '[' => out.push_str("[ "),
-            ']' => out.push_str(" ]"),
-            c => out.push(c),
-        }
-    }
+    let mut out = outside_strings(line, |c, out| match c {
+        ':' => out.push_str(" : "),
+        ',' => out.push_str(", "),
+        '{' => out.push_str("{ "),
+        '}' => out.push_str(" }"),
+        '[' => out.push_str("[ "),
+        ']' => out.push_str(" ]"),
+        c => out.push(c),
+    });
     // {"$oid" : "…"} → ObjectId("…")
     while let Some(i) = out.find("{ \"$oid\" : \"") {
         let start = i + "{ \"$oid\" : \"".len();
@@ -767,6 +747,16 @@ fn parse_doc(s: &str) -> Option<String> {
 
 /// JSON text without whitespace outside strings, field order kept.
 fn compact(json: &str) -> String {
+    outside_strings(json, |c, out| {
+        if !c.is_whitespace() {
+            out.push(c);
+        }
+    })
+}
+
+/// Copies JSON text, its strings (quotes and escapes included) as they are and every other
+/// character through `other`.
+fn outside_strings(json: &str, mut other: impl FnMut(char, &mut String)) -> String {
     let mut out = String::new();
     let mut in_str = false;
     let mut escaped = false;
@@ -783,8 +773,8 @@ fn compact(json: &str) -> String {
         } else if c == '"' {
             in_str = true;
             out.push(c);
-        } else if !c.is_whitespace() {
-            out.push(c);
+        } else {
+            other(c, &mut out);
         }
     }
     out
