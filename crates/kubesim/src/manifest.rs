@@ -600,7 +600,7 @@ fn top_from_tree(tree: &yaml::Tree, text: &str) -> Option<Top> {
 struct Typed<'a> {
     doc: &'a Document<'a>,
     tree: &'a yaml::Tree,
-    locator: &'a Locator,
+    locator: &'a Locator<'a>,
 }
 
 impl Typed<'_> {
@@ -717,17 +717,18 @@ pub fn format_path(path: &[Segment]) -> String {
     out
 }
 
-/// The first significant token of a line: its 0-based column, whether it is a `- ` sequence
-/// entry, and the mapping key on the line with the key's column (after any dashes).
-struct LineTokens {
-    first: usize,
-    dashes: Vec<usize>,
-    key: Option<(usize, String)>,
+/// One line's structure: where its first token is, the columns of its `- ` entries, and its
+/// key (column, name, whether a value follows on the line).
+#[derive(Debug)]
+pub(crate) struct Line<'a> {
+    pub(crate) first: usize,
+    pub(crate) dashes: Vec<usize>,
+    pub(crate) key: Option<(usize, &'a str, bool)>,
 }
 
-fn tokens(line: &str) -> Option<LineTokens> {
+pub(crate) fn scan_line(line: &str) -> Option<Line<'_>> {
     let bytes = line.as_bytes();
-    let mut i = line.len() - line.trim_start_matches(' ').len();
+    let mut i = bytes.iter().take_while(|b| **b == b' ').count();
     if i >= bytes.len() || bytes[i] == b'#' || line.trim().is_empty() {
         return None;
     }
@@ -741,27 +742,34 @@ fn tokens(line: &str) -> Option<LineTokens> {
         }
     }
     let rest = &line[i..];
-    let key = key_of(rest).map(|k| (i, k));
-    Some(LineTokens { first, dashes, key })
+    let key = key_at(rest).map(|(name, has_value)| (i, name, has_value));
+    Some(Line { first, dashes, key })
 }
 
-fn key_of(rest: &str) -> Option<String> {
-    let (key, after) = if let Some(q) = rest.strip_prefix('"') {
+/// `name:` or `name: value` at the start of `rest` (quotes allowed around the name).
+fn key_at(rest: &str) -> Option<(&str, bool)> {
+    let (name, after) = if let Some(q) = rest.strip_prefix('"') {
         let end = q.find('"')?;
         (&q[..end], &q[end + 1..])
     } else if let Some(q) = rest.strip_prefix('\'') {
         let end = q.find('\'')?;
         (&q[..end], &q[end + 1..])
     } else {
-        if rest.starts_with(['{', '[', '|', '>', '&', '*', '!']) {
+        if rest.starts_with(['{', '[', '|', '>', '&', '*', '!', '#']) {
             return None;
         }
         let end = rest
             .find(": ")
-            .or_else(|| rest.strip_suffix(':').map(str::len))?;
+            .or_else(|| rest.find(":\t"))
+            .or_else(|| rest.trim_end().strip_suffix(':').map(str::len))?;
         (&rest[..end], &rest[end..])
     };
-    after.starts_with(':').then(|| key.trim_end().to_owned())
+    let after = after.strip_prefix(':')?;
+    let value = after.trim();
+    Some((
+        name.trim_end(),
+        !value.is_empty() && !value.starts_with('#'),
+    ))
 }
 
 /// Finds where a field path is written in a block-style YAML document, as a 1-based
@@ -772,14 +780,14 @@ pub fn locate(text: &str, path: &[Segment]) -> (usize, usize) {
 }
 
 /// A document's lines read once, for many [`locate`] calls.
-struct Locator {
-    lines: Vec<Option<LineTokens>>,
+struct Locator<'a> {
+    lines: Vec<Option<Line<'a>>>,
 }
 
-impl Locator {
-    fn new(text: &str) -> Locator {
+impl<'a> Locator<'a> {
+    fn new(text: &'a str) -> Locator<'a> {
         Locator {
-            lines: text.lines().map(tokens).collect(),
+            lines: text.lines().map(scan_line).collect(),
         }
     }
 
@@ -788,7 +796,7 @@ impl Locator {
     }
 }
 
-fn locate_in(lines: &[Option<LineTokens>], path: &[Segment]) -> (usize, usize) {
+fn locate_in(lines: &[Option<Line>], path: &[Segment]) -> (usize, usize) {
     let mut best = lines
         .iter()
         .position(Option::is_some)
@@ -801,14 +809,14 @@ fn locate_in(lines: &[Option<LineTokens>], path: &[Segment]) -> (usize, usize) {
         match segment {
             Segment::Key(name) => {
                 let level = (lo..hi)
-                    .filter_map(|i| lines[i].as_ref()?.key.as_ref().map(|k| k.0))
+                    .filter_map(|i| lines[i].as_ref()?.key.map(|k| k.0))
                     .min();
                 let Some(level) = level else { break };
                 let found = (lo..hi).find(|&i| {
                     lines[i]
                         .as_ref()
-                        .and_then(|t| t.key.as_ref())
-                        .is_some_and(|(col, k)| *col == level && k == name)
+                        .and_then(|t| t.key)
+                        .is_some_and(|(col, k, _)| col == level && k == name)
                 });
                 let Some(line) = found else { break };
                 best = (line + 1, level + 1);

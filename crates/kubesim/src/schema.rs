@@ -13,6 +13,7 @@
 //!
 //! Offsets are byte offsets into the text given.
 
+use crate::manifest::scan_line;
 use std::collections::BTreeMap;
 
 /// The schema text (see the module docs).
@@ -227,61 +228,6 @@ impl Schema {
 
 // ---- the YAML context at a cursor ---------------------------------------------------------
 
-/// One line's structure: where its first token is, the columns of its `- ` entries, and its
-/// key (column, name, whether a value follows on the line).
-#[derive(Debug)]
-struct Line<'a> {
-    first: usize,
-    dashes: Vec<usize>,
-    key: Option<(usize, &'a str, bool)>,
-}
-
-fn scan_line(_start: usize, line: &str) -> Option<Line<'_>> {
-    let bytes = line.as_bytes();
-    let mut i = bytes.iter().take_while(|b| **b == b' ').count();
-    if i >= bytes.len() || bytes[i] == b'#' || line.trim().is_empty() {
-        return None;
-    }
-    let first = i;
-    let mut dashes = Vec::new();
-    while i < bytes.len() && bytes[i] == b'-' && (i + 1 == bytes.len() || bytes[i + 1] == b' ') {
-        dashes.push(i);
-        i += 1;
-        while i < bytes.len() && bytes[i] == b' ' {
-            i += 1;
-        }
-    }
-    let rest = &line[i..];
-    let key = key_at(rest).map(|(name, has_value)| (i, name, has_value));
-    Some(Line { first, dashes, key })
-}
-
-/// `name:` or `name: value` at the start of `rest` (quotes allowed around the name).
-fn key_at(rest: &str) -> Option<(&str, bool)> {
-    let (name, after) = if let Some(q) = rest.strip_prefix('"') {
-        let end = q.find('"')?;
-        (&q[..end], &q[end + 1..])
-    } else if let Some(q) = rest.strip_prefix('\'') {
-        let end = q.find('\'')?;
-        (&q[..end], &q[end + 1..])
-    } else {
-        if rest.starts_with(['{', '[', '|', '>', '&', '*', '!', '#']) {
-            return None;
-        }
-        let end = rest
-            .find(": ")
-            .or_else(|| rest.find(":\t"))
-            .or_else(|| rest.trim_end().strip_suffix(':').map(str::len))?;
-        (&rest[..end], &rest[end..])
-    };
-    let after = after.strip_prefix(':')?;
-    let value = after.trim();
-    Some((
-        name.trim_end(),
-        !value.is_empty() && !value.starts_with('#'),
-    ))
-}
-
 /// One step of the path from the document root to a cursor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Step<'a> {
@@ -337,11 +283,11 @@ fn parent_path<'a>(
         col = d;
     }
     let mut after_dash = dash.is_some();
-    for &(start, text) in lines[..index].iter().rev() {
+    for &(_, text) in lines[..index].iter().rev() {
         if col == 0 && !after_dash {
             break;
         }
-        let Some(line) = scan_line(start, text) else {
+        let Some(line) = scan_line(text) else {
             continue;
         };
         // Keys of this line that could hold the cursor: the key itself, then its dashes.
@@ -755,8 +701,8 @@ fn field_completion(schema: &Schema, f: &Field, column: usize, from: usize) -> C
 /// Keys already written in the mapping of the key at `column` on line `index`.
 fn sibling_keys<'a>(lines: &[(usize, &'a str)], index: usize, column: usize) -> Vec<&'a str> {
     let mut keys = Vec::new();
-    for &(start, text) in lines[..index].iter().rev() {
-        let Some(line) = scan_line(start, text) else {
+    for &(_, text) in lines[..index].iter().rev() {
+        let Some(line) = scan_line(text) else {
             continue;
         };
         match line.key {
@@ -770,8 +716,8 @@ fn sibling_keys<'a>(lines: &[(usize, &'a str)], index: usize, column: usize) -> 
             _ => {}
         }
     }
-    for &(start, text) in &lines[index + 1..] {
-        let Some(line) = scan_line(start, text) else {
+    for &(_, text) in &lines[index + 1..] {
+        let Some(line) = scan_line(text) else {
             continue;
         };
         if line.first < column {
@@ -863,7 +809,7 @@ pub fn hover(text: &str, offset: usize) -> Option<Hover> {
     let lines = lines_of(text, document_at(text, offset));
     let index = lines.iter().rposition(|(start, _)| *start <= offset)?;
     let (start, line_text) = lines[index];
-    let line = scan_line(start, line_text)?;
+    let line = scan_line(line_text)?;
     let (kcol, name, _) = line.key?;
     let from = start + kcol;
     let to = from + name.len();
