@@ -12,7 +12,12 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::limits;
 use crate::manifest::{path, Object, Segment};
+
+mod update;
 use crate::storage::quantity;
+pub use update::{
+    claim_update, object_meta_update, service_cluster_ip_update, volume_update, Refusal,
+};
 
 /// One validation failure: where (a field path) and what.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,7 +75,7 @@ pub fn go_quote(s: &str) -> String {
 }
 
 /// `encoding/json`'s compact encoding: map keys sorted, `<`, `>` and `&` escaped.
-fn go_json(v: &serde_json::Value) -> String {
+pub(crate) fn go_json(v: &serde_json::Value) -> String {
     serde_json::to_string(v)
         .unwrap_or_default()
         .replace('<', "\\u003c")
