@@ -886,6 +886,14 @@ fn validate_service(p: &mut Problems, spec: &ServiceSpec) {
     if ports.is_empty() && !headless && spec.type_.as_deref() != Some("ExternalName") {
         p.required("spec.ports");
     }
+    // ValidateService's type switch: a NodePort or LoadBalancer Service needs a cluster IP
+    if let (true, Some(t @ ("NodePort" | "LoadBalancer"))) = (headless, spec.type_.as_deref()) {
+        p.add_at(
+            "spec.clusterIP",
+            "spec.clusterIPs[0]",
+            format!("Invalid value: \"None\": may not be set to 'None' for {t} services"),
+        );
+    }
     let mut names = std::collections::BTreeSet::new();
     for (i, port) in ports.iter().enumerate() {
         let name = port.name.as_deref().unwrap_or("");
