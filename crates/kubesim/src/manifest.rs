@@ -52,6 +52,16 @@ impl Object {
         }
     }
 
+    pub fn metadata_mut(&mut self) -> &mut ObjectMeta {
+        match self {
+            Object::StatefulSet(o) => &mut o.metadata,
+            Object::Service(o) => &mut o.metadata,
+            Object::PersistentVolume(o) => &mut o.metadata,
+            Object::PersistentVolumeClaim(o) => &mut o.metadata,
+            Object::StorageClass(o) => &mut o.metadata,
+        }
+    }
+
     pub fn name(&self) -> &str {
         self.metadata().name.as_deref().unwrap_or("")
     }

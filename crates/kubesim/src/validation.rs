@@ -12,7 +12,12 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::limits;
 use crate::manifest::{path, Object, Segment};
+
+mod update;
 use crate::storage::quantity;
+pub use update::{
+    claim_update, object_meta_update, service_cluster_ip_update, volume_update, Refusal,
+};
 
 /// One validation failure: where (a field path) and what.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,7 +75,7 @@ pub fn go_quote(s: &str) -> String {
 }
 
 /// `encoding/json`'s compact encoding: map keys sorted, `<`, `>` and `&` escaped.
-fn go_json(v: &serde_json::Value) -> String {
+pub(crate) fn go_json(v: &serde_json::Value) -> String {
     serde_json::to_string(v)
         .unwrap_or_default()
         .replace('<', "\\u003c")
@@ -880,6 +885,14 @@ fn validate_service(p: &mut Problems, spec: &ServiceSpec) {
     }
     if ports.is_empty() && !headless && spec.type_.as_deref() != Some("ExternalName") {
         p.required("spec.ports");
+    }
+    // ValidateService's type switch: a NodePort or LoadBalancer Service needs a cluster IP
+    if let (true, Some(t @ ("NodePort" | "LoadBalancer"))) = (headless, spec.type_.as_deref()) {
+        p.add_at(
+            "spec.clusterIP",
+            "spec.clusterIPs[0]",
+            format!("Invalid value: \"None\": may not be set to 'None' for {t} services"),
+        );
     }
     let mut names = std::collections::BTreeSet::new();
     for (i, port) in ports.iter().enumerate() {

@@ -140,6 +140,32 @@ fn pods_have_a_generation_their_status_observes() {
 }
 
 #[test]
+fn graceful_deletion_bumps_a_pods_generation() {
+    // staging/src/k8s.io/apiserver/pkg/registry/rest/delete.go BeforeDelete: the first
+    // graceful deletion bumps metadata.generation (when set). The kubelet's status keeps the
+    // generation it last wrote for until it writes again (here: when the containers stop).
+    let mut sh = seeded_shell();
+    let before = jsonpath(&mut sh, "pod mongo-1", "{.metadata.generation}");
+    assert_eq!(before, "1");
+    let out = sh.run("kubectl delete pod mongo-1 --wait=false");
+    assert_eq!(out.exit_code, 0, "{}", out.stderr());
+    assert_eq!(
+        jsonpath(
+            &mut sh,
+            "pod mongo-1",
+            "{.metadata.generation}/{.status.observedGeneration}"
+        ),
+        "2/1"
+    );
+    // A label change is metadata: no bump (pkg/registry/core/pod/strategy.go updatePodGeneration).
+    sh.run("kubectl label pod mongo-0 x=y");
+    assert_eq!(
+        jsonpath(&mut sh, "pod mongo-0", "{.metadata.generation}"),
+        "1"
+    );
+}
+
+#[test]
 fn conditions_are_in_the_kubelets_order() {
     // pkg/kubelet/kubelet_pods.go generateAPIPodStatus: PodReadyToStartContainers,
     // Initialized, Ready, ContainersReady, PodScheduled.

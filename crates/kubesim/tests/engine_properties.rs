@@ -140,6 +140,26 @@ fn check_invariants(c: &Cluster, watch_from: usize) {
                 p.spec.as_ref().unwrap().hostname.as_deref(),
                 Some(pname.as_str())
             );
+            // PodObservedGenerationTracking (GA in v1.35): generation 1 on create, one more
+            // for the first deletion (apiserver rest/delete.go BeforeDelete); the kubelet
+            // reports a generation the pod has had, never a future one.
+            let generation = p.metadata.generation.unwrap_or(0);
+            let deleting = p.metadata.deletion_timestamp.is_some();
+            assert_eq!(
+                generation,
+                if deleting { 2 } else { 1 },
+                "{pname}: generation"
+            );
+            let status = p.status.as_ref();
+            let observed = status.and_then(|s| s.observed_generation).unwrap_or(0);
+            assert!(observed <= generation, "{pname}: observedGeneration ahead");
+            for cond in status
+                .and_then(|s| s.conditions.as_ref())
+                .into_iter()
+                .flatten()
+            {
+                assert!(cond.observed_generation.unwrap_or(0) <= generation);
+            }
         }
         // Status counts are consistent.
         if let Some(st) = &set.status {

@@ -1385,6 +1385,12 @@ impl Cluster {
             Object::PersistentVolume(pv) => {
                 let pv = volume_defaults::default_pv(pv);
                 apply_generic(&mut self.store, pv, |old, new| {
+                    if let Some(causes) = crate::validation::volume_update(old, new) {
+                        return Err(ApiError::Invalid(format!(
+                            "PersistentVolume \"{}\" is invalid: {causes}",
+                            new.metadata.name.as_deref().unwrap_or("")
+                        )));
+                    }
                     let mut m = old.clone();
                     m.metadata.labels = new.metadata.labels.clone();
                     m.metadata.annotations = new.metadata.annotations.clone();
@@ -1410,22 +1416,44 @@ impl Cluster {
             }
             Object::PersistentVolumeClaim(pvc) => {
                 let pvc = volume_defaults::default_pvc(&self.store, pvc);
+                let classes = &self.store;
+                let expandable = |class: &str| {
+                    classes
+                        .get::<StorageClass>("", class)
+                        .and_then(|c| c.allow_volume_expansion)
+                        .unwrap_or(false)
+                };
+                let name = pvc.metadata.name.clone().unwrap_or_default();
+                let ns = pvc.metadata.namespace.as_deref().unwrap_or("default");
+                if let Some(old) = self.store.get::<PersistentVolumeClaim>(ns, &name) {
+                    use crate::validation::Refusal;
+                    match crate::validation::claim_update(old, &pvc, expandable) {
+                        None => {}
+                        Some(Refusal::Invalid(causes)) => {
+                            return Err(ApiError::Invalid(format!(
+                                "PersistentVolumeClaim \"{name}\" is invalid: {causes}"
+                            )))
+                        }
+                        Some(Refusal::Forbidden(why)) => {
+                            return Err(ApiError::Forbidden(format!(
+                                "persistentvolumeclaims \"{name}\" is forbidden: {why}"
+                            )))
+                        }
+                    }
+                }
                 apply_generic(&mut self.store, pvc, |old, new| {
                     let mut m = old.clone();
                     m.metadata.labels = new.metadata.labels.clone();
                     m.metadata.annotations = merge_annotations(&old.metadata, &new.metadata);
-                    let spec_without_volume = |p: &PersistentVolumeClaim| {
-                        p.spec.clone().map(|mut s| {
-                            s.volume_name = None;
-                            s.storage_class_name = None;
-                            s
-                        })
-                    };
-                    if spec_without_volume(old) != spec_without_volume(new) {
-                        return Err(ApiError::Invalid(format!(
-                            "PersistentVolumeClaim \"{}\" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
-                            new.metadata.name.as_deref().unwrap_or("")
-                        )));
+                    // what ValidatePersistentVolumeClaimUpdate lets change: a bound claim's
+                    // storage request (checked above)
+                    let requests = new
+                        .spec
+                        .as_ref()
+                        .and_then(|s| s.resources.as_ref())
+                        .and_then(|r| r.requests.clone());
+                    if let Some(spec) = m.spec.as_mut() {
+                        spec.resources.get_or_insert_with(Default::default).requests = requests;
                     }
                     Ok(m)
                 })
@@ -1456,11 +1484,18 @@ impl Cluster {
             .clone()
             .unwrap_or_else(|| "default".into());
         let name = svc.metadata.name.clone().unwrap_or_default();
-        let existing_ip = self
+        let existing = self
             .store
             .get::<Service>(&ns, &name)
-            .and_then(|s| s.spec.as_ref())
-            .and_then(|s| s.cluster_ip.clone());
+            .and_then(|s| s.spec.as_ref());
+        let existing_ip = existing.and_then(|s| s.cluster_ip.clone());
+        if let Some(cause) = existing
+            .and_then(|old| crate::validation::service_cluster_ip_update(old, svc.spec.as_ref()?))
+        {
+            return Err(ApiError::Invalid(format!(
+                "Service \"{name}\" is invalid: {cause}"
+            )));
+        }
         let spec = svc.spec.get_or_insert_with(Default::default);
         if spec.type_.is_none() {
             spec.type_ = Some("ClusterIP".into());
@@ -1709,6 +1744,18 @@ pub(crate) fn apply_generic<T: store::Stored>(
                 return Err(ApiError::Forbidden(format!(
                     "Operation cannot be fulfilled on {} \"{name}\": object is being deleted",
                     resource_name(T::STORE_KIND)
+                )));
+            }
+            // ValidateObjectMetaUpdate (staging/src/k8s.io/apimachinery/pkg/api/validation/
+            // objectmeta.go): a uid the request names must be the object's (an empty one is
+            // filled in; creationTimestamp and the deletion fields are copied from the old
+            // object by BeforeUpdate, apiserver/pkg/registry/rest/update.go, so they never fail).
+            if let Some(causes) =
+                crate::validation::object_meta_update(old.metadata(), obj.metadata())
+            {
+                return Err(ApiError::Invalid(format!(
+                    "{} \"{name}\" is invalid: {causes}",
+                    qualified_kind(T::STORE_KIND)
                 )));
             }
             let merged = merge(&old, &obj)?;

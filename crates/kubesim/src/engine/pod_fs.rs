@@ -35,7 +35,13 @@ pub const MAX_LOG_LINES: usize = 1_000;
 pub enum Entry {
     Dir,
     File(String),
+    /// A symbolic link, its target relative to the link's directory (the kubelet's
+    /// `..data` links of projected volumes: [`super::container::token`]).
+    Link(String),
 }
+
+/// Links followed in one path before giving up (the kernel's ELOOP, which allows 40).
+const MAX_LINKS: usize = 40;
 
 /// A directory tree: paths relative to its root (`a/b.txt`, no leading `/`) → entries. The
 /// root itself is implicit.
@@ -43,27 +49,86 @@ pub enum Entry {
 pub struct Tree {
     entries: BTreeMap<String, Entry>,
     bytes: usize,
+    /// Links among the entries (none: paths are looked up as they are).
+    links: usize,
 }
 
 impl Tree {
+    /// The entry at `rel`, links followed (`stat`).
     pub fn get(&self, rel: &str) -> Option<&Entry> {
+        self.entries.get(self.follow(rel)?.as_str())
+    }
+
+    /// The entry at `rel` itself, a link not followed (`lstat`).
+    pub fn entry(&self, rel: &str) -> Option<&Entry> {
         self.entries.get(rel)
     }
 
     pub fn is_dir(&self, rel: &str) -> bool {
-        rel.is_empty() || matches!(self.entries.get(rel), Some(Entry::Dir))
+        rel.is_empty()
+            || self
+                .follow(rel)
+                .is_some_and(|p| p.is_empty() || matches!(self.entries.get(&p), Some(Entry::Dir)))
+    }
+
+    /// `rel` with every link on the way replaced by its target; `None` past [`MAX_LINKS`].
+    fn follow(&self, rel: &str) -> Option<String> {
+        if self.links == 0 {
+            return Some(rel.to_string());
+        }
+        let mut todo: Vec<String> = rel.split('/').rev().map(String::from).collect();
+        let mut done: Vec<String> = Vec::new();
+        let mut links = 0;
+        while let Some(part) = todo.pop() {
+            match part.as_str() {
+                "" | "." => continue,
+                ".." => {
+                    done.pop();
+                    continue;
+                }
+                _ => {}
+            }
+            done.push(part);
+            if let Some(Entry::Link(target)) = self.entries.get(&done.join("/")) {
+                links += 1;
+                if links > MAX_LINKS {
+                    return None;
+                }
+                done.pop();
+                todo.extend(target.split('/').rev().map(String::from));
+            }
+        }
+        Some(done.join("/"))
+    }
+
+    /// Makes `rel` a symbolic link to `target`; the parent directory must exist.
+    pub fn link(&mut self, rel: &str, target: &str) -> Result<(), FsError> {
+        if self.entries.contains_key(rel) {
+            return Err(FsError::Exists);
+        }
+        if !self.is_dir(parent(rel)) {
+            return Err(FsError::NotFound);
+        }
+        if self.entries.len() >= MAX_FILES {
+            return Err(FsError::NoSpace);
+        }
+        self.entries
+            .insert(rel.to_string(), Entry::Link(target.to_string()));
+        self.links += 1;
+        Ok(())
     }
 
     /// Files only, with their paths, in path order.
     pub fn files(&self) -> impl Iterator<Item = (&str, &str)> {
         self.entries.iter().filter_map(|(p, e)| match e {
             Entry::File(t) => Some((p.as_str(), t.as_str())),
-            Entry::Dir => None,
+            Entry::Dir | Entry::Link(_) => None,
         })
     }
 
     /// The direct children of directory `rel` (names, in order).
     pub fn children(&self, rel: &str) -> Vec<String> {
+        let rel = self.follow(rel).unwrap_or_default();
         let prefix = if rel.is_empty() {
             String::new()
         } else {
@@ -158,8 +223,10 @@ impl Tree {
                     .map(|(p, _)| p.clone())
                     .collect();
                 for p in gone {
-                    if let Some(Entry::File(t)) = self.entries.remove(&p) {
-                        self.bytes -= t.len();
+                    match self.entries.remove(&p) {
+                        Some(Entry::File(t)) => self.bytes -= t.len(),
+                        Some(Entry::Link(_)) => self.links -= 1,
+                        _ => {}
                     }
                 }
                 Ok(())
@@ -183,6 +250,7 @@ pub enum FsError {
     Busy,
     FileTooLarge,
     NoSpace,
+    ReadOnly,
 }
 
 impl FsError {
@@ -193,6 +261,7 @@ impl FsError {
             FsError::NotADirectory => "Not a directory",
             FsError::Exists => "File exists",
             FsError::Busy => "Resource busy",
+            FsError::ReadOnly => "Read-only file system",
             FsError::FileTooLarge => "File too large (the playground keeps files up to 64 KiB)",
             FsError::NoSpace => {
                 "No space left on device (the playground keeps up to 1,000 entries and 1 MiB per volume)"
@@ -406,6 +475,32 @@ mod tests {
             t.write(&format!("f{i}"), "", false).unwrap();
         }
         assert_eq!(t.write("one-more", "", false), Err(FsError::NoSpace));
+    }
+
+    #[test]
+    fn links_are_followed_as_the_atomic_writer_lays_them_out() {
+        // pkg/volume/util/atomic_writer.go: ..data -> ..<stamp>, each file -> ..data/<file>
+        let mut t = Tree::default();
+        t.mkdir("..2026_01_01_00_00_05.1", false).unwrap();
+        t.write("..2026_01_01_00_00_05.1/token", "jwt", false)
+            .unwrap();
+        t.link("..data", "..2026_01_01_00_00_05.1").unwrap();
+        t.link("token", "..data/token").unwrap();
+        assert_eq!(t.get("token"), Some(&Entry::File("jwt".into())));
+        assert_eq!(t.entry("token"), Some(&Entry::Link("..data/token".into())));
+        assert!(t.is_dir("..data"));
+        assert_eq!(t.children("..data"), vec!["token".to_string()]);
+        // files() lists each file once, under its real path
+        assert_eq!(t.files().count(), 1);
+        // a loop gives up instead of spinning
+        t.link("a", "b").unwrap();
+        t.link("b", "a").unwrap();
+        assert_eq!(t.get("a"), None);
+        t.remove("a", false).unwrap();
+        t.remove("b", false).unwrap();
+        t.remove("token", false).unwrap();
+        t.remove("..data", false).unwrap();
+        assert_eq!(t.links, 0);
     }
 
     #[test]

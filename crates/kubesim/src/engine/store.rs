@@ -224,12 +224,25 @@ macro_rules! stored {
                 self.metadata.generation = Some(1);
             }
             let generation = self.metadata.generation.unwrap_or(1);
+            // A status write after a generation bump (graceful deletion) reports the new
+            // generation: the kubelet regenerates every condition and the status's
+            // observedGeneration from the pod it syncs (`CalculatePodStatusObservedGeneration`,
+            // `pkg/api/v1/pod/util.go`).
+            let resynced = old.is_some_and(|o| o.status != self.status);
             if let Some(st) = self.status.as_mut() {
                 for c in st.conditions.iter_mut().flatten() {
-                    c.observed_generation.get_or_insert(generation);
+                    if resynced {
+                        c.observed_generation = Some(generation);
+                    } else {
+                        c.observed_generation.get_or_insert(generation);
+                    }
                 }
                 if st.start_time.is_some() {
-                    st.observed_generation.get_or_insert(generation);
+                    if resynced {
+                        st.observed_generation = Some(generation);
+                    } else {
+                        st.observed_generation.get_or_insert(generation);
+                    }
                 }
             }
         }
@@ -1049,6 +1062,14 @@ impl Store {
         }
         let deadline = self.now.saturating_add((grace as u64).saturating_mul(1000));
         let shorten = m.deletion_grace_period_seconds.is_none_or(|g| grace < g);
+        // The first deletion of an object with a generation bumps it: graceful deletion
+        // (`BeforeDelete`, staging/src/k8s.io/apiserver/pkg/registry/rest/delete.go) and
+        // deletion held by finalizers (`markAsDeleting`, .../generic/registry/store.go).
+        if m.deletion_timestamp.is_none() {
+            if let Some(g) = m.generation.filter(|g| *g > 0) {
+                m.generation = Some(g + 1);
+            }
+        }
         if m.deletion_timestamp.is_none() || shorten {
             m.deletion_timestamp = Some(timestamp(deadline));
             m.deletion_grace_period_seconds = Some(grace);

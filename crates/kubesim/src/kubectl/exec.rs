@@ -212,9 +212,6 @@ pub struct Shell {
     /// The file `-f -` reads (the editor's current file).
     pub(super) current_file: Option<String>,
     pub(super) pending: Option<Blocking>,
-    /// Objects made by `kubectl create`, which carry no last-applied configuration: the first
-    /// `kubectl apply` of one warns and patches it in.
-    pub(super) created_without_config: std::collections::BTreeSet<String>,
     /// `kubectl run -it` / `kubectl exec -it POD -- sh`: the console types into this pod's
     /// shell until `exit`.
     pub(super) attached: Option<Attached>,
@@ -331,7 +328,6 @@ impl Shell {
             files,
             current_file: None,
             pending: None,
-            created_without_config: Default::default(),
             attached: None,
             watch_limit_ms: DEFAULT_WATCH_LIMIT_MS,
             history: Default::default(),
@@ -346,7 +342,6 @@ impl Shell {
             files,
             current_file: None,
             pending: None,
-            created_without_config: Default::default(),
             attached: None,
             watch_limit_ms: DEFAULT_WATCH_LIMIT_MS,
             history: Default::default(),

@@ -10,6 +10,7 @@
 
 pub mod apps;
 pub mod sh;
+pub mod token;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -174,6 +175,9 @@ impl View<'_> {
             Some(t) => Some(t.clone()),
             None => match b {
                 Backing::Container(..) => Some(image_layer(self.target.image())),
+                Backing::PodVolume(_, v) if token::is_token_volume(&self.target.pod, v) => {
+                    Some(token::tree(self.cluster, &self.target.pod))
+                }
                 _ => None,
             },
         }
@@ -182,10 +186,18 @@ impl View<'_> {
     fn with_tree<R>(&self, b: &Backing, f: impl FnOnce(&Tree) -> R) -> R {
         match self.cluster.fs.tree(b) {
             Some(t) => f(t),
-            None => match b {
-                Backing::Container(..) => f(&image_layer(self.target.image())),
-                _ => f(&Tree::default()),
-            },
+            None => f(&self.tree_of(b).unwrap_or_default()),
+        }
+    }
+
+    /// The kubelet's projected token volume is mounted read-only (admission's `readOnly: true`).
+    fn writable(&self, path: &str) -> Result<(Backing, String), FsError> {
+        let (b, rel) = self.backing(path).map_err(|_| FsError::NotFound)?;
+        match &b {
+            Backing::PodVolume(_, v) if token::is_token_volume(&self.target.pod, v) => {
+                Err(FsError::ReadOnly)
+            }
+            _ => Ok((b, rel)),
         }
     }
 
@@ -228,10 +240,21 @@ impl View<'_> {
         self.with_tree(&b, |t| match t.get(&rel) {
             Some(Entry::File(s)) => Ok(s.clone()),
             Some(Entry::Dir) => Err(FsError::IsADirectory),
+            // a link `get` could not follow (a loop, or pointing nowhere)
+            Some(Entry::Link(_)) => Err(FsError::NotFound),
             None if t.is_dir(&rel) || !self.mount_children(path).is_empty() => {
                 Err(FsError::IsADirectory)
             }
             None => Err(FsError::NotFound),
+        })
+    }
+
+    /// The target of the symbolic link at `path` (not followed), if it is one.
+    pub fn link_target(&self, path: &str) -> Option<String> {
+        let (b, rel) = self.backing(path).ok()?;
+        self.with_tree(&b, |t| match t.entry(&rel) {
+            Some(Entry::Link(target)) => Some(target.clone()),
+            _ => None,
         })
     }
 
@@ -274,7 +297,7 @@ impl View<'_> {
         if self.is_dir(path) {
             return Err(FsError::IsADirectory);
         }
-        let (b, rel) = self.backing(path).map_err(|_| FsError::NotFound)?;
+        let (b, rel) = self.writable(path)?;
         let parent = pod_fs::normalize(path);
         let parent = parent.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
         if !self.is_dir(if parent.is_empty() { "/" } else { parent }) {
@@ -291,7 +314,7 @@ impl View<'_> {
                 Err(FsError::Exists)
             };
         }
-        let (b, rel) = self.backing(path).map_err(|_| FsError::NotFound)?;
+        let (b, rel) = self.writable(path)?;
         self.tree_mut(&b).mkdir(&rel, parents)
     }
 
@@ -300,8 +323,8 @@ impl View<'_> {
         if self.target.mounts.iter().any(|m| m.path == norm) {
             return Err(FsError::Busy);
         }
-        let (b, rel) = self.backing(path).map_err(|_| FsError::NotFound)?;
-        if self.with_tree(&b, |t| t.get(&rel).is_none()) {
+        let (b, rel) = self.writable(path)?;
+        if self.with_tree(&b, |t| t.entry(&rel).is_none()) {
             return Err(FsError::NotFound);
         }
         self.tree_mut(&b).remove(&rel, recursive)

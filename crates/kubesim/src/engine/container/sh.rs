@@ -639,6 +639,9 @@ impl<'a> Shell<'a> {
                 say(out, &format!("{}{p}:\n", if i > 0 { "\n" } else { "" }));
             }
             let mut names = names;
+            if !all {
+                names.retain(|n| !n.starts_with('.'));
+            }
             if all {
                 names.insert(0, "..".into());
                 names.insert(0, ".".into());
@@ -654,18 +657,28 @@ impl<'a> Shell<'a> {
                     } else {
                         full.clone()
                     };
-                    let (kind, size) = if n == "." || n == ".." || self.view.is_dir(&child) {
+                    let link = match n.as_str() {
+                        "." | ".." => None,
+                        _ => self.view.link_target(&child),
+                    };
+                    let (kind, size) = if let Some(target) = &link {
+                        ('l', target.len())
+                    } else if n == "." || n == ".." || self.view.is_dir(&child) {
                         ('d', 4096)
                     } else {
                         ('-', self.view.read(&child).map(|t| t.len()).unwrap_or(0))
                     };
-                    let perm = if kind == 'd' {
-                        "rwxr-xr-x"
-                    } else {
-                        "rw-r--r--"
+                    let perm = match kind {
+                        'd' => "rwxr-xr-x",
+                        'l' => "rwxrwxrwx",
+                        _ => "rw-r--r--",
+                    };
+                    let shown = match &link {
+                        Some(target) => format!("{n} -> {target}"),
+                        None => n,
                     };
                     text.push_str(&format!(
-                        "{kind}{perm}    1 root     root      {size:>8} Jan  1 00:00 {n}\n"
+                        "{kind}{perm}    1 root     root      {size:>8} Jan  1 00:00 {shown}\n"
                     ));
                 } else {
                     text.push_str(&format!("{n}\n"));

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim, Service};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::kubectl::cli;
 use crate::kubectl::exec::{api_error, invalid_causes, Output, Shell};
@@ -86,7 +87,7 @@ impl Shell {
         text: &str,
         verb: &str,
         out: &mut Output,
-    ) -> Vec<Object> {
+    ) -> Vec<(Object, serde_yaml::Value)> {
         let m = manifest::parse(text);
         let docs = documents(text);
         let doc_of = |line: usize| {
@@ -165,7 +166,13 @@ impl Shell {
         for e in errors {
             out.fail(e);
         }
-        m.objects.into_iter().map(|p| p.object).collect()
+        m.objects
+            .into_iter()
+            .map(|p| {
+                let doc = doc_of(p.line);
+                (p.object, doc)
+            })
+            .collect()
     }
 
     pub(super) fn apply_files(&mut self, files: &[String], create: bool, out: &mut Output) {
@@ -180,8 +187,9 @@ impl Shell {
                 }
             };
             let objs = self.objects_of(&label, &text, "creating", &mut errors);
-            for obj in objs {
-                if create && self.object_exists(&obj) {
+            for (mut obj, doc) in objs {
+                let live = self.live_meta(&obj);
+                if create && live.is_some() {
                     errors.fail(format!(
                         "Error from server (AlreadyExists): error when creating \"{label}\": {} \"{}\" already exists",
                         object_resource(&obj),
@@ -191,22 +199,21 @@ impl Shell {
                 }
                 let reference = obj.reference();
                 let key = format!("{}/{}", object_resource(&obj), obj.name());
-                let exists = self.object_exists(&obj);
-                if !exists {
-                    self.created_without_config.remove(&key);
-                }
-                let missing_config = !create && exists && self.created_without_config.remove(&key);
+                // `kubectl apply` of an object that exists without the annotation (made by
+                // `kubectl create`): upstream's warning, then the patch adds it.
+                let missing_config =
+                    !create && live.as_ref().is_some_and(|m| last_applied(m).is_none());
                 if missing_config {
                     out.err(format!("Warning: resource {key} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically."));
+                }
+                if !create {
+                    annotate_applied(&mut obj, &doc, live.as_ref());
                 }
                 if let Some(w) = crate::validation::grace_period_warning(&obj) {
                     out.err(format!("Warning: {w}"));
                 }
                 match self.cluster.apply(obj) {
                     Ok(o) => {
-                        if create {
-                            self.created_without_config.insert(key);
-                        }
                         // patching in the annotation is a change of its own
                         let o = if missing_config {
                             "configured"
@@ -225,7 +232,8 @@ impl Shell {
         out.extend(errors);
     }
 
-    fn object_exists(&self, obj: &Object) -> bool {
+    /// The stored object's metadata, if it exists.
+    fn live_meta(&self, obj: &Object) -> Option<ObjectMeta> {
         let s = self.cluster.store();
         let n = obj.name();
         let ns = obj
@@ -234,15 +242,108 @@ impl Shell {
             .clone()
             .unwrap_or_else(|| cli::NAMESPACE.into());
         match obj {
-            Object::StatefulSet(_) => s.get::<StatefulSet>(&ns, n).is_some(),
-            Object::Service(_) => s.get::<Service>(&ns, n).is_some(),
-            Object::PersistentVolume(_) => s.get::<PersistentVolume>("", n).is_some(),
-            Object::PersistentVolumeClaim(_) => s.get::<PersistentVolumeClaim>(&ns, n).is_some(),
+            Object::StatefulSet(_) => s.get::<StatefulSet>(&ns, n).map(|o| o.metadata.clone()),
+            Object::Service(_) => s.get::<Service>(&ns, n).map(|o| o.metadata.clone()),
+            Object::PersistentVolume(_) => {
+                s.get::<PersistentVolume>("", n).map(|o| o.metadata.clone())
+            }
+            Object::PersistentVolumeClaim(_) => s
+                .get::<PersistentVolumeClaim>(&ns, n)
+                .map(|o| o.metadata.clone()),
             Object::StorageClass(_) => s
                 .get::<k8s_openapi::api::storage::v1::StorageClass>("", n)
-                .is_some(),
+                .map(|o| o.metadata.clone()),
         }
     }
+}
+
+/// The annotation `kubectl apply` keeps its last applied manifest in.
+pub(crate) const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+fn last_applied(meta: &ObjectMeta) -> Option<&str> {
+    meta.annotations
+        .as_ref()?
+        .get(LAST_APPLIED)
+        .map(String::as_str)
+}
+
+/// The annotation's value for a manifest, as kubectl v1.35 writes it
+/// (`GetModifiedConfiguration`, staging/src/k8s.io/kubectl/pkg/util/apply.go): the document
+/// as kubectl read it, with the namespace the builder defaulted (namespaced kinds) and its
+/// annotations without this one — an empty map when it has none, as `SetAnnotations` leaves
+/// it —, encoded by the unstructured JSON encoder: compact, keys sorted (Go's map order),
+/// `<`, `>`, `&` escaped, and the encoder's newline at the end.
+pub(crate) fn last_applied_configuration(obj: &Object, doc: &serde_yaml::Value) -> Option<String> {
+    let mut json = serde_json::to_value(doc).ok()?;
+    let meta = json.get_mut("metadata")?.as_object_mut()?;
+    let mut annotations = meta
+        .get("annotations")
+        .and_then(|a| a.as_object())
+        .cloned()
+        .unwrap_or_default();
+    annotations.remove(LAST_APPLIED);
+    meta.insert("annotations".into(), serde_json::Value::Object(annotations));
+    let namespaced = !matches!(obj, Object::PersistentVolume(_) | Object::StorageClass(_));
+    if namespaced
+        && meta
+            .get("namespace")
+            .and_then(|n| n.as_str())
+            .is_none_or(str::is_empty)
+    {
+        meta.insert("namespace".into(), cli::NAMESPACE.into());
+    }
+    Some(format!("{}\n", crate::validation::go_json(&json)))
+}
+
+/// What `kubectl apply`'s three-way merge (`CreateThreeWayMergePatch`, original = the last
+/// applied manifest, modified = this one, current = the live object) makes of a map: the live
+/// entries, less those the last manifest had and this one dropped, plus this one's.
+fn three_way(
+    live: Option<&BTreeMap<String, String>>,
+    original: Option<&serde_json::Value>,
+    modified: Option<&BTreeMap<String, String>>,
+) -> Option<BTreeMap<String, String>> {
+    let mut out = live.cloned().unwrap_or_default();
+    for key in original
+        .and_then(|o| o.as_object())
+        .into_iter()
+        .flat_map(|o| o.keys())
+    {
+        if modified.is_none_or(|m| !m.contains_key(key)) {
+            out.remove(key);
+        }
+    }
+    out.extend(modified.cloned().unwrap_or_default());
+    (!out.is_empty()).then_some(out)
+}
+
+/// Writes the new last-applied configuration into `obj` and merges its labels and
+/// annotations three ways with the live object's (fields others set survive an apply; those
+/// the previous manifest set and this one dropped are removed).
+fn annotate_applied(obj: &mut Object, doc: &serde_yaml::Value, live: Option<&ObjectMeta>) {
+    let Some(config) = last_applied_configuration(obj, doc) else {
+        return;
+    };
+    let original: Option<serde_json::Value> = live
+        .and_then(last_applied)
+        .and_then(|t| serde_json::from_str(t).ok());
+    let original_meta = |field: &str| original.as_ref().map(|o| &o["metadata"][field]);
+    let meta = obj.metadata_mut();
+    let mut manifest_annotations = meta.annotations.clone().unwrap_or_default();
+    manifest_annotations.remove(LAST_APPLIED);
+    meta.labels = three_way(
+        live.and_then(|l| l.labels.as_ref()),
+        original_meta("labels"),
+        meta.labels.as_ref(),
+    );
+    let mut annotations = three_way(
+        live.and_then(|l| l.annotations.as_ref()),
+        original_meta("annotations"),
+        Some(&manifest_annotations),
+    )
+    .unwrap_or_default();
+    annotations.insert(LAST_APPLIED.into(), config);
+    meta.annotations = Some(annotations);
 }
 
 /// The API resource name of an object, for AlreadyExists messages.
@@ -253,5 +354,53 @@ fn object_resource(obj: &Object) -> &'static str {
         Object::PersistentVolume(_) => "persistentvolumes",
         Object::PersistentVolumeClaim(_) => "persistentvolumeclaims",
         Object::StorageClass(_) => "storageclasses.storage.k8s.io",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> (Object, serde_yaml::Value) {
+        let m = manifest::parse(text);
+        (
+            m.objects[0].object.clone(),
+            serde_yaml::from_str(text).unwrap(),
+        )
+    }
+
+    #[test]
+    fn last_applied_configuration_is_kubectls_encoding() {
+        // staging/src/k8s.io/kubectl/pkg/util/apply.go GetModifiedConfiguration: the manifest
+        // with "annotations":{} (SetAnnotations of an empty map), the builder's namespace, keys
+        // sorted, json.Encoder's HTML escaping and trailing newline.
+        let (obj, d) = doc("kind: Service\napiVersion: v1\nmetadata:\n  name: a\nspec:\n  selector: {x: \"<&>\"}\n  ports:\n  - port: 80\n");
+        assert_eq!(
+            last_applied_configuration(&obj, &d).unwrap(),
+            "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"annotations\":{},\"name\":\"a\",\"namespace\":\"default\"},\"spec\":{\"ports\":[{\"port\":80}],\"selector\":{\"x\":\"\\u003c\\u0026\\u003e\"}}}\n"
+        );
+        // cluster-scoped kinds get no namespace
+        let (obj, d) = doc("apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: p\nspec:\n  capacity: {storage: 1Gi}\n  accessModes: [ReadWriteOnce]\n  hostPath: {path: /x}\n");
+        assert!(!last_applied_configuration(&obj, &d)
+            .unwrap()
+            .contains("namespace"));
+    }
+
+    #[test]
+    fn the_three_way_merge_keeps_what_others_set() {
+        let map = |kv: &[(&str, &str)]| -> BTreeMap<String, String> {
+            kv.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let live = map(&[("app", "db"), ("tier", "backend"), ("owner", "ops")]);
+        let original = serde_json::json!({"app": "db", "tier": "backend"});
+        let modified = map(&[("app", "web")]);
+        assert_eq!(
+            three_way(Some(&live), Some(&original), Some(&modified)),
+            Some(map(&[("app", "web"), ("owner", "ops")]))
+        );
+        // nothing left: the field goes
+        assert_eq!(three_way(None, Some(&original), None), None);
     }
 }

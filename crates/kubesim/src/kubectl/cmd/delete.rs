@@ -55,7 +55,7 @@ impl Shell {
                     return;
                 }
             };
-            for obj in self.objects_of(&label, &text, "deleting", &mut errors) {
+            for (obj, _) in self.objects_of(&label, &text, "deleting", &mut errors) {
                 let resource = match obj {
                     Object::StatefulSet(_) => Resource::StatefulSets,
                     Object::Service(_) => Resource::Services,

@@ -80,8 +80,15 @@ impl Shell {
         if !super::exec::container_running(p, pod) {
             return false;
         }
-        if argv.is_empty() {
-            out.out("If you don't see a command prompt, try pressing enter.\n");
+        // `-it` with no command, or with a bare shell (`-- sh`, the usual way to type it),
+        // attaches to the container's terminal
+        let shell = matches!(
+            argv.iter().map(String::as_str).collect::<Vec<_>>()[..],
+            [] | ["sh" | "bash" | "/bin/sh" | "/bin/bash"]
+        );
+        // kubectl v1.35 says this on every attach (`-i`), with or without a command
+        out.out("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\nIf you don't see a command prompt, try pressing enter.\n");
+        if shell {
             self.attached = Some(Attached {
                 pod: pod.to_string(),
                 container: pod.to_string(),
@@ -113,9 +120,13 @@ impl Shell {
         let trimmed = line.trim();
         if trimmed == "exit" || trimmed.starts_with("exit ") {
             self.attached = None;
+            let ended = format!("Session ended, resume using 'kubectl attach {pod} -c {container} -i -t' command when the pod is running\n");
             match end {
-                AttachEnd::Delete => self.delete_run_pod(&pod, out),
-                AttachEnd::Resume => out.out(format!("Session ended, resume using 'kubectl attach {pod} -c {container} -i -t' command when the pod is running\n")),
+                AttachEnd::Delete => {
+                    out.out(ended);
+                    self.delete_run_pod(&pod, out)
+                }
+                AttachEnd::Resume => out.out(ended),
                 AttachEnd::Return => {}
             }
             return;
