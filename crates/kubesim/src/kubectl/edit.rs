@@ -106,6 +106,7 @@ fn object_resource(obj: &Object) -> Resource {
         Object::PersistentVolume(_) => Resource::PersistentVolumes,
         Object::PersistentVolumeClaim(_) => Resource::PersistentVolumeClaims,
         Object::StorageClass(_) => Resource::StorageClasses,
+        Object::Namespace(_) => Resource::Namespaces,
     }
 }
 
@@ -123,6 +124,7 @@ impl Shell {
         let now = crate::engine::timestamp(self.cluster().now()).0;
         let found = objects::find(
             self.cluster(),
+            Some(&self.namespace),
             resource,
             &[name.to_string()],
             &objects::Selector::default(),
@@ -247,6 +249,7 @@ impl Shell {
         let now = crate::engine::timestamp(self.cluster().now()).0;
         let live = objects::find(
             self.cluster(),
+            Some(&self.namespace),
             session.resource,
             std::slice::from_ref(name),
             &objects::Selector::default(),

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim, Service};
 
-use crate::kubectl::cli;
 use crate::kubectl::exec::{api_error, invalid_causes, Output, Shell};
 use crate::manifest::{self, Object, Severity};
 
@@ -180,7 +179,23 @@ impl Shell {
                 }
             };
             let objs = self.objects_of(&label, &text, "creating", &mut errors);
-            for obj in objs {
+            for mut obj in objs {
+                // cli-runtime's resource visitor (`pkg/resource/visitor.go`, SetNamespace /
+                // RequireNamespace): a namespaced object without a namespace takes the
+                // command's; one naming another namespace than an explicit `-n` is refused
+                if let Some(ns) = obj.namespace_slot() {
+                    match ns {
+                        None => *ns = Some(self.namespace.clone()),
+                        Some(theirs) if self.namespace_flag && *theirs != self.namespace => {
+                            errors.fail(format!(
+                                "error: the namespace from the provided object \"{theirs}\" does not match the namespace \"{}\". You must pass '--namespace={theirs}' to perform this operation.",
+                                self.namespace
+                            ));
+                            continue;
+                        }
+                        Some(_) => {}
+                    }
+                }
                 if create && self.object_exists(&obj) {
                     errors.fail(format!(
                         "Error from server (AlreadyExists): error when creating \"{label}\": {} \"{}\" already exists",
@@ -215,14 +230,28 @@ impl Shell {
                         };
                         out.out(format!("{reference} {o}\n"))
                     }
+                    // apply creates an object it did not find (`pkg/cmd/apply/apply.go`:
+                    // AddSourceToErr("creating", ...))
                     Err(e) => errors.fail(api_error(
                         &e,
-                        Some(&format!("error when {verb} \"{label}\"")),
+                        Some(&format!(
+                            "error when {} \"{label}\"",
+                            if exists { verb } else { "creating" }
+                        )),
                     )),
                 }
             }
         }
         out.extend(errors);
+    }
+
+    /// `kubectl create namespace NAME`: `namespace/NAME created`, or the server's error.
+    pub(super) fn create_namespace(&mut self, name: &str, out: &mut Output) {
+        let command = crate::engine::Command::CreateNamespace(name.to_string());
+        match self.cluster.execute(command) {
+            Ok(_) => out.out(format!("namespace/{name} created\n")),
+            Err(e) => out.fail(api_error(&e, None)),
+        }
     }
 
     fn object_exists(&self, obj: &Object) -> bool {
@@ -232,7 +261,7 @@ impl Shell {
             .metadata()
             .namespace
             .clone()
-            .unwrap_or_else(|| cli::NAMESPACE.into());
+            .unwrap_or_else(|| self.namespace.clone());
         match obj {
             Object::StatefulSet(_) => s.get::<StatefulSet>(&ns, n).is_some(),
             Object::Service(_) => s.get::<Service>(&ns, n).is_some(),
@@ -241,6 +270,7 @@ impl Shell {
             Object::StorageClass(_) => s
                 .get::<k8s_openapi::api::storage::v1::StorageClass>("", n)
                 .is_some(),
+            Object::Namespace(_) => s.namespace(n).is_some(),
         }
     }
 }
@@ -253,5 +283,6 @@ fn object_resource(obj: &Object) -> &'static str {
         Object::PersistentVolume(_) => "persistentvolumes",
         Object::PersistentVolumeClaim(_) => "persistentvolumeclaims",
         Object::StorageClass(_) => "storageclasses.storage.k8s.io",
+        Object::Namespace(_) => "namespaces",
     }
 }

@@ -62,6 +62,7 @@ impl Shell {
                     Object::PersistentVolume(_) => Resource::PersistentVolumes,
                     Object::PersistentVolumeClaim(_) => Resource::PersistentVolumeClaims,
                     Object::StorageClass(_) => Resource::StorageClasses,
+                    Object::Namespace(_) => Resource::Namespaces,
                 };
                 targets.push((resource, obj.name().to_string(), Some(label.clone())));
             }
@@ -72,6 +73,7 @@ impl Shell {
                 Some(selector) => {
                     find(
                         &self.cluster,
+                        Some(&self.namespace),
                         sel.resource,
                         &[],
                         selector,
@@ -101,7 +103,7 @@ impl Shell {
                         printers::deleted_line(
                             "endpoints",
                             &name,
-                            Some(cli::NAMESPACE),
+                            Some(self.namespace.as_str()),
                             grace == Some(0)
                         )
                     ));
@@ -112,6 +114,7 @@ impl Shell {
             };
             let uid = find(
                 &self.cluster,
+                Some(&self.namespace),
                 resource,
                 std::slice::from_ref(&name),
                 &Selector::default(),
@@ -120,9 +123,9 @@ impl Shell {
             .values
             .first()
             .and_then(|v| v["metadata"]["uid"].as_str().map(str::to_string));
-            match self.cluster.delete(kind, cli::NAMESPACE, &name, options) {
+            match self.cluster.delete(kind, &self.namespace, &name, options) {
                 Ok(_) => {
-                    let ns = resource.namespaced().then_some(cli::NAMESPACE);
+                    let ns = resource.namespaced().then_some(self.namespace.as_str());
                     out.out(format!(
                         "{}\n",
                         printers::deleted_line(&singular(resource), &name, ns, grace == Some(0))
@@ -145,6 +148,7 @@ impl Shell {
     pub(super) fn exists(&self, resource: Resource, name: &str, uid: Option<&str>) -> bool {
         let f = find(
             &self.cluster,
+            Some(&self.namespace),
             resource,
             &[name.to_string()],
             &Selector::default(),
