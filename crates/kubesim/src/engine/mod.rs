@@ -30,6 +30,7 @@ pub mod rng;
 pub mod scheduler;
 pub mod statefulset;
 pub mod store;
+pub mod system_pods;
 pub mod volume_defaults;
 mod why;
 

@@ -34,8 +34,24 @@ macro_rules! stored {
         }
     )*};
 }
+impl Gettable for Pod {
+    /// The stored pods and the control plane's (`engine::system_pods`, built on read), by
+    /// namespace and name.
+    fn all(c: &Cluster) -> Vec<Self> {
+        let mut pods: Vec<Pod> = c.store().list::<Pod>().cloned().collect();
+        let system = crate::engine::system_pods::system_pods(c);
+        if !system.is_empty() {
+            pods.extend(system);
+            pods.sort_by(|a, b| {
+                (&a.metadata.namespace, &a.metadata.name)
+                    .cmp(&(&b.metadata.namespace, &b.metadata.name))
+            });
+        }
+        pods
+    }
+}
+
 stored!(
-    Pod,
     StatefulSet,
     ControllerRevision,
     PersistentVolumeClaim,
