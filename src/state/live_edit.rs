@@ -54,7 +54,12 @@ fn note(text: String, exit_code: i32) -> Output {
 /// `kubectl edit RESOURCE NAME` typed in the console: opens the live object in `edit` and
 /// returns what the console prints (a note saying where it opened, or kubectl's error). While
 /// an edit is open another one is refused (and the open one shown), so no edit is ever lost.
-pub fn begin(shell: &Shell, edit: &mut Option<LiveEdit>, resource: Resource, name: &str) -> Output {
+pub fn begin(
+    shell: &Shell,
+    edit: &mut Option<LiveEdit>,
+    (namespace, resource): (&str, Resource),
+    name: &str,
+) -> Output {
     if let Some(open) = edit {
         open.shown = true;
         return note(
@@ -65,7 +70,7 @@ pub fn begin(shell: &Shell, edit: &mut Option<LiveEdit>, resource: Resource, nam
             1,
         );
     }
-    match shell.begin_edit(resource, name) {
+    match shell.begin_edit(namespace, resource, name) {
         Ok(session) => {
             let opened = note(
                 "# edit it in the editor, then Save (Ctrl+S) or Cancel".into(),
