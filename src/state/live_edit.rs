@@ -113,7 +113,12 @@ mod tests {
     fn an_edit_opens_shown_and_never_collides_with_a_file() {
         let shell = seeded();
         let mut edit = None;
-        let out = begin(&shell, &mut edit, Resource::StatefulSets, "mongo");
+        let out = begin(
+            &shell,
+            &mut edit,
+            ("default", Resource::StatefulSets),
+            "mongo",
+        );
         assert_eq!(out.exit_code, 0);
         assert_eq!(
             out.stderr(),
@@ -126,7 +131,7 @@ mod tests {
 
         // a second edit is refused while one is open, and the open one is shown again
         edit.as_mut().unwrap().shown = false;
-        let out = begin(&shell, &mut edit, Resource::Services, "mongo");
+        let out = begin(&shell, &mut edit, ("default", Resource::Services), "mongo");
         assert_eq!(
             out.stderr(),
             "error: edit statefulsets.apps/mongo is still open in the editor: save or cancel it first\n"
@@ -135,7 +140,12 @@ mod tests {
 
         // not found: kubectl's error, nothing opened
         let mut none = None;
-        let out = begin(&shell, &mut none, Resource::StatefulSets, "web");
+        let out = begin(
+            &shell,
+            &mut none,
+            ("default", Resource::StatefulSets),
+            "web",
+        );
         assert_eq!(
             out.stderr(),
             "Error from server (NotFound): statefulsets.apps \"web\" not found\n"
@@ -147,12 +157,22 @@ mod tests {
     fn cancel_save_and_a_refused_save_then_fixed() {
         let mut shell = seeded();
         let mut edit = None;
-        begin(&shell, &mut edit, Resource::StatefulSets, "mongo");
+        begin(
+            &shell,
+            &mut edit,
+            ("default", Resource::StatefulSets),
+            "mongo",
+        );
         let out = finish(&mut shell, &mut edit, None);
         assert_eq!(out.stderr(), "Edit cancelled, no changes made.\n");
         assert_eq!(edit, None);
 
-        begin(&shell, &mut edit, Resource::StatefulSets, "mongo");
+        begin(
+            &shell,
+            &mut edit,
+            ("default", Resource::StatefulSets),
+            "mongo",
+        );
         let bad = edit
             .as_ref()
             .unwrap()
