@@ -187,10 +187,7 @@ impl Shell {
                     match ns {
                         None => *ns = Some(self.namespace.clone()),
                         Some(theirs) if self.namespace_flag && *theirs != self.namespace => {
-                            errors.fail(format!(
-                                "error: the namespace from the provided object \"{theirs}\" does not match the namespace \"{}\". You must pass '--namespace={theirs}' to perform this operation.",
-                                self.namespace
-                            ));
+                            errors.fail(namespace_mismatch(theirs, &self.namespace));
                             continue;
                         }
                         Some(_) => {}
@@ -273,6 +270,14 @@ impl Shell {
             Object::Namespace(_) => s.namespace(n).is_some(),
         }
     }
+}
+
+/// cli-runtime's RequireNamespace refusal (`pkg/resource/visitor.go`): a manifest's namespace
+/// against an explicit `-n`.
+pub(super) fn namespace_mismatch(theirs: &str, ours: &str) -> String {
+    format!(
+        "error: the namespace from the provided object \"{theirs}\" does not match the namespace \"{ours}\". You must pass '--namespace={theirs}' to perform this operation."
+    )
 }
 
 /// The API resource name of an object, for AlreadyExists messages.
