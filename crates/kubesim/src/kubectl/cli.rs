@@ -1329,10 +1329,23 @@ fn parse_kubectl(args: &[String]) -> Result<(Command, Option<String>), CliError>
             "error: unknown command \"{other}\" for \"kubectl\""
         ))),
     }?;
-    if namespace.as_deref() == Some("") {
-        return Err(CliError(
-            "error: a resource cannot be retrieved by name across all namespaces".into(),
-        ));
+    // `-n ""` is the context's namespace (clientcmd's ToRawKubeConfigLoader)
+    let namespace = namespace.filter(|n| !n.is_empty());
+    if let Command::Get {
+        all_namespaces: true,
+        selections,
+        ..
+    } = &command
+    {
+        // cli-runtime `pkg/resource/builder.go` (visitByResource): names need one namespace
+        if selections
+            .iter()
+            .any(|s| s.resource.namespaced() && !s.names.is_empty())
+        {
+            return Err(CliError(
+                "error: a resource cannot be retrieved by name across all namespaces".into(),
+            ));
+        }
     }
     Ok((command, namespace))
 }
@@ -1623,6 +1636,11 @@ mod tests {
             }
         );
         assert!(err("kubectl create namespace").contains("exactly one NAME is required, got 0"));
+        assert_eq!(
+            err("kubectl get pods web-0 -A"),
+            "error: a resource cannot be retrieved by name across all namespaces"
+        );
+        assert_eq!(ns("kubectl get pods -n ''"), None);
         assert!(matches!(
             ok("kubectl get ns"),
             Command::Get { ref selections, .. } if selections[0].resource == Resource::Namespaces
