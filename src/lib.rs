@@ -279,9 +279,9 @@ pub fn App() -> impl IntoView {
                 kind: LineKind::Command,
             })
         });
-        if let Some((resource, name)) = kubesim::kubectl::edit::requested(&line) {
+        if let Some((resource, name, ns)) = kubesim::kubectl::edit::requested(&line) {
             let mut edit = live_edit.get_untracked();
-            change(&mut |s| state::live_edit::begin(s, &mut edit, resource, &name));
+            change(&mut |s| state::live_edit::begin(s, &mut edit, (&ns, resource), &name));
             live_edit.set(edit);
             return;
         }

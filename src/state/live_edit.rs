@@ -54,7 +54,12 @@ fn note(text: String, exit_code: i32) -> Output {
 /// `kubectl edit RESOURCE NAME` typed in the console: opens the live object in `edit` and
 /// returns what the console prints (a note saying where it opened, or kubectl's error). While
 /// an edit is open another one is refused (and the open one shown), so no edit is ever lost.
-pub fn begin(shell: &Shell, edit: &mut Option<LiveEdit>, resource: Resource, name: &str) -> Output {
+pub fn begin(
+    shell: &Shell,
+    edit: &mut Option<LiveEdit>,
+    (namespace, resource): (&str, Resource),
+    name: &str,
+) -> Output {
     if let Some(open) = edit {
         open.shown = true;
         return note(
@@ -65,7 +70,7 @@ pub fn begin(shell: &Shell, edit: &mut Option<LiveEdit>, resource: Resource, nam
             1,
         );
     }
-    match shell.begin_edit(resource, name) {
+    match shell.begin_edit(namespace, resource, name) {
         Ok(session) => {
             let opened = note(
                 "# edit it in the editor, then Save (Ctrl+S) or Cancel".into(),
@@ -108,7 +113,12 @@ mod tests {
     fn an_edit_opens_shown_and_never_collides_with_a_file() {
         let shell = seeded();
         let mut edit = None;
-        let out = begin(&shell, &mut edit, Resource::StatefulSets, "mongo");
+        let out = begin(
+            &shell,
+            &mut edit,
+            ("default", Resource::StatefulSets),
+            "mongo",
+        );
         assert_eq!(out.exit_code, 0);
         assert_eq!(
             out.stderr(),
@@ -121,7 +131,7 @@ mod tests {
 
         // a second edit is refused while one is open, and the open one is shown again
         edit.as_mut().unwrap().shown = false;
-        let out = begin(&shell, &mut edit, Resource::Services, "mongo");
+        let out = begin(&shell, &mut edit, ("default", Resource::Services), "mongo");
         assert_eq!(
             out.stderr(),
             "error: edit statefulsets.apps/mongo is still open in the editor: save or cancel it first\n"
@@ -130,7 +140,12 @@ mod tests {
 
         // not found: kubectl's error, nothing opened
         let mut none = None;
-        let out = begin(&shell, &mut none, Resource::StatefulSets, "web");
+        let out = begin(
+            &shell,
+            &mut none,
+            ("default", Resource::StatefulSets),
+            "web",
+        );
         assert_eq!(
             out.stderr(),
             "Error from server (NotFound): statefulsets.apps \"web\" not found\n"
@@ -142,12 +157,22 @@ mod tests {
     fn cancel_save_and_a_refused_save_then_fixed() {
         let mut shell = seeded();
         let mut edit = None;
-        begin(&shell, &mut edit, Resource::StatefulSets, "mongo");
+        begin(
+            &shell,
+            &mut edit,
+            ("default", Resource::StatefulSets),
+            "mongo",
+        );
         let out = finish(&mut shell, &mut edit, None);
         assert_eq!(out.stderr(), "Edit cancelled, no changes made.\n");
         assert_eq!(edit, None);
 
-        begin(&shell, &mut edit, Resource::StatefulSets, "mongo");
+        begin(
+            &shell,
+            &mut edit,
+            ("default", Resource::StatefulSets),
+            "mongo",
+        );
         let bad = edit
             .as_ref()
             .unwrap()

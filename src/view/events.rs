@@ -16,7 +16,7 @@ pub fn Events(model: ViewModel) -> impl IntoView {
                 <tbody>
                     {move || events.get().into_iter().map(|e| { let warning = e.type_ == "Warning"; view! {
                         <tr class:warning=warning>
-                            <td>{e.age}</td><td>{e.type_}</td><td>{e.reason}</td><td>{e.object}</td><td>{e.message}</td>
+                            <td>{e.age}</td><td>{e.type_}</td><td>{e.reason}</td><td>{e.object}{super::ns_tag::ns_tag(&e.namespace)}</td><td>{e.message}</td>
                         </tr>
                     }}).collect_view()}
                 </tbody>

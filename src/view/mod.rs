@@ -19,6 +19,7 @@ mod events;
 mod inspector;
 mod network;
 mod nodes;
+mod ns_tag;
 mod set;
 mod storage;
 pub mod time;

@@ -57,6 +57,7 @@ pub fn Network(model: ViewModel) -> impl IntoView {
                     <div class="svc" data-svc=svc.name.clone()>
                         <div class="svc-head">
                             <button class="link" on:click=move |_| model.open("service", &ns, &name)>{format!("service/{}", svc.name)}</button>
+                            {super::ns_tag::ns_tag(&svc.namespace)}
                             <span>{if svc.headless { "headless (clusterIP: None)".to_string() } else { format!("clusterIP {}", svc.cluster_ip) }}</span>
                             <span>{svc.ports.join(", ")}</span>
                         </div>

@@ -62,6 +62,7 @@ fn Header(
     namespace: String,
     name: String,
 ) -> impl IntoView {
+    let tag = super::ns_tag::ns_tag(&namespace);
     let get = move |f: fn(&SetView) -> String| {
         move || set.with(|s| s.as_ref().map(f).unwrap_or_default())
     };
@@ -160,6 +161,7 @@ fn Header(
                 <button class="link sts-name" on:click=move |_| model.open("statefulset", &s1, &n1)>
                     {format!("statefulset/{name}")}
                 </button>
+                {tag}
                 <span class="ready-count" class:all-ready=move || num(|s| s.ready)() == num(|s| s.desired)()>
                     {move || format!("READY {}/{}", num(|s| s.ready)(), num(|s| s.desired)())}
                 </span>

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim, Service};
+use k8s_openapi::api::core::v1::{Namespace, PersistentVolume, PersistentVolumeClaim, Service};
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::de::DeserializeOwned;
@@ -29,6 +29,7 @@ pub enum Object {
     PersistentVolume(PersistentVolume),
     PersistentVolumeClaim(PersistentVolumeClaim),
     StorageClass(StorageClass),
+    Namespace(Namespace),
 }
 
 impl Object {
@@ -39,6 +40,7 @@ impl Object {
             Object::PersistentVolume(_) => "PersistentVolume",
             Object::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
             Object::StorageClass(_) => "StorageClass",
+            Object::Namespace(_) => "Namespace",
         }
     }
 
@@ -49,6 +51,17 @@ impl Object {
             Object::PersistentVolume(o) => &o.metadata,
             Object::PersistentVolumeClaim(o) => &o.metadata,
             Object::StorageClass(o) => &o.metadata,
+            Object::Namespace(o) => &o.metadata,
+        }
+    }
+
+    /// `metadata.namespace` of a namespaced kind, to read or set (`None`: cluster-scoped).
+    pub fn namespace_slot(&mut self) -> Option<&mut Option<String>> {
+        match self {
+            Object::StatefulSet(o) => Some(&mut o.metadata.namespace),
+            Object::Service(o) => Some(&mut o.metadata.namespace),
+            Object::PersistentVolumeClaim(o) => Some(&mut o.metadata.namespace),
+            Object::PersistentVolume(_) | Object::StorageClass(_) | Object::Namespace(_) => None,
         }
     }
 
@@ -59,6 +72,7 @@ impl Object {
             Object::PersistentVolume(o) => &mut o.metadata,
             Object::PersistentVolumeClaim(o) => &mut o.metadata,
             Object::StorageClass(o) => &mut o.metadata,
+            Object::Namespace(o) => &mut o.metadata,
         }
     }
 
@@ -74,6 +88,7 @@ impl Object {
             Object::PersistentVolume(_) => "persistentvolume",
             Object::PersistentVolumeClaim(_) => "persistentvolumeclaim",
             Object::StorageClass(_) => "storageclass.storage.k8s.io",
+            Object::Namespace(_) => "namespace",
         };
         format!("{resource}/{}", self.name())
     }
@@ -127,6 +142,7 @@ impl Object {
                 format!("requests {request} {modes}")
             }
             Object::StorageClass(sc) => format!("provisioner {}", sc.provisioner),
+            Object::Namespace(_) => "namespace".to_string(),
         }
     }
 }
@@ -372,6 +388,7 @@ const SERVED: &[(&str, &str)] = &[
     ("v1", "PersistentVolume"),
     ("v1", "PersistentVolumeClaim"),
     ("storage.k8s.io/v1", "StorageClass"),
+    ("v1", "Namespace"),
 ];
 
 fn parse_document(doc: &Document<'_>, out: &mut Manifest) {
@@ -505,6 +522,7 @@ fn parse_document(doc: &Document<'_>, out: &mut Manifest) {
         "PersistentVolumeClaim" => typed
             .decode::<PersistentVolumeClaim>(out)
             .map(Object::PersistentVolumeClaim),
+        "Namespace" => typed.decode::<Namespace>(out).map(Object::Namespace),
         _ => typed.decode::<StorageClass>(out).map(Object::StorageClass),
     };
     let Some(object) = object else { return };

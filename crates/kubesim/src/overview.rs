@@ -237,6 +237,8 @@ pub struct EventView {
     pub type_: String,
     pub reason: String,
     pub object: String,
+    /// The involved object's namespace (`""` for a cluster-scoped one).
+    pub namespace: String,
     pub message: String,
 }
 
@@ -696,6 +698,7 @@ pub fn overview(cluster: &Cluster) -> Overview {
                     .to_ascii_lowercase(),
                 e.involved_object.name.as_deref().unwrap_or("")
             ),
+            namespace: e.involved_object.namespace.clone().unwrap_or_default(),
             message: e.message.clone().unwrap_or_default(),
         })
         .collect();
@@ -907,6 +910,55 @@ mod tests {
             }
         }
         cluster
+    }
+
+    /// Two sets of the same name in two namespaces are two sets in the picture, each with its
+    /// namespace (the view tags the one outside `default`), its own pods and DNS names; the
+    /// events say whose object they are about.
+    #[test]
+    fn objects_carry_their_namespace() {
+        let mut cluster = seeded();
+        cluster
+            .execute(crate::engine::Command::CreateNamespace("shop".into()))
+            .unwrap();
+        for (_, text) in examples::MONGODB {
+            for mut parsed in manifest::parse(text).objects {
+                if let Some(ns) = parsed.object.namespace_slot() {
+                    *ns = Some("shop".into());
+                }
+                if !matches!(parsed.object, manifest::Object::PersistentVolume(_)) {
+                    cluster.apply(parsed.object).unwrap();
+                }
+            }
+        }
+        cluster.advance(60_000);
+        let o = overview(&cluster);
+        let sets: Vec<(&str, &str)> = o
+            .sets
+            .iter()
+            .map(|s| (s.namespace.as_str(), s.name.as_str()))
+            .collect();
+        assert_eq!(sets, [("default", "mongo"), ("shop", "mongo")]);
+        let services: Vec<&str> = o.services.iter().map(|s| s.namespace.as_str()).collect();
+        assert!(services.contains(&"shop") && services.contains(&"default"));
+        let shop = &o.sets[1];
+        assert!(!shop.pods.is_empty());
+        let dns: Vec<String> = o
+            .sets
+            .iter()
+            .flat_map(|s| s.pods.iter().filter_map(|p| p.dns.clone()))
+            .collect();
+        assert!(!dns.is_empty());
+        for (set, suffix) in [(&o.sets[0], ".mongo.default."), (shop, ".mongo.shop.")] {
+            for d in set.pods.iter().filter_map(|p| p.dns.as_deref()) {
+                assert!(d.contains(suffix), "{d} in {}", set.namespace);
+            }
+        }
+        assert!(o.events.iter().any(|e| e.namespace == "shop"));
+        assert!(o
+            .events
+            .iter()
+            .all(|e| ["default", "shop", ""].contains(&e.namespace.as_str())));
     }
 
     #[test]

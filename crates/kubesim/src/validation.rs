@@ -1111,7 +1111,7 @@ fn quantity_problem(object: &Object) -> Option<Problem> {
                 }
             }
         }
-        Object::Service(_) | Object::StorageClass(_) => {}
+        Object::Service(_) | Object::StorageClass(_) | Object::Namespace(_) => {}
     }
     found
 }
@@ -1214,6 +1214,8 @@ pub fn validate(object: &Object) -> Vec<Problem> {
                 Some(spec) => validate_claim_spec(&mut p, "", spec),
             }
         }
+        // ValidateNamespace: the name is a DNS-1123 label (`pkg/apis/core/validation`)
+        Object::Namespace(n) => validate_object_meta(&mut p, &n.metadata, NameRule::Label),
         Object::StorageClass(sc) => {
             validate_object_meta(&mut p, &sc.metadata, NameRule::Subdomain);
             if sc.provisioner.is_empty() {
@@ -1261,6 +1263,7 @@ pub fn object_size(object: &Object) -> usize {
         Object::PersistentVolume(o) => limits::json_size(o),
         Object::PersistentVolumeClaim(o) => limits::json_size(o),
         Object::StorageClass(o) => limits::json_size(o),
+        Object::Namespace(o) => limits::json_size(o),
     }
 }
 

@@ -39,6 +39,7 @@ macro_rules! by_kind {
             Kind::Node => $f::<Node>($($arg),*),
             Kind::Event => $event,
             Kind::Endpoints => $f::<crate::network::EndpointsRecord>($($arg),*),
+            Kind::Namespace => Default::default(),
         }
     };
 }

@@ -22,6 +22,7 @@ pub mod gc;
 pub mod history;
 pub mod ids;
 pub mod kubelet;
+pub mod namespaces;
 pub mod pod_fs;
 pub mod profile;
 pub mod pv_controller;
@@ -29,6 +30,7 @@ pub mod rng;
 pub mod scheduler;
 pub mod statefulset;
 pub mod store;
+pub mod system_pods;
 pub mod volume_defaults;
 mod why;
 
@@ -95,6 +97,7 @@ fn resource_name(kind: Kind) -> &'static str {
         Kind::Node => "nodes",
         Kind::Event => "events",
         Kind::Endpoints => "endpoints",
+        Kind::Namespace => "namespaces",
     }
 }
 
@@ -306,6 +309,8 @@ pub enum Command {
     },
     /// `kubectl run`: creates a bare pod.
     CreatePod(Box<Pod>),
+    /// `kubectl create namespace NAME`.
+    CreateNamespace(String),
 }
 
 /// Counts of what a [`Cluster`] holds ([`Cluster::footprint`]).
@@ -377,6 +382,8 @@ pub(crate) enum Task {
     Kubelet(kubelet::Step),
     EvictNode(String),
     Plugin(usize),
+    /// The namespace controller's pass over a terminating namespace.
+    FinalizeNamespace(String),
 }
 
 impl Task {
@@ -499,6 +506,9 @@ impl Cluster {
         };
         c.store.event_ttl_ms = Some(c.config.event_ttl_ms);
         c.store.seed_uids(c.config.seed);
+        for ns in namespaces::BUILT_IN {
+            namespaces::install(&mut c.store, ns);
+        }
         for i in 1..=c.config.nodes {
             let name = format!("node-{i}");
             let node = Node {
@@ -838,6 +848,7 @@ impl Cluster {
             Task::CollectGarbage => gc::collect(self),
             Task::Kubelet(step) => kubelet::run(self, step),
             Task::EvictNode(node) => kubelet::evict_node(self, &node),
+            Task::FinalizeNamespace(ns) => self.finalize_namespace(&ns),
         }
         self.dispatch();
         Some(at)
@@ -1029,6 +1040,11 @@ impl Cluster {
             }
             if event == WatchEventType::Deleted {
                 pod_fs::on_deleted(self, &object);
+                // the namespace controller waits for a terminating namespace's content
+                let (ns, _) = key(self);
+                if self.namespace_terminating(&ns) {
+                    self.enqueue(now, Task::FinalizeNamespace(ns));
+                }
             }
             match &object {
                 AnyObject::Pod(pod) => {
@@ -1185,6 +1201,9 @@ impl Cluster {
                     None => ApiError::Invalid(e),
                 }),
             Command::CreatePod(pod) => self.store.create(*pod).map(|_| CommandOutput::Done),
+            Command::CreateNamespace(name) => self
+                .create_namespace(&name, Default::default())
+                .map(|_| CommandOutput::Done),
         };
         self.dispatch();
         out
@@ -1380,6 +1399,7 @@ impl Cluster {
             )));
         }
         match obj {
+            Object::Namespace(n) => self.apply_namespace(n),
             Object::StatefulSet(s) => statefulset::apply(self, s),
             Object::Service(s) => self.apply_service(s),
             Object::PersistentVolume(pv) => {
@@ -1581,6 +1601,7 @@ impl Cluster {
             Kind::Node => s.delete::<Node>(ns, name, p, grace),
             Kind::Event => s.delete_event(ns, name),
             Kind::Endpoints => s.delete::<crate::network::EndpointsRecord>(ns, name, p, grace),
+            Kind::Namespace => self.delete_namespace(name),
         }
     }
 

@@ -102,6 +102,11 @@ impl ClusterConfig {
 
 /// Creates the profile's objects in a new cluster.
 pub(crate) fn install(c: &mut Cluster) {
+    // kind deploys rancher's local-path provisioner in its own namespace
+    // (kubernetes-sigs/kind `pkg/build/nodeimage/const_storage.go`: `local-path-storage`)
+    if matches!(c.config.profile, Profile::KindLike) {
+        super::namespaces::install(&mut c.store, "local-path-storage");
+    }
     for sc in c.config.profile.storage_classes() {
         let _ = c.store.create(sc);
     }

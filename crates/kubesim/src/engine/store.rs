@@ -36,6 +36,8 @@ pub enum Kind {
     Node,
     Event,
     Endpoints,
+    /// Namespaces live in their own registry ([`super::namespaces`]), not in a table.
+    Namespace,
 }
 
 impl Kind {
@@ -52,6 +54,7 @@ impl Kind {
             Kind::Node => "Node",
             Kind::Event => "Event",
             Kind::Endpoints => "Endpoints",
+            Kind::Namespace => "Namespace",
         }
     }
 }
@@ -415,6 +418,10 @@ pub struct Store {
     /// [`Store::trim_watch`]); `watch[0]` is at absolute position `watch_start`.
     watch: Vec<WatchEntry>,
     watch_start: usize,
+    /// The namespaces (`super::namespaces`): by name.
+    pub(crate) namespaces: BTreeMap<String, super::namespaces::NamespaceRecord>,
+    /// The uid counter's first value (the seed's offset): built-in namespaces draw below it.
+    uid_base: u64,
 }
 
 /// The node a pod counts against: bound and not in a terminal phase.
@@ -697,6 +704,35 @@ impl Store {
     /// Starts the uid numbers at the seed's offset (`Cluster::new`; before any write).
     pub(crate) fn seed_uids(&mut self, seed: u64) {
         self.uid_counter = super::ids::uid_offset(seed);
+        self.uid_base = self.uid_counter;
+    }
+
+    /// Uid number `n` below the counter's start: the built-in namespaces' uids (distinct from
+    /// every uid the counter gives).
+    pub(crate) fn uid_before_offset(&self, n: u64) -> String {
+        uid_of(self.uid_base.wrapping_sub(n))
+    }
+
+    /// A namespace by name.
+    pub fn namespace(&self, name: &str) -> Option<&super::namespaces::NamespaceRecord> {
+        self.namespaces.get(name)
+    }
+
+    /// Every namespace, by name.
+    pub fn namespaces(&self) -> impl Iterator<Item = &super::namespaces::NamespaceRecord> {
+        self.namespaces.values()
+    }
+
+    /// The next resourceVersion, for objects kept outside the tables.
+    pub(crate) fn bump_resource_version(&mut self) -> u64 {
+        self.resource_version += 1;
+        self.resource_version
+    }
+
+    /// A new object's uid and resourceVersion, for objects kept outside the tables.
+    pub(crate) fn next_identity(&mut self) -> (String, u64) {
+        self.resource_version += 1;
+        (self.next_uid(), self.resource_version)
     }
 
     fn next_uid(&mut self) -> String {
@@ -909,6 +945,9 @@ impl Store {
                 kind: T::STORE_KIND,
                 name: key.1,
             });
+        }
+        if T::NAMESPACED {
+            super::namespaces::admit_create(self, T::STORE_KIND, &key.0, &key.1)?;
         }
         self.resource_version += 1;
         let uid = self.next_uid();

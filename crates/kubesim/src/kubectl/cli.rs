@@ -22,10 +22,11 @@ pub enum Resource {
     Nodes,
     Events,
     ControllerRevisions,
+    Namespaces,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 11] = [
+    pub const ALL: [Resource; 12] = [
         Resource::Pods,
         Resource::StatefulSets,
         Resource::PersistentVolumeClaims,
@@ -37,6 +38,7 @@ impl Resource {
         Resource::Nodes,
         Resource::Events,
         Resource::ControllerRevisions,
+        Resource::Namespaces,
     ];
 
     /// The plural resource name, as in `kubectl api-resources`.
@@ -53,6 +55,7 @@ impl Resource {
             Resource::Nodes => "nodes",
             Resource::Events => "events",
             Resource::ControllerRevisions => "controllerrevisions",
+            Resource::Namespaces => "namespaces",
         }
     }
 
@@ -80,6 +83,7 @@ impl Resource {
             Resource::Nodes => &["node", "no"],
             Resource::Events => &["event", "ev"],
             Resource::ControllerRevisions => &["controllerrevision"],
+            Resource::Namespaces => &["namespace", "ns"],
         }
     }
 
@@ -87,7 +91,10 @@ impl Resource {
     pub fn namespaced(self) -> bool {
         !matches!(
             self,
-            Resource::PersistentVolumes | Resource::StorageClasses | Resource::Nodes
+            Resource::PersistentVolumes
+                | Resource::StorageClasses
+                | Resource::Nodes
+                | Resource::Namespaces
         )
     }
 
@@ -178,6 +185,10 @@ pub enum Command {
     },
     Create {
         files: Vec<String>,
+    },
+    /// `kubectl create namespace NAME` (`pkg/cmd/create/create_namespace.go`).
+    CreateNamespace {
+        name: String,
     },
     Get {
         selections: Vec<Selection>,
@@ -316,7 +327,7 @@ impl fmt::Display for CliError {
     }
 }
 
-/// The namespace every command of the playground runs in (`-n default` is accepted).
+/// The namespace of the console's context: commands without `-n` run in it.
 pub const NAMESPACE: &str = "default";
 
 /// Splits a command line into words as a POSIX shell would for simple cases: whitespace
@@ -529,15 +540,7 @@ fn parse_flags(command: &str, spec: &FlagSpec, args: &[String]) -> Result<Flags,
             }
         }
     }
-    let flags = Flags { values, positional };
-    if let Some(ns) = flags.get("namespace") {
-        if ns != NAMESPACE {
-            return Err(CliError(format!(
-                "error: the playground's cluster has one namespace, \"{NAMESPACE}\" (asked for \"{ns}\")"
-            )));
-        }
-    }
-    Ok(flags)
+    Ok(Flags { values, positional })
 }
 
 fn unknown_resource(name: &str) -> CliError {
@@ -770,12 +773,24 @@ fn files(flags: &Flags, command: &str) -> Result<Vec<String>, CliError> {
 
 /// Parses one console line (`kubectl …`, `nslookup NAME`, `dig NAME [TYPE]`, `sleep N`, `sim …`).
 pub fn parse(line: &str) -> Result<Command, CliError> {
+    parse_line(line).map(|(command, _)| command)
+}
+
+/// [`parse`], with the namespace the line's `-n/--namespace` names (`None`: the context's,
+/// `default`).
+pub fn parse_line(line: &str) -> Result<(Command, Option<String>), CliError> {
     let words = split_words(line)?;
     let Some((program, args)) = words.split_first() else {
         return Err(CliError(String::new()));
     };
-    match program.as_str() {
-        "kubectl" | "k" => parse_kubectl(args),
+    if let "kubectl" | "k" = program.as_str() {
+        return parse_kubectl(args);
+    }
+    parse_other(program, args).map(|c| (c, None))
+}
+
+fn parse_other(program: &str, args: &[String]) -> Result<Command, CliError> {
+    match program {
         "sim" => super::cmd::sim::parse(args).map(Command::Sim),
         "nslookup" => match args {
             [name] => Ok(Command::Nslookup { name: name.clone() }),
@@ -833,9 +848,21 @@ pub fn parse(line: &str) -> Result<Command, CliError> {
     }
 }
 
-fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
-    // Global flags may come before the verb (`kubectl -n default get pods`).
-    let verb_at = args.iter().position(|a| !a.starts_with('-'));
+fn parse_kubectl(args: &[String]) -> Result<(Command, Option<String>), CliError> {
+    // Global flags may come before the verb (`kubectl -n kube-system get pods`).
+    let mut verb_at = None;
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        if a == "-n" || a == "--namespace" {
+            i += 2;
+        } else if a.starts_with('-') {
+            i += 1;
+        } else {
+            verb_at = Some(i);
+            break;
+        }
+    }
     let Some(verb_at) = verb_at else {
         return Err(CliError(
             "kubectl controls the Kubernetes cluster manager.\n\nerror: a command is required"
@@ -843,26 +870,46 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
         ));
     };
     let verb = args[verb_at].as_str();
-    let rest: Vec<String> = args[..verb_at]
-        .iter()
-        .chain(&args[verb_at + 1..])
-        .cloned()
-        .collect();
-    match verb {
+    let mut namespace = parse_flags(verb, &NONE, &args[..verb_at])?
+        .get("namespace")
+        .map(str::to_string);
+    let rest: Vec<String> = args[verb_at + 1..].to_vec();
+    // every verb's flags are read through here, which keeps the `-n` it names
+    let mut pf = |c: &str, spec: &FlagSpec, a: &[String]| -> Result<Flags, CliError> {
+        let f = parse_flags(c, spec, a)?;
+        if let Some(ns) = f.get("namespace") {
+            namespace = Some(ns.to_string());
+        }
+        Ok(f)
+    };
+    let command = match verb {
         "apply" => {
-            let f = parse_flags(verb, &FILES, &rest)?;
+            let f = pf(verb, &FILES, &rest)?;
             Ok(Command::Apply {
                 files: files(&f, verb)?,
             })
         }
         "create" => {
-            let f = parse_flags(verb, &FILES, &rest)?;
-            Ok(Command::Create {
-                files: files(&f, verb)?,
-            })
+            let f = pf(verb, &FILES, &rest)?;
+            match f.positional.split_first() {
+                Some((sub, names)) if sub == "namespace" || sub == "ns" => match names {
+                    [name] => Ok(Command::CreateNamespace { name: name.clone() }),
+                    _ => Err(CliError(format!(
+                        "error: exactly one NAME is required, got {}\n{}",
+                        names.len(),
+                        usage_hint("create namespace")
+                    ))),
+                },
+                Some((sub, _)) => Err(CliError(format!(
+                    "error: unknown command \"{sub}\" for \"kubectl create\" (the playground creates from files, and namespaces)"
+                ))),
+                None => Ok(Command::Create {
+                    files: files(&f, verb)?,
+                }),
+            }
         }
         "get" => {
-            let f = parse_flags(verb, &GET, &rest)?;
+            let f = pf(verb, &GET, &rest)?;
             if f.positional.is_empty() {
                 return Err(CliError("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples".into()));
             }
@@ -903,7 +950,7 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
             })
         }
         "describe" => {
-            let f = parse_flags(verb, &NONE, &rest)?;
+            let f = pf(verb, &NONE, &rest)?;
             let sel = selections(&f.positional)?;
             match sel.as_slice() {
                 [s] => Ok(Command::Describe { resource: s.resource, names: s.names.clone() }),
@@ -912,7 +959,7 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
             }
         }
         "delete" => {
-            let f = parse_flags(verb, &DELETE, &rest)?;
+            let f = pf(verb, &DELETE, &rest)?;
             let cascade = match f.get("cascade") {
                 None | Some("background" | "true") => Cascade::Background,
                 Some("foreground") => Cascade::Foreground,
@@ -967,7 +1014,7 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
             })
         }
         "scale" => {
-            let f = parse_flags(verb, &SCALE, &rest)?;
+            let f = pf(verb, &SCALE, &rest)?;
             let replicas = int_flag::<i32>(&f, "replicas")?
                 .ok_or_else(|| CliError("error: required flag(s) \"replicas\" not set".into()))?;
             if replicas < 0 {
@@ -988,7 +1035,7 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
                     "error: rollout needs a subcommand: status, history, undo, restart, pause or resume".into(),
                 ));
             };
-            let f = parse_flags(&format!("rollout {sub}"), &ROLLOUT, sub_args)?;
+            let f = pf(&format!("rollout {sub}"), &ROLLOUT, sub_args)?;
             let action = match sub.as_str() {
                 "status" => Rollout::Status,
                 "history" => Rollout::History {
@@ -1022,7 +1069,7 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
                     "error: unknown command \"{sub}\" for \"kubectl set\""
                 )));
             }
-            let f = parse_flags("set image", &NONE, sub_args)?;
+            let f = pf("set image", &NONE, sub_args)?;
             let (targets, pairs): (Vec<String>, Vec<String>) =
                 f.positional.iter().cloned().partition(|a| !a.contains('='));
             let (resource, name) = single("set image", &targets)?;
@@ -1045,7 +1092,7 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
             })
         }
         "patch" => {
-            let f = parse_flags(verb, &PATCH, &rest)?;
+            let f = pf(verb, &PATCH, &rest)?;
             let (resource, name) = single(verb, &f.positional)?;
             let patch = f
                 .get("patch")
@@ -1073,7 +1120,7 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
             })
         }
         "label" | "annotate" => {
-            let f = parse_flags(verb, &KEYS, &rest)?;
+            let f = pf(verb, &KEYS, &rest)?;
             let (targets, changes): (Vec<String>, Vec<String>) = f
                 .positional
                 .iter()
@@ -1100,7 +1147,7 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
         }
         "exec" => {
             let (before, argv) = split_dashdash(&rest);
-            let f = parse_flags(verb, &EXEC, &before)?;
+            let f = pf(verb, &EXEC, &before)?;
             let pod = match f.positional.as_slice() {
                 [] => {
                     return Err(CliError(format!(
@@ -1129,7 +1176,7 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
             })
         }
         "logs" => {
-            let f = parse_flags(verb, &LOGS, &rest)?;
+            let f = pf(verb, &LOGS, &rest)?;
             let (pod, container) = match f.positional.as_slice() {
                 [p] => (p.clone(), f.get("container").map(str::to_string)),
                 [p, c] if f.get("container").is_none() => (p.clone(), Some(c.clone())),
@@ -1159,7 +1206,7 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
         }
         "run" => {
             let (before, argv) = split_dashdash(&rest);
-            let f = parse_flags(verb, &RUN, &before)?;
+            let f = pf(verb, &RUN, &before)?;
             let name = match f.positional.as_slice() {
                 [n] => n.clone(),
                 _ => {
@@ -1197,7 +1244,7 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
             })
         }
         "cordon" | "uncordon" => {
-            let f = parse_flags(verb, &NONE, &rest)?;
+            let f = pf(verb, &NONE, &rest)?;
             match f.positional.as_slice() {
                 [node] => Ok(Command::Cordon {
                     node: node.clone(),
@@ -1210,7 +1257,7 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
             }
         }
         "wait" => {
-            let f = parse_flags(verb, &WAIT, &rest)?;
+            let f = pf(verb, &WAIT, &rest)?;
             let spec = f
                 .get("for")
                 .ok_or_else(|| CliError("error: --for must be specified".into()))?;
@@ -1257,11 +1304,11 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
             }
         }
         "explain" => {
-            let f = parse_flags(verb, &EXPLAIN, &rest)?;
+            let f = pf(verb, &EXPLAIN, &rest)?;
             super::explain::command(&f.positional, f.switch("recursive")?)
         }
         "edit" => {
-            let f = parse_flags(verb, &NONE, &rest)?;
+            let f = pf(verb, &NONE, &rest)?;
             let (resource, name) = single(verb, &f.positional)?;
             Ok(Command::Edit { resource, name })
         }
@@ -1281,7 +1328,26 @@ fn parse_kubectl(args: &[String]) -> Result<Command, CliError> {
         other => Err(CliError(format!(
             "error: unknown command \"{other}\" for \"kubectl\""
         ))),
+    }?;
+    // `-n ""` is the context's namespace (clientcmd's ToRawKubeConfigLoader)
+    let namespace = namespace.filter(|n| !n.is_empty());
+    if let Command::Get {
+        all_namespaces: true,
+        selections,
+        ..
+    } = &command
+    {
+        // cli-runtime `pkg/resource/builder.go` (visitByResource): names need one namespace
+        if selections
+            .iter()
+            .any(|s| s.resource.namespaced() && !s.names.is_empty())
+        {
+            return Err(CliError(
+                "error: a resource cannot be retrieved by name across all namespaces".into(),
+            ));
+        }
     }
+    Ok((command, namespace))
 }
 
 #[cfg(test)]
@@ -1524,6 +1590,60 @@ mod tests {
             .unwrap_err()
             .0
             .contains("MAX_BLOCK_MS"));
-        assert!(err("kubectl get pods -n kube-system").contains("one namespace"));
+    }
+
+    /// `-n/--namespace` is kubectl's global flag (kubernetes/kubectl
+    /// `pkg/cmd/cmd.go` adds the kubeconfig flags to every command): before or after the verb,
+    /// in any of pflag's spellings; the last one wins.
+    #[test]
+    fn the_namespace_flag_is_read_before_and_after_the_verb() {
+        let ns = |line: &str| parse_line(line).unwrap_or_else(|e| panic!("{line}: {e}")).1;
+        assert_eq!(ns("kubectl get pods"), None);
+        assert_eq!(
+            ns("kubectl get pods -n kube-system").as_deref(),
+            Some("kube-system")
+        );
+        assert_eq!(ns("kubectl -n shop get pods").as_deref(), Some("shop"));
+        assert_eq!(
+            ns("kubectl --namespace shop get pods").as_deref(),
+            Some("shop")
+        );
+        assert_eq!(
+            ns("kubectl get pods --namespace=shop").as_deref(),
+            Some("shop")
+        );
+        assert_eq!(ns("kubectl get pods -nshop").as_deref(), Some("shop"));
+        assert_eq!(ns("kubectl -n a get pods -n b").as_deref(), Some("b"));
+        assert_eq!(
+            ns("kubectl -n shop rollout status sts/web").as_deref(),
+            Some("shop")
+        );
+        assert_eq!(
+            ns("kubectl exec web-0 -n shop -- ls -n x").as_deref(),
+            Some("shop")
+        );
+        assert_eq!(ok("kubectl -n shop get pods"), ok("kubectl get pods"));
+        assert_eq!(
+            ok("kubectl create namespace shop"),
+            Command::CreateNamespace {
+                name: "shop".into()
+            }
+        );
+        assert_eq!(
+            ok("kubectl create ns shop"),
+            Command::CreateNamespace {
+                name: "shop".into()
+            }
+        );
+        assert!(err("kubectl create namespace").contains("exactly one NAME is required, got 0"));
+        assert_eq!(
+            err("kubectl get pods web-0 -A"),
+            "error: a resource cannot be retrieved by name across all namespaces"
+        );
+        assert_eq!(ns("kubectl get pods -n ''"), None);
+        assert!(matches!(
+            ok("kubectl get ns"),
+            Command::Get { ref selections, .. } if selections[0].resource == Resource::Namespaces
+        ));
     }
 }

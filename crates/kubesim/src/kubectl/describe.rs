@@ -1364,6 +1364,23 @@ pub fn describe_pvc(
 }
 
 /// `kubectl describe pv`.
+/// `describeNamespace` (`pkg/describe/describe.go`): the cluster serves ResourceQuotas and
+/// LimitRanges and has none, so both lists are there and empty.
+pub fn describe_namespace(ns: &k8s_openapi::api::core::v1::Namespace) -> String {
+    let mut w = PrefixWriter::tabbed();
+    let meta = &ns.metadata;
+    w.write(LEVEL_0, &format!("Name:\t{}\n", s(meta.name.as_ref())));
+    print_labels_multiline(&mut w, "Labels", meta.labels.as_ref());
+    print_annotations_multiline(&mut w, "Annotations", meta.annotations.as_ref());
+    let phase = ns.status.as_ref().and_then(|s| s.phase.as_ref());
+    w.write(LEVEL_0, &format!("Status:\t{}\n", s(phase)));
+    w.write(LEVEL_0, "\n");
+    w.write(LEVEL_0, "No resource quota.\n");
+    w.write(LEVEL_0, "\n");
+    w.write(LEVEL_0, "No LimitRange resource.\n");
+    w.finish()
+}
+
 pub fn describe_pv(pv: &PersistentVolume, events: Option<&[Event]>, now: Timestamp) -> String {
     let mut w = PrefixWriter::tabbed();
     let meta = &pv.metadata;

@@ -29,6 +29,8 @@ pub struct EditSession {
     pub text: String,
     pub resource: Resource,
     pub name: String,
+    /// The namespace it was opened in (`kubectl edit -n NS`; `default` without).
+    pub namespace: String,
     /// The object's YAML as first opened (what "no changes" compares with).
     original: String,
     /// Reopened after a refused save (kubectl's `containsError`): saving it unchanged again
@@ -50,10 +52,13 @@ pub struct EditResult {
     pub reopen: Option<EditSession>,
 }
 
-/// The resource and name when `line` is a `kubectl edit` command.
-pub fn requested(line: &str) -> Option<(Resource, String)> {
-    match cli::parse(line) {
-        Ok(Command::Edit { resource, name }) => Some((resource, name)),
+/// The resource, name and namespace (its `-n`, else `default`) when `line` is a
+/// `kubectl edit` command.
+pub fn requested(line: &str) -> Option<(Resource, String, String)> {
+    match cli::parse_line(line) {
+        Ok((Command::Edit { resource, name }, ns)) => {
+            Some((resource, name, ns.unwrap_or_else(|| cli::NAMESPACE.into())))
+        }
         _ => None,
     }
 }
@@ -106,13 +111,19 @@ fn object_resource(obj: &Object) -> Resource {
         Object::PersistentVolume(_) => Resource::PersistentVolumes,
         Object::PersistentVolumeClaim(_) => Resource::PersistentVolumeClaims,
         Object::StorageClass(_) => Resource::StorageClasses,
+        Object::Namespace(_) => Resource::Namespaces,
     }
 }
 
 impl Shell {
     /// `kubectl edit TYPE/NAME`: the live object as kubectl's editor shows it, or what kubectl
     /// prints when it cannot be edited (not found, a kind the playground cannot write).
-    pub fn begin_edit(&self, resource: Resource, name: &str) -> Result<EditSession, Output> {
+    pub fn begin_edit(
+        &self,
+        namespace: &str,
+        resource: Resource,
+        name: &str,
+    ) -> Result<EditSession, Output> {
         let editable = [
             Resource::StatefulSets,
             Resource::Services,
@@ -123,6 +134,7 @@ impl Shell {
         let now = crate::engine::timestamp(self.cluster().now()).0;
         let found = objects::find(
             self.cluster(),
+            Some(namespace),
             resource,
             &[name.to_string()],
             &objects::Selector::default(),
@@ -147,6 +159,7 @@ impl Shell {
             text: format!("{HEADER}{original}"),
             resource,
             name: name.to_string(),
+            namespace: namespace.to_string(),
             original,
             retry: false,
         })
@@ -247,6 +260,7 @@ impl Shell {
         let now = crate::engine::timestamp(self.cluster().now()).0;
         let live = objects::find(
             self.cluster(),
+            Some(&session.namespace),
             session.resource,
             std::slice::from_ref(name),
             &objects::Selector::default(),
@@ -304,11 +318,16 @@ mod tests {
     fn edit_is_recognised_on_the_command_line() {
         assert_eq!(
             requested("kubectl edit sts/mongo"),
-            Some((Resource::StatefulSets, "mongo".into()))
+            Some((Resource::StatefulSets, "mongo".into(), "default".into()))
         );
         assert_eq!(
             requested("kubectl edit statefulset mongo"),
-            Some((Resource::StatefulSets, "mongo".into()))
+            Some((Resource::StatefulSets, "mongo".into(), "default".into()))
+        );
+        // kubectl edit honours -n (pkg/cmd/edit/edit.go through editor.EditOptions' namespace)
+        assert_eq!(
+            requested("kubectl edit sts/mongo -n shop"),
+            Some((Resource::StatefulSets, "mongo".into(), "shop".into()))
         );
         assert_eq!(requested("kubectl get sts"), None);
         assert_eq!(
@@ -317,10 +336,38 @@ mod tests {
         );
     }
 
+    /// An edit opened with `-n shop` reads and saves the object of that namespace, not
+    /// `default`'s namesake.
+    #[test]
+    fn an_edit_in_another_namespace_saves_there() {
+        let mut shell = seeded();
+        shell.run("kubectl create namespace shop");
+        let mut s = shell.begin_edit("shop", Resource::StatefulSets, "mongo");
+        assert!(s.is_err(), "nothing named mongo in shop yet");
+        shell.run("kubectl apply -f mongo-sts.yaml -n shop");
+        s = shell.begin_edit("shop", Resource::StatefulSets, "mongo");
+        let s = s.unwrap();
+        assert!(s.text.contains("\n  namespace: shop\n"), "{}", s.text);
+        let edited = s.text.replace("replicas: 3", "replicas: 1");
+        let r = shell.finish_edit(&s, &edited);
+        assert_eq!(r.output.stdout(), "statefulset.apps/mongo edited\n");
+        let replicas = |ns: &str| {
+            let c = shell.cluster();
+            let set = c
+                .store()
+                .get::<k8s_openapi::api::apps::v1::StatefulSet>(ns, "mongo")
+                .unwrap();
+            set.spec.as_ref().unwrap().replicas
+        };
+        assert_eq!((replicas("shop"), replicas("default")), (Some(1), Some(3)));
+    }
+
     #[test]
     fn opening_shows_kubectls_header_and_the_live_object() {
         let shell = seeded();
-        let s = shell.begin_edit(Resource::StatefulSets, "mongo").unwrap();
+        let s = shell
+            .begin_edit("default", Resource::StatefulSets, "mongo")
+            .unwrap();
         assert_eq!(s.title, "edit statefulsets.apps/mongo");
         assert!(s.text.starts_with(HEADER), "{}", s.text);
         assert!(
@@ -330,7 +377,7 @@ mod tests {
         );
         assert!(s.text.contains("\n  replicas: 3\n"), "{}", s.text);
         let e = shell
-            .begin_edit(Resource::StatefulSets, "nope")
+            .begin_edit("default", Resource::StatefulSets, "nope")
             .unwrap_err();
         assert_eq!(
             e.stderr(),
@@ -342,7 +389,9 @@ mod tests {
     #[test]
     fn saving_unchanged_text_cancels() {
         let mut shell = seeded();
-        let s = shell.begin_edit(Resource::StatefulSets, "mongo").unwrap();
+        let s = shell
+            .begin_edit("default", Resource::StatefulSets, "mongo")
+            .unwrap();
         let r = shell.finish_edit(&s, &s.text);
         assert_eq!(r.output.stderr(), "Edit cancelled, no changes made.\n");
         assert_eq!(r.output.exit_code, 0);
@@ -356,7 +405,9 @@ mod tests {
     #[test]
     fn a_valid_change_is_applied_and_reported_as_edited() {
         let mut shell = seeded();
-        let s = shell.begin_edit(Resource::StatefulSets, "mongo").unwrap();
+        let s = shell
+            .begin_edit("default", Resource::StatefulSets, "mongo")
+            .unwrap();
         let text = s.text.replace("\n  replicas: 3\n", "\n  replicas: 5\n");
         let r = shell.finish_edit(&s, &text);
         assert_eq!(r.output.stdout(), "statefulset.apps/mongo edited\n");
@@ -368,7 +419,9 @@ mod tests {
     #[test]
     fn an_invalid_change_prints_the_servers_refusal_and_reopens() {
         let mut shell = seeded();
-        let s = shell.begin_edit(Resource::StatefulSets, "mongo").unwrap();
+        let s = shell
+            .begin_edit("default", Resource::StatefulSets, "mongo")
+            .unwrap();
         let text = s.text.replace("\n  replicas: 3\n", "\n  replicas: -1\n");
         let r = shell.finish_edit(&s, &text);
         assert_eq!(
@@ -407,7 +460,9 @@ mod tests {
     #[test]
     fn a_reopened_edit_can_be_given_up_reverted_or_fixed() {
         let mut shell = seeded();
-        let s = shell.begin_edit(Resource::StatefulSets, "mongo").unwrap();
+        let s = shell
+            .begin_edit("default", Resource::StatefulSets, "mongo")
+            .unwrap();
         assert!(!s.is_retry());
         let bad = s.text.replace("\n  replicas: 3\n", "\n  replicas: -1\n");
         let again = shell.finish_edit(&s, &bad).reopen.unwrap();

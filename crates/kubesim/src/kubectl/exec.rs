@@ -127,6 +127,8 @@ impl Output {
 pub(super) enum Job {
     Watch {
         resource: Resource,
+        /// `None` under `-A`.
+        namespace: Option<String>,
         names: Vec<String>,
         selector: Selector,
         format: WatchFormat,
@@ -221,6 +223,11 @@ pub struct Shell {
     pub history: super::history::History,
     /// How many times a command (`sim cluster`) replaced the cluster with a fresh one.
     pub(super) resets: u64,
+    /// The namespace the running command works in (its `-n`, else the context's `default`);
+    /// a blocking command keeps it while it runs (no other command runs meanwhile).
+    pub(super) namespace: String,
+    /// Whether `-n/--namespace` named it (kubectl's `EnforceNamespace`).
+    pub(super) namespace_flag: bool,
 }
 
 impl Default for Shell {
@@ -245,6 +252,7 @@ pub(super) fn kind_of(resource: Resource) -> Option<Kind> {
         Resource::Events => Kind::Event,
         Resource::ControllerRevisions => Kind::ControllerRevision,
         Resource::EndpointSlices => Kind::EndpointSlice,
+        Resource::Namespaces => Kind::Namespace,
         Resource::Endpoints => return None,
     })
 }
@@ -332,6 +340,8 @@ impl Shell {
             watch_limit_ms: DEFAULT_WATCH_LIMIT_MS,
             history: Default::default(),
             resets: 0,
+            namespace: cli::NAMESPACE.into(),
+            namespace_flag: false,
         }
     }
 
@@ -346,6 +356,8 @@ impl Shell {
             watch_limit_ms: DEFAULT_WATCH_LIMIT_MS,
             history: Default::default(),
             resets: 0,
+            namespace: cli::NAMESPACE.into(),
+            namespace_flag: false,
         }
     }
 
@@ -427,7 +439,7 @@ impl Shell {
     }
 
     fn parse_and_execute(&mut self, line: &str, out: &mut Output) {
-        match cli::parse(line) {
+        match cli::parse_line(line) {
             Err(e) => {
                 out.err(&e.0);
                 out.exit_code = if e.0.contains("command not found") {
@@ -436,7 +448,11 @@ impl Shell {
                     1
                 };
             }
-            Ok(cmd) => self.execute(cmd, line, out),
+            Ok((cmd, namespace)) => {
+                self.namespace_flag = namespace.is_some();
+                self.namespace = namespace.unwrap_or_else(|| cli::NAMESPACE.into());
+                self.execute(cmd, line, out)
+            }
         }
     }
 
@@ -599,6 +615,7 @@ impl Shell {
         let done = match &mut b.job {
             Job::Watch {
                 resource,
+                namespace,
                 names,
                 selector,
                 format,
@@ -608,7 +625,8 @@ impl Shell {
                 // many changes one step brings.
                 for batch in self.cluster.watch_since(cursor).chunks(8) {
                     let chunks = out.chunks.len();
-                    cmd::get::watch_events(*resource, names, selector, format, batch, out);
+                    let ns = namespace.as_deref();
+                    cmd::get::watch_events(*resource, ns, names, selector, format, batch, out);
                     b.printed += out.chunks[chunks..]
                         .iter()
                         .map(|(_, t)| t.len())

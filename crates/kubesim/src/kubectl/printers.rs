@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 use k8s_openapi::api::core::v1::{
-    Container, Endpoints, Event, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service,
+    Container, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
+    Service,
 };
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::storage::v1::StorageClass;
@@ -641,6 +642,28 @@ pub fn is_default_class(meta: &ObjectMeta) -> bool {
     ]
     .iter()
     .any(|k| annotation(meta, k).map(String::as_str) == Some("true"))
+}
+
+/// `printNamespace` (printers.go): NAME STATUS AGE.
+impl Printable for Namespace {
+    fn cluster_scoped() -> bool {
+        true
+    }
+
+    fn columns() -> Vec<Column> {
+        vec![col("Name"), col("Status"), col("Age")]
+    }
+
+    fn cells(&self, now: Timestamp) -> Vec<String> {
+        vec![
+            name_of(&self.metadata),
+            self.status
+                .as_ref()
+                .and_then(|s| s.phase.clone())
+                .unwrap_or_default(),
+            created(&self.metadata, now),
+        ]
+    }
 }
 
 impl Printable for StorageClass {

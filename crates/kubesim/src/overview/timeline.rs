@@ -326,5 +326,6 @@ pub fn command_label(command: &Command) -> String {
         Command::CreatePod(pod) => {
             format!("run {}", pod.metadata.name.as_deref().unwrap_or_default())
         }
+        Command::CreateNamespace(name) => format!("create namespace {name}"),
     }
 }

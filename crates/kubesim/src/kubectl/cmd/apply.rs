@@ -188,6 +188,19 @@ impl Shell {
             };
             let objs = self.objects_of(&label, &text, "creating", &mut errors);
             for (mut obj, doc) in objs {
+                // cli-runtime's resource visitor (`pkg/resource/visitor.go`, SetNamespace /
+                // RequireNamespace): a namespaced object without a namespace takes the
+                // command's; one naming another namespace than an explicit `-n` is refused
+                if let Some(ns) = obj.namespace_slot() {
+                    match ns {
+                        None => *ns = Some(self.namespace.clone()),
+                        Some(theirs) if self.namespace_flag && *theirs != self.namespace => {
+                            errors.fail(namespace_mismatch(theirs, &self.namespace));
+                            continue;
+                        }
+                        Some(_) => {}
+                    }
+                }
                 let live = self.live_meta(&obj);
                 if create && live.is_some() {
                     errors.fail(format!(
@@ -199,14 +212,18 @@ impl Shell {
                 }
                 let reference = obj.reference();
                 let key = format!("{}/{}", object_resource(&obj), obj.name());
+                // the playground keeps a Namespace's name and labels only: no annotation to
+                // keep the last applied manifest in, so no three-way merge for it either.
                 // `kubectl apply` of an object that exists without the annotation (made by
                 // `kubectl create`): upstream's warning, then the patch adds it.
-                let missing_config =
-                    !create && live.as_ref().is_some_and(|m| last_applied(m).is_none());
+                let tracks_config = !matches!(obj, Object::Namespace(_));
+                let missing_config = tracks_config
+                    && !create
+                    && live.as_ref().is_some_and(|m| last_applied(m).is_none());
                 if missing_config {
                     out.err(format!("Warning: resource {key} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically."));
                 }
-                if !create {
+                if !create && tracks_config {
                     annotate_applied(&mut obj, &doc, live.as_ref());
                 }
                 if let Some(w) = crate::validation::grace_period_warning(&obj) {
@@ -222,14 +239,28 @@ impl Shell {
                         };
                         out.out(format!("{reference} {o}\n"))
                     }
+                    // apply creates an object it did not find (`pkg/cmd/apply/apply.go`:
+                    // AddSourceToErr("creating", ...))
                     Err(e) => errors.fail(api_error(
                         &e,
-                        Some(&format!("error when {verb} \"{label}\"")),
+                        Some(&format!(
+                            "error when {} \"{label}\"",
+                            if live.is_some() { verb } else { "creating" }
+                        )),
                     )),
                 }
             }
         }
         out.extend(errors);
+    }
+
+    /// `kubectl create namespace NAME`: `namespace/NAME created`, or the server's error.
+    pub(super) fn create_namespace(&mut self, name: &str, out: &mut Output) {
+        let command = crate::engine::Command::CreateNamespace(name.to_string());
+        match self.cluster.execute(command) {
+            Ok(_) => out.out(format!("namespace/{name} created\n")),
+            Err(e) => out.fail(api_error(&e, None)),
+        }
     }
 
     /// The stored object's metadata, if it exists.
@@ -240,7 +271,7 @@ impl Shell {
             .metadata()
             .namespace
             .clone()
-            .unwrap_or_else(|| cli::NAMESPACE.into());
+            .unwrap_or_else(|| self.namespace.clone());
         match obj {
             Object::StatefulSet(_) => s.get::<StatefulSet>(&ns, n).map(|o| o.metadata.clone()),
             Object::Service(_) => s.get::<Service>(&ns, n).map(|o| o.metadata.clone()),
@@ -253,6 +284,10 @@ impl Shell {
             Object::StorageClass(_) => s
                 .get::<k8s_openapi::api::storage::v1::StorageClass>("", n)
                 .map(|o| o.metadata.clone()),
+            Object::Namespace(_) => s.namespace(n).map(|ns| ObjectMeta {
+                name: Some(ns.name.clone()),
+                ..ObjectMeta::default()
+            }),
         }
     }
 }
@@ -290,7 +325,8 @@ pub(crate) fn last_applied_configuration(obj: &Object, doc: &serde_yaml::Value) 
             .and_then(|n| n.as_str())
             .is_none_or(str::is_empty)
     {
-        meta.insert("namespace".into(), cli::NAMESPACE.into());
+        let ns = obj.metadata().namespace.as_deref().unwrap_or(cli::NAMESPACE);
+        meta.insert("namespace".into(), ns.into());
     }
     Some(format!("{}\n", crate::validation::go_json(&json)))
 }
@@ -346,6 +382,14 @@ fn annotate_applied(obj: &mut Object, doc: &serde_yaml::Value, live: Option<&Obj
     meta.annotations = Some(annotations);
 }
 
+/// cli-runtime's RequireNamespace refusal (`pkg/resource/visitor.go`): a manifest's namespace
+/// against an explicit `-n`.
+pub(super) fn namespace_mismatch(theirs: &str, ours: &str) -> String {
+    format!(
+        "error: the namespace from the provided object \"{theirs}\" does not match the namespace \"{ours}\". You must pass '--namespace={theirs}' to perform this operation."
+    )
+}
+
 /// The API resource name of an object, for AlreadyExists messages.
 fn object_resource(obj: &Object) -> &'static str {
     match obj {
@@ -354,6 +398,7 @@ fn object_resource(obj: &Object) -> &'static str {
         Object::PersistentVolume(_) => "persistentvolumes",
         Object::PersistentVolumeClaim(_) => "persistentvolumeclaims",
         Object::StorageClass(_) => "storageclasses.storage.k8s.io",
+        Object::Namespace(_) => "namespaces",
     }
 }
 

@@ -40,7 +40,24 @@ impl Shell {
         if program != "kubectl" && program != "k" {
             return Vec::new();
         }
-        let positional: Vec<&String> = done[1..].iter().filter(|w| !w.starts_with('-')).collect();
+        if done.last().is_some_and(|w| w == "-n" || w == "--namespace") {
+            return self
+                .cluster
+                .store()
+                .namespaces()
+                .map(|n| n.name.clone())
+                .collect();
+        }
+        // words that are not flags, nor the value of a `-n`
+        let positional: Vec<&String> = done[1..]
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| {
+                !w.starts_with('-')
+                    && (*i == 0 || !matches!(done[*i].as_str(), "-n" | "--namespace"))
+            })
+            .map(|(_, w)| w)
+            .collect();
         let Some(verb) = positional.first().map(|s| s.as_str()) else {
             return strs(&[
                 "annotate", "apply", "cordon", "create", "delete", "describe", "edit", "exec",
@@ -57,6 +74,7 @@ impl Shell {
             return strs(match verb {
                 "get" => &[
                     "--all-namespaces",
+                    "--namespace",
                     "--no-headers",
                     "--output",
                     "--output-watch-events",
@@ -209,5 +227,14 @@ mod tests {
         assert!(sh
             .completions("nslookup mon")
             .contains(&"mongo".to_string()));
+        // namespaces after -n, and -n's value is not taken for the verb
+        assert_eq!(
+            sh.completions("kubectl get pods -n kube-"),
+            ["kube-node-lease", "kube-public", "kube-system"]
+        );
+        assert_eq!(sh.completions("kubectl --namespace def"), ["default"]);
+        assert!(sh
+            .completions("kubectl -n default get po")
+            .contains(&"pods".to_string()));
     }
 }

@@ -8,6 +8,8 @@ use crate::kubectl::exec::{api_error, kind_of, now_ts, singular, Job, Output, Sh
 use crate::kubectl::printers;
 use crate::manifest::Object;
 
+use super::apply::namespace_mismatch;
+
 impl Shell {
     /// `how` is (`--cascade`, `--grace-period`, `--force`, `--wait`).
     pub(super) fn delete(
@@ -45,7 +47,8 @@ impl Shell {
         if force {
             out.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
         }
-        let mut targets: Vec<(Resource, String, Option<String>)> = Vec::new();
+        // (resource, name, file, namespace)
+        let mut targets: Vec<(Resource, String, Option<String>, String)> = Vec::new();
         let mut errors = Output::default();
         for path in files {
             let (label, text) = match self.read_file(path) {
@@ -55,15 +58,26 @@ impl Shell {
                     return;
                 }
             };
-            for (obj, _) in self.objects_of(&label, &text, "deleting", &mut errors) {
+            for (mut obj, _) in self.objects_of(&label, &text, "deleting", &mut errors) {
+                // an object names its namespace, or takes the command's; under an explicit
+                // -n another one is refused (cli-runtime `pkg/resource/visitor.go`)
+                let ns = match obj.namespace_slot().map(|n| n.clone()) {
+                    Some(Some(theirs)) if self.namespace_flag && theirs != self.namespace => {
+                        errors.fail(namespace_mismatch(&theirs, &self.namespace));
+                        continue;
+                    }
+                    Some(Some(theirs)) => theirs,
+                    _ => self.namespace.clone(),
+                };
                 let resource = match obj {
                     Object::StatefulSet(_) => Resource::StatefulSets,
                     Object::Service(_) => Resource::Services,
                     Object::PersistentVolume(_) => Resource::PersistentVolumes,
                     Object::PersistentVolumeClaim(_) => Resource::PersistentVolumeClaims,
                     Object::StorageClass(_) => Resource::StorageClasses,
+                    Object::Namespace(_) => Resource::Namespaces,
                 };
-                targets.push((resource, obj.name().to_string(), Some(label.clone())));
+                targets.push((resource, obj.name().to_string(), Some(label.clone()), ns));
             }
         }
         for sel in selections {
@@ -72,6 +86,7 @@ impl Shell {
                 Some(selector) => {
                     find(
                         &self.cluster,
+                        Some(&self.namespace),
                         sel.resource,
                         &[],
                         selector,
@@ -82,7 +97,7 @@ impl Shell {
                 None => sel.names.clone(),
             };
             for n in names {
-                targets.push((sel.resource, n, None));
+                targets.push((sel.resource, n, None, self.namespace.clone()));
             }
         }
         if targets.is_empty() && selector.is_some() {
@@ -91,7 +106,9 @@ impl Shell {
             return;
         }
         let mut waiting = Vec::new();
-        for (resource, name, file) in targets {
+        let command_namespace = self.namespace.clone();
+        for (resource, name, file, ns) in targets {
+            self.namespace = ns;
             let Some(kind) = kind_of(resource) else {
                 // Endpoints are derived from the Service: deleting them is accepted and the
                 // endpoints controller writes them again at once.
@@ -101,7 +118,7 @@ impl Shell {
                         printers::deleted_line(
                             "endpoints",
                             &name,
-                            Some(cli::NAMESPACE),
+                            Some(self.namespace.as_str()),
                             grace == Some(0)
                         )
                     ));
@@ -112,6 +129,7 @@ impl Shell {
             };
             let uid = find(
                 &self.cluster,
+                Some(&self.namespace),
                 resource,
                 std::slice::from_ref(&name),
                 &Selector::default(),
@@ -120,9 +138,9 @@ impl Shell {
             .values
             .first()
             .and_then(|v| v["metadata"]["uid"].as_str().map(str::to_string));
-            match self.cluster.delete(kind, cli::NAMESPACE, &name, options) {
+            match self.cluster.delete(kind, &self.namespace, &name, options) {
                 Ok(_) => {
-                    let ns = resource.namespaced().then_some(cli::NAMESPACE);
+                    let ns = resource.namespaced().then_some(self.namespace.as_str());
                     out.out(format!(
                         "{}\n",
                         printers::deleted_line(&singular(resource), &name, ns, grace == Some(0))
@@ -135,6 +153,7 @@ impl Shell {
                 }
             }
         }
+        self.namespace = command_namespace;
         out.extend(errors);
         if wait && !waiting.is_empty() {
             self.block(Job::Delete { targets: waiting });
@@ -142,20 +161,23 @@ impl Shell {
         }
     }
 
+    /// Whether the object is there: by name in the command's namespace, or (with its uid)
+    /// in any namespace.
     pub(super) fn exists(&self, resource: Resource, name: &str, uid: Option<&str>) -> bool {
         let f = find(
             &self.cluster,
+            uid.is_none().then_some(self.namespace.as_str()),
             resource,
             &[name.to_string()],
             &Selector::default(),
             now_ts(&self.cluster),
         );
-        match f.values.first() {
-            None => false,
-            Some(v) => match uid {
-                Some(u) => v["metadata"]["uid"].as_str() == Some(u),
-                None => true,
-            },
+        match uid {
+            Some(u) => f
+                .values
+                .iter()
+                .any(|v| v["metadata"]["uid"].as_str() == Some(u)),
+            None => !f.values.is_empty(),
         }
     }
 

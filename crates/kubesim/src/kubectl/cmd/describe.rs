@@ -7,7 +7,7 @@ use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::de::DeserializeOwned;
 
-use crate::kubectl::cli::{self, Resource};
+use crate::kubectl::cli::Resource;
 use crate::kubectl::describe;
 use crate::kubectl::exec::objects::{self, find, not_found, Selector};
 use crate::kubectl::exec::{now_ts, Output, Shell};
@@ -19,6 +19,7 @@ impl Shell {
         self.cluster.events_where(|e| {
             e.involved_kind() == kind
                 && meta.name.as_deref() == Some(e.involved_name())
+                && (meta.namespace.is_none() || meta.namespace.as_deref() == Some(&e.namespace))
                 && (e.involved_uid().is_none()
                     || meta.uid.is_none()
                     || e.involved_uid() == meta.uid.as_deref())
@@ -27,9 +28,16 @@ impl Shell {
 
     pub(super) fn describe(&mut self, resource: Resource, names: &[String], out: &mut Output) {
         let now = now_ts(&self.cluster);
-        let f = find(&self.cluster, resource, names, &Selector::default(), now);
+        let f = find(
+            &self.cluster,
+            Some(&self.namespace),
+            resource,
+            names,
+            &Selector::default(),
+            now,
+        );
         let store = self.cluster.store();
-        let pods: Vec<Pod> = store.list_in::<Pod>(cli::NAMESPACE).cloned().collect();
+        let pods: Vec<Pod> = store.list_in::<Pod>(&self.namespace).cloned().collect();
         let mut texts = Vec::new();
         for v in &f.values {
             fn typed<T: DeserializeOwned>(v: &serde_json::Value) -> Option<T> {
@@ -54,15 +62,17 @@ impl Shell {
                     let ev = self.events_for("PersistentVolume", &o.metadata);
                     describe::describe_pv(&o, Some(&ev), now)
                 }),
+                Resource::Namespaces => typed(v).map(|o| describe::describe_namespace(&o)),
                 Resource::Services => typed::<Service>(v).map(|o| {
                     let slices: Vec<EndpointSlice> = objects::endpoint_slices(&self.cluster)
                         .into_iter()
                         .filter(|s| {
-                            s.metadata
-                                .labels
-                                .as_ref()
-                                .and_then(|l| l.get("kubernetes.io/service-name"))
-                                == o.metadata.name.as_ref()
+                            s.metadata.namespace == o.metadata.namespace
+                                && s.metadata
+                                    .labels
+                                    .as_ref()
+                                    .and_then(|l| l.get("kubernetes.io/service-name"))
+                                    == o.metadata.name.as_ref()
                         })
                         .collect();
                     let ev = self.events_for("Service", &o.metadata);
@@ -80,7 +90,7 @@ impl Shell {
         }
         out.out(texts.join("\n\n"));
         if texts.is_empty() && names.is_empty() {
-            let ns = resource.namespaced().then_some(cli::NAMESPACE);
+            let ns = resource.namespaced().then_some(self.namespace.as_str());
             out.err(table::no_resources_found(ns));
         }
         for m in &f.missing {

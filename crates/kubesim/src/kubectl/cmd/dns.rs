@@ -19,7 +19,7 @@ impl Shell {
     pub(super) fn nslookup(&mut self, name: &str, out: &mut Output) {
         let slices = objects::endpoint_slices(&self.cluster);
         let d = dns::Dns::new(self.cluster.store().list::<Service>(), slices.iter());
-        let r = dns::nslookup(&d, name, None, cli::NAMESPACE);
+        let r = dns::nslookup(&d, name, None, &self.namespace);
         print(r, out);
     }
 
@@ -37,7 +37,7 @@ impl Shell {
             when,
             ..Default::default()
         };
-        let r = dns::dig(&d, &args, cli::NAMESPACE, &ctx);
+        let r = dns::dig(&d, &args, &self.namespace, &ctx);
         print(r, out);
     }
 

@@ -5,7 +5,6 @@
 use k8s_openapi::api::core::v1::Pod;
 
 use crate::engine::{self, CommandOutput};
-use crate::kubectl::cli;
 use crate::kubectl::exec::{api_error, AttachEnd, Attached, Output, Shell, Stream};
 
 /// `podcmd.AllContainerNames`: `a, b, c (init)`.
@@ -73,7 +72,7 @@ impl Shell {
         let Some(pod) = self
             .cluster
             .store()
-            .get::<Pod>(cli::NAMESPACE, pod_name)
+            .get::<Pod>(&self.namespace, pod_name)
             .cloned()
         else {
             out.fail(format!(
@@ -141,7 +140,7 @@ impl Shell {
         out: &mut Output,
     ) {
         match self.cluster.execute(engine::Command::Exec {
-            namespace: cli::NAMESPACE.into(),
+            namespace: self.namespace.clone(),
             pod: pod.into(),
             container: container.into(),
             argv,

@@ -49,6 +49,8 @@ impl Shell {
             return;
         }
         let now = now_ts(&self.cluster);
+        // `-A` lists every namespace (kubectl's `--all-namespaces`)
+        let ns = (!options.with_namespace).then(|| self.namespace.clone());
         let mut tables = Vec::new();
         let mut refs = Vec::new();
         let mut values = Vec::new();
@@ -59,7 +61,14 @@ impl Shell {
                 out.err("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice");
             }
             namespaced |= sel.resource.namespaced();
-            let f = find(&self.cluster, sel.resource, &sel.names, &selector, now);
+            let f = find(
+                &self.cluster,
+                ns.as_deref(),
+                sel.resource,
+                &sel.names,
+                &selector,
+                now,
+            );
             missing.extend(f.missing.iter().map(|n| not_found(sel.resource, n)));
             tables.push(f.table);
             refs.extend(f.refs);
@@ -104,6 +113,7 @@ impl Shell {
             }
             self.block(Job::Watch {
                 resource: sel.resource,
+                namespace: ns,
                 names: sel.names.clone(),
                 selector,
                 format: wf,
@@ -159,7 +169,7 @@ impl Shell {
                 }
             }
         } else if !asked_names {
-            let ns = (namespaced && !options.with_namespace).then_some(cli::NAMESPACE);
+            let ns = ns.as_deref().filter(|_| namespaced);
             out.err(table::no_resources_found(ns));
         }
         for m in missing {
@@ -172,6 +182,7 @@ impl Shell {
 /// matches the names and selector.
 pub(in crate::kubectl) fn watch_events(
     resource: Resource,
+    namespace: Option<&str>,
     names: &[String],
     selector: &Selector,
     format: &mut WatchFormat,
@@ -180,6 +191,9 @@ pub(in crate::kubectl) fn watch_events(
 ) {
     for e in entries {
         if resource_of(&e.object) != resource || (!names.is_empty() && !names.contains(&e.name)) {
+            continue;
+        }
+        if namespace.is_some_and(|ns| !e.namespace.is_empty() && e.namespace != ns) {
             continue;
         }
         let at = engine::timestamp(e.at).0;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::kubectl::cli::{self, KeyChange, Resource};
+use crate::kubectl::cli::{KeyChange, Resource};
 use crate::kubectl::exec::objects::{find, not_found, Selector};
 use crate::kubectl::exec::{api_error, kind_of, now_ts, singular, Output, Shell};
 
@@ -53,6 +53,7 @@ impl Shell {
         let now = now_ts(&self.cluster);
         let f = find(
             &self.cluster,
+            Some(&self.namespace),
             resource,
             &[name.to_string()],
             &Selector::default(),
@@ -108,7 +109,7 @@ impl Shell {
         if changed {
             let r = self
                 .cluster
-                .edit_metadata(kind, cli::NAMESPACE, name, annotation, edits);
+                .edit_metadata(kind, &self.namespace, name, annotation, edits);
             if let Err(e) = r {
                 out.fail(api_error(&e, None));
                 return;

@@ -9,7 +9,6 @@ use k8s_openapi::api::core::v1::Pod;
 use super::exec::{all_container_names, default_container};
 use crate::engine::container::apps::{container_log, previous_container_log};
 use crate::engine::{self, timestamp};
-use crate::kubectl::cli;
 use crate::kubectl::exec::{Job, Output, Shell};
 
 fn line_text(at: u64, line: &str, timestamps: bool) -> String {
@@ -48,12 +47,12 @@ impl Shell {
         let Some(pod) = self
             .cluster
             .store()
-            .get::<Pod>(cli::NAMESPACE, pod_name)
+            .get::<Pod>(&self.namespace, pod_name)
             .cloned()
         else {
             out.fail(format!(
                 "error: error from server (NotFound): pods \"{pod_name}\" not found in namespace \"{}\"",
-                cli::NAMESPACE
+                self.namespace
             ));
             return;
         };
@@ -136,7 +135,7 @@ impl Shell {
         timestamps: bool,
         out: &mut Output,
     ) -> bool {
-        let Some(p) = self.cluster.store().get::<Pod>(cli::NAMESPACE, pod) else {
+        let Some(p) = self.cluster.store().get::<Pod>(&self.namespace, pod) else {
             return true;
         };
         if p.metadata.uid.as_deref() != Some(uid) {

@@ -52,6 +52,7 @@ impl Shell {
         match cmd {
             Command::Apply { files } => self.apply_files(&files, false, out),
             Command::Create { files } => self.apply_files(&files, true, out),
+            Command::CreateNamespace { name } => self.create_namespace(&name, out),
             Command::Get {
                 selections,
                 output,

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 
 use crate::engine::{Cluster, Kind};
-use crate::kubectl::cli::{self, Resource};
+use crate::kubectl::cli::Resource;
 use crate::kubectl::exec::objects::{self, find, not_found, Selector};
 use crate::kubectl::exec::{api_error, kind_of, now_ts, singular, Output, Shell};
 use crate::manifest::{self, Object};
@@ -32,6 +32,7 @@ impl Shell {
         let now = now_ts(&self.cluster);
         let f = find(
             &self.cluster,
+            Some(&self.namespace),
             resource,
             &[name.to_string()],
             &Selector::default(),
@@ -124,9 +125,10 @@ impl Shell {
                             let value = n.get(k).map(String::as_str);
                             let r = if annotation {
                                 self.cluster
-                                    .set_annotation(kind, cli::NAMESPACE, name, k, value)
+                                    .set_annotation(kind, &self.namespace, name, k, value)
                             } else {
-                                self.cluster.set_label(kind, cli::NAMESPACE, name, k, value)
+                                self.cluster
+                                    .set_label(kind, &self.namespace, name, k, value)
                             };
                             r.map_err(|e| api_error(&e, None))?;
                         }

@@ -5,7 +5,7 @@
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 
 use crate::engine::{AnyObject, Kind, WatchEntry, WatchEventType};
-use crate::kubectl::cli::{self, Resource, Rollout};
+use crate::kubectl::cli::{Resource, Rollout};
 use crate::kubectl::exec::objects::{self, not_found};
 use crate::kubectl::exec::{api_error, now_ts, Job, Output, Shell};
 use crate::kubectl::rollout;
@@ -15,7 +15,7 @@ impl Shell {
     pub(super) fn statefulset(&self, name: &str) -> Option<StatefulSet> {
         self.cluster
             .store()
-            .get::<StatefulSet>(cli::NAMESPACE, name)
+            .get::<StatefulSet>(&self.namespace, name)
             .cloned()
     }
 
@@ -32,6 +32,7 @@ impl Shell {
             let now = crate::kubectl::exec::now_ts(&self.cluster);
             let f = objects::find(
                 &self.cluster,
+                Some(&self.namespace),
                 resource,
                 &[name.to_string()],
                 &objects::Selector::default(),
@@ -78,7 +79,7 @@ impl Shell {
         let revisions: Vec<ControllerRevision> = self
             .cluster
             .store()
-            .list_in::<ControllerRevision>(cli::NAMESPACE)
+            .list_in::<ControllerRevision>(&self.namespace)
             .cloned()
             .collect();
         match action {

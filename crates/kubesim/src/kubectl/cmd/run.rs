@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::{Container, Pod, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::engine::{self, DeleteOptions, Kind};
-use crate::kubectl::cli::{self, Resource};
+use crate::kubectl::cli::Resource;
 use crate::kubectl::exec::{api_error, AttachEnd, Attached, Job, Output, Shell};
 use crate::kubectl::printers;
 
@@ -26,7 +26,7 @@ impl Shell {
         let pod = Pod {
             metadata: ObjectMeta {
                 name: Some(name.to_string()),
-                namespace: Some(cli::NAMESPACE.to_string()),
+                namespace: Some(self.namespace.clone()),
                 labels: Some([("run".to_string(), name.to_string())].into()),
                 ..Default::default()
             },
@@ -73,7 +73,7 @@ impl Shell {
         argv: &[String],
         out: &mut Output,
     ) -> bool {
-        let Some(p) = self.cluster.store().get::<Pod>(cli::NAMESPACE, pod) else {
+        let Some(p) = self.cluster.store().get::<Pod>(&self.namespace, pod) else {
             out.fail(format!("error: pod \"{pod}\" was deleted"));
             return true;
         };
@@ -134,7 +134,7 @@ impl Shell {
         let exists = self
             .cluster
             .store()
-            .get::<Pod>(cli::NAMESPACE, &pod)
+            .get::<Pod>(&self.namespace, &pod)
             .is_some_and(|p| super::exec::container_running(p, &container));
         if !exists {
             self.attached = None;
@@ -155,16 +155,16 @@ impl Shell {
         let uid = self
             .cluster
             .store()
-            .get::<Pod>(cli::NAMESPACE, pod)
+            .get::<Pod>(&self.namespace, pod)
             .and_then(|p| p.metadata.uid.clone());
         match self
             .cluster
-            .delete(Kind::Pod, cli::NAMESPACE, pod, DeleteOptions::default())
+            .delete(Kind::Pod, &self.namespace, pod, DeleteOptions::default())
         {
             Ok(_) => {
                 out.out(format!(
                     "{}\n",
-                    printers::deleted_line("pod", pod, Some(cli::NAMESPACE), false)
+                    printers::deleted_line("pod", pod, Some(self.namespace.as_str()), false)
                 ));
                 self.block(Job::Delete {
                     targets: vec![(Resource::Pods, pod.to_string(), uid)],

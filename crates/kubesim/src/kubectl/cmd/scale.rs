@@ -1,6 +1,6 @@
 //! `kubectl scale` (upstream `pkg/cmd/scale/scale.go`): StatefulSets only in the playground.
 
-use crate::kubectl::cli::{self, Resource};
+use crate::kubectl::cli::Resource;
 use crate::kubectl::exec::objects::not_found;
 use crate::kubectl::exec::{api_error, Output, Shell};
 
@@ -40,7 +40,7 @@ impl Shell {
             ));
             return;
         }
-        match self.cluster.scale(cli::NAMESPACE, name, replicas) {
+        match self.cluster.scale(&self.namespace, name, replicas) {
             Ok(()) => out.out(format!("statefulset.apps/{name} scaled\n")),
             Err(e) => out.fail(api_error(&e, None)),
         }

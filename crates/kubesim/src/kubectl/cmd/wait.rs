@@ -20,6 +20,7 @@ impl Shell {
             if !matches!(for_, WaitFor::Delete)
                 && find(
                     &self.cluster,
+                    Some(&self.namespace),
                     resource,
                     std::slice::from_ref(&n),
                     &Selector::default(),
@@ -70,6 +71,7 @@ impl Shell {
     fn condition(&self, resource: Resource, name: &str, for_: &WaitFor) -> Option<String> {
         let f = find(
             &self.cluster,
+            Some(&self.namespace),
             resource,
             &[name.to_string()],
             &Selector::default(),

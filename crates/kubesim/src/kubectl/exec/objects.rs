@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 use k8s_openapi::api::core::v1::{
-    Endpoints, Event, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service,
+    Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service,
 };
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::storage::v1::StorageClass;
@@ -34,8 +34,24 @@ macro_rules! stored {
         }
     )*};
 }
+impl Gettable for Pod {
+    /// The stored pods and the control plane's (`engine::system_pods`, built on read), by
+    /// namespace and name.
+    fn all(c: &Cluster) -> Vec<Self> {
+        let mut pods: Vec<Pod> = c.store().list::<Pod>().cloned().collect();
+        let system = crate::engine::system_pods::system_pods(c);
+        if !system.is_empty() {
+            pods.extend(system);
+            pods.sort_by(|a, b| {
+                (&a.metadata.namespace, &a.metadata.name)
+                    .cmp(&(&b.metadata.namespace, &b.metadata.name))
+            });
+        }
+        pods
+    }
+}
+
 stored!(
-    Pod,
     StatefulSet,
     ControllerRevision,
     PersistentVolumeClaim,
@@ -44,6 +60,13 @@ stored!(
     Service,
     Node
 );
+
+impl Gettable for Namespace {
+    /// Built from the registry (`engine::namespaces`), by name.
+    fn all(c: &Cluster) -> Vec<Self> {
+        c.store().namespaces().map(|n| n.to_namespace()).collect()
+    }
+}
 
 impl Gettable for EndpointSlice {
     /// Built from the stored records (endpoints shared between versions).
@@ -174,9 +197,16 @@ pub(crate) struct Found {
     pub missing: Vec<String>,
 }
 
-fn found<T: Gettable>(c: &Cluster, names: &[String], selector: &Selector, now: Timestamp) -> Found {
+fn found<T: Gettable>(
+    c: &Cluster,
+    ns: Option<&str>,
+    names: &[String],
+    selector: &Selector,
+    now: Timestamp,
+) -> Found {
     let all: Vec<T> = T::all(c)
         .into_iter()
+        .filter(|o| ns.is_none_or(|ns| o.metadata().namespace.as_deref().is_none_or(|n| n == ns)))
         .filter(|o| selector.matches(o.metadata().labels.as_ref()))
         .collect();
     let name_of = |o: &T| o.metadata().name.clone().unwrap_or_default();
@@ -222,26 +252,31 @@ pub(crate) fn sorted(v: serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// Lists one resource type.
+/// Lists one resource type, in one namespace (`None`: all of them, `-A`; cluster-scoped
+/// kinds ignore it).
 pub(crate) fn find(
     c: &Cluster,
+    ns: Option<&str>,
     resource: Resource,
     names: &[String],
     selector: &Selector,
     now: Timestamp,
 ) -> Found {
     match resource {
-        Resource::Pods => found::<Pod>(c, names, selector, now),
-        Resource::StatefulSets => found::<StatefulSet>(c, names, selector, now),
-        Resource::PersistentVolumeClaims => found::<PersistentVolumeClaim>(c, names, selector, now),
-        Resource::PersistentVolumes => found::<PersistentVolume>(c, names, selector, now),
-        Resource::Services => found::<Service>(c, names, selector, now),
-        Resource::Endpoints => found::<Endpoints>(c, names, selector, now),
-        Resource::EndpointSlices => found::<EndpointSlice>(c, names, selector, now),
-        Resource::StorageClasses => found::<StorageClass>(c, names, selector, now),
-        Resource::Nodes => found::<Node>(c, names, selector, now),
-        Resource::Events => found::<Event>(c, names, selector, now),
-        Resource::ControllerRevisions => found::<ControllerRevision>(c, names, selector, now),
+        Resource::Pods => found::<Pod>(c, ns, names, selector, now),
+        Resource::StatefulSets => found::<StatefulSet>(c, ns, names, selector, now),
+        Resource::PersistentVolumeClaims => {
+            found::<PersistentVolumeClaim>(c, ns, names, selector, now)
+        }
+        Resource::PersistentVolumes => found::<PersistentVolume>(c, ns, names, selector, now),
+        Resource::Services => found::<Service>(c, ns, names, selector, now),
+        Resource::Endpoints => found::<Endpoints>(c, ns, names, selector, now),
+        Resource::EndpointSlices => found::<EndpointSlice>(c, ns, names, selector, now),
+        Resource::StorageClasses => found::<StorageClass>(c, ns, names, selector, now),
+        Resource::Nodes => found::<Node>(c, ns, names, selector, now),
+        Resource::Events => found::<Event>(c, ns, names, selector, now),
+        Resource::ControllerRevisions => found::<ControllerRevision>(c, ns, names, selector, now),
+        Resource::Namespaces => found::<Namespace>(c, ns, names, selector, now),
     }
 }
 
@@ -249,6 +284,7 @@ pub(crate) fn find(
 pub(crate) fn names(c: &Cluster, resource: Resource) -> Vec<String> {
     find(
         c,
+        None,
         resource,
         &[],
         &Selector::default(),
@@ -336,5 +372,6 @@ pub(crate) fn kind_name(resource: Resource) -> &'static str {
         Resource::Nodes => Node::KIND,
         Resource::Events => Event::KIND,
         Resource::ControllerRevisions => ControllerRevision::KIND,
+        Resource::Namespaces => Namespace::KIND,
     }
 }
