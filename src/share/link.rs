@@ -54,21 +54,25 @@ pub fn parse_fragment(hash: &str) -> Fragment {
     }
 }
 
-/// A pane of the page.
+/// A pane of the page. `View` is the whole cluster view (its lifecycle timeline included, as
+/// links made before `Timeline` existed meant); `Timeline` alone is the lifecycle timeline with
+/// the clock, and beside `View` it moves the timeline to the top of the view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
     Editor,
     View,
+    Timeline,
     Console,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 3] = [Pane::Editor, Pane::View, Pane::Console];
+    pub const ALL: [Pane; 4] = [Pane::Editor, Pane::View, Pane::Timeline, Pane::Console];
 
     pub fn name(self) -> &'static str {
         match self {
             Pane::Editor => "editor",
             Pane::View => "view",
+            Pane::Timeline => "timeline",
             Pane::Console => "console",
         }
     }
@@ -338,6 +342,15 @@ mod tests {
         .unwrap()
         .unwrap();
         assert_eq!(e.panes, [Pane::View, Pane::Console]);
+        let t = parse_embed("?embed=1&panes=view,timeline,nope")
+            .unwrap()
+            .unwrap();
+        assert_eq!(t.panes, [Pane::View, Pane::Timeline]);
+        assert!(
+            t.to_query().contains("panes=view,timeline&"),
+            "{}",
+            t.to_query()
+        );
         assert_eq!(
             (e.tab.as_deref(), e.dark, e.speed, e.autoplay, e.readonly),
             (Some("web.yaml"), false, Some(0.5), true, true)
