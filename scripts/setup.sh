@@ -54,4 +54,10 @@ setup_browser() {
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
+  # A Chinese font, so the screenshots of the page in Simplified Chinese show glyphs, not boxes.
+  if command -v fc-list >/dev/null && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+    say "installing a Chinese font (fonts-wqy-microhei) for the zh screenshots"
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq fonts-wqy-microhei >/dev/null ||
+      { as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq fonts-wqy-microhei >/dev/null; }
+  fi
 }

@@ -2,6 +2,7 @@
 //! `sleep`) and reads exactly what kubectl prints. The interpreter is `kubesim::kubectl::exec`;
 //! this file only handles keys, history, completion and scrolling.
 
+use crate::i18n::t;
 use kubesim::kubectl::exec::{Output, Stream};
 use leptos::prelude::*;
 use web_sys::KeyboardEvent;
@@ -249,9 +250,9 @@ pub fn Console(
                     autocomplete="off"
                     placeholder=move || {
                         if running.get() {
-                            "running… Ctrl+C stops it"
+                            t("console.running")
                         } else {
-                            "kubectl get pods   (Tab completes, ↑ history, Ctrl+L clears)"
+                            t("console.placeholder")
                         }
                     }
                     prop:value=move || input.get()

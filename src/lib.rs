@@ -7,6 +7,7 @@
 
 pub mod console;
 pub mod editor;
+pub mod i18n;
 pub mod share;
 pub mod state;
 pub mod view;
@@ -185,7 +186,7 @@ pub fn App() -> impl IntoView {
         past.set(None);
         console_lines.update(|l| {
             l.push(ConsoleLine {
-                text: format!("# forked a new future at t = {at}: what came after it is gone"),
+                text: i18n::tf("page.forked", &[&at]),
                 kind: LineKind::Stderr,
             })
         });
@@ -360,11 +361,11 @@ pub fn App() -> impl IntoView {
     view! {
         <header>
             <h1>"StatefulSet Playground"</h1>
-            <span class="version">{format!("simulating Kubernetes {}", kubesim::KUBERNETES_VERSION)}</span>
+            <span class="version">{i18n::tf("page.version", &[&kubesim::KUBERNETES_VERSION])}</span>
             <div class="cluster-controls">
                 <select
                     class="profile"
-                    aria-label="Cluster profile"
+                    aria-label=i18n::t("page.profile")
                     prop:value=move || profile.get().name()
                     title=move || profile.get().describe()
                     on:change=move |ev| {
@@ -376,12 +377,12 @@ pub fn App() -> impl IntoView {
                 >
                     {Profile::ALL
                         .iter()
-                        .map(|p| view! { <option value=p.name() selected=*p == profile.get_untracked()>{format!("{} cluster", p.name())}</option> })
+                        .map(|p| view! { <option value=p.name() selected=*p == profile.get_untracked()>{i18n::tf("page.profile-option", &[&p.name()])}</option> })
                         .collect_view()}
                 </select>
                 <select
                     class="node-count"
-                    aria-label="Nodes in a new cluster"
+                    aria-label=i18n::t("page.nodes")
                     prop:value=move || node_count.get().to_string()
                     on:change=move |ev| {
                         if let Ok(n) = event_target_value(&ev).parse() {
@@ -392,11 +393,11 @@ pub fn App() -> impl IntoView {
                 >
                     {NODE_COUNTS
                         .iter()
-                        .map(|n| view! { <option value=n.to_string() selected=*n == node_count.get_untracked()>{format!("{n} nodes")}</option> })
+                        .map(|n| view! { <option value=n.to_string() selected=*n == node_count.get_untracked()>{i18n::tf("page.nodes-option", &[n])}</option> })
                         .collect_view()}
                 </select>
-                <button class="reset-cluster" title="A fresh cluster of this profile and size" on:click=move |_| reset_cluster()>
-                    "New cluster"
+                <button class="reset-cluster" title=i18n::t("page.new-cluster-title") on:click=move |_| reset_cluster()>
+                    {i18n::t("page.new-cluster")}
                 </button>
             </div>
             <share::ShareBar snapshot=snapshot />
@@ -413,7 +414,7 @@ pub fn App() -> impl IntoView {
                 />
                 <console::Console lines=console_lines running=running.into() actions=actions />
             </section>
-            <section class="cluster-pane" aria-label="Cluster">
+            <section class="cluster-pane" aria-label=i18n::t("page.cluster")>
                 <view::time::TimeBar
                     playing=playing
                     speed=speed

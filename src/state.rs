@@ -7,6 +7,7 @@ pub mod live_edit;
 
 use std::collections::BTreeMap;
 
+use crate::i18n::{t, tf};
 use kubesim::engine::ClusterConfig;
 use kubesim::kubectl::exec::Shell;
 
@@ -179,7 +180,7 @@ impl Files {
             .enumerate()
             .any(|(j, f)| j != i && f.name == name)
         {
-            return Err(format!("there is already a file named {name}"));
+            return Err(tf("files.exists", &[&name]));
         }
         let file = self.files.get_mut(i).ok_or("no such file")?;
         file.name = name.to_string();
@@ -203,10 +204,7 @@ impl Files {
     /// name was made meanwhile (then it is refused).
     pub fn restore(&mut self, deleted: Deleted) -> Result<(), String> {
         if self.position(&deleted.file.name).is_some() {
-            return Err(format!(
-                "there is already a file named {}",
-                deleted.file.name
-            ));
+            return Err(tf("files.exists", &[&deleted.file.name]));
         }
         let at = deleted.index.min(self.files.len());
         self.files.insert(at, deleted.file);
@@ -231,21 +229,19 @@ impl Files {
 /// is one word of letters, digits, `.`, `_` and `-`, not starting with `-`.
 pub fn check_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
-        return Err("a file needs a name".into());
+        return Err(t("files.no-name").into());
     }
     if name.len() > MAX_NAME {
-        return Err(format!("a file name has at most {MAX_NAME} characters"));
+        return Err(tf("files.too-long", &[&MAX_NAME]));
     }
     if name.starts_with('-') || name == "." || name == ".." {
-        return Err(format!("{name} cannot name a file"));
+        return Err(tf("files.bad-name", &[&name]));
     }
     if let Some(c) = name
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
     {
-        return Err(format!(
-            "{c:?} is not allowed in a file name (letters, digits, '.', '_' and '-')"
-        ));
+        return Err(tf("files.bad-char", &[&format!("{c:?}")]));
     }
     Ok(())
 }

@@ -42,7 +42,7 @@ const yamlIndent = indentService.of((context, pos) => {
 // callbacks: { change(text), complete(pos) -> [{label, detail, info, apply, from}],
 //              hover(pos) -> {path, type, description, from, to} | undefined,
 //              fix(index), apply() }
-function extensions(callbacks) {
+function extensions(callbacks, label) {
   const completionSource = (context) => {
     // Ask only after a word character or when explicitly requested (Ctrl+Space).
     const word = context.matchBefore(/[\w.-]*/);
@@ -93,7 +93,8 @@ function extensions(callbacks) {
         callbacks.change(update.state.doc.toString());
       }
     }),
-    EditorView.contentAttributes.of({ 'aria-label': 'Manifest editor', spellcheck: 'false', tabindex: '0' }),
+    // The accessible name in the page's language: the one the page gave the textarea it replaces.
+    EditorView.contentAttributes.of({ 'aria-label': label, spellcheck: 'false', tabindex: '0' }),
     // A read-only embed (src/share: the page's root has class `readonly` before the app mounts).
     ...(readOnlyPage() ? [EditorState.readOnly.of(true), EditorView.editable.of(false)] : []),
   ];
@@ -107,7 +108,7 @@ const fromRust = Annotation.define();
 class Editor {
   constructor(parent, callbacks) {
     this.callbacks = callbacks;
-    this.extensions = extensions(callbacks);
+    this.extensions = extensions(callbacks, parent.querySelector('textarea')?.getAttribute('aria-label') || 'Manifest editor');
     this.states = new Map(); // file name -> EditorState (each file keeps its own undo history)
     this.current = null;
     this.view = new EditorView({ parent, state: EditorState.create({ extensions: this.extensions }) });

@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use web_sys::KeyboardEvent;
 
 use self::codemirror::{CodeMirror, Handlers, Mark};
+use crate::i18n::{self, t, tf};
 use crate::state::live_edit::LiveEdit;
 use crate::state::{self, storage, Deleted, Files};
 use crate::{apply_commands, read_files, FileDiagnostic};
@@ -209,8 +210,8 @@ pub fn EditorPane(
                             line: l.diagnostic.line,
                             column: l.diagnostic.column,
                             error: l.diagnostic.severity == Severity::Error,
-                            message: l.diagnostic.message.clone(),
-                            fix: l.fix.as_ref().map(|f| f.label.clone()),
+                            message: i18n::diagnostic(&l.diagnostic),
+                            fix: l.fix.as_ref().map(|f| i18n::say(&f.phrase)),
                         })
                         .collect::<Vec<_>>(),
                 )
@@ -637,7 +638,7 @@ pub fn EditorPane(
                         <input
                             class="tab-rename"
                             node_ref=input
-                            aria-label="File name"
+                            aria-label=t("editor.file-name")
                             aria-invalid=move || rename_error.get().is_some().to_string()
                             spellcheck="false"
                             value=name
@@ -670,7 +671,7 @@ pub fn EditorPane(
                             aria-selected=move || (active.get() == i && !editing.get()).to_string()
                             tabindex=move || if active.get() == i && !editing.get() { "0" } else { "-1" }
                             class:active=move || active.get() == i && !editing.get()
-                            title="F2 renames, Delete deletes, Alt+←/→ moves"
+                            title=t("editor.tab-title")
                             on:click=move |_| select(i)
                             on:dblclick=move |_| {
                                 rename_error.set(None);
@@ -697,7 +698,7 @@ pub fn EditorPane(
                 aria-selected=move || editing.get().to_string()
                 tabindex=move || if editing.get() { "0" } else { "-1" }
                 class:active=move || editing.get()
-                title="A live object of the cluster opened by kubectl edit (not a file): Save applies it, Cancel makes no change"
+                title=t("editor.live-title")
                 on:click=move |_| show_edit()
                 on:keydown=move |ev: KeyboardEvent| {
                     let to = match ev.key().as_str() {
@@ -710,20 +711,20 @@ pub fn EditorPane(
                     focus_selected_tab();
                 }
             >
-                <span class="live-badge" aria-hidden="true">"✎ live"</span>
+                <span class="live-badge" aria-hidden="true">{t("editor.live")}</span>
                 {title}
-                {changed.then_some(" (modified)")}
+                {changed.then_some(t("editor.modified"))}
             </button>
         })
     };
     let single = move || names.with(|n| n.len() <= 1);
     let file_actions = view! {
         <div class="file-actions">
-            <button class="file-add" title="New file" aria-label="New file" on:click=add>"+"</button>
+            <button class="file-add" title=t("editor.new-file") aria-label=t("editor.new-file") on:click=add>"+"</button>
             <button
                 class="file-rename"
-                title="Rename the open file (F2)"
-                aria-label="Rename"
+                title=t("editor.rename-title")
+                aria-label=t("editor.rename")
                 disabled=move || editing.get()
                 on:click=move |_| {
                     rename_error.set(None);
@@ -734,8 +735,8 @@ pub fn EditorPane(
             </button>
             <button
                 class="file-delete"
-                title="Delete the open file (Delete); it can be undone"
-                aria-label="Delete"
+                title=t("editor.delete-title")
+                aria-label=t("editor.delete")
                 disabled=move || single() || editing.get()
                 on:click=move |_| delete(active.get_untracked())
             >
@@ -743,8 +744,8 @@ pub fn EditorPane(
             </button>
             <button
                 class="file-left"
-                title="Move the open file left (Alt+←)"
-                aria-label="Move left"
+                title=t("editor.left-title")
+                aria-label=t("editor.left")
                 disabled=move || active.get() == 0 || editing.get()
                 on:click=move |_| move_by(active.get_untracked(), -1)
             >
@@ -752,8 +753,8 @@ pub fn EditorPane(
             </button>
             <button
                 class="file-right"
-                title="Move the open file right (Alt+→)"
-                aria-label="Move right"
+                title=t("editor.right-title")
+                aria-label=t("editor.right")
                 disabled=move || { active.get() + 1 >= names.with(Vec::len) || editing.get() }
                 on:click=move |_| move_by(active.get_untracked(), 1)
             >
@@ -768,8 +769,8 @@ pub fn EditorPane(
         let undo = deleted.get().map(|d| {
             view! {
                 <p class="file-notice" role="status">
-                    {format!("Deleted {}. ", d.file.name)}
-                    <button class="undo-delete" on:click=undo_delete>"Undo"</button>
+                    {tf("editor.deleted", &[&d.file.name])}
+                    <button class="undo-delete" on:click=undo_delete>{t("editor.undo")}</button>
                 </p>
             }
         });
@@ -778,10 +779,16 @@ pub fn EditorPane(
 
     let diagnostic_item = move |file: String, d: Diagnostic, fix: Option<Fix>| {
         let (line, column) = (d.line, d.column);
-        let label = format!("{file}:{d}");
+        let label = format!(
+            "{file}:{}:{}: {}: {}",
+            d.line,
+            d.column,
+            t(severity_class(d.severity)),
+            i18n::diagnostic(&d)
+        );
         let fix_button = fix.map(|fix| {
             let file = file.clone();
-            let text = format!("Fix: {}", fix.label);
+            let text = tf("editor.fix", &[&i18n::say(&fix.phrase)]);
             view! {
                 <button
                     class="fix"
@@ -829,7 +836,7 @@ pub fn EditorPane(
                 .collect_view();
             view! {
                 <div class="apply-errors">
-                    <p>"Nothing was applied: fix these first."</p>
+                    <p>{t("editor.blocked")}</p>
                     <ul class="diagnostics">{items}</ul>
                 </div>
             }
@@ -845,16 +852,15 @@ pub fn EditorPane(
         })?;
         let object = title.strip_prefix("edit ").unwrap_or(&title).to_string();
         Some(view! {
-            <div class="live-edit-bar" role="region" aria-label="Editing a live object">
+            <div class="live-edit-bar" role="region" aria-label=t("editor.live-region")>
                 <p>
-                    <strong>"Live object: "</strong>
+                    <strong>{t("editor.live-object")}" "</strong>
                     <code>{object}</code>
-                    " as "<code>"kubectl edit"</code>" opened it from the cluster. This is not a file: "
-                    "Save applies your change to the cluster, Cancel leaves it as it is."
+                    " "{t("editor.live-as")}" "<code>"kubectl edit"</code>" "{t("editor.live-explain")}
                 </p>
                 {retry.then(|| view! {
                     <p class="live-edit-refused" role="alert">
-                        "⚠ The last save was refused. The reasons are in the comment at the top: fix them and save again, or cancel."
+                        {t("editor.refused")}
                     </p>
                 })}
             </div>
@@ -863,11 +869,11 @@ pub fn EditorPane(
     let live_actions = move || {
         editing.get().then(|| view! {
             <div class="actions live-actions">
-                <button class="live-save" title="Applies the change as kubectl edit does (Ctrl+S)" on:click=move |_| save_edit()>
-                    "Save (Ctrl+S)"
+                <button class="live-save" title=t("editor.save-title") on:click=move |_| save_edit()>
+                    {t("editor.save")}
                 </button>
-                <button class="live-cancel" title="Closes the tab without changing the object" on:click=move |_| finish_edit.run(None)>
-                    "Cancel"
+                <button class="live-cancel" title=t("editor.cancel-title") on:click=move |_| finish_edit.run(None)>
+                    {t("editor.cancel")}
                 </button>
             </div>
         })
@@ -876,7 +882,7 @@ pub fn EditorPane(
     view! {
         <div class="editor-box" on:keydown=pane_keys>
             <div class="file-bar">
-                <nav class="tabs" role="tablist" aria-label="Manifest files">{tabs} {edit_tab}</nav>
+                <nav class="tabs" role="tablist" aria-label=t("editor.files")>{tabs} {edit_tab}</nav>
                 {file_actions}
             </div>
             {notices}
@@ -885,7 +891,7 @@ pub fn EditorPane(
                 <textarea
                     class="editor"
                     node_ref=textarea
-                    aria-label=move || if editing.get() { "Live object editor" } else { "Manifest editor" }
+                    aria-label=move || if editing.get() { t("editor.live-editor") } else { t("editor.editor") }
                     spellcheck="false"
                     hidden=move || rich.get()
                     prop:value=move || {
@@ -897,15 +903,15 @@ pub fn EditorPane(
                     on:input=move |ev| typed(event_target_value(&ev))
                 ></textarea>
             </div>
-            <ul class="diagnostics live" aria-label="Problems in the open file">{live_list}</ul>
+            <ul class="diagnostics live" aria-label=t("editor.problems")>{live_list}</ul>
             {live_actions}
             <div class="actions" hidden=move || editing.get()>
-                <button class="apply" title="Runs kubectl apply -f for each file in the console (Ctrl+Enter: the open file)" on:click=move |_| apply_all()>
-                    "Apply"
+                <button class="apply" title=t("editor.apply-title") on:click=move |_| apply_all()>
+                    {t("editor.apply")}
                 </button>
-                <button class="reset" on:click=reset_files>"Reset example"</button>
+                <button class="reset" on:click=reset_files>{t("editor.reset")}</button>
                 <span class="saved-note" role="status">
-                    {move || saved_note.get().then_some("Saved locally (edits are kept in this browser)")}
+                    {move || saved_note.get().then_some(t("editor.saved"))}
                 </span>
             </div>
             {apply_errors_view}

@@ -3,6 +3,8 @@
 //! workspace opened from a file) and the embed options of the query string
 //! (`?embed=1&panes=view,console&tab=...&theme=dark&speed=4&autoplay=1&readonly=1&session=...`).
 
+use crate::i18n::{t, tf};
+
 /// The fragment prefix of a format-1 link.
 pub const LINK_PREFIX: &str = "v1:";
 /// Longest fragment the page reads (characters), checked before anything is decoded.
@@ -32,10 +34,9 @@ pub fn parse_fragment(hash: &str) -> Fragment {
         return Fragment::None;
     }
     if hash.len() > MAX_FRAGMENT {
-        return Fragment::Refused(format!(
-            "the link is {} KB long, more than the {} KB a playground link may be",
-            hash.len() / 1024,
-            MAX_FRAGMENT / 1024
+        return Fragment::Refused(tf(
+            "link-too-long",
+            &[&(hash.len() / 1024), &(MAX_FRAGMENT / 1024)],
         ));
     }
     if hash == "file" {
@@ -45,30 +46,32 @@ pub fn parse_fragment(hash: &str) -> Fragment {
         Some(packed) if !packed.is_empty() => Fragment::Packed(packed.to_string()),
         _ => match hash.split_once(':') {
             Some((v, _)) if v.starts_with('v') && v[1..].chars().all(|c| c.is_ascii_digit()) => {
-                Fragment::Refused(format!(
-                    "the link was made by a newer playground (format {v}); this one reads v1 links"
-                ))
+                Fragment::Refused(tf("link-newer", &[&v]))
             }
-            _ => Fragment::Refused("the link's fragment is not a playground workspace".into()),
+            _ => Fragment::Refused(t("link-not-workspace").into()),
         },
     }
 }
 
-/// A pane of the page.
+/// A pane of the page. `View` is the whole cluster view (its lifecycle timeline included, as
+/// links made before `Timeline` existed meant); `Timeline` alone is the lifecycle timeline with
+/// the clock, and beside `View` it moves the timeline to the top of the view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
     Editor,
     View,
+    Timeline,
     Console,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 3] = [Pane::Editor, Pane::View, Pane::Console];
+    pub const ALL: [Pane; 4] = [Pane::Editor, Pane::View, Pane::Timeline, Pane::Console];
 
     pub fn name(self) -> &'static str {
         match self {
             Pane::Editor => "editor",
             Pane::View => "view",
+            Pane::Timeline => "timeline",
             Pane::Console => "console",
         }
     }
@@ -224,9 +227,10 @@ pub fn parse_query(search: &str) -> Result<(bool, Embed), String> {
                     if v.contains('\n') || v.starts_with('$') || v.starts_with('#') {
                         Script::Inline(v)
                     } else {
-                        Script::File(relative_path(&v).ok_or_else(|| {
-                        format!("session={v:.60}: an embed plays a session file next to the page (a relative path) or an inline session")
-                    })?)
+                        Script::File(
+                            relative_path(&v)
+                                .ok_or_else(|| tf("link-bad-session", &[&format!("{v:.60}")]))?,
+                        )
                     },
                 );
             }
@@ -338,6 +342,15 @@ mod tests {
         .unwrap()
         .unwrap();
         assert_eq!(e.panes, [Pane::View, Pane::Console]);
+        let t = parse_embed("?embed=1&panes=view,timeline,nope")
+            .unwrap()
+            .unwrap();
+        assert_eq!(t.panes, [Pane::View, Pane::Timeline]);
+        assert!(
+            t.to_query().contains("panes=view,timeline&"),
+            "{}",
+            t.to_query()
+        );
         assert_eq!(
             (e.tab.as_deref(), e.dark, e.speed, e.autoplay, e.readonly),
             (Some("web.yaml"), false, Some(0.5), true, true)

@@ -12,7 +12,6 @@
 
 pub mod link;
 mod player;
-mod text;
 
 use std::cell::RefCell;
 
@@ -22,9 +21,9 @@ use kubesim::workspace::{self, Workspace};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
+use crate::i18n::{self, t};
 pub use link::{Embed, Pane};
 pub use player::{Caption, Player};
-use text::t;
 
 use crate::console::{ConsoleLine, LineKind};
 use crate::state::{self, storage, Files};
@@ -101,6 +100,15 @@ pub async fn prepare() {
     reload_on_hash_change();
     let hash = location.hash().unwrap_or_default();
     let search = location.search().unwrap_or_default();
+    boot.lang = link::parse_query(&search).ok().and_then(|(_, e)| e.lang);
+    // The page's words: English is built in; another language's file is fetched first.
+    let requested = boot.lang.clone().or_else(i18n::browser_language);
+    if let Some(code) = requested.as_deref().and_then(i18n::wanted) {
+        // Not reachable (offline before it was ever fetched): the page stays in English.
+        if let Ok(text) = fetch_text(&format!("lang/{code}.txt"), 256 * 1024).await {
+            i18n::set(code, text.as_string().unwrap_or_default());
+        }
+    }
     let refused = |m: String| format!("{}: {m}. {}", t("link-refused"), t("own-work-kept"));
     let bundle = match link::parse_fragment(&hash) {
         link::Fragment::None => None,
@@ -128,7 +136,6 @@ pub async fn prepare() {
             Err(m) => boot.notice = Some(refused(m)),
         }
     }
-    boot.lang = link::parse_query(&search).ok().and_then(|(_, e)| e.lang);
     match link::parse_embed(&search) {
         Ok(embed) => boot.embed = embed,
         Err(m) => boot.notice = Some(m),
@@ -600,7 +607,12 @@ pub fn ShareBar(snapshot: Snapshot) -> impl IntoView {
                         }
                     })
                 />
-                {p.name()}
+                {match p {
+                    Pane::Editor => t("pane-editor"),
+                    Pane::View => t("pane-view"),
+                    Pane::Timeline => t("pane-timeline"),
+                    Pane::Console => t("pane-console"),
+                }}
             </label>
         }
     };

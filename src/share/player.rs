@@ -129,7 +129,7 @@ pub fn Caption(player: Player, guide: bool) -> impl IntoView {
                                 .map(|(i, c)| {
                                     let current = Some(i) == now;
                                     view! {
-                                        <li class:now=current class:caption=current aria-current=current.then_some("step")>{c}</li>
+                                        <li class:now=current class:caption=current aria-current=current.then_some("step")>{crate::i18n::caption(&c)}</li>
                                     }
                                 })
                                 .collect_view()}
@@ -141,7 +141,7 @@ pub fn Caption(player: Player, guide: bool) -> impl IntoView {
         }
         (!text.is_empty()).then(|| {
             view! {
-                <p class="caption" role="status" aria-label=super::t("caption")>{text}</p>
+                <p class="caption" role="status" aria-label=super::t("caption")>{crate::i18n::caption(&text)}</p>
             }
             .into_any()
         })

@@ -7,6 +7,7 @@
 //! editor closes, and a refused change comes back with the server's reasons at the top, as
 //! kubectl reopens its editor). One at a time, as one terminal runs one `kubectl edit`.
 
+use crate::i18n::{t, tf};
 use kubesim::kubectl::cli::Resource;
 use kubesim::kubectl::edit::EditSession;
 use kubesim::kubectl::exec::{Output, Shell, Stream};
@@ -62,20 +63,11 @@ pub fn begin(
 ) -> Output {
     if let Some(open) = edit {
         open.shown = true;
-        return note(
-            format!(
-                "error: {} is still open in the editor: save or cancel it first",
-                open.key()
-            ),
-            1,
-        );
+        return note(tf("edit.still-open", &[&open.key()]), 1);
     }
     match shell.begin_edit(namespace, resource, name) {
         Ok(session) => {
-            let opened = note(
-                "# edit it in the editor, then Save (Ctrl+S) or Cancel".into(),
-                0,
-            );
+            let opened = note(t("edit.opened").into(), 0);
             *edit = Some(LiveEdit::open(session));
             opened
         }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::ViewModel;
+use crate::i18n::t;
 
 #[component]
 pub fn Events(model: ViewModel) -> impl IntoView {
@@ -10,9 +11,9 @@ pub fn Events(model: ViewModel) -> impl IntoView {
     let events = Memo::new(move |_| overview.with(|o| o.events.clone()));
     view! {
         <section class="events-pane" aria-labelledby="events-h">
-            <h2 id="events-h">"Events (newest last)"</h2>
+            <h2 id="events-h">{t("events.heading")}</h2>
             <table class="events">
-                <thead><tr><th>"age"</th><th>"type"</th><th>"reason"</th><th>"object"</th><th>"message"</th></tr></thead>
+                <thead><tr><th>{t("events.age")}</th><th>{t("events.type")}</th><th>{t("events.reason")}</th><th>{t("events.object")}</th><th>{t("events.message")}</th></tr></thead>
                 <tbody>
                     {move || events.get().into_iter().map(|e| { let warning = e.type_ == "Warning"; view! {
                         <tr class:warning=warning>

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::ViewModel;
+use crate::i18n;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -27,15 +28,15 @@ pub fn Inspector(model: ViewModel) -> impl IntoView {
     };
     view! {
         {move || inspection.get().map(|i| view! {
-            <aside class="inspector" aria-label=format!("Inspector: {}", i.title)>
+            <aside class="inspector" aria-label=i18n::tf("inspector.label", &[&i.title])>
                 <div class="inspector-head">
                     <h2>{i.title.clone()}</h2>
-                    <div role="tablist" aria-label="What to show">
-                        {tab_button(Tab::Describe, "describe")}
+                    <div role="tablist" aria-label=i18n::t("inspector.what")>
+                        {tab_button(Tab::Describe, i18n::t("inspector.describe"))}
                         {tab_button(Tab::Yaml, "YAML")}
-                        {tab_button(Tab::Events, "events")}
+                        {tab_button(Tab::Events, i18n::t("inspector.events"))}
                     </div>
-                    <button class="close" aria-label="Close the inspector" on:click=move |_| model.selected.set(None)>"✕"</button>
+                    <button class="close" aria-label=i18n::t("inspector.close") on:click=move |_| model.selected.set(None)>"✕"</button>
                 </div>
                 <pre class="inspector-body" tabindex="0">{move || match tab.get() {
                     Tab::Describe => i.describe.clone(),

@@ -25,6 +25,7 @@ mod storage;
 pub mod time;
 mod timeline;
 
+use crate::i18n::t;
 use kubesim::overview::inspect::Inspection;
 use kubesim::overview::timeline::TimelineView;
 use kubesim::overview::{Overview, ResolveView};
@@ -89,8 +90,8 @@ pub fn ClusterView(model: ViewModel) -> impl IntoView {
                     if no_sets.get() {
                         view! {
                             <div class="empty">
-                                <p>"No StatefulSet yet. Apply the example's volumes, headless Service and MongoDB StatefulSet, then watch them come up here, one ordinal at a time."</p>
-                                <button class="apply apply-here" on:click=move |_| model.apply.run(())>"Apply the example"</button>
+                                <p>{t("view.empty")}</p>
+                                <button class="apply apply-here" on:click=move |_| model.apply.run(())>{t("view.apply-example")}</button>
                             </div>
                         }
                             .into_any()

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::ViewModel;
+use crate::i18n::{say, t, tf};
 
 /// Records (and names that do not resolve) listed per Service; the rest are counted, and the
 /// resolver box answers any of them. At 1,000 pods the full lists are 3,000 rows.
@@ -44,35 +45,35 @@ pub fn Network(model: ViewModel) -> impl IntoView {
     });
     view! {
         <section class="network" aria-labelledby="net-h">
-            <h2 id="net-h">"Services and DNS"</h2>
+            <h2 id="net-h">{t("net.heading")}</h2>
             {move || services.get().into_iter().map(|(svc, more)| {
                 let (ns, name) = (svc.namespace.clone(), svc.name.clone());
                 let records = svc.records.iter().map(|r| view! {
                     <li class="record"><code>{r.name.clone()}</code>" "<span class="rtype">{r.rtype.clone()}</span>" "<code>{r.data.clone()}</code></li>
                 }).collect_view();
                 let missing = svc.not_resolving.iter().map(|(n, why)| view! {
-                    <li class="record nx"><code><s>{n.clone()}</s></code>" "<span class="rtype">"NXDOMAIN"</span>" "{why.clone()}</li>
+                    <li class="record nx"><code><s>{n.clone()}</s></code>" "<span class="rtype">"NXDOMAIN"</span>" "{say(why)}</li>
                 }).collect_view();
                 view! {
                     <div class="svc" data-svc=svc.name.clone()>
                         <div class="svc-head">
                             <button class="link" on:click=move |_| model.open("service", &ns, &name)>{format!("service/{}", svc.name)}</button>
                             {super::ns_tag::ns_tag(&svc.namespace)}
-                            <span>{if svc.headless { "headless (clusterIP: None)".to_string() } else { format!("clusterIP {}", svc.cluster_ip) }}</span>
+                            <span>{if svc.headless { t("net.headless").to_string() } else { format!("clusterIP {}", svc.cluster_ip) }}</span>
                             <span>{svc.ports.join(", ")}</span>
                         </div>
                         <ul class="records">{records}{missing}</ul>
-                        {(more > 0).then(|| view! { <p class="note">{format!("… and {more} more records or names (ask the resolver below for any of them)")}</p> })}
-                        {svc.srv_note.clone().map(|n| view! { <p class="note">{n}</p> })}
+                        {(more > 0).then(|| view! { <p class="note">{tf("net.more", &[&more])}</p> })}
+                        {svc.srv_note.clone().map(|n| view! { <p class="note">{say(&n)}</p> })}
                     </div>
                 }
             }).collect_view()}
             <form class="resolver" on:submit=move |ev| ev.prevent_default()>
-                <label>"Resolve from a pod in default: "
+                <label>{t("net.resolve")}" "
                     <input type="text" class="resolver-name" spellcheck="false" prop:value=move || query.get()
                         on:input=move |ev| query.set(event_target_value(&ev)) />
                 </label>
-                <label>" type "
+                <label>" "{t("net.type")}" "
                     <select class="resolver-type" on:change=move |ev| qtype.set(event_target_value(&ev))>
                         <option value="A">"A"</option>
                         <option value="SRV">"SRV"</option>
@@ -83,7 +84,7 @@ pub fn Network(model: ViewModel) -> impl IntoView {
                     {move || {
                         let a = answer.get();
                         if a.rcode.is_empty() {
-                            return view! { <span class="note">"type a name"</span> }.into_any();
+                            return view! { <span class="note">{t("net.type-a-name")}</span> }.into_any();
                         }
                         let tried = a.tried.iter().map(|(n, r)| format!("{n}: {r}")).collect::<Vec<_>>().join("\n");
                         view! {
@@ -94,7 +95,7 @@ pub fn Network(model: ViewModel) -> impl IntoView {
                                         <li class="record"><code>{r.name.clone()}</code>" "<span class="rtype">{r.rtype.clone()}</span>" "<code>{r.data.clone()}</code></li>
                                     }).collect_view()}
                                 </ul>
-                                <details><summary>"search path tried"</summary><pre>{tried}</pre></details>
+                                <details><summary>{t("net.tried")}</summary><pre>{tried}</pre></details>
                             </div>
                         }.into_any()
                     }}

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::{actions, ViewModel};
+use crate::i18n::{t, tf};
 
 /// Pods listed by name on a lane before the lane only counts them.
 const NAMES_UP_TO: usize = 24;
@@ -14,7 +15,7 @@ pub fn Nodes(model: ViewModel) -> impl IntoView {
     let nodes = Memo::new(move |_| overview.with(|o| o.nodes.clone()));
     view! {
         <section class="nodes-pane" aria-labelledby="nodes-h">
-            <h2 id="nodes-h">"Nodes"</h2>
+            <h2 id="nodes-h">{t("nodes.heading")}</h2>
             <div class="nodes">
                 {move || nodes.get().into_iter().map(|n| {
                     let (name, name2, name3) = (n.name.clone(), n.name.clone(), n.name.clone());
@@ -23,24 +24,24 @@ pub fn Nodes(model: ViewModel) -> impl IntoView {
                     let pods = if n.pods.len() <= NAMES_UP_TO {
                         n.pods.join(" ")
                     } else {
-                        format!("{} pods", n.pods.len())
+                        tf("nodes.pods", &[&n.pods.len()])
                     };
                     view! {
                         <div class="node" class:down=!n.ready class:cordoned=n.cordoned class:full=n.full data-node=n.name.clone()>
                             <div class="node-head">
                                 <button class="link node-name" on:click=move |_| model.open("node", "default", &name)>{n.name.clone()}</button>
                                 <span class="node-status">{n.status.clone()}</span>
-                                {down.then(|| view! { <span class="badge down">"⚠ down: its pods get no updates"</span> })}
-                                {n.full.then(|| view! { <span class="badge full">"full"</span> })}
-                                <span class="node-load">{format!("{}/{} pods", n.pods.len(), n.capacity)}</span>
-                                <button class="cordon" aria-label=format!("{} {}", if cordoned { "Uncordon" } else { "Cordon" }, n.name)
+                                {down.then(|| view! { <span class="badge down">{t("nodes.down")}</span> })}
+                                {n.full.then(|| view! { <span class="badge full">{t("nodes.full")}</span> })}
+                                <span class="node-load">{tf("nodes.load", &[&n.pods.len(), &n.capacity])}</span>
+                                <button class="cordon" aria-label=tf(if cordoned { "nodes.uncordon-label" } else { "nodes.cordon-label" }, &[&n.name])
                                     on:click=move |_| model.run.run(actions::cordon(&name2, !cordoned))>
-                                    {if cordoned { "uncordon" } else { "cordon" }}
+                                    {if cordoned { t("nodes.uncordon") } else { t("nodes.cordon") }}
                                 </button>
-                                <button class="node-power" aria-label=format!("{} {}", if down { "Bring up node" } else { "Take down node" }, n.name)
-                                    title=if down { "sim node up: its kubelet comes back" } else { "sim node down: its kubelet stops (as if unplugged)" }
+                                <button class="node-power" aria-label=tf(if down { "nodes.up-label" } else { "nodes.down-label" }, &[&n.name])
+                                    title=if down { t("nodes.up-title") } else { t("nodes.down-title") }
                                     on:click=move |_| model.run.run(actions::node_power(&name3, down))>
-                                    {if down { "bring up" } else { "take down" }}
+                                    {if down { t("nodes.up") } else { t("nodes.take-down") }}
                                 </button>
                             </div>
                             <div class="node-pods">{pods}</div>

@@ -10,6 +10,7 @@ use kubesim::overview::{ClaimView, PodState, PodView, SetView, VolumeView};
 use leptos::prelude::*;
 
 use super::{actions, ViewModel};
+use crate::i18n::{say, state_label, t, tf};
 
 /// The revision hash's own part (`mongo-95d65fc97` → `95d65fc97`).
 fn short_revision(set: &str, revision: &str) -> String {
@@ -80,13 +81,15 @@ fn Header(
         set.with(|s| {
             let Some(s) = s else { return String::new() };
             if rolling.get() {
-                format!(
-                    "currentRevision {} → updateRevision {}",
-                    short_revision(&nm, &s.current_revision),
-                    short_revision(&nm, &s.update_revision)
+                tf(
+                    "set.revisions",
+                    &[
+                        &short_revision(&nm, &s.current_revision),
+                        &short_revision(&nm, &s.update_revision),
+                    ],
                 )
             } else {
-                format!("revision {}", short_revision(&nm, &s.current_revision))
+                tf("set.revision", &[&short_revision(&nm, &s.current_revision)])
             }
         })
     };
@@ -167,11 +170,11 @@ fn Header(
                 </span>
             </h2>
             <dl class="counts">
-                <div><dt>"replicas"</dt><dd>{num(|s| s.replicas)}</dd></div>
-                <div><dt>"ready"</dt><dd>{num(|s| s.ready)}</dd></div>
-                <div><dt>"current"</dt><dd>{num(|s| s.current)}</dd></div>
-                <div><dt>"updated"</dt><dd>{num(|s| s.updated)}</dd></div>
-                <div><dt>"available"</dt><dd>{num(|s| s.available)}</dd></div>
+                <div><dt>{t("set.replicas")}</dt><dd>{num(|s| s.replicas)}</dd></div>
+                <div><dt>{t("set.ready")}</dt><dd>{num(|s| s.ready)}</dd></div>
+                <div><dt>{t("set.current")}</dt><dd>{num(|s| s.current)}</dd></div>
+                <div><dt>{t("set.updated")}</dt><dd>{num(|s| s.updated)}</dd></div>
+                <div><dt>{t("set.available")}</dt><dd>{num(|s| s.available)}</dd></div>
             </dl>
             <div class="sts-meta">
                 <span class="policy">{get(|s| s.policy.clone())}</span>
@@ -180,24 +183,24 @@ fn Header(
                 " · "
                 <span class="revisions" class:rolling=move || rolling.get()>{revisions}</span>
             </div>
-            <ul class="why" class:done=done aria-label="What the controller is waiting for">
+            <ul class="why" class:done=done aria-label=t("set.why")>
                 {move || {
                     let why = why.get();
                     if why.is_empty() {
-                        view! { <li>"Nothing to wait for: every replica is Ready on the update revision."</li> }.into_any()
+                        view! { <li>{t("set.nothing-to-wait")}</li> }.into_any()
                     } else {
-                        why.into_iter().map(|w| view! { <li>{w}</li> }).collect_view().into_any()
+                        why.into_iter().map(|w| view! { <li>{say(&w)}</li> }).collect_view().into_any()
                     }
                 }}
             </ul>
             <div class="sts-actions">
-                <button class="scale-down" aria-label=format!("Scale {n2} down by one")
+                <button class="scale-down" aria-label=tf("set.scale-down", &[&n2])
                     on:click=move |_| model.run.run(actions::scale(&s2, &n2, desired() - 1))>"−"</button>
-                <label class="replicas">"replicas " {replicas_field}</label>
-                <button class="scale-up" aria-label=format!("Scale {n4} up by one")
+                <label class="replicas">{t("set.replicas")}" " {replicas_field}</label>
+                <button class="scale-up" aria-label=tf("set.scale-up", &[&n4])
                     on:click=move |_| model.run.run(actions::scale(&s4, &n4, desired() + 1))>"+"</button>
-                <label class="image">{move || format!("image {} ", container.get().0)} {image_field}</label>
-                <label class="partition" class:hidden=move || partition.get().is_none()>"partition " {partition_field}</label>
+                <label class="image">{move || tf("set.image", &[&container.get().0])} {image_field}</label>
+                <label class="partition" class:hidden=move || partition.get().is_none()>{t("set.partition")}" " {partition_field}</label>
             </div>
         </div>
     }
@@ -221,7 +224,7 @@ fn claim_chain(
                 on:click=move |_| model.open("pv", &ns, &name)>
                 <span class="chip-name">{v.name.clone()}</span>
                 <span class="chip-detail">{format!("{} · {} · {} · {}", v.phase, v.capacity, v.access_modes, v.reclaim)}</span>
-                {(v.file_count > 0).then(|| view! { <span class="chip-detail chip-files" title="Files on this volume (written through a pod's mount; they outlive the pod)">{v.files_summary()}</span> })}
+                {(v.file_count > 0).then(|| view! { <span class="chip-detail chip-files" title=t("set.files-title")>{v.files_summary()}</span> })}
             </button>
             {super::storage::pv_fault_button(model, v.name.clone(), &v.phase)}
         }
@@ -233,10 +236,10 @@ fn claim_chain(
             <button class=format!("pvc-chip {}", claim.phase.to_ascii_lowercase()) data-claim=claim.name.clone()
                 on:click=move |_| model.open("pvc", &ns1, &claim_name)>
                 <span class="chip-name">{claim.name.clone()}</span>
-                <span class="chip-detail">{if bound { format!("Bound · {}", claim.capacity.clone().unwrap_or_default()) } else { format!("{} · unbound", claim.phase) }}</span>
+                <span class="chip-detail">{if bound { format!("Bound · {}", claim.capacity.clone().unwrap_or_default()) } else { tf("set.unbound", &[&claim.phase]) }}</span>
             </button>
             {pv}
-            {why.map(|w| view! { <p class="claim-why">{format!("⚠ {w}")}</p> })}
+            {why.map(|w| view! { <p class="claim-why">{format!("⚠ {}", say(&w))}</p> })}
         </div>
     }
 }
@@ -259,7 +262,7 @@ fn pod_tile(model: ViewModel, slot: Slot) -> impl IntoView {
     let status_text = if exists {
         format!("{} {}", pod.ready, pod.status)
     } else {
-        "not created".to_string()
+        t("state.absent").to_string()
     };
     let placement = match (&pod.node, &pod.ip) {
         (Some(n), Some(ip)) => format!("{n} · {ip}"),
@@ -269,7 +272,7 @@ fn pod_tile(model: ViewModel, slot: Slot) -> impl IntoView {
     let label = format!(
         "{}: {}{}{}{}",
         pod.name,
-        state.label(),
+        state_label(state),
         if exists {
             format!(", {}", status_text)
         } else {
@@ -283,9 +286,13 @@ fn pod_tile(model: ViewModel, slot: Slot) -> impl IntoView {
         if revision.is_empty() {
             String::new()
         } else {
-            format!(
-                ", revision {revision}{}",
-                if pod.updated { " (update)" } else { " (old)" }
+            tf(
+                if pod.updated {
+                    "set.pod-revision-update"
+                } else {
+                    "set.pod-revision-old"
+                },
+                &[&revision],
             )
         }
     );
@@ -326,35 +333,35 @@ fn pod_tile(model: ViewModel, slot: Slot) -> impl IntoView {
                     <span class="shape" aria-hidden="true">{state.icon()}</span>
                     <button class="link pod-name" on:click=move |_| model.open("pod", &s1, &n1)>{name.clone()}</button>
                 </div>
-                <div class="pod-status">{state.label()}</div>
+                <div class="pod-status">{state_label(state)}</div>
                 {exists.then(|| view! {
                     <div class="pod-ready">{status_text.clone()}</div>
                     <div class="pod-node">{placement.clone()}</div>
                     <div class="pod-meta">
                         {(!revision.is_empty()).then(|| view! {
                             <span class="rev" class:old=!pod.updated>
-                                {format!("rev {revision} {}", if pod.updated { "✓" } else { "(old)" })}
+                                {format!("rev {revision} {}", if pod.updated { "✓" } else { t("set.old") })}
                             </span>
                         })}
                         <span class="restarts">{format!("↻ {}", pod.restarts)}</span>
                     </div>
                 })}
-                {pod.condemned.then(|| view! { <div class="condemned-note">"beyond replicas: going away"</div> })}
+                {pod.condemned.then(|| view! { <div class="condemned-note">{t("set.condemned")}</div> })}
                 {exists.then(|| view! {
                     <div class="pod-actions">
-                        <button class="delete-pod" aria-label=format!("Delete pod {n2}") title="kubectl delete pod"
-                            on:click=move |_| model.run.run(actions::delete_pod(&s2, &n2))>"delete"</button>
-                        <button class="unready-pod" aria-label=format!("Make pod {n3} {}", if unready { "ready" } else { "unready" })
+                        <button class="delete-pod" aria-label=tf("set.delete-pod", &[&n2]) title="kubectl delete pod"
+                            on:click=move |_| model.run.run(actions::delete_pod(&s2, &n2))>{t("set.delete")}</button>
+                        <button class="unready-pod" aria-label=tf(if unready { "set.make-ready" } else { "set.make-unready" }, &[&n3])
                             title="kubectl annotate pod … playground.dev/unready"
                             on:click=move |_| model.run.run(actions::set_unready(&s3, &n3, !unready))>
-                            {if unready { "ready" } else { "unready" }}
+                            {if unready { t("set.ready-button") } else { t("set.unready-button") }}
                         </button>
-                        <button class="fail-pod" aria-label=format!("Fail pod {n4}") title="kubectl annotate pod … playground.dev/fail=true"
-                            on:click=move |_| model.run.run(actions::fail(&s4, &n4))>"fail"</button>
+                        <button class="fail-pod" aria-label=tf("set.fail-pod", &[&n4]) title="kubectl annotate pod … playground.dev/fail=true"
+                            on:click=move |_| model.run.run(actions::fail(&s4, &n4))>{t("set.fail")}</button>
                     </div>
                 })}
             </div>
-            {dns.map(|d| view! { <div class="pod-dns" title="resolves in cluster DNS">{d}</div> })}
+            {dns.map(|d| view! { <div class="pod-dns" title=t("set.dns-title")>{d}</div> })}
             {chains}
         </div>
     }
@@ -371,9 +378,9 @@ fn retained_slot(
 ) -> impl IntoView {
     view! {
         <div class="slot retained" data-slot=format!("{set}-{ordinal}")>
-            <div class="pod ghost" aria-label=format!("{set}-{ordinal}: no pod; its claim is kept")>
+            <div class="pod ghost" aria-label=tf("set.retained-label", &[&set, &ordinal])>
                 <div class="pod-top"><span class="shape" aria-hidden="true">"○"</span><span class="pod-name">{format!("{set}-{ordinal}")}</span></div>
-                <div class="pod-status">"scaled away · claim kept"</div>
+                <div class="pod-status">{t("set.retained")}</div>
             </div>
             {claim_chain(model, ns, claim, volume)}
         </div>
@@ -481,7 +488,7 @@ pub fn SetCard(
                     .map(|(set, ns, ord, c, v)| retained_slot(model, &set, &ns, ord, c, v))
                     .collect_view())}
             </div>
-            {move || set.get().and_then(|s| s.dns_note).map(|n| view! { <p class="dns-note">{n}</p> })}
+            {move || set.get().and_then(|s| s.dns_note).map(|n| view! { <p class="dns-note">{say(&n)}</p> })}
         </section>
     }
 }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::{actions, ViewModel};
+use crate::i18n::{t, t_or, tf};
 
 /// Fail / repair a volume's disk (`sim pv fail|repair PV`), next to its chip. A failed disk
 /// says so in words on the button and the chip, not by colour alone.
@@ -11,11 +12,11 @@ pub(super) fn pv_fault_button(model: ViewModel, pv: String, phase: &str) -> impl
     let failed = phase == "Failed";
     view! {
         <button class="pv-fault" class:failed=failed
-            aria-label=format!("{} of {pv}", if failed { "Repair disk" } else { "Fail disk" })
-            title=if failed { "sim pv repair: the disk works again" } else { "sim pv fail: the disk breaks (phase Failed; pods cannot mount it)" }
+            aria-label=tf(if failed { "pool.repair-label" } else { "pool.fail-label" }, &[&pv])
+            title=if failed { t("pool.repair-title") } else { t("pool.fail-title") }
             on:click=move |_| model.run.run(actions::pv_fault(&pv, !failed))>
             {failed.then(|| view! { <span aria-hidden="true">"⚠ "</span> })}
-            {if failed { "repair disk" } else { "fail disk" }}
+            {if failed { t("pool.repair") } else { t("pool.fail") }}
         </button>
     }
 }
@@ -37,15 +38,15 @@ pub fn Pool(model: ViewModel) -> impl IntoView {
     });
     view! {
         <section class="pool" aria-labelledby="pool-h">
-            <h2 id="pool-h">"PersistentVolumes not bound"</h2>
+            <h2 id="pool-h">{t("pool.heading")}</h2>
             <p class="note">
-                {move || format!("{} bound (drawn under their pods); these wait for a claim or were released:", bound.get())}
+                {move || tf("pool.bound", &[&bound.get()])}
             </p>
             <div class="pv-pool">
                 {move || {
                     let vs = volumes.get();
                     if vs.is_empty() {
-                        view! { <span class="note">"none: every volume is bound"</span> }.into_any()
+                        view! { <span class="note">{t("pool.none")}</span> }.into_any()
                     } else {
                         vs.into_iter()
                             .map(|v| {
@@ -57,8 +58,8 @@ pub fn Pool(model: ViewModel) -> impl IntoView {
                                         on:click=move |_| model.open("pv", "default", &name)>
                                         <span class="chip-name">{v.name.clone()}</span>
                                         <span class="chip-detail">{format!("{} · {} · {} · {}", v.phase, v.capacity, v.access_modes, v.reclaim)}</span>
-                {(v.file_count > 0).then(|| view! { <span class="chip-detail chip-files" title="Files on this volume (written through a pod's mount; they outlive the pod)">{v.files_summary()}</span> })}
-                                        {v.claim.clone().map(|c| view! { <span class="chip-detail">{format!("was {c}")}</span> })}
+                {(v.file_count > 0).then(|| view! { <span class="chip-detail chip-files" title=t("set.files-title")>{v.files_summary()}</span> })}
+                                        {v.claim.clone().map(|c| view! { <span class="chip-detail">{tf("pool.was", &[&c])}</span> })}
                                     </button>
                                     {fault}
                                     </span>
@@ -69,7 +70,7 @@ pub fn Pool(model: ViewModel) -> impl IntoView {
                     }
                 }}
             </div>
-            <p class="note">{kubesim::storage::matching::TIE_BREAK_RULE}</p>
+            <p class="note">{t_or("pool.tie-break", kubesim::storage::matching::TIE_BREAK_RULE)}</p>
         </section>
     }
 }

@@ -3,6 +3,7 @@
 //! instant exactly (the page rebuilds it by replaying the command log); acting there forks a
 //! new future, and the bar says so.
 
+use crate::i18n::{t, tf};
 use kubesim::overview::clock;
 use kubesim::overview::timeline::Marker;
 use leptos::prelude::*;
@@ -36,12 +37,12 @@ pub fn TimeBar(
     view! {
         <div class="timebar">
             <div class="clock">
-                <button class="play" aria-label=move || if playing.get() { "Pause simulated time" } else { "Play simulated time" }
+                <button class="play" aria-label=move || if playing.get() { t("time.pause-label") } else { t("time.play-label") }
                     on:click=move |_| playing.update(|p| *p = !*p)>
-                    {move || if playing.get() { "❚❚ Pause" } else { "▶ Play" }}
+                    {move || if playing.get() { t("time.pause") } else { t("time.play") }}
                 </button>
-                <button class="step" aria-label="Step: run the next event and pause" on:click=move |_| step.run(())>"Step"</button>
-                <label class="speed-label">"speed "
+                <button class="step" aria-label=t("time.step-label") on:click=move |_| step.run(())>{t("time.step")}</button>
+                <label class="speed-label">{t("time.speed")}" "
                     <select class="speed" on:change=move |ev| {
                         if let Ok(s) = event_target_value(&ev).parse() {
                             speed.set(s);
@@ -53,7 +54,7 @@ pub fn TimeBar(
                 <span class="time" aria-live="off">{move || format!("t = {}", clock(shown()))}</span>
             </div>
             <div class="scrub-row">
-                <input type="range" class="scrubber" min="0" step="1" aria-label="Simulated time: drag back to see an earlier instant"
+                <input type="range" class="scrubber" min="0" step="1" aria-label=t("time.scrubber")
                     prop:max=move || present.get().to_string()
                     prop:value=move || shown().to_string()
                     on:input=move |ev| {
@@ -69,17 +70,17 @@ pub fn TimeBar(
                             let at = m.at;
                             view! {
                                 <button class="scrub-marker" style=format!("left:{:.2}%", at as f64 / now * 100.0)
-                                    aria-label=format!("Go to {} ({})", clock(at), m.label) title=format!("{} at {}", m.label, clock(at))
+                                    aria-label=tf("time.go-to", &[&clock(at), &m.label]) title=tf("time.at", &[&m.label, &clock(at)])
                                     on:click=move |_| scrub.run(Some(at))></button>
                             }
                         }).collect_view()
                     }}
                 </div>
             </div>
-            {move || past.get().map(|t| view! {
+            {move || past.get().map(|at| view! {
                 <div class="past-banner" role="status">
-                    {format!("Viewing the past: t = {} (now is {}). Acting, applying or playing here forks a new future from this instant; the old future is dropped.", clock(t), clock(present.get()))}
-                    <button class="back-to-now" on:click=move |_| scrub.run(None)>"Back to now"</button>
+                    {tf("time.past", &[&clock(at), &clock(present.get())])}
+                    <button class="back-to-now" on:click=move |_| scrub.run(None)>{t("time.back")}</button>
                 </div>
             })}
         </div>

@@ -17,6 +17,7 @@ use kubesim::overview::{clock, PodState};
 use leptos::prelude::*;
 
 use super::ViewModel;
+use crate::i18n::{state_label, t, tf};
 
 /// Rows drawn; more ordinals are counted, not drawn.
 const MAX_ROWS: usize = 40;
@@ -50,12 +51,14 @@ fn row_view(row: TimelineRow) -> impl IntoView {
         .segments
         .iter()
         .map(|s| {
-            let title = format!(
-                "{} {} from {} to {}",
-                row.pod,
-                s.state.label(),
-                clock(s.from),
-                s.to.map(clock).unwrap_or_else(|| "now".into())
+            let title = tf(
+                "tl.segment",
+                &[
+                    &row.pod,
+                    &state_label(s.state),
+                    &clock(s.from),
+                    &s.to.map(clock).unwrap_or_else(|| t("tl.now").into()),
+                ],
             );
             let style = match s.to {
                 Some(to) => format!("--a:{};--b:{}", s.from, to),
@@ -63,7 +66,7 @@ fn row_view(row: TimelineRow) -> impl IntoView {
             };
             view! {
                 <span class=format!("seg {}", s.state.as_str()) class:open=s.to.is_none() style=style title=title>
-                    <span class="seg-label">{format!("{} {}", s.state.icon(), s.state.label())}</span>
+                    <span class="seg-label">{format!("{} {}", s.state.icon(), state_label(s.state))}</span>
                 </span>
             }
         })
@@ -74,7 +77,7 @@ fn row_view(row: TimelineRow) -> impl IntoView {
         .map(|t| {
             view! {
                 <span class="tick" class:warning=t.warning style=format!("--a:{}", t.at)
-                    title=format!("{} at {}", t.reason, clock(t.at))></span>
+                    title=tf("time.at", &[&t.reason, &clock(t.at)])></span>
             }
         })
         .collect_view();
@@ -104,13 +107,13 @@ pub fn Timeline(model: ViewModel) -> impl IntoView {
     };
     view! {
         <section class="timeline" aria-labelledby="tl-h">
-            <h2 id="tl-h">"Lifecycle timeline"</h2>
-            <ul class="legend" aria-label="States">
+            <h2 id="tl-h">{t("tl.heading")}</h2>
+            <ul class="legend" aria-label=t("tl.states")>
                 {LEGEND.iter().map(|s| view! {
-                    <li><span class=format!("swatch seg {}", s.as_str()) aria-hidden="true">{s.icon()}</span>{s.label()}</li>
+                    <li><span class=format!("swatch seg {}", s.as_str()) aria-hidden="true">{s.icon()}</span>{state_label(*s)}</li>
                 }).collect_view()}
             </ul>
-            <p class="note" class:hidden=move || !empty.get()>"Each pod will get a row here, its states drawn along time."</p>
+            <p class="note" class:hidden=move || !empty.get()>{t("tl.empty")}</p>
             <div class="tl-window" class:hidden=move || empty.get() style=vars>
                 <div class="tl-body">
                     <div class="tl-rows">
@@ -118,14 +121,14 @@ pub fn Timeline(model: ViewModel) -> impl IntoView {
                     </div>
                     <div class="tl-markers" aria-hidden="true">
                         {move || markers.get().into_iter().map(|m| view! {
-                            <span class="tl-marker" style=format!("--a:{}", m.at) title=format!("{} at {}", m.label, clock(m.at))></span>
+                            <span class="tl-marker" style=format!("--a:{}", m.at) title=tf("time.at", &[&m.label, &clock(m.at)])></span>
                         }).collect_view()}
                     </div>
                 </div>
                 <div class="tl-axis"><span>{move || clock(window.get().0)}</span><span>{move || clock(window.get().1)}</span></div>
             </div>
             <p class="note" class:hidden=move || more.get() == 0>
-                {move || format!("… and {} more ordinals (first {MAX_ROWS} drawn)", more.get())}
+                {move || tf("tl.more", &[&more.get(), &MAX_ROWS])}
             </p>
         </section>
     }

@@ -6,6 +6,7 @@ import { readFile, mkdtemp, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, extname, normalize, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { deflateRawSync } from 'node:zlib';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 export const DIST = process.env.DIST_DIR ? resolve(process.env.DIST_DIR) : join(ROOT, 'dist');
@@ -48,10 +49,11 @@ export async function closeBrowsers() {
   opened.clear();
 }
 
-export async function openBrowser({ serviceWorkers = 'block' } = {}) {
+export async function openBrowser({ serviceWorkers = 'block', locale } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'sts-playground-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     serviceWorkers,
+    ...(locale ? { locale } : {}),
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     viewport: { width: 1400, height: 900 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -102,3 +104,29 @@ export async function typeAtLine(page, lineText, replacement, erase = 1) {
   for (let i = 0; i < erase; i++) await page.keyboard.press('Backspace');
   await page.keyboard.type(replacement);
 }
+
+// The console's lines as text.
+export const consoleText = async (page) =>
+  (await page.locator('.console-output div').allTextContents()).join('\n');
+
+// Types `line` into the console and presses Enter.
+export async function typeLine(page, line) {
+  await page.locator('input.console-input').click();
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+}
+
+// The console's answer to `line`, typed now.
+export async function answer(page, line) {
+  const before = (await consoleText(page)).length;
+  await typeLine(page, line);
+  await page.waitForFunction((n) => [...document.querySelectorAll('.console-output div')]
+    .map((d) => d.textContent).join('\n').length > n + 3, before);
+  await page.waitForTimeout(200);
+  return (await consoleText(page)).slice(before);
+}
+
+// base64url without padding, as the page's #v1: links carry their packed bundle.
+export const b64url = (buf) => buf.toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+// A #v1: link fragment for a workspace bundle (JSON), packed as the page packs it.
+export const linkOf = (json) => '#v1:' + b64url(deflateRawSync(JSON.stringify(json)));

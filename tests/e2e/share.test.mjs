@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
-import { serveDist, openBrowser, closeBrowsers, screenshot, waitForApp, editorText, typeAtLine } from './harness.mjs';
+import { serveDist, openBrowser, closeBrowsers, screenshot, waitForApp, editorText, typeAtLine, consoleText, typeLine as type, answer, b64url, linkOf } from './harness.mjs';
 
 let site;
 before(async () => { site = await serveDist('/docs/play/'); });
@@ -14,27 +14,9 @@ after(async () => {
   site?.server.close();
 });
 
-const consoleText = async (page) =>
-  (await page.locator('.console-output div').allTextContents()).join('\n');
 const states = (page) => page.locator('.sts .pod[data-pod]').evaluateAll((pods) =>
   pods.map((p) => `${p.dataset.pod}:${p.dataset.state}`));
 const readyPods = (page) => page.locator('.sts .pod[data-state=ready]').count();
-
-async function type(page, line) {
-  await page.locator('input.console-input').click();
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-}
-
-/** The console's answer to `line`, typed now. */
-async function answer(page, line) {
-  const before = (await consoleText(page)).length;
-  await type(page, line);
-  await page.waitForFunction((n) => [...document.querySelectorAll('.console-output div')]
-    .map((d) => d.textContent).join('\n').length > n + 3, before);
-  await page.waitForTimeout(200);
-  return (await consoleText(page)).slice(before);
-}
 
 /** Types `text` and a new line at the very start of the open file. */
 async function prepend(page, text) {
@@ -44,12 +26,10 @@ async function prepend(page, text) {
   await page.keyboard.press('Enter');
 }
 
-const b64url = (buf) => buf.toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 const bundle = (files, extra = {}) => ({
   format: 'statefulset-playground/workspace', version: 1, kubernetes: 'v1.35',
   cluster: { profile: 'bare', nodes: 3 }, clock: { at_ms: 0, speed: 1 }, files, session: '', ...extra,
 });
-const linkOf = (json) => '#v1:' + b64url(deflateRawSync(JSON.stringify(json)));
 
 test('a shared link rebuilds the same files and cluster history in a fresh browser', async () => {
   const a = await openBrowser();
@@ -200,7 +180,7 @@ for (const theme of ['dark', 'light']) {
     assert.ok(await page.evaluate(() => document.documentElement.scrollHeight <= 500), 'no page scroll');
     assert.equal(await page.locator('.editor-host').isVisible(), false, 'no editor pane');
     assert.equal(await page.locator('input.console-input').isVisible(), false, 'read-only');
-    assert.equal(await page.evaluate(() => document.documentElement.className), `embed no-editor theme-${theme} readonly`);
+    assert.equal(await page.evaluate(() => document.documentElement.className), `embed no-editor no-timeline theme-${theme} readonly`);
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(bg, theme === 'dark' ? 'rgb(15, 20, 25)' : 'rgb(246, 248, 250)', 'the chosen theme');
     // The way out to the full page, with the same session.

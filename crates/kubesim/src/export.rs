@@ -3,13 +3,18 @@
 //! The script writes a kind cluster config matching the profile (one control plane plus a
 //! worker per simulated node), writes the manifests, creates the cluster, then runs the
 //! session's commands in order. The playground's `sleep` gaps stood for waiting until the
-//! controllers were done, so each becomes `kubectl rollout status` for every StatefulSet that
-//! existed then (a real cluster pulls images at its own pace); a watch runs under `timeout`;
+//! controllers were done (a real cluster pulls images at its own pace), so each becomes what
+//! the simulated cluster did meanwhile, as waits: `kubectl rollout status` for every
+//! rolling-update StatefulSet, `kubectl wait --for=condition=Ready` for other pods that became
+//! Ready, `--for=delete` for pods that went away, `--for=jsonpath=...Bound` for claims that got
+//! bound outside a set's rollout; a `sleep` stays only when there is nothing to wait for; a watch runs under
+//! `timeout`;
 //! `nslookup`/`dig` run in a throwaway dnsutils pod.
 
 use std::fmt::Write as _;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
 
 use crate::engine::profile::Profile;
 use crate::kubectl::cli::{self, Command};
@@ -69,6 +74,107 @@ fn quote(word: &str) -> String {
     }
 }
 
+/// What a real cluster can be waited on for, read from the simulated one: the StatefulSets
+/// (rolling update or on-delete), the pods and whether each is Ready, the claims and whether
+/// each is Bound.
+struct Waits {
+    sets: Vec<(String, bool)>,
+    pods: Vec<(String, bool)>,
+    claims: Vec<(String, bool)>,
+}
+
+impl Waits {
+    fn of(shell: &Shell) -> Waits {
+        let store = shell.cluster().store();
+        let name = |m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| {
+            m.name.clone().unwrap_or_default()
+        };
+        Waits {
+            sets: store
+                .list::<StatefulSet>()
+                .map(|s| {
+                    let on_delete = s
+                        .spec
+                        .as_ref()
+                        .and_then(|s| s.update_strategy.as_ref())
+                        .and_then(|u| u.type_.as_deref())
+                        == Some("OnDelete");
+                    (name(&s.metadata), !on_delete)
+                })
+                .collect(),
+            pods: store
+                .list::<Pod>()
+                .map(|p| {
+                    let ready = p.metadata.deletion_timestamp.is_none()
+                        && p.status
+                            .as_ref()
+                            .and_then(|s| s.conditions.as_ref())
+                            .is_some_and(|c| {
+                                c.iter().any(|c| c.type_ == "Ready" && c.status == "True")
+                            });
+                    (name(&p.metadata), ready)
+                })
+                .collect(),
+            claims: store
+                .list::<PersistentVolumeClaim>()
+                .map(|c| {
+                    let bound = c.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Bound");
+                    (name(&c.metadata), bound)
+                })
+                .collect(),
+        }
+    }
+
+    /// The waits that stand for going from `self` to `after` (the playground's `sleep`): every
+    /// rolling-update set's `rollout status` (kubectl refuses it for OnDelete); the pods an
+    /// OnDelete set made Ready meanwhile; the pods that went away; the claims that got bound.
+    fn until(&self, after: &Waits) -> Vec<String> {
+        let had = |list: &[(String, bool)], n: &str, state: bool| {
+            list.iter().any(|(m, s)| m == n && *s == state)
+        };
+        let mut waits = Vec::new();
+        for (s, rolling) in &after.sets {
+            if *rolling {
+                waits.push(format!(
+                    "kubectl rollout status statefulset/{s} --timeout=10m"
+                ));
+            }
+        }
+        let rolled = |pod: &str| {
+            after.sets.iter().any(|(s, rolling)| {
+                *rolling
+                    && pod
+                        .strip_prefix(s.as_str())
+                        .and_then(|r| r.strip_prefix('-'))
+                        .is_some_and(|o| o.parse::<u32>().is_ok())
+            })
+        };
+        for (p, ready) in &after.pods {
+            if *ready && !had(&self.pods, p, true) && !rolled(p) {
+                waits.push(format!(
+                    "kubectl wait --for=condition=Ready pod/{p} --timeout=10m"
+                ));
+            }
+        }
+        for (p, _) in &self.pods {
+            if !after.pods.iter().any(|(q, _)| q == p) {
+                waits.push(format!("kubectl wait --for=delete pod/{p} --timeout=10m"));
+            }
+        }
+        for (c, bound) in &after.claims {
+            let templated = after.pods.iter().any(|(p, _)| {
+                rolled(p) && c.strip_suffix(p.as_str()).is_some_and(|t| t.ends_with('-'))
+            });
+            if *bound && !had(&self.claims, c, true) && !templated {
+                waits.push(format!(
+                    "kubectl wait --for=jsonpath='{{.status.phase}}'=Bound pvc/{c} --timeout=10m"
+                ));
+            }
+        }
+        waits
+    }
+}
+
 /// The script (bash). Manifests go to a `playground/` directory next to where it runs.
 pub fn script(ws: &Workspace) -> String {
     let mut out = String::new();
@@ -118,20 +224,16 @@ pub fn script(ws: &Workspace) -> String {
         let parsed = cli::parse(&command);
         match &parsed {
             Ok(Command::Sleep { millis }) => {
-                let sets: Vec<String> = shell
-                    .cluster()
-                    .store()
-                    .list::<StatefulSet>()
-                    .filter_map(|s| s.metadata.name.clone())
-                    .collect();
-                if sets.is_empty() {
+                let before = Waits::of(&shell);
+                shell.run(&command);
+                let waits = before.until(&Waits::of(&shell));
+                if waits.is_empty() {
                     let _ = writeln!(out, "sleep {}", millis.div_ceil(1000));
-                } else {
-                    for s in sets {
-                        let _ =
-                            writeln!(out, "kubectl rollout status statefulset/{s} --timeout=10m");
-                    }
                 }
+                for w in waits {
+                    let _ = writeln!(out, "{w}");
+                }
+                continue;
             }
             Ok(Command::Get { watch, .. }) if *watch => {
                 let _ = writeln!(out, "timeout 60 {command} || true");
@@ -210,5 +312,40 @@ mod tests {
              timeout 60 kubectl get pods -w || true\n\
              kubectl run dnsutils-$RANDOM -i --rm --restart=Never --image=registry.k8s.io/e2e-test-images/jessie-dnsutils:1.7 -- nslookup mongo-0.mongo\n"
         ), "{s}");
+    }
+
+    #[test]
+    fn the_script_waits_for_what_the_session_waited_for() {
+        let web = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  serviceName: web\n  replicas: 2\n  updateStrategy:\n    type: OnDelete\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.27\n";
+        // No StorageClass on the bare profile: the claim binds to the PV beside it.
+        let claim = "apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: pv-1\nspec:\n  capacity:\n    storage: 1Gi\n  accessModes: [ReadWriteOnce]\n  hostPath:\n    path: /tmp/pv-1\n---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: scratch\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n";
+        let ws = Workspace {
+            files: vec![
+                crate::workspace::File { name: "web.yaml".into(), text: web.into() },
+                crate::workspace::File { name: "claim.yaml".into(), text: claim.into() },
+            ],
+            profile: Profile::Bare,
+            nodes: 1,
+            session: "$ sleep 5\n$ kubectl apply -f web.yaml\n$ kubectl apply -f claim.yaml\n$ sleep 60\n$ kubectl scale sts web --replicas=1\n$ sleep 60\n".into(),
+            ..Workspace::default()
+        };
+        let s = script(&ws);
+        // Nothing existed yet: the first sleep stays a sleep. An OnDelete set has no rollout
+        // status (kubectl: "rollout status is only available for RollingUpdate strategy
+        // type"), so its pods are waited for one by one; the scale-down waits for web-1 to go.
+        assert!(
+            s.ends_with(
+                "sleep 5\n\
+                 kubectl apply -f web.yaml || true\n\
+                 kubectl apply -f claim.yaml || true\n\
+                 kubectl wait --for=condition=Ready pod/web-0 --timeout=10m\n\
+                 kubectl wait --for=condition=Ready pod/web-1 --timeout=10m\n\
+                 kubectl wait --for=jsonpath='{.status.phase}'=Bound pvc/scratch --timeout=10m\n\
+                 kubectl scale sts web --replicas=1 || true\n\
+                 kubectl wait --for=delete pod/web-1 --timeout=10m\n"
+            ),
+            "{s}"
+        );
+        assert!(!s.contains("rollout status"), "{s}");
     }
 }

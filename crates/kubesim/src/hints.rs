@@ -25,6 +25,7 @@ use k8s_openapi::api::storage::v1::StorageClass;
 
 use crate::engine::ClusterConfig;
 use crate::manifest::{self, locate, path, Diagnostic, Object, Severity};
+use crate::phrase::Phrase;
 use crate::storage::{self, binder, matching};
 use crate::validation::selector_matches;
 
@@ -32,6 +33,8 @@ use crate::validation::selector_matches;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
     pub label: String,
+    /// The label as a phrase, for the page's language.
+    pub phrase: Phrase,
     pub text: String,
 }
 
@@ -79,12 +82,13 @@ fn doc_at<'a, 'b>(docs: &'b [Doc<'a>], line: usize) -> Option<&'b Doc<'a>> {
     docs.iter().rev().find(|d| d.first_line <= line)
 }
 
-fn diag(severity: Severity, (line, column): (usize, usize), message: String) -> Diagnostic {
+fn diag(severity: Severity, (line, column): (usize, usize), phrase: Phrase) -> Diagnostic {
     Diagnostic {
         severity,
         line,
         column,
-        message,
+        message: phrase.to_string(),
+        phrase: Some(phrase),
     }
 }
 
@@ -256,9 +260,9 @@ fn statefulset_hints(
         push(diag(
             Severity::Error,
             at(doc, "spec.replicas"),
-            format!(
-                "spec.replicas: Invalid value: {replicas}: the playground simulates at most {} replicas",
-                config.max_replicas
+            Phrase::new(
+                "hint.replicas",
+                [replicas.to_string(), config.max_replicas.to_string()],
             ),
         ));
     }
@@ -267,16 +271,12 @@ fn statefulset_hints(
             None => push(diag(
                 Severity::Warning,
                 at(doc, "spec.serviceName"),
-                format!(
-                    "serviceName \"{service}\" names no Service in these files: without a headless Service \"{service}\" the pods get no per-pod DNS names ({name}-0.{service})"
-                ),
+                Phrase::new("hint.no-service", [service, name]),
             )),
             Some(false) => push(diag(
                 Severity::Warning,
                 at(doc, "spec.serviceName"),
-                format!(
-                    "Service \"{service}\" is not headless (clusterIP: None): the pods get no per-pod DNS names ({name}-0.{service})"
-                ),
+                Phrase::new("hint.not-headless", [service, name]),
             )),
             Some(true) => {}
         }
@@ -343,7 +343,11 @@ impl Storage<'_> {
                 out.push(diag(
                     Severity::Warning,
                     at(doc, &format!("{prefix}spec.accessModes")),
-                    format!("StorageClass \"{class}\" ({provisioner}) refuses {what} \"{claim_name}\" ({modes}): \"{refusal}\": its claims will stay Pending"),
+                    Phrase::new(
+                        "hint.class-refuses",
+                        [class.as_str(), provisioner, what, claim_name, &modes],
+                    )
+                    .with(Phrase::verbatim(refusal)),
                 ));
             }
             return out;
@@ -363,7 +367,7 @@ impl Storage<'_> {
                 out.push(diag(
                     Severity::Warning,
                     at(doc, &format!("{prefix}spec.selector")),
-                    format!("the selector of {what} \"{claim_name}\" matches no PersistentVolume in these files: its claims will stay Pending"),
+                    Phrase::new("hint.selector", [what, claim_name]),
                 ));
                 return out;
             }
@@ -392,7 +396,10 @@ impl Storage<'_> {
             out.push(diag(
                 Severity::Warning,
                 at(doc, &format!("{prefix}spec.storageClassName")),
-                format!("storageClassName \"{class}\" names no StorageClass (in these files or the cluster profile \"{}\"), and no PersistentVolume of that class can hold {what} \"{claim_name}\": its claims will stay Pending", self.profile),
+                Phrase::new(
+                    "hint.no-class",
+                    [class.as_str(), self.profile, what, claim_name],
+                ),
             ));
             return out;
         }
@@ -407,9 +414,23 @@ impl Storage<'_> {
         let modes =
             manifest::access_modes(claim.spec.as_ref().and_then(|s| s.access_modes.as_deref()));
         let message = if bound == 0 {
-            format!("no PersistentVolume in these files can satisfy {what} \"{claim_name}\" ({request} {modes}) and no StorageClass will provision it on the cluster profile \"{}\": its claims will stay Pending", self.profile)
+            Phrase::new(
+                "hint.no-volume",
+                [what, claim_name, &request, &modes, self.profile],
+            )
         } else {
-            format!("only {bound} PersistentVolume(s) in these files can satisfy {what} \"{claim_name}\" ({request} {modes}) for {count} replicas, and no StorageClass will provision more on the cluster profile \"{}\": the other claims will stay Pending", self.profile)
+            Phrase::new(
+                "hint.few-volumes",
+                [
+                    bound.to_string(),
+                    what.to_string(),
+                    claim_name.to_string(),
+                    request,
+                    modes,
+                    count.to_string(),
+                    self.profile.to_string(),
+                ],
+            )
         };
         out.push(diag(
             Severity::Warning,
@@ -492,15 +513,19 @@ fn removed_version(file: &str, text: &str, doc: &Doc<'_>) -> Option<(String, Fix
         &text[..doc.offset],
         &text[doc.offset + doc.text.len()..]
     );
-    let label = if added_selector {
-        format!("Change apiVersion to {target} and add spec.selector.matchLabels from the template labels")
-    } else {
-        format!("Change apiVersion to {target}")
-    };
+    let phrase = Phrase::new(
+        if added_selector {
+            "hint.fix-api-selector"
+        } else {
+            "hint.fix-api"
+        },
+        [target],
+    );
     Some((
         message,
         Fix {
-            label,
+            label: phrase.to_string(),
+            phrase,
             text: new_text,
         },
     ))

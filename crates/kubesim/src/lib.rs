@@ -11,6 +11,7 @@ pub mod limits;
 pub mod manifest;
 pub mod network;
 pub mod overview;
+pub mod phrase;
 pub mod schema;
 pub mod session;
 pub mod storage;

@@ -176,6 +176,9 @@ pub struct Diagnostic {
     pub line: usize,
     pub column: usize,
     pub message: String,
+    /// The message as a phrase, when it is the playground's own words (a cross-object hint)
+    /// rather than the parser's or the API server's: the page says it in its language.
+    pub phrase: Option<crate::phrase::Phrase>,
 }
 
 impl fmt::Display for Diagnostic {
@@ -378,6 +381,7 @@ fn diagnostic(
         line,
         column,
         message: message.into(),
+        phrase: None,
     }
 }
 

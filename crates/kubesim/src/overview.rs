@@ -16,6 +16,7 @@ use crate::engine::{self, Cluster};
 use crate::kubectl::{self, printers};
 use crate::manifest::access_modes;
 use crate::network::dns;
+use crate::phrase::Phrase;
 
 /// How a pod slot is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -93,7 +94,7 @@ pub struct ClaimView {
     pub capacity: Option<String>,
     /// Why a claim is not bound: the newest event the PV controller recorded for it (or why
     /// it does not exist yet).
-    pub why: Option<String>,
+    pub why: Option<Phrase>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -143,9 +144,9 @@ pub struct SetView {
     pub current_revision: String,
     pub update_revision: String,
     /// What the controller waits for, in plain words.
-    pub why: Vec<String>,
+    pub why: Vec<Phrase>,
     /// Why the pods have no per-pod DNS names, if they have none.
-    pub dns_note: Option<String>,
+    pub dns_note: Option<Phrase>,
     /// In-range ordinal slots (with absent ones), then condemned pods still present.
     pub pods: Vec<PodView>,
     /// Claims of ordinals beyond the range whose pods are gone (kept by the Retain
@@ -266,9 +267,9 @@ pub struct ServiceView {
     /// What CoreDNS answers right now: the service name, each ready pod's name, SRV.
     pub records: Vec<RecordView>,
     /// Per-pod names (of pods the Service selects) that do not resolve now, with why.
-    pub not_resolving: Vec<(String, String)>,
+    pub not_resolving: Vec<(String, Phrase)>,
     /// Why there are no SRV records, when there are none.
-    pub srv_note: Option<String>,
+    pub srv_note: Option<Phrase>,
 }
 
 /// The answer to a name typed into the view's resolver box, as a pod in `default` gets it.
@@ -381,9 +382,7 @@ fn claim_view(cluster: &Cluster, ns: &str, claim: &str) -> ClaimView {
             phase: "Missing".into(),
             volume: None,
             capacity: None,
-            why: Some(format!(
-                "persistentvolumeclaim \"{claim}\" does not exist yet: the StatefulSet controller creates it before the pod"
-            )),
+            why: Some(Phrase::new("view.claim-missing", [claim])),
         },
         Some(pvc) => {
             let status = pvc.status.as_ref();
@@ -391,7 +390,8 @@ fn claim_view(cluster: &Cluster, ns: &str, claim: &str) -> ClaimView {
             ClaimView {
                 why: (phase == "Pending")
                     .then(|| latest_message(cluster, "PersistentVolumeClaim", ns, claim))
-                    .flatten(),
+                    .flatten()
+                    .map(Phrase::verbatim),
                 name: claim.to_string(),
                 phase: if pvc.metadata.deletion_timestamp.is_some() {
                     "Terminating".into()
@@ -586,7 +586,7 @@ pub fn overview(cluster: &Cluster) -> Overview {
                 strategy: strategy_text,
                 current_revision: status.current_revision.clone().unwrap_or_default(),
                 update_revision,
-                why: cluster.why(ns, &set_name),
+                why: cluster.why_phrases(ns, &set_name),
                 dns_note: cluster.explain_dns(ns, &set_name),
                 pods: views,
                 retained_claims,
@@ -832,11 +832,11 @@ fn service_view(
     for (pod, fqdn) in named {
         if !pod_name_resolves(resolver, headless_ips, pod, &fqdn) {
             let why = if !crate::network::endpointslice::is_pod_ready(pod) {
-                "not Ready: CoreDNS only answers for ready endpoints".to_string()
+                Phrase::of("view.dns-not-ready")
             } else if !headless {
-                "the Service is not headless: no per-pod names".to_string()
+                Phrase::of("view.dns-not-headless")
             } else {
-                "no ready endpoint yet (the EndpointSlice catches up)".to_string()
+                Phrase::of("view.dns-no-endpoint")
             };
             not_resolving.push((fqdn, why));
         } else if let Some(ip) = pod.status.as_ref().and_then(|s| s.pod_ip.clone()) {
@@ -868,9 +868,7 @@ fn service_view(
         && ports
             .iter()
             .all(|p| p.name.as_deref().unwrap_or("").is_empty()))
-    .then(|| {
-        "no SRV records: SRV names are _<port name>._<protocol>.<service>, and this Service's port has no name".to_string()
-    });
+    .then(|| Phrase::of("view.no-srv"));
     ServiceView {
         srv_note,
         namespace: ns.to_string(),
@@ -1185,7 +1183,7 @@ mod tests {
         assert_eq!(claim.phase, "Pending");
         assert_eq!(claim.volume, None);
         assert_eq!(
-            claim.why.as_deref(),
+            claim.why.as_ref().map(|w| w.to_string()).as_deref(),
             Some("no persistent volumes available for this claim and no storage class is set")
         );
         assert!(o.volumes.iter().all(|v| v.phase == "Bound"));
@@ -1217,7 +1215,12 @@ mod tests {
             3
         );
         assert!(svc.not_resolving.is_empty());
-        assert!(svc.srv_note.as_deref().unwrap().contains("has no name"));
+        assert!(svc
+            .srv_note
+            .as_ref()
+            .unwrap()
+            .to_string()
+            .contains("has no name"));
 
         cluster
             .set_annotation(
@@ -1232,8 +1235,13 @@ mod tests {
         let o = overview(&cluster);
         let svc = o.services.iter().find(|s| s.name == "mongo").unwrap();
         assert_eq!(o.sets[0].pods[1].state, PodState::Running);
+        let not_resolving: Vec<(String, String)> = svc
+            .not_resolving
+            .iter()
+            .map(|(n, w)| (n.clone(), w.to_string()))
+            .collect();
         assert_eq!(
-            svc.not_resolving,
+            not_resolving,
             [(
                 "mongo-1.mongo.default.svc.cluster.local".to_string(),
                 "not Ready: CoreDNS only answers for ready endpoints".to_string()

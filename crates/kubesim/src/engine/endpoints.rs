@@ -837,11 +837,11 @@ impl Cluster {
     }
 
     /// Why a StatefulSet's pods have no per-pod DNS names, if they lack them.
-    pub fn explain_dns(&self, namespace: &str, set: &str) -> Option<String> {
+    pub fn explain_dns(&self, namespace: &str, set: &str) -> Option<crate::phrase::Phrase> {
         let s = self
             .store
             .get::<k8s_openapi::api::apps::v1::StatefulSet>(namespace, set)?;
-        dns::explain_no_pod_dns(
+        dns::explain_no_pod_dns_phrase(
             s,
             self.store.list_in::<Service>(namespace),
             self.store.list_in::<Pod>(namespace),

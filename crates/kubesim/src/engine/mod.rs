@@ -1382,8 +1382,16 @@ impl Cluster {
         Ok(CommandOutput::Done)
     }
 
-    /// Plain-words explanation of what a StatefulSet is waiting for.
+    /// Plain-words explanation of what a StatefulSet is waiting for (in English).
     pub fn why(&self, namespace: &str, name: &str) -> Vec<String> {
+        self.why_phrases(namespace, name)
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    /// [`Cluster::why`] as phrases, for a page that says them in its language.
+    pub fn why_phrases(&self, namespace: &str, name: &str) -> Vec<crate::phrase::Phrase> {
         why::why(self, namespace, name)
     }
 

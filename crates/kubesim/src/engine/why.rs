@@ -9,23 +9,20 @@ use super::statefulset::{
     pvc_name, start_ordinal,
 };
 use super::{instant_of, Cluster};
+use crate::phrase::Phrase;
 
-fn pod_problem(c: &Cluster, pod: &Pod, min_ready_ms: u64) -> Option<String> {
+fn pod_problem(c: &Cluster, pod: &Pod, min_ready_ms: u64) -> Option<Phrase> {
     let name = pod.metadata.name.clone().unwrap_or_default();
     let now = c.now;
     if is_terminating(pod) {
         if pod.status.as_ref().and_then(|s| s.reason.as_deref()) == Some("NodeLost") {
-            return Some(format!(
-                "{name} is on a node that is down: it stays Terminating (Unknown) until the node returns or someone force-deletes it (kubectl delete pod {name} --grace-period=0 --force)"
-            ));
+            return Some(Phrase::new("why.pod-node-lost", [name]));
         }
-        return Some(format!("{name} is terminating"));
+        return Some(Phrase::new("why.pod-terminating", [name]));
     }
     let phase = pod_phase(pod);
     if matches!(phase, "Failed" | "Succeeded") {
-        return Some(format!(
-            "{name} has phase {phase}; the controller deletes it and recreates it once it is gone"
-        ));
+        return Some(Phrase::new("why.pod-finished", [name.as_str(), phase]));
     }
     if pod
         .spec
@@ -43,14 +40,12 @@ fn pod_problem(c: &Cluster, pod: &Pod, min_ready_ms: u64) -> Option<String> {
             })
             .and_then(|c| c.message.clone());
         return Some(match msg {
-            Some(m) => format!("{name} is Pending, not scheduled: {m}"),
-            None => format!("{name} is Pending, waiting for the scheduler"),
+            Some(m) => Phrase::new("why.pod-unschedulable", [name]).with(Phrase::verbatim(m)),
+            None => Phrase::new("why.pod-unscheduled", [name]),
         });
     }
     if phase == "Pending" {
-        return Some(format!(
-            "{name} is starting its containers (ContainerCreating)"
-        ));
+        return Some(Phrase::new("why.pod-creating", [name]));
     }
     if !is_running_and_ready(pod) {
         let fault = pod
@@ -59,13 +54,12 @@ fn pod_problem(c: &Cluster, pod: &Pod, min_ready_ms: u64) -> Option<String> {
             .as_ref()
             .is_some_and(|a| a.get(FAULT_UNREADY).is_some_and(|v| v == "true"));
         if fault {
-            return Some(format!(
-                "{name} is Running but not Ready: its readiness probe fails ({FAULT_UNREADY}=true)"
+            return Some(Phrase::new(
+                "why.pod-probe-fails",
+                [name.as_str(), FAULT_UNREADY],
             ));
         }
-        return Some(format!(
-            "{name} is Running but not Ready yet (readiness probe)"
-        ));
+        return Some(Phrase::new("why.pod-not-ready", [name]));
     }
     if !is_available(pod, min_ready_ms, now) {
         let since = pod
@@ -76,24 +70,25 @@ fn pod_problem(c: &Cluster, pod: &Pod, min_ready_ms: u64) -> Option<String> {
             .and_then(|c| c.last_transition_time.as_ref())
             .map(instant_of)
             .unwrap_or(now);
-        return Some(format!(
-            "{name} has been Ready for {}s, less than minReadySeconds {}",
-            (now - since) / 1000,
-            min_ready_ms / 1000
+        return Some(Phrase::new(
+            "why.pod-min-ready",
+            [
+                name,
+                ((now - since) / 1000).to_string(),
+                (min_ready_ms / 1000).to_string(),
+            ],
         ));
     }
     None
 }
 
-pub(crate) fn why(c: &Cluster, ns: &str, name: &str) -> Vec<String> {
+pub(crate) fn why(c: &Cluster, ns: &str, name: &str) -> Vec<Phrase> {
     let mut out = Vec::new();
     let Some(set) = c.store.get::<StatefulSet>(ns, name) else {
-        return vec![format!(
-            "statefulset {name} does not exist in namespace {ns}"
-        )];
+        return vec![Phrase::new("why.set-missing", [name, ns])];
     };
     if set.metadata.deletion_timestamp.is_some() {
-        out.push(format!("{name} is being deleted: the controller creates and deletes nothing; the garbage collector removes its pods"));
+        out.push(Phrase::new("why.set-deleting", [name]));
         return out;
     }
     let spec = set.spec.clone().unwrap_or_default();
@@ -113,16 +108,16 @@ pub(crate) fn why(c: &Cluster, ns: &str, name: &str) -> Vec<String> {
     let update_rev = status.update_revision.clone().unwrap_or_default();
 
     // Creation / readiness in order.
-    let mut blocker: Option<String> = None;
+    let mut blocker: Option<Phrase> = None;
     for ord in start..start + replicas {
         let pod_name = format!("{name}-{ord}");
         match get(ord) {
             None => {
                 match (&blocker, parallel) {
-                    (Some(b), false) => out.push(format!(
-                        "{pod_name} is not created yet: {b} (OrderedReady creates one pod at a time and waits for each to be Running and Ready)"
-                    )),
-                    _ => out.push(format!("{pod_name} is about to be created")),
+                    (Some(b), false) => {
+                        out.push(Phrase::new("why.pod-waits", [&pod_name]).with(b.clone()))
+                    }
+                    _ => out.push(Phrase::new("why.pod-next", [&pod_name])),
                 }
                 if !parallel {
                     break;
@@ -135,18 +130,21 @@ pub(crate) fn why(c: &Cluster, ns: &str, name: &str) -> Vec<String> {
                         .as_ref()
                         .is_some_and(|a| a.get(FAULT_FAIL).is_some_and(|v| v == "true"))
                     {
-                        out.push(format!("{pod_name} carries {FAULT_FAIL}=true: its containers exit with an error"));
+                        out.push(Phrase::new(
+                            "why.pod-fails",
+                            [pod_name.as_str(), FAULT_FAIL],
+                        ));
                     }
                     // Explain an unbound claim.
                     for t in spec.volume_claim_templates.iter().flatten() {
                         let cname = pvc_name(t.metadata.name.as_deref().unwrap_or(""), name, ord);
                         match c.store.get::<PersistentVolumeClaim>(ns, &cname) {
-                            None => out.push(format!("claim {cname} does not exist")),
+                            None => out.push(Phrase::new("why.claim-missing", [cname])),
                             Some(pvc) => {
                                 if let Some(why) =
                                     super::pv_controller::explain_claim(&c.store, pvc)
                                 {
-                                    out.push(why);
+                                    out.push(Phrase::verbatim(why));
                                 }
                             }
                         }
@@ -170,11 +168,17 @@ pub(crate) fn why(c: &Cluster, ns: &str, name: &str) -> Vec<String> {
             .filter_map(|p| p.metadata.name.clone())
             .collect();
         match (&blocker, parallel) {
-            (Some(b), false) => out.push(format!(
-                "scale-down of {} waits: {b} (OrderedReady only removes pods while all others are healthy)",
-                names.join(", ")
+            (Some(b), false) => {
+                out.push(Phrase::new("why.scale-down-waits", [names.join(", ")]).with(b.clone()))
+            }
+            _ => out.push(Phrase::new(
+                if names.len() == 1 {
+                    "why.scale-down-one"
+                } else {
+                    "why.scale-down"
+                },
+                [names.join(", ")],
             )),
-            _ => out.push(format!("{} {} being removed (highest ordinal first)", names.join(", "), if names.len() == 1 { "is" } else { "are" })),
         }
     }
     // Rollout.
@@ -190,10 +194,7 @@ pub(crate) fn why(c: &Cluster, ns: &str, name: &str) -> Vec<String> {
             .and_then(|u| u.type_.as_deref())
             == Some("OnDelete");
         if on_delete {
-            out.push(format!(
-                "{} still run an old revision: with updateStrategy OnDelete they change only when you delete them",
-                outdated.join(", ")
-            ));
+            out.push(Phrase::new("why.on-delete", [outdated.join(", ")]));
         } else {
             let partition = spec
                 .update_strategy
@@ -205,35 +206,41 @@ pub(crate) fn why(c: &Cluster, ns: &str, name: &str) -> Vec<String> {
                 super::store::parse_ordinal(n).is_some_and(|(_, o)| o - start < partition)
             });
             if !held.is_empty() {
-                out.push(format!(
-                    "{} stay on the old revision because of partition {partition}",
-                    held.iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                let held: Vec<&str> = held.iter().map(|s| s.as_str()).collect();
+                out.push(Phrase::new(
+                    "why.partition",
+                    [held.join(", "), partition.to_string()],
                 ));
             }
             if !rolling.is_empty() {
                 match &blocker {
-                    Some(b) => out.push(format!("rolling update to {update_rev} waits: {b}")),
-                    None => out.push(format!(
-                        "rolling update to {update_rev} in progress: {} left, highest ordinal first",
-                        rolling.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-                    )),
+                    Some(b) => {
+                        out.push(Phrase::new("why.rolling-waits", [&update_rev]).with(b.clone()))
+                    }
+                    None => {
+                        let left: Vec<&str> = rolling.iter().map(|s| s.as_str()).collect();
+                        out.push(Phrase::new(
+                            "why.rolling",
+                            [update_rev.clone(), left.join(", ")],
+                        ))
+                    }
                 }
             }
         }
     }
     if out.is_empty() {
-        out.push(format!(
-            "{name} is up to date: {}/{} Ready at revision {}",
-            status.ready_replicas.unwrap_or(0),
-            replicas,
-            if update_rev.is_empty() {
-                "<none>"
-            } else {
-                &update_rev
-            }
+        out.push(Phrase::new(
+            "why.up-to-date",
+            [
+                name.to_string(),
+                status.ready_replicas.unwrap_or(0).to_string(),
+                replicas.to_string(),
+                if update_rev.is_empty() {
+                    "<none>".to_string()
+                } else {
+                    update_rev
+                },
+            ],
         ));
     }
     out

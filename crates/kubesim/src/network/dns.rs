@@ -25,6 +25,7 @@ use k8s_openapi::api::discovery::v1::{Endpoint, EndpointPort, EndpointSlice};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::endpoints_record::EndpointSliceRecord;
+use crate::phrase::Phrase;
 
 use super::endpointslice::{
     is_headless, is_pod_ready, selected_pods, service_selects, LABEL_SERVICE_NAME,
@@ -1162,28 +1163,40 @@ pub fn dig(dns: &Dns, args: &[&str], pod_namespace: &str, ctx: &DigContext) -> C
 /// Service of that name exists in the set's namespace; it is headless; it has a selector
 /// that selects the pod template's labels; and (when `pods` are given) which of the set's
 /// pods are not Ready (CoreDNS serves only ready endpoints unless the Service sets
-/// `publishNotReadyAddresses`).
+/// `publishNotReadyAddresses`). In English; [`explain_no_pod_dns_phrase`] for the page.
 pub fn explain_no_pod_dns<'a>(
     set: &StatefulSet,
     services: impl IntoIterator<Item = &'a Service>,
     pods: impl IntoIterator<Item = &'a Pod>,
 ) -> Option<String> {
+    explain_no_pod_dns_phrase(set, services, pods).map(|p| p.to_string())
+}
+
+/// [`explain_no_pod_dns`] as a phrase.
+pub fn explain_no_pod_dns_phrase<'a>(
+    set: &StatefulSet,
+    services: impl IntoIterator<Item = &'a Service>,
+    pods: impl IntoIterator<Item = &'a Pod>,
+) -> Option<Phrase> {
     let set_name = set.metadata.name.as_deref().unwrap_or("");
     let ns = set.metadata.namespace.as_deref().unwrap_or("default");
     let spec = set.spec.as_ref()?;
     let service_name = spec.service_name.as_deref().unwrap_or("");
     if service_name.is_empty() {
-        return Some(format!(
-            "StatefulSet {set_name} has no spec.serviceName, so its pods get no subdomain and no per-pod DNS names."
-        ));
+        return Some(Phrase::new("dns.no-service-name", [set_name]));
     }
     let services: Vec<&Service> = services.into_iter().collect();
     let Some(svc) = services
         .iter()
         .find(|s| name_of_svc(s) == service_name && ns_of_svc(s) == ns)
     else {
-        return Some(format!(
-            "spec.serviceName is {service_name:?} but there is no Service named {service_name} in namespace {ns}; create a headless Service (clusterIP: None) with that name. The API does not check serviceName."
+        return Some(Phrase::new(
+            "dns.no-service",
+            [
+                format!("{service_name:?}"),
+                service_name.to_string(),
+                ns.to_string(),
+            ],
         ));
     };
     if !is_headless(svc) {
@@ -1192,14 +1205,12 @@ pub fn explain_no_pod_dns<'a>(
             .as_ref()
             .and_then(|s| s.cluster_ip.clone())
             .unwrap_or_default();
-        let ip = if ip.is_empty() {
-            "a cluster IP".to_string()
+        let fqdn = format!("{service_name}.{ns}.svc.{CLUSTER_DOMAIN}");
+        return Some(if ip.is_empty() {
+            Phrase::new("dns.not-headless-any", [service_name, &fqdn])
         } else {
-            ip
-        };
-        return Some(format!(
-            "Service {service_name} is not headless (it has clusterIP {ip}); {service_name}.{ns}.svc.{CLUSTER_DOMAIN} answers with that one virtual IP and there are no per-pod records. Per-pod names need clusterIP: None (clusterIP cannot be changed; recreate the Service)."
-        ));
+            Phrase::new("dns.not-headless", [service_name, &ip, &fqdn])
+        });
     }
     let template_labels: BTreeMap<String, String> = spec
         .template
@@ -1213,13 +1224,12 @@ pub fn explain_no_pod_dns<'a>(
         .and_then(|s| s.selector.as_ref())
         .is_some_and(|s| !s.is_empty());
     if !has_selector {
-        return Some(format!(
-            "Service {service_name} has no selector, so no EndpointSlices are generated for it and no pod is published in DNS."
-        ));
+        return Some(Phrase::new("dns.no-selector", [service_name]));
     }
     if !service_selects(svc, &template_labels) {
-        return Some(format!(
-            "Service {service_name}'s selector does not match the labels of StatefulSet {set_name}'s pod template, so its pods are not endpoints of the Service."
+        return Some(Phrase::new(
+            "dns.selector-mismatch",
+            [service_name, set_name],
         ));
     }
     let publish = svc
@@ -1240,11 +1250,7 @@ pub fn explain_no_pod_dns<'a>(
         .collect();
     if owned.is_empty() {
         let replicas = spec.replicas.unwrap_or(1);
-        return (replicas > 0).then(|| {
-            format!(
-                "StatefulSet {set_name} has no pods selected by Service {service_name} yet; each pod's name appears once it exists, has an IP and is Ready."
-            )
-        });
+        return (replicas > 0).then(|| Phrase::new("dns.no-pods", [set_name, service_name]));
     }
     if publish {
         return None;
@@ -1257,11 +1263,12 @@ pub fn explain_no_pod_dns<'a>(
     if not_ready.is_empty() {
         return None;
     }
-    Some(format!(
-        "Pod{} {} {} not Ready; CoreDNS only answers for ready endpoints, so {} NXDOMAIN until ready (set publishNotReadyAddresses: true on Service {service_name} to publish them earlier).",
-        if not_ready.len() > 1 { "s" } else { "" },
-        not_ready.join(", "),
-        if not_ready.len() > 1 { "are" } else { "is" },
-        if not_ready.len() > 1 { "their names are" } else { "its name is" },
+    Some(Phrase::new(
+        if not_ready.len() > 1 {
+            "dns.pods-not-ready"
+        } else {
+            "dns.pod-not-ready"
+        },
+        [not_ready.join(", "), service_name.to_string()],
     ))
 }
