@@ -80,7 +80,7 @@ impl Shell {
                 }),
                 _ => {
                     out.fail(format!(
-                        "error: the playground describes statefulsets, pods, persistentvolumeclaims, persistentvolumes and services, not {}",
+                        "error: the playground describes statefulsets, pods, persistentvolumeclaims, persistentvolumes, services and namespaces, not {}",
                         resource.plural()
                     ));
                     return;
