@@ -27,7 +27,6 @@ struct Slot {
     namespace: String,
     pod: PodView,
     volumes: Vec<Option<VolumeView>>,
-    compact: bool,
 }
 
 /// A text or number field that edits a value the cluster keeps changing: what the person has
@@ -239,13 +238,60 @@ fn claim_chain(
     }
 }
 
+/// Where a pod runs, as a tile shows it (`node · IP`).
+fn placement(pod: &PodView) -> String {
+    match (&pod.node, &pod.ip) {
+        (Some(n), Some(ip)) => format!("{n} · {ip}"),
+        (Some(n), None) => n.clone(),
+        _ => "—".to_string(),
+    }
+}
+
+/// A pod in words: name, state, READY/STATUS, node and IP, revision (the tile's accessible
+/// name; the compact grid's hover and focus line).
+pub(super) fn pod_label(set: &str, pod: &PodView) -> String {
+    let exists = pod.state != PodState::Absent;
+    let revision = pod
+        .revision
+        .as_deref()
+        .map(|r| short_revision(set, r))
+        .unwrap_or_default();
+    format!(
+        "{}: {}{}{}{}",
+        pod.name,
+        pod.state.label(),
+        if exists {
+            let at = match (&pod.node, &pod.ip) {
+                (Some(n), Some(ip)) => format!("node {n}, IP {ip}"),
+                (Some(n), None) => format!("node {n}, no IP yet"),
+                _ => "not scheduled".to_string(),
+            };
+            format!(", {} {}, {at}", pod.ready, pod.status)
+        } else {
+            String::new()
+        },
+        if pod.condemned {
+            ", beyond replicas: going away"
+        } else {
+            ""
+        },
+        if revision.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", revision {revision}{}",
+                if pod.updated { " (update)" } else { " (old)" }
+            )
+        }
+    )
+}
+
 fn pod_tile(model: ViewModel, slot: Slot) -> impl IntoView {
     let Slot {
         set,
         namespace,
         pod,
         volumes,
-        compact,
     } = slot;
     let state = pod.state;
     let exists = state != PodState::Absent;
@@ -259,34 +305,8 @@ fn pod_tile(model: ViewModel, slot: Slot) -> impl IntoView {
     } else {
         "not created".to_string()
     };
-    let placement = match (&pod.node, &pod.ip) {
-        (Some(n), Some(ip)) => format!("{n} · {ip}"),
-        (Some(n), None) => n.clone(),
-        _ => "—".to_string(),
-    };
-    let label = format!(
-        "{}: {}{}{}{}",
-        pod.name,
-        state.label(),
-        if exists {
-            format!(", {}", status_text)
-        } else {
-            String::new()
-        },
-        if exists {
-            format!(", {placement}")
-        } else {
-            String::new()
-        },
-        if revision.is_empty() {
-            String::new()
-        } else {
-            format!(
-                ", revision {revision}{}",
-                if pod.updated { " (update)" } else { " (old)" }
-            )
-        }
-    );
+    let placement = placement(&pod);
+    let label = pod_label(&set, &pod);
     let class = format!(
         "pod {}{}",
         state.as_str(),
@@ -301,15 +321,6 @@ fn pod_tile(model: ViewModel, slot: Slot) -> impl IntoView {
         namespace.clone(),
     );
     let unready = state == PodState::Running;
-    if compact {
-        return view! {
-            <button class=class data-pod=name data-state=state.as_str() title=label.clone() aria-label=label
-                on:click=move |_| model.open("pod", &s1, &n1)>
-                <span class="shape" aria-hidden="true">{state.icon()}</span>
-            </button>
-        }
-        .into_any();
-    }
     let chains = pod
         .claims
         .into_iter()
@@ -398,7 +409,7 @@ pub fn SetCard(
     // The slot list as the keyed list sees it: a content hash per ordinal (and its index), so
     // a tick clones nothing and re-renders only the tiles whose pod or volumes changed.
     let find3 = find.clone();
-    let slot_at = move |o: &kubesim::overview::Overview, i: usize, compact: bool| -> Option<Slot> {
+    let slot_at = move |o: &kubesim::overview::Overview, i: usize| -> Option<Slot> {
         let set = &o.sets[find3(o)?];
         let pod = set.pods.get(i)?;
         Some(Slot {
@@ -413,11 +424,13 @@ pub fn SetCard(
                 })
                 .collect(),
             pod: pod.clone(),
-            compact,
         })
     };
+    // Compact, the pods are drawn on the grid's canvas: no tiles.
     let slots = Memo::new(move |_| {
-        let compact = compact.get();
+        if compact.get() {
+            return Vec::new();
+        }
         overview.with(|o| {
             let Some(set) = find2(o).map(|i| &o.sets[i]) else {
                 return Vec::new();
@@ -429,7 +442,7 @@ pub fn SetCard(
                 .enumerate()
                 .map(|(i, p)| {
                     let mut h = DefaultHasher::new();
-                    (&set.name, &set.namespace, p, compact).hash(&mut h);
+                    (&set.name, &set.namespace, p).hash(&mut h);
                     for c in &p.claims {
                         c.volume
                             .as_deref()
@@ -461,15 +474,19 @@ pub fn SetCard(
                 .unwrap_or_default()
         })
     });
+    let (grid_ns, grid_name) = (namespace.clone(), name.clone());
     view! {
         <section class="sts" data-sts=name.clone() aria-label=format!("StatefulSet {name}")>
             <Header model=model set=set namespace=namespace.clone() name=name.clone() />
-            <div class="slots" class:compact=move || compact.get()>
+            {move || compact.get().then(|| view! {
+                <super::grid::PodGrid model=model namespace=grid_ns.clone() name=grid_name.clone() />
+            })}
+            <div class="slots" class:hidden=move || compact.get()>
                 <For
                     each=move || slots.get()
                     key=|(key, _)| *key
                     children=move |(_, i)| {
-                        let slot = overview.with_untracked(|o| slot_at(o, i, compact.get_untracked()));
+                        let slot = overview.with_untracked(|o| slot_at(o, i));
                         slot.map(|slot| pod_tile(model, slot))
                     }
                 />
