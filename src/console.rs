@@ -232,7 +232,9 @@ pub fn Console(
                 let _ = f.focus();
             }
         }>
-            <pre class="console-output" node_ref=scroller>
+            // Focusable: a long output scrolls, and keyboard users must reach it (axe-core's
+            // scrollable-region-focusable).
+            <pre class="console-output" node_ref=scroller tabindex="0">
                 {move || {
                     lines
                         .get()

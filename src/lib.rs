@@ -113,6 +113,23 @@ const TICK_MS: u32 = 100;
 /// Real milliseconds a tick may spend running the engine (the rest of the frame is the view's).
 const ENGINE_BUDGET_MS: f64 = 8.0;
 
+/// Runs `f` as the User Timing measure `name` (what the view's benchmark,
+/// `tests/e2e/bench-view.mjs`, reads per tick: `sim-overview`, `sim-timeline`, ...), cleared
+/// at once so nothing accumulates.
+fn measured<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let perf = web_sys::window().and_then(|w| w.performance());
+    if let Some(p) = &perf {
+        let _ = p.mark(name);
+    }
+    let out = f();
+    if let Some(p) = &perf {
+        let _ = p.measure_with_start_mark(name, name);
+        p.clear_measures_with_measure_name(name);
+        p.clear_marks_with_mark_name(name);
+    }
+    out
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     // What the address asked for (a shared link, an embed, a preset): read before mounting.
@@ -205,7 +222,9 @@ pub fn App() -> impl IntoView {
                 profile.set(s.cluster().config().profile);
                 node_count.set(s.cluster().config().nodes);
             }
-            timeline.update_value(|t| t.observe(s.cluster()));
+            measured("sim-observe", || {
+                timeline.update_value(|t| t.observe(s.cluster()))
+            });
             present.set(s.cluster().now());
         });
         version.update(|v| *v += 1);
@@ -213,22 +232,29 @@ pub fn App() -> impl IntoView {
     let overview = Memo::new(move |_| {
         version.track();
         past.track();
-        past_cluster
-            .with_value(|p| p.as_ref().map(kubesim::overview::overview))
-            .unwrap_or_else(|| shell.with_value(|s| kubesim::overview::overview(s.cluster())))
+        measured("sim-overview", || {
+            past_cluster
+                .with_value(|p| p.as_ref().map(kubesim::overview::overview))
+                .unwrap_or_else(|| shell.with_value(|s| kubesim::overview::overview(s.cluster())))
+        })
     });
     let timeline_view = Memo::new(move |_| {
         version.track();
         let shown = past.get();
-        past_cluster.with_value(|p| match (p, shown) {
-            (Some(c), Some(at)) => timeline.with_value(|t| t.view(c, at)),
-            _ => shell
-                .with_value(|s| timeline.with_value(|t| t.view(s.cluster(), s.cluster().now()))),
+        measured("sim-timeline", || {
+            past_cluster.with_value(|p| match (p, shown) {
+                (Some(c), Some(at)) => timeline.with_value(|t| t.view(c, at)),
+                _ => shell.with_value(|s| {
+                    timeline.with_value(|t| t.view(s.cluster(), s.cluster().now()))
+                }),
+            })
         })
     });
     let markers = Memo::new(move |_| {
         version.track();
-        shell.with_value(|s| timeline::markers(s.cluster(), u64::MAX))
+        measured("sim-markers", || {
+            shell.with_value(|s| timeline::markers(s.cluster(), u64::MAX))
+        })
     });
     let scrub = Callback::new(move |at: Option<u64>| {
         playing.set(false);

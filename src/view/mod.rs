@@ -16,6 +16,7 @@
 
 pub mod actions;
 mod events;
+mod grid;
 mod inspector;
 mod network;
 mod nodes;

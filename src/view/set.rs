@@ -28,7 +28,6 @@ struct Slot {
     namespace: String,
     pod: PodView,
     volumes: Vec<Option<VolumeView>>,
-    compact: bool,
 }
 
 /// A text or number field that edits a value the cluster keeps changing: what the person has
@@ -244,42 +243,40 @@ fn claim_chain(
     }
 }
 
-fn pod_tile(model: ViewModel, slot: Slot) -> impl IntoView {
-    let Slot {
-        set,
-        namespace,
-        pod,
-        volumes,
-        compact,
-    } = slot;
-    let state = pod.state;
-    let exists = state != PodState::Absent;
-    let revision = pod
-        .revision
-        .as_deref()
-        .map(|r| short_revision(&set, r))
-        .unwrap_or_default();
-    let status_text = if exists {
-        format!("{} {}", pod.ready, pod.status)
-    } else {
-        t("state.absent").to_string()
-    };
-    let placement = match (&pod.node, &pod.ip) {
+/// Where a pod runs, as a tile shows it (`node · IP`).
+fn placement(pod: &PodView) -> String {
+    match (&pod.node, &pod.ip) {
         (Some(n), Some(ip)) => format!("{n} · {ip}"),
         (Some(n), None) => n.clone(),
         _ => "—".to_string(),
-    };
-    let label = format!(
+    }
+}
+
+/// A pod in words: name, state, READY/STATUS, node and IP, revision (the tile's accessible
+/// name; the compact grid's hover and focus line).
+pub(super) fn pod_label(set: &str, pod: &PodView) -> String {
+    let exists = pod.state != PodState::Absent;
+    let revision = pod
+        .revision
+        .as_deref()
+        .map(|r| short_revision(set, r))
+        .unwrap_or_default();
+    format!(
         "{}: {}{}{}{}",
         pod.name,
-        state_label(state),
+        state_label(pod.state),
         if exists {
-            format!(", {}", status_text)
+            let at = match (&pod.node, &pod.ip) {
+                (Some(n), Some(ip)) => tf("set.at-node-ip", &[n, ip]),
+                (Some(n), None) => tf("set.at-node", &[n]),
+                _ => t("set.not-scheduled").to_string(),
+            };
+            format!(", {} {}, {at}", pod.ready, pod.status)
         } else {
             String::new()
         },
-        if exists {
-            format!(", {placement}")
+        if pod.condemned {
+            format!(", {}", t("set.condemned"))
         } else {
             String::new()
         },
@@ -295,7 +292,30 @@ fn pod_tile(model: ViewModel, slot: Slot) -> impl IntoView {
                 &[&revision],
             )
         }
-    );
+    )
+}
+
+fn pod_tile(model: ViewModel, slot: Slot) -> impl IntoView {
+    let Slot {
+        set,
+        namespace,
+        pod,
+        volumes,
+    } = slot;
+    let state = pod.state;
+    let exists = state != PodState::Absent;
+    let revision = pod
+        .revision
+        .as_deref()
+        .map(|r| short_revision(&set, r))
+        .unwrap_or_default();
+    let status_text = if exists {
+        format!("{} {}", pod.ready, pod.status)
+    } else {
+        t("state.absent").to_string()
+    };
+    let placement = placement(&pod);
+    let label = pod_label(&set, &pod);
     let class = format!(
         "pod {}{}",
         state.as_str(),
@@ -310,15 +330,6 @@ fn pod_tile(model: ViewModel, slot: Slot) -> impl IntoView {
         namespace.clone(),
     );
     let unready = state == PodState::Running;
-    if compact {
-        return view! {
-            <button class=class data-pod=name data-state=state.as_str() title=label.clone() aria-label=label
-                on:click=move |_| model.open("pod", &s1, &n1)>
-                <span class="shape" aria-hidden="true">{state.icon()}</span>
-            </button>
-        }
-        .into_any();
-    }
     let chains = pod
         .claims
         .into_iter()
@@ -407,7 +418,7 @@ pub fn SetCard(
     // The slot list as the keyed list sees it: a content hash per ordinal (and its index), so
     // a tick clones nothing and re-renders only the tiles whose pod or volumes changed.
     let find3 = find.clone();
-    let slot_at = move |o: &kubesim::overview::Overview, i: usize, compact: bool| -> Option<Slot> {
+    let slot_at = move |o: &kubesim::overview::Overview, i: usize| -> Option<Slot> {
         let set = &o.sets[find3(o)?];
         let pod = set.pods.get(i)?;
         Some(Slot {
@@ -422,11 +433,13 @@ pub fn SetCard(
                 })
                 .collect(),
             pod: pod.clone(),
-            compact,
         })
     };
+    // Compact, the pods are drawn on the grid's canvas: no tiles.
     let slots = Memo::new(move |_| {
-        let compact = compact.get();
+        if compact.get() {
+            return Vec::new();
+        }
         overview.with(|o| {
             let Some(set) = find2(o).map(|i| &o.sets[i]) else {
                 return Vec::new();
@@ -438,7 +451,7 @@ pub fn SetCard(
                 .enumerate()
                 .map(|(i, p)| {
                     let mut h = DefaultHasher::new();
-                    (&set.name, &set.namespace, p, compact).hash(&mut h);
+                    (&set.name, &set.namespace, p).hash(&mut h);
                     for c in &p.claims {
                         c.volume
                             .as_deref()
@@ -470,15 +483,19 @@ pub fn SetCard(
                 .unwrap_or_default()
         })
     });
+    let (grid_ns, grid_name) = (namespace.clone(), name.clone());
     view! {
         <section class="sts" data-sts=name.clone() aria-label=format!("StatefulSet {name}")>
             <Header model=model set=set namespace=namespace.clone() name=name.clone() />
-            <div class="slots" class:compact=move || compact.get()>
+            {move || compact.get().then(|| view! {
+                <super::grid::PodGrid model=model namespace=grid_ns.clone() name=grid_name.clone() />
+            })}
+            <div class="slots" class:hidden=move || compact.get()>
                 <For
                     each=move || slots.get()
                     key=|(key, _)| *key
                     children=move |(_, i)| {
-                        let slot = overview.with_untracked(|o| slot_at(o, i, compact.get_untracked()));
+                        let slot = overview.with_untracked(|o| slot_at(o, i));
                         slot.map(|slot| pod_tile(model, slot))
                     }
                 />

@@ -5,20 +5,26 @@
 // `sim-engine` user-timing measures around each tick's stepping) and, with --trace, where the
 // main thread's time went (a Chromium trace over the same window, summed by event name:
 // TimerFire = the tick's script, UpdateLayoutTree = style, Layout, Paint, GC ...).
-//   DIST_DIR=dist node tests/e2e/bench-view.mjs [SECONDS] [--trace]   (a release build)
-import { serveDist, openBrowser, typeAtLine } from './harness.mjs';
+// With --shots it ends with screenshots of the 1,000-pod view (1280x800 and 700x500, light and dark).
+//   DIST_DIR=dist node tests/e2e/bench-view.mjs [SECONDS] [--trace] [--shots]   (a release build)
+import { serveDist, openBrowser, typeAtLine, screenshot } from './harness.mjs';
 
 const args = process.argv.slice(2);
 const seconds = Number(args.find((a) => !a.startsWith('--')) ?? 20);
 const trace = args.includes('--trace');
+const shots = args.includes('--shots');
 const site = await serveDist();
 const { context, page, problems } = await openBrowser();
 await page.setViewportSize({ width: 1280, height: 800 });
 await page.addInitScript(() => {
   window.__long = [];
   window.__engine = [];
+  window.__measures = {};
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if (e.name === 'sim-engine') window.__engine.push(e.duration);
+    for (const e of list.getEntries()) {
+      if (e.name === 'sim-engine') window.__engine.push(e.duration);
+      (window.__measures[e.name] ??= []).push(e.duration);
+    }
   }).observe({ type: 'measure' });
   new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long.push(e.duration); })
     .observe({ type: 'longtask', buffered: true });
@@ -39,7 +45,7 @@ await page.waitForSelector('.sts');
 await page.fill('.replicas-input', '1000');
 await page.press('.replicas-input', 'Enter');
 const t0 = Number(await page.locator('input.scrubber').inputValue());
-await page.evaluate(() => { window.__long = []; window.__engine = []; });
+await page.evaluate(() => { window.__long = []; window.__engine = []; window.__measures = {}; });
 let cdp;
 const events = [];
 if (trace) {
@@ -78,8 +84,15 @@ if (trace) {
 const t1 = Number(await page.locator('input.scrubber').inputValue());
 const long = await page.evaluate(() => window.__long);
 const engine = await page.evaluate(() => window.__engine);
-const pods = await page.locator('.sts .pod[data-pod]').count();
-const ready = await page.locator('.sts .pod[data-state=ready]').count();
+// The page's own work per tick besides the engine (src/lib.rs `measured`): total and worst.
+const measures = await page.evaluate(() => window.__measures);
+// Compact, the pods are one canvas (src/view/grid.rs): its summary counts them.
+const grid = await page.locator('canvas.grid-canvas').count() > 0;
+const gridSummary = grid ? await page.textContent('.grid-summary') : '';
+const pods = grid ? Number(await page.getAttribute('canvas.grid-canvas', 'data-pods'))
+  : await page.locator('.sts .pod[data-pod]').count();
+const ready = grid ? Number(/● (\d+) Ready/.exec(gridSummary)?.[1] ?? 0)
+  : await page.locator('.sts .pod[data-state=ready]').count();
 const sorted = [...frames].sort((a, b) => a - b);
 const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1);
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
@@ -89,8 +102,21 @@ console.log(JSON.stringify({
   long_tasks: long.length, longest_ms: long.length ? Math.max(...long).toFixed(0) : 0,
   engine_ticks: engine.length, engine_ms_total: sum(engine).toFixed(0),
   engine_ms_max: engine.length ? Math.max(...engine).toFixed(1) : 0,
+  per_tick: Object.fromEntries(Object.entries(measures).filter(([n]) => n !== 'sim-engine').map(([n, xs]) =>
+    [n, `${xs.length}x, total ${sum(xs).toFixed(0)} ms, max ${Math.max(...xs).toFixed(1)} ms`])),
   main_thread: breakdown,
-  pod_tiles: pods, ready, compact: await page.locator('.slots.compact').count() > 0, problems,
+  pods, ready, canvas_grid: grid, summary: gridSummary, problems,
 }, null, 1));
+if (shots) {
+  await page.click('button.play'); // pause: the same instant in every shot
+  for (const [w, h] of [[1280, 800], [700, 500]]) {
+    await page.setViewportSize({ width: w, height: h });
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(300);
+      await screenshot(page, `bench-view-1000-${scheme}-${w}x${h}`);
+    }
+  }
+}
 await context.close();
 site.server.close();
