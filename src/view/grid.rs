@@ -406,7 +406,12 @@ pub fn PodGrid(model: ViewModel, namespace: String, name: String) -> impl IntoVi
             if condemned > 0 {
                 parts.push(format!("{condemned} {}", crate::i18n::t("grid.condemned")));
             }
-            format!("{} {}: {}", tiles.len(), crate::i18n::t("grid.pods"), parts.join(" · "))
+            format!(
+                "{} {}: {}",
+                tiles.len(),
+                crate::i18n::t("grid.pods"),
+                parts.join(" · ")
+            )
         })
     });
 

@@ -325,7 +325,11 @@ pub(crate) fn last_applied_configuration(obj: &Object, doc: &serde_yaml::Value) 
             .and_then(|n| n.as_str())
             .is_none_or(str::is_empty)
     {
-        let ns = obj.metadata().namespace.as_deref().unwrap_or(cli::NAMESPACE);
+        let ns = obj
+            .metadata()
+            .namespace
+            .as_deref()
+            .unwrap_or(cli::NAMESPACE);
         meta.insert("namespace".into(), ns.into());
     }
     Some(format!("{}\n", crate::validation::go_json(&json)))
