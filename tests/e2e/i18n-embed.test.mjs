@@ -174,7 +174,11 @@ test('the Embed dialog: options change the snippet, and the snippet shows the ch
   await box('timeline').check();
   await box('Light theme').check();
   await box('Read-only').check();
-  await page.waitForFunction(() => /panes=view,timeline&amp;theme=light/.test(document.querySelector('textarea.embed-snippet').value));
+  // each option redraws the snippet: wait for the last one's mark, not only the first ones'
+  await page.waitForFunction(() => {
+    const v = document.querySelector('textarea.embed-snippet').value;
+    return /panes=view,timeline&amp;theme=light/.test(v) && /readonly=1/.test(v);
+  });
   const s = await snippet();
   assert.match(s, /readonly=1/);
   assert.doesNotMatch(s, /panes=[^&]*console/);
