@@ -463,6 +463,8 @@ pub struct Cluster {
     pub(crate) incremental: bool,
     /// The EndpointSlice controller's cache (watch cursor, per-Service endpoints).
     pub(crate) endpoints_cache: endpoints::EndpointsCache,
+    /// The scheduler's view of the nodes between passes.
+    pub(crate) scheduler_nodes: scheduler::NodeCache,
     /// Watch position a reader holds ([`Cluster::hold_watch`]).
     watch_hold: Option<usize>,
     /// Files on volumes and in containers, and the containers' logs (`pod_fs`).
@@ -501,6 +503,7 @@ impl Cluster {
             sts_cache: BTreeMap::new(),
             incremental: true,
             endpoints_cache: Default::default(),
+            scheduler_nodes: Default::default(),
             watch_hold: None,
             fs: Default::default(),
         };

@@ -4,7 +4,8 @@
 //! Before placement the volume check (a stand-in for the VolumeBinding plugin's PreFilter) may
 //! keep the pod Pending with a `FailedScheduling` event (§2.9 texts).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{Node, PersistentVolumeClaim, Pod, PodCondition, PodStatus};
 
@@ -75,39 +76,26 @@ pub fn schedule_pending(c: &mut Cluster) {
     if pending.is_empty() {
         return;
     }
-    let nodes: Vec<(String, bool, usize, bool)> = c
-        .store
-        .list::<Node>()
-        .map(|n| {
-            let capacity = n
-                .status
-                .as_ref()
-                .and_then(|s| s.capacity.as_ref())
-                .and_then(|c| c.get("pods"))
-                .and_then(|q| q.0.parse::<usize>().ok())
-                .unwrap_or(110);
-            let cordoned = n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true);
-            (
-                n.metadata.name.clone().unwrap_or_default(),
-                node_is_ready(n) && !cordoned,
-                capacity,
-                cordoned,
-            )
-        })
-        .collect();
+    let mut cache = std::mem::take(&mut c.scheduler_nodes);
+    cache.refresh(&c.store);
+    let nodes = &cache.nodes;
     let total = nodes.len();
-    // Pod counts per node (from the store's index), maintained through the pass; nodes are
-    // in name order, so the lowest index breaks ties by name.
-    let mut load: Vec<usize> = nodes
-        .iter()
-        .map(|(n, _, _, _)| c.store.pods_on_node(n))
-        .collect();
-    // The nodes with room, least loaded first (then by name), kept up to date as pods are
-    // placed: a pod takes the first one its volumes allow.
-    let mut open: BTreeSet<(usize, usize)> = (nodes.iter().enumerate())
-        .filter(|(i, (_, ready, cap, _))| *ready && load[*i] < *cap)
-        .map(|(i, _)| (load[i], i))
-        .collect();
+    // Pod counts per node (from the store's index, read in the same name order as the
+    // nodes), maintained through the pass; nodes are in name order, so the lowest index
+    // breaks ties by name.
+    let mut load: Vec<usize> = {
+        let mut loads = c.store.node_loads().peekable();
+        (nodes.iter())
+            .map(|n| {
+                while loads.next_if(|(l, _)| *l < n.name.as_str()).is_some() {}
+                loads.next_if(|(l, _)| *l == n.name).map_or(0, |(_, l)| l)
+            })
+            .collect()
+    };
+    // A node with room, least loaded first (then by name): a pod takes the first one its
+    // volumes allow. Found by a scan per pod (no ordered set to build per pass: a pass places
+    // one pod in an OrderedReady rollout, and a scan of the nodes is cheaper than building one).
+    let has_room = |load: &[usize], i: usize| nodes[i].ready && load[i] < nodes[i].capacity;
     for (ns, name) in pending {
         let Some(pod) = c.store.get_arc::<Pod>(&ns, &name) else {
             continue;
@@ -129,21 +117,31 @@ pub fn schedule_pending(c: &mut Cluster) {
         let mut volume_reasons: BTreeMap<String, usize> = BTreeMap::new();
         // The VolumeBinding plugin's PreFilter skips its Filter for a pod without claims.
         let claims = super::pv_controller::uses_claims(&pod);
-        let choice = open.iter().map(|&(_, i)| i).find(|&i| {
-            !claims
-                || match filter(&c.store, &pod, &nodes[i].0) {
+        let choice = if !claims {
+            (0..total)
+                .filter(|&i| has_room(&load, i))
+                .min_by_key(|&i| (load[i], i))
+        } else {
+            let mut open: Vec<(usize, usize)> = (0..total)
+                .filter(|&i| has_room(&load, i))
+                .map(|i| (load[i], i))
+                .collect();
+            open.sort_unstable();
+            open.into_iter().map(|(_, i)| i).find(|&i| {
+                match filter(&c.store, &pod, &nodes[i].name) {
                     Ok(()) => true,
                     Err(r) => {
                         *volume_reasons.entry(r).or_default() += 1;
                         false
                     }
                 }
-        });
+            })
+        };
         let Some(choice_index) = choice else {
             // Reasons as the scheduler's Filter plugins word them, sorted as upstream sorts
             // the reason strings.
-            let cordoned = nodes.iter().filter(|(_, _, _, u)| *u).count();
-            let not_ready = nodes.iter().filter(|(_, r, _, u)| !*r && !*u).count();
+            let cordoned = nodes.iter().filter(|n| n.cordoned).count();
+            let not_ready = nodes.iter().filter(|n| !n.ready && !n.cordoned).count();
             let vol: usize = volume_reasons.values().sum();
             let full = nodes.len() - not_ready - cordoned - vol;
             let mut why = Vec::new();
@@ -166,12 +164,8 @@ pub fn schedule_pending(c: &mut Cluster) {
         };
         // Reserve (assume) the pod on the node before PreBind, so pods waiting for their
         // volumes in this pass spread over the nodes like bound ones.
-        open.remove(&(load[choice_index], choice_index));
         load[choice_index] += 1;
-        if load[choice_index] < nodes[choice_index].2 {
-            open.insert((load[choice_index], choice_index));
-        }
-        let node = nodes[choice_index].0.clone();
+        let node = nodes[choice_index].name.clone();
         if !(c.volume_prebind)(c, &pod, &node) {
             continue;
         }
@@ -192,6 +186,62 @@ pub fn schedule_pending(c: &mut Cluster) {
                 SCHEDULER,
             );
         }
+    }
+    c.scheduler_nodes = cache;
+}
+
+/// What a pass reads of each node, kept between passes (the pass runs once per pod created
+/// in an OrderedReady rollout, and the nodes rarely change): rebuilt when any Node object
+/// was written, which the shared versions it holds tell by pointer.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NodeCache {
+    versions: Vec<Arc<Node>>,
+    nodes: Vec<NodeFacts>,
+}
+
+#[derive(Clone, Debug)]
+struct NodeFacts {
+    name: String,
+    /// Ready and not cordoned.
+    ready: bool,
+    /// `status.capacity.pods` (110 when absent or unreadable).
+    capacity: usize,
+    cordoned: bool,
+}
+
+impl NodeCache {
+    fn refresh(&mut self, store: &Store) {
+        let current = store.list_arcs::<Node>();
+        if current
+            .map(Some)
+            .chain([None])
+            .zip(self.versions.iter().map(Some).chain([None]))
+            .all(|(a, b)| match (a, b) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            })
+        {
+            return;
+        }
+        self.versions = store.list_arcs::<Node>().cloned().collect();
+        self.nodes = (self.versions.iter())
+            .map(|n| {
+                let capacity = n
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.capacity.as_ref())
+                    .and_then(|c| c.get("pods"))
+                    .and_then(|q| q.0.parse::<usize>().ok())
+                    .unwrap_or(110);
+                let cordoned = n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true);
+                NodeFacts {
+                    name: n.metadata.name.clone().unwrap_or_default(),
+                    ready: node_is_ready(n) && !cordoned,
+                    capacity,
+                    cordoned,
+                }
+            })
+            .collect();
     }
 }
 

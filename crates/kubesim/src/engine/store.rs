@@ -615,6 +615,11 @@ impl Store {
             .flat_map(|m| m.values())
     }
 
+    /// Like [`Store::list`], yielding the shared objects (no deep copy).
+    pub(crate) fn list_arcs<T: Stored>(&self) -> impl Iterator<Item = &Arc<T>> {
+        T::table(self).values()
+    }
+
     /// Like [`Store::list_in`], yielding the shared objects (no deep copy).
     pub fn list_in_arcs<'a, T: Stored>(
         &'a self,
@@ -647,6 +652,11 @@ impl Store {
     /// Non-terminal pods bound to a node.
     pub fn pods_on_node(&self, node: &str) -> usize {
         self.node_load.get(node).copied().unwrap_or(0)
+    }
+
+    /// [`Store::pods_on_node`] for every node that has pods, in node-name order.
+    pub(crate) fn node_loads(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.node_load.iter().map(|(n, &l)| (n.as_str(), l))
     }
 
     pub fn has_unscheduled_pods(&self) -> bool {
