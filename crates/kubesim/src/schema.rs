@@ -4,7 +4,7 @@
 //! ([`crate::kubectl::explain`]).
 //!
 //! The data is `schema/k8s-v1.35.schema`: upstream's OpenAPI definitions trimmed to what
-//! StatefulSet, Service, PersistentVolume, PersistentVolumeClaim, StorageClass and Pod reach
+//! StatefulSet, Service, PersistentVolume, PersistentVolumeClaim, StorageClass, Pod and Namespace reach
 //! (Apache-2.0, the Kubernetes Authors; `scripts/schema/gen_k8s_schema.py` says how it was
 //! made and documents the line format). It is compiled in as text and never decoded as a whole:
 //! [`Schema::load`] only records where each type's line is (one pass over ~1,000 lines, a few
