@@ -12,7 +12,7 @@ fn at(text: &str, marker: &str) -> usize {
 
 #[test]
 fn the_schema_indexes_every_simulated_kind() {
-    let s = Schema::load();
+    let s = Schema::embedded();
     for (api, kind) in [
         ("apps/v1", "StatefulSet"),
         ("v1", "Service"),
