@@ -81,8 +81,11 @@ pub async fn ready() -> Result<Schema, String> {
 /// Fetches the schema a little after the first paint.
 pub fn prefetch() {
     gloo_timers::callback::Timeout::new(PREFETCH_AFTER_MS, || {
-        // a failure here is reported when the schema is next needed
-        let _ = load();
+        // a failure here is reported when the schema is next needed (handled, so the browser
+        // logs no unhandled rejection)
+        let ignore = Closure::<dyn FnMut(JsValue)>::new(|_| {});
+        let _ = load().catch(&ignore);
+        ignore.forget();
     })
     .forget();
 }
