@@ -8,6 +8,7 @@
 pub mod console;
 pub mod editor;
 pub mod i18n;
+pub mod schema;
 pub mod share;
 pub mod state;
 pub mod view;
@@ -211,7 +212,17 @@ pub fn App() -> impl IntoView {
     let change = move |f: &mut dyn FnMut(&mut Shell) -> Output| {
         fork();
         let before = shell.with_value(Shell::cluster_resets);
-        let output = shell.try_update_value(|s| f(s)).unwrap_or_default();
+        let output = shell
+            .try_update_value(|s| {
+                // the fetched schema, for `kubectl explain` (also in a shell made since)
+                if !s.has_schema() && schema::loaded() {
+                    if let Some(schema) = schema::get() {
+                        s.set_schema(schema);
+                    }
+                }
+                f(s)
+            })
+            .unwrap_or_default();
         print(&output);
         running.set(shell.with_value(|s| s.is_blocked()));
         shell.with_value(|s| {
@@ -310,6 +321,21 @@ pub fn App() -> impl IntoView {
             let mut edit = live_edit.get_untracked();
             change(&mut |s| state::live_edit::begin(s, &mut edit, (&ns, resource), &name));
             live_edit.set(edit);
+            return;
+        }
+        if kubesim::kubectl::explain::requested(&line) && !schema::loaded() {
+            // `kubectl explain` before the schema has arrived: it runs once it is there
+            leptos::task::spawn_local(async move {
+                match schema::ready().await {
+                    Ok(_) => change(&mut |s| s.start(&line)),
+                    Err(e) => console_lines.update(|l| {
+                        l.push(ConsoleLine {
+                            text: format!("error: the OpenAPI schema could not be loaded: {e}"),
+                            kind: LineKind::Stderr,
+                        })
+                    }),
+                }
+            });
             return;
         }
         change(&mut |s| s.start(&line));
@@ -464,6 +490,7 @@ pub fn mount(parent: web_sys::HtmlElement) {
     console_error_panic_hook::set_once();
     parent.set_inner_html("");
     leptos::mount::mount_to(parent, App).forget();
+    schema::prefetch();
 }
 
 /// The element with this id, if it is an HTML element.

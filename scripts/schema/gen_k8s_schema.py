@@ -1,30 +1,35 @@
 #!/usr/bin/env python3
-"""Generates crates/kubesim/schema/k8s-v1.35.schema from the Kubernetes v1.35 OpenAPI document.
+"""Generates crates/kubesim/schema/k8s-v1.35.schema from the Kubernetes v1.35 OpenAPI v3 documents.
 
-Source: the API server's OpenAPI document of Kubernetes release-1.35, as published unmodified by
-the Kubernetes Authors in kubernetes-client/python at tag v35.0.0, file
-`kubernetes/swagger.json.unprocessed` (that client's scripts/constants.py pins
-KUBERNETES_BRANCH = "release-1.35"; the file is upstream's api/openapi-spec/swagger.json).
-Licence: Apache-2.0, Copyright The Kubernetes Authors.
+Source: upstream's api/openapi-spec/v3/{api__v1,apis__apps__v1,apis__storage.k8s.io__v1}_openapi.json
+of Kubernetes v1.35 (Apache-2.0, Copyright The Kubernetes Authors), as vendored byte for byte by
+kubernetes-sigs/kubectl-validate at commit a97ccfaca20b164819afdae780392496f6ed6bbd, files
+pkg/openapiclient/builtins/1.35/{api/v1,apis/apps/v1,apis/storage.k8s.io/v1}.json (that repo's
+cmd/download-builtin-schemas writes the bytes GitHub serves for release-1.35; commit 9431c46
+"upgrade to kubernetes 1.35", 2025-12-23). Why that copy is v1.35's: see
+scripts/schema/PROVENANCE.md (sha256 of two sibling documents equal the v1.35.0 tag's; every
+definition our kinds reach equals release-1.35's v2 swagger field by field).
 
-Why the v2 document: kubernetes/kubernetes' api/openapi-spec/v3/*.json were the brief's source,
-but that repository's snapshot was too large to bring to the build machine. Both documents are
-generated from the same Go definitions (pkg/generated/openapi); what `kubectl explain` reads
-differs only in shape, and this script writes the v3 meaning:
-  * a field whose type is a reference keeps its own description and points at the type
-    (v3 wraps it as {"allOf": [{"$ref": ...}], "description": ...}); the explain printer shows
-    both descriptions, as kubectl's plaintext template does for v3;
-  * Quantity and IntOrString have no "type" in v3 (they are oneOf string/number|integer), so
-    kubectl prints their names (<Quantity>, <IntOrString>); this script drops their "type";
-  * release-1.35 publishes no `enum` for these kinds (kept if present).
+Read from v3: components/schemas; a field whose type is a reference is
+{"allOf": [{"$ref": ...}], "description": ...} (kept: the field's own description and the
+reference, which kubectl explain's plaintext template prints both of); Quantity and IntOrString
+have no "type" (oneOf string/number|integer), so explain names them (<Quantity>, <IntOrString>);
+`enum` is kept (v1.35 publishes none for these kinds: the ENUM/enum lines never print).
+`default`, `format` and the x-kubernetes-* extensions are read but not kept: kubectl v1.35's
+explain (pkg/explain/v2/templates/plaintext.tmpl) prints none of them.
 
 Trimmed to what the simulated kinds reach: StatefulSet, Service, PersistentVolume,
-PersistentVolumeClaim, StorageClass and Pod, and every definition their fields reference. Only
-names, types, required flags, references, enums, group/version/kind and descriptions are kept.
+PersistentVolumeClaim, StorageClass, Pod and Namespace, and every definition their fields
+reference. Only names, types, required flags, references, enums, group/version/kind and
+descriptions are kept.
 
 Usage:
-    git -C <mirror of kubernetes-client/python> show v35.0.0:kubernetes/swagger.json.unprocessed > /tmp/swagger.json
-    python3 scripts/schema/gen_k8s_schema.py /tmp/swagger.json > crates/kubesim/schema/k8s-v1.35.schema
+    K=<mirror of kubernetes-sigs/kubectl-validate>/repo; B=pkg/openapiclient/builtins/1.35
+    for f in api/v1 apis/apps/v1 apis/storage.k8s.io/v1; do
+        git -C $K show a97ccfaca20b164819afdae780392496f6ed6bbd:$B/$f.json > /tmp/$(echo $f | tr / _).json
+    done
+    python3 scripts/schema/gen_k8s_schema.py /tmp/api_v1.json /tmp/apis_apps_v1.json \
+        /tmp/apis_storage.k8s.io_v1.json > crates/kubesim/schema/k8s-v1.35.schema
 
 Format (UTF-8, one record a line, read by crates/kubesim/src/schema.rs):
     T <name> TAB <type> TAB <group/version/kind or empty> TAB <description>
@@ -45,11 +50,8 @@ ROOTS = [
     "io.k8s.api.core.v1.PersistentVolumeClaim",
     "io.k8s.api.storage.v1.StorageClass",
     "io.k8s.api.core.v1.Pod",
+    "io.k8s.api.core.v1.Namespace",
 ]
-NO_TYPE_IN_V3 = {
-    "io.k8s.apimachinery.pkg.api.resource.Quantity",
-    "io.k8s.apimachinery.pkg.util.intstr.IntOrString",
-}
 PREFIXES = [
     ("io.k8s.api.", ""),
     ("io.k8s.apimachinery.pkg.apis.", ""),
@@ -57,6 +59,7 @@ PREFIXES = [
     ("io.k8s.apimachinery.pkg.util.", ""),
     ("io.k8s.apimachinery.pkg.", ""),
 ]
+REF = "#/components/schemas/"
 
 
 def short(name):
@@ -70,15 +73,24 @@ def esc(s):
     return s.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
 
 
-def ref_name(ref):
-    return ref.rsplit("/", 1)[-1]
+def reference(schema):
+    """The component a schema names: {"$ref"} or v3's {"allOf": [{"$ref"}], ...}."""
+    if "$ref" in schema:
+        ref = schema["$ref"]
+    elif len(schema.get("allOf", [])) == 1 and "$ref" in schema["allOf"][0] and "properties" not in schema:
+        ref = schema["allOf"][0]["$ref"]
+    else:
+        return None
+    assert ref.startswith(REF), ref
+    return ref[len(REF):]
 
 
 def type_expr(schema, refs):
-    if "$ref" in schema:
-        target = ref_name(schema["$ref"])
+    target = reference(schema)
+    if target:
         refs.append(target)
         return "@" + short(target)
+    assert "allOf" not in schema and "oneOf" not in schema and "anyOf" not in schema, schema
     if "items" in schema:
         return "[]" + type_expr(schema["items"], refs)
     ap = schema.get("additionalProperties")
@@ -88,7 +100,12 @@ def type_expr(schema, refs):
 
 
 def main():
-    defs = json.load(open(sys.argv[1]))["definitions"]
+    defs = {}
+    for path in sys.argv[1:]:
+        for name, schema in json.load(open(path))["components"]["schemas"].items():
+            # the documents repeat shared definitions (ObjectMeta, ...) identically
+            assert defs.get(name, schema) == schema, name
+            defs[name] = schema
     seen, order, queue = set(), [], list(ROOTS)
     while queue:
         name = queue.pop(0)
@@ -103,12 +120,13 @@ def main():
     shorts = [short(n) for n in order]
     assert len(set(shorts)) == len(shorts), "short names collide"
     out = sys.stdout
-    out.write("# Kubernetes release-1.35 OpenAPI schema, trimmed to the kinds the playground simulates.\n")
+    out.write("# Kubernetes v1.35 OpenAPI v3 schema (api/openapi-spec/v3), trimmed to the kinds the playground simulates.\n")
     out.write("# Copyright The Kubernetes Authors. Licensed under the Apache License, Version 2.0.\n")
     out.write("# Generated by scripts/schema/gen_k8s_schema.py (see it for the source and the format).\n")
     for name in sorted(order, key=short):
         d = defs[name]
-        typ = "" if name in NO_TYPE_IN_V3 else d.get("type", "")
+        # v3 gives Quantity and IntOrString no type (oneOf): kubectl prints their names
+        typ = d.get("type", "")
         gvk = ""
         for g in d.get("x-kubernetes-group-version-kind", []):
             gvk = "%s/%s/%s" % (g["group"], g["version"], g["kind"])

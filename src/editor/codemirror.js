@@ -41,12 +41,22 @@ const yamlIndent = indentService.of((context, pos) => {
 
 // callbacks: { change(text), complete(pos) -> [{label, detail, info, apply, from}],
 //              hover(pos) -> {path, type, description, from, to} | undefined,
-//              fix(index), apply() }
+//              ready() -> undefined once complete/hover can answer, else a Promise settled
+//              when they can (the schema is fetched on first use), fix(index), apply() }
 function extensions(callbacks, label) {
+  // Calls `answer` now if the schema is there, else once it has arrived (null if it cannot).
+  const whenReady = (answer, aborted = () => false) => {
+    const wait = callbacks.ready?.();
+    if (!wait) return answer();
+    return wait.then(() => (aborted() ? null : answer()), () => null);
+  };
   const completionSource = (context) => {
     // Ask only after a word character or when explicitly requested (Ctrl+Space).
     const word = context.matchBefore(/[\w.-]*/);
     if (!context.explicit && (!word || word.from === word.to)) return null;
+    return whenReady(() => complete(context), () => context.aborted);
+  };
+  const complete = (context) => {
     const items = callbacks.complete(context.pos) ?? [];
     if (items.length === 0) return null;
     return {
@@ -57,7 +67,8 @@ function extensions(callbacks, label) {
       validFor: /^[\w.-]*$/,
     };
   };
-  const hover = hoverTooltip((view, pos) => {
+  const hover = hoverTooltip((view, pos) => whenReady(() => hoverAt(pos)));
+  const hoverAt = (pos) => {
     const h = callbacks.hover(pos);
     if (!h) return null;
     return {
@@ -76,7 +87,7 @@ function extensions(callbacks, label) {
         return { dom };
       },
     };
-  });
+  };
   return [
     lineNumbers(), foldGutter(), lintGutter(), highlightActiveLineGutter(),
     highlightSpecialChars(), history(), drawSelection(), indentOnInput(), bracketMatching(),

@@ -69,6 +69,9 @@ pub struct Handlers {
     pub change: Box<dyn Fn(String)>,
     pub complete: fn(&str, usize) -> Vec<Completion>,
     pub hover: fn(&str, usize) -> Option<Hover>,
+    /// `None` when `complete` and `hover` can answer, else a promise settled when they can (the
+    /// schema is fetched on first use); the editor waits for it before asking them.
+    pub ready: fn() -> Option<js_sys::Promise>,
     /// The fix of mark `index` (of the last `set_marks`) was chosen.
     pub fix: Box<dyn Fn(usize)>,
     /// Ctrl/Cmd+Enter.
@@ -91,6 +94,7 @@ impl CodeMirror {
             change,
             complete,
             hover,
+            ready,
             fix,
             apply,
         } = handlers;
@@ -131,12 +135,16 @@ impl CodeMirror {
                 None => JsValue::UNDEFINED,
             }
         });
+        let ready = Closure::<dyn Fn() -> JsValue>::new(move || {
+            ready().map_or(JsValue::UNDEFINED, JsValue::from)
+        });
         let fix = Closure::<dyn Fn(u32)>::new(move |i: u32| fix(i as usize));
         let apply = Closure::<dyn Fn()>::new(apply);
         let callbacks: Vec<(&str, JsValue)> = vec![
             ("change", change.into_js_value()),
             ("complete", complete.into_js_value()),
             ("hover", hover.into_js_value()),
+            ("ready", ready.into_js_value()),
             ("fix", fix.into_js_value()),
             ("apply", apply.into_js_value()),
         ];

@@ -19,7 +19,6 @@ use crate::state::live_edit::LiveEdit;
 use crate::state::{self, storage, Deleted, Files};
 use crate::{apply_commands, read_files, FileDiagnostic};
 use kubesim::hints::{self, Fix};
-use kubesim::schema;
 
 /// Real milliseconds of quiet typing before diagnostics are recomputed: typing never waits.
 pub const CHECK_DELAY_MS: u32 = 250;
@@ -379,8 +378,10 @@ pub fn EditorPane(
         };
         let handlers = Handlers {
             change: Box::new(typed),
-            complete: schema::complete,
-            hover: schema::hover,
+            // from the fetched schema: the editor's JS waits for `schema::load` before asking
+            complete: |text, at| crate::schema::with(|s| s.complete(text, at)).unwrap_or_default(),
+            hover: |text, at| crate::schema::with(|s| s.hover(text, at)).flatten(),
+            ready: || (!crate::schema::loaded()).then(crate::schema::load),
             fix: Box::new(move |i| {
                 let file = files.with_untracked(|f| f.active().name.clone());
                 if let Some(fix) = live.with_untracked(|l| l.get(i).and_then(|l| l.fix.clone())) {

@@ -240,8 +240,11 @@ test('first paint: before the wasm the example is readable, selectable and edita
 
 test('completion offers field names with their type, and hover explains a key', async () => {
   const { page } = browser;
+  // once the schema is there (fetched after the first paint), completion answers at once
+  const schema = page.waitForResponse((r) => r.url().endsWith('/k8s-v1.35.schema'));
   await page.goto(site.url);
   await waitForApp(page);
+  await schema;
   await page.click('button.file-add');
   await page.keyboard.press('Enter');
   await page.locator('.cm-content').click();
@@ -255,6 +258,45 @@ test('completion offers field names with their type, and hover explains a key', 
   const hover = page.locator('.cm-schema-hover');
   await hover.waitFor({ timeout: 3000 });
   assert.match(await hover.textContent(), /kind: string/);
+});
+
+// The schema is a separate file the page fetches on first use (src/schema.rs), not part of the
+// wasm: completion and `kubectl explain` asked for before it has arrived wait for it.
+test('the schema arrives after the page: completion and kubectl explain wait for it, then answer', async () => {
+  const { page } = browser;
+  let release;
+  const held = new Promise((ok) => { release = ok; });
+  let requests = 0;
+  await page.route('**/k8s-v1.35.schema', async (route) => {
+    requests += 1;
+    await held;
+    await route.continue();
+  });
+  await page.goto(site.url);
+  await waitForApp(page);
+  await page.fill('.console-input', 'kubectl explain sts.spec.replicas');
+  await page.press('.console-input', 'Enter');
+  await page.click('button.file-add');
+  await page.keyboard.press('Enter');
+  await page.locator('.cm-content').click();
+  await page.keyboard.type('apiVersion: apps/v1\nkind: StatefulSet\nspec:\nserviceN');
+  await page.waitForTimeout(500);
+  // asked for, not yet there: the command is echoed, with no output and no error yet
+  assert.equal(requests, 1);
+  assert.match(await consoleText(page), /\$ kubectl explain sts\.spec\.replicas$/);
+  assert.equal(await page.locator('.cm-tooltip-autocomplete').count(), 0);
+  release();
+  const option = page.locator('.cm-tooltip-autocomplete li', { hasText: 'serviceName' });
+  await option.waitFor({ timeout: 5000 });
+  await page.waitForFunction(() => /FIELD: replicas <integer>/.test(document.querySelector('.console-output').textContent));
+  const out = (await consoleText(page)).split('$ kubectl explain sts.spec.replicas\n')[1];
+  assert.match(out, /^GROUP:      apps\nKIND:       StatefulSet\nVERSION:    v1\n\nFIELD: replicas <integer>\n/);
+  // later uses do not fetch it again
+  await page.fill('.console-input', 'kubectl explain pvc.spec.accessModes');
+  await page.press('.console-input', 'Enter');
+  await page.waitForFunction(() => /FIELD: accessModes <\[\]string>/.test(document.querySelector('.console-output').textContent));
+  assert.equal(requests, 1);
+  await page.unroute('**/k8s-v1.35.schema');
 });
 
 // Needs kubesim::hints (branch `schema`): the removed apiVersion's error with a one-click fix.

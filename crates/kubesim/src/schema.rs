@@ -4,24 +4,28 @@
 //! ([`crate::kubectl::explain`]).
 //!
 //! The data is `schema/k8s-v1.35.schema`: upstream's OpenAPI definitions trimmed to what
-//! StatefulSet, Service, PersistentVolume, PersistentVolumeClaim, StorageClass and Pod reach
+//! StatefulSet, Service, PersistentVolume, PersistentVolumeClaim, StorageClass, Pod and Namespace reach
 //! (Apache-2.0, the Kubernetes Authors; `scripts/schema/gen_k8s_schema.py` says how it was
-//! made and documents the line format). It is compiled in as text and never decoded as a whole:
-//! [`Schema::load`] only records where each type's line is (one pass over ~1,000 lines, a few
-//! tens of microseconds), and a type's fields are read from its lines when asked for. So
-//! nothing is parsed before the first completion, and no state is kept between calls.
+//! made and documents the line format). The text is given at run time ([`Schema::parse`]): the
+//! page fetches it as a separate file on first use, so it is not in the wasm; the native runner
+//! and the tests compile it in (feature `embedded-schema`, on by default: [`DATA`],
+//! [`Schema::embedded`]). It is never decoded as a whole: [`Schema::parse`] only records where
+//! each type's line is (one pass over ~1,000 lines, a few tens of microseconds), and a type's
+//! fields are read from its lines when asked for.
 //!
 //! Offsets are byte offsets into the text given.
 
 use crate::manifest::scan_line;
 use std::collections::BTreeMap;
 
-/// The schema text (see the module docs).
+/// The schema text (see the module docs), compiled in with the feature `embedded-schema`.
+#[cfg(feature = "embedded-schema")]
 pub const DATA: &str = include_str!("../schema/k8s-v1.35.schema");
 
-/// An index over [`DATA`]: each type's name and the byte range of its lines.
+/// An index over a schema text: each type's name and the byte range of its lines.
 #[derive(Clone, Debug)]
 pub struct Schema {
+    text: &'static str,
     types: BTreeMap<&'static str, (usize, usize)>,
 }
 
@@ -136,19 +140,28 @@ fn first_sentence(text: &str) -> String {
     }
 }
 
+#[cfg(feature = "embedded-schema")]
 impl Default for Schema {
     fn default() -> Self {
-        Schema::load()
+        Schema::embedded()
     }
 }
 
 impl Schema {
-    /// Indexes the compiled-in data (cheap: one pass recording line positions).
-    pub fn load() -> Schema {
+    /// Indexes the compiled-in data ([`DATA`]).
+    #[cfg(feature = "embedded-schema")]
+    pub fn embedded() -> Schema {
+        Schema::parse(DATA)
+    }
+
+    /// Indexes a schema text in the format `scripts/schema/gen_k8s_schema.py` writes (cheap: one
+    /// pass recording line positions). Lines that are not records are skipped, so any text
+    /// gives a schema (an empty one at worst).
+    pub fn parse(text: &'static str) -> Schema {
         let mut types = BTreeMap::new();
         let mut offset = 0;
         let mut current: Option<(&'static str, usize)> = None;
-        for line in DATA.split_inclusive('\n') {
+        for line in text.split_inclusive('\n') {
             if let Some(rest) = line.strip_prefix("T ") {
                 if let Some((name, start)) = current.take() {
                     types.insert(name, (start, offset));
@@ -161,13 +174,13 @@ impl Schema {
         if let Some((name, start)) = current {
             types.insert(name, (start, offset));
         }
-        Schema { types }
+        Schema { text, types }
     }
 
     /// A type by its short name (`core.v1.PodSpec`).
     pub fn get(&self, name: &str) -> Option<TypeDef> {
         let &(start, end) = self.types.get(name)?;
-        let block = &DATA[start..end];
+        let block = &self.text[start..end];
         let (head, fields) = block.split_once('\n').unwrap_or((block, ""));
         let mut parts = head.strip_prefix("T ")?.splitn(4, '\t');
         let name = parts.next()?;
@@ -501,18 +514,40 @@ fn values_of(schema: &Schema, owner: &TypeDef, field: &Field) -> Vec<String> {
     Vec::new()
 }
 
-/// Field names valid at the cursor, or the values of the enum-typed field whose value is being
-/// typed. `offset` is a byte offset into `text` (clamped; a non-boundary is moved back).
+/// [`Schema::complete`] over the compiled-in schema.
+#[cfg(feature = "embedded-schema")]
 pub fn complete(text: &str, offset: usize) -> Vec<Completion> {
+    Schema::embedded().complete(text, offset)
+}
+
+/// [`Schema::hover`] over the compiled-in schema.
+#[cfg(feature = "embedded-schema")]
+pub fn hover(text: &str, offset: usize) -> Option<Hover> {
+    Schema::embedded().hover(text, offset)
+}
+
+impl Schema {
+    /// Field names valid at the cursor, or the values of the enum-typed field whose value is
+    /// being typed. `offset` is a byte offset into `text` (clamped; a non-boundary is moved back).
+    pub fn complete(&self, text: &str, offset: usize) -> Vec<Completion> {
+        complete_in(self, text, offset)
+    }
+
+    /// The path, type and description of the key at `offset`.
+    pub fn hover(&self, text: &str, offset: usize) -> Option<Hover> {
+        hover_in(self, text, offset)
+    }
+}
+
+fn complete_in(schema: &Schema, text: &str, offset: usize) -> Vec<Completion> {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
-    let schema = Schema::load();
     let range = document_at(text, offset);
     let lines = lines_of(text, range);
     let Some(index) = lines.iter().rposition(|(start, _)| *start <= offset) else {
-        return top_level(&schema, None, offset, offset);
+        return top_level(schema, None, offset, offset);
     };
     let (line_start, line) = lines[index];
     let col = offset - line_start;
@@ -548,11 +583,11 @@ pub fn complete(text: &str, offset: usize) -> Vec<Completion> {
         }
         let from = offset - partial.len();
         if dash.is_none() && indent == 0 && root.is_none() {
-            return top_values(name, partial, from);
+            return top_values(schema, name, partial, from);
         }
         let Some(root) = root else { return Vec::new() };
         let path = parent_path(&lines, index, indent, dash);
-        let Some(owner) = resolve(&schema, &root, &path)
+        let Some(owner) = resolve(schema, &root, &path)
             .filter(|e| e.starts_with('@'))
             .and_then(|e| schema.target(&e))
         else {
@@ -561,7 +596,7 @@ pub fn complete(text: &str, offset: usize) -> Vec<Completion> {
         let Some(field) = owner.field(name) else {
             return Vec::new();
         };
-        return values_of(&schema, &owner, &field)
+        return values_of(schema, &owner, &field)
             .into_iter()
             .filter(|v| {
                 v.to_ascii_lowercase()
@@ -601,7 +636,7 @@ pub fn complete(text: &str, offset: usize) -> Vec<Completion> {
     let key_col = at;
     let Some(root) = root.filter(|_| key_col > 0 || dash.is_some()) else {
         if key_col == 0 && dash.is_none() {
-            return top_level(&schema, root.as_ref(), from, offset)
+            return top_level(schema, root.as_ref(), from, offset)
                 .into_iter()
                 .filter(|c| c.label.starts_with(rest))
                 .collect();
@@ -609,12 +644,12 @@ pub fn complete(text: &str, offset: usize) -> Vec<Completion> {
         return Vec::new();
     };
     let path = parent_path(&lines, index, key_col, dash);
-    let Some(expr) = resolve(&schema, &root, &path) else {
+    let Some(expr) = resolve(schema, &root, &path) else {
         return Vec::new();
     };
     if !expr.starts_with('@') {
         // `- partial` in a list of scalars (accessModes): the list field's values
-        return list_values(&schema, &root, &path, rest, from);
+        return list_values(schema, &root, &path, rest, from);
     }
     let Some(owner) = expr.strip_prefix('@').and_then(|n| schema.get(n)) else {
         return Vec::new();
@@ -628,7 +663,7 @@ pub fn complete(text: &str, offset: usize) -> Vec<Completion> {
                 .starts_with(&rest.to_ascii_lowercase())
         })
         .filter(|f| !present.contains(&f.name) && f.name != "status")
-        .map(|f| field_completion(&schema, &f, key_col, from))
+        .map(|f| field_completion(schema, &f, key_col, from))
         .collect()
 }
 
@@ -768,8 +803,7 @@ fn top_level(
 }
 
 /// Values for `apiVersion:` and `kind:` at the top of a document of unknown kind.
-fn top_values(key: &str, partial: &str, from: usize) -> Vec<Completion> {
-    let schema = Schema::load();
+fn top_values(schema: &Schema, key: &str, partial: &str, from: usize) -> Vec<Completion> {
     let mut out = Vec::new();
     for t in schema.kinds() {
         let mut parts = t.gvk.split('/');
@@ -802,10 +836,8 @@ fn top_values(key: &str, partial: &str, from: usize) -> Vec<Completion> {
     out
 }
 
-/// The path, type and description of the key at `offset`.
-pub fn hover(text: &str, offset: usize) -> Option<Hover> {
+fn hover_in(schema: &Schema, text: &str, offset: usize) -> Option<Hover> {
     let offset = offset.min(text.len());
-    let schema = Schema::load();
     let lines = lines_of(text, document_at(text, offset));
     let index = lines.iter().rposition(|(start, _)| *start <= offset)?;
     let (start, line_text) = lines[index];
@@ -820,7 +852,7 @@ pub fn hover(text: &str, offset: usize) -> Option<Hover> {
     let root = schema.kind(api?, kind?)?;
     let dash = line.dashes.last().copied();
     let path = parent_path(&lines, index, kcol, dash);
-    let owner_expr = resolve(&schema, &root, &path)?;
+    let owner_expr = resolve(schema, &root, &path)?;
     let mut names: Vec<&str> = vec![root.short_name()];
     names.extend(path.iter().filter_map(|s| match s {
         Step::Key(k) => Some(*k),

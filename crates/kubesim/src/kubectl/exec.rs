@@ -205,6 +205,16 @@ pub const MAX_BLOCK_MS: u64 = 7 * 24 * 3600 * 1000;
 /// Events one step-through may run before giving up (a guard against runaway loops).
 const MAX_STEPS: usize = 2_000_000;
 
+fn default_schema() -> Option<crate::schema::Schema> {
+    #[cfg(feature = "embedded-schema")]
+    return Some(crate::schema::Schema::embedded());
+    #[cfg(not(feature = "embedded-schema"))]
+    None
+}
+
+/// What `kubectl explain` prints while a shell has no schema (the page waits for it instead).
+pub const NO_SCHEMA: &str = "error: the OpenAPI schema has not been loaded yet";
+
 /// The console: a simulated cluster plus the playground's manifest files.
 #[derive(Clone, Debug)]
 pub struct Shell {
@@ -228,6 +238,9 @@ pub struct Shell {
     pub(super) namespace: String,
     /// Whether `-n/--namespace` named it (kubectl's `EnforceNamespace`).
     pub(super) namespace_flag: bool,
+    /// The schema `kubectl explain` reads: the compiled-in one with the feature
+    /// `embedded-schema`, else none until [`Shell::set_schema`] (the page fetches it).
+    pub(super) schema: Option<crate::schema::Schema>,
 }
 
 impl Default for Shell {
@@ -342,6 +355,7 @@ impl Shell {
             resets: 0,
             namespace: cli::NAMESPACE.into(),
             namespace_flag: false,
+            schema: default_schema(),
         }
     }
 
@@ -358,7 +372,18 @@ impl Shell {
             resets: 0,
             namespace: cli::NAMESPACE.into(),
             namespace_flag: false,
+            schema: default_schema(),
         }
+    }
+
+    /// Gives `kubectl explain` its schema (the page, once it has fetched the text).
+    pub fn set_schema(&mut self, schema: crate::schema::Schema) {
+        self.schema = Some(schema);
+    }
+
+    /// Does `kubectl explain` have a schema to read?
+    pub fn has_schema(&self) -> bool {
+        self.schema.is_some()
     }
 
     pub fn cluster(&self) -> &Cluster {

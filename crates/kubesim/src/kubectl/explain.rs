@@ -90,11 +90,11 @@ fn indent(amount: usize, s: &str) -> String {
     format!("{pad}{}", s.replace('\n', &format!("\n{pad}")))
 }
 
-struct Explainer {
-    schema: Schema,
+struct Explainer<'s> {
+    schema: &'s Schema,
 }
 
-impl Explainer {
+impl Explainer<'_> {
     fn expr_of(node: &Node) -> Option<&'static str> {
         match node {
             Node::Type(_) => None,
@@ -337,8 +337,20 @@ const KINDS: &[(Resource, &str, &str)] = &[
     ),
 ];
 
-/// `kubectl explain ARG [--recursive]`: the text kubectl prints, or its error.
+/// Is `line` a `kubectl explain` command (the page fetches the schema before running it)?
+pub fn requested(line: &str) -> bool {
+    let mut words = line.split_whitespace();
+    words.next() == Some("kubectl") && words.find(|w| !w.starts_with('-')) == Some("explain")
+}
+
+/// `kubectl explain ARG [--recursive]` over the compiled-in schema.
+#[cfg(feature = "embedded-schema")]
 pub fn explain(arg: &str, recursive: bool) -> Result<String, CliError> {
+    explain_with(&Schema::embedded(), arg, recursive)
+}
+
+/// `kubectl explain ARG [--recursive]`: the text kubectl prints, or its error.
+pub fn explain_with(schema: &Schema, arg: &str, recursive: bool) -> Result<String, CliError> {
     let arg = arg.trim_end_matches('.');
     let (head, _) = arg.split_once('.').unwrap_or((arg, ""));
     let resource = Resource::from_name(head).ok_or_else(|| {
@@ -364,7 +376,6 @@ pub fn explain(arg: &str, recursive: bool) -> Result<String, CliError> {
             resource.plural()
         )));
     };
-    let schema = Schema::load();
     let root = schema.kind(api_version, kind).ok_or_else(|| {
         CliError(format!(
             "error: GVK {api_version}, Kind={kind} not found in OpenAPI schema"
@@ -432,6 +443,57 @@ mod tests {
             out,
             "GROUP:      apps\nKIND:       StatefulSet\nVERSION:    v1\n\nFIELD: replicas <integer>\n\n\nDESCRIPTION:\n    replicas is the desired number of replicas of the given Template. These are\n    replicas in the sense that they are instantiations of the same Template, but\n    individual replicas also have a consistent identity. If unspecified,\n    defaults to 1.\n    \n\n"
         );
+    }
+
+    /// v1.35 publishes no `enum` for the simulated kinds, so the ENUM block is checked on a
+    /// schema text made for it (the format `gen_k8s_schema.py` writes).
+    const WITH_ENUMS: &str = "T core.v1.Pod\tobject\t/v1/Pod\tPod is a collection of containers.\n\
+        F spec\t\t@core.v1.PodSpec\tSpecification of the pod.\n\
+        T core.v1.PodSpec\tobject\t\tPodSpec is a description of a pod.\n\
+        F dnsPolicy\t\tstring\tSet DNS policy for the pod.\n\
+        E \"\"\tClusterFirst\tClusterFirstWithHostNet\tDefault\tNone\n\
+        F restartPolicy\tr\tstring\tRestart policy for all containers within the pod.\n\
+        E Always\tNever\tOnFailure\n";
+
+    #[test]
+    fn enum_fields_print_kubectls_enum_lines() {
+        let schema = Schema::parse(WITH_ENUMS);
+        // plaintext.tmpl extractEnum, long view: `ENUM:` then a value a line, "" for the empty one
+        assert_eq!(
+            explain_with(&schema, "pods.spec.dnsPolicy", false).unwrap(),
+            "KIND:       Pod\nVERSION:    v1\n\nFIELD: dnsPolicy <string>\nENUM:\n    \"\"\n    ClusterFirst\n    ClusterFirstWithHostNet\n    Default\n    None\n\nDESCRIPTION:\n    Set DNS policy for the pod.\n    \n\n"
+        );
+        // short view in FIELDS: `enum: ` and at most four values, then `, ....`
+        let out = explain_with(&schema, "pods.spec", false).unwrap();
+        assert!(
+            out.contains("  dnsPolicy\t<string>\n  enum: \"\", ClusterFirst, ClusterFirstWithHostNet, Default, ....\n    Set DNS policy for the pod.\n\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "  restartPolicy\t<string> -required-\n  enum: Always, Never, OnFailure\n"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_shell_without_the_schema_says_so_and_explains_once_given_it() {
+        // as the page's shell starts (kubesim without `embedded-schema`)
+        let mut shell = crate::kubectl::exec::Shell {
+            schema: None,
+            ..Default::default()
+        };
+        assert!(!shell.has_schema());
+        let out = shell.run("kubectl explain sts.spec.replicas").text();
+        assert_eq!(out.trim_end(), crate::kubectl::exec::NO_SCHEMA);
+        shell.set_schema(Schema::parse(crate::schema::DATA));
+        let out = shell.run("kubectl explain sts.spec.replicas").text();
+        assert!(out.starts_with("GROUP:      apps\n"), "{out}");
+        assert!(requested("kubectl explain sts"));
+        assert!(requested("  kubectl --recursive explain sts"));
+        assert!(!requested("kubectl get explain"));
+        assert!(!requested("kubectlexplain"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ fn at(text: &str, marker: &str) -> usize {
 
 #[test]
 fn the_schema_indexes_every_simulated_kind() {
-    let s = Schema::load();
+    let s = Schema::embedded();
     for (api, kind) in [
         ("apps/v1", "StatefulSet"),
         ("v1", "Service"),
@@ -20,6 +20,7 @@ fn the_schema_indexes_every_simulated_kind() {
         ("v1", "PersistentVolumeClaim"),
         ("storage.k8s.io/v1", "StorageClass"),
         ("v1", "Pod"),
+        ("v1", "Namespace"),
     ] {
         assert!(s.kind(api, kind).is_some(), "{api} {kind}");
     }
@@ -139,6 +140,11 @@ fn completes_enum_values() {
     // kind and apiVersion of a new document
     let text = "kind: Stat";
     assert_eq!(labels(&complete(text, text.len())), ["StatefulSet"]);
+    // Namespace is in the schema (v3's api__v1 document) for the namespaces the cluster has
+    let text = "apiVersion: v1\nkind: Namespace\nspec:\n  fi";
+    let c = complete(text, text.len());
+    assert_eq!(labels(&c), ["finalizers"]);
+    assert_eq!(c[0].detail, "[]string");
 }
 
 #[test]

@@ -143,12 +143,15 @@ impl Shell {
             Command::Nslookup { name } => self.nslookup(&name, out),
             Command::Dig { .. } => self.dig(line, out),
             Command::Sleep { millis } => self.sleep(millis),
-            Command::Explain { target, recursive } => {
-                match crate::kubectl::explain::explain(&target, recursive) {
-                    Ok(text) => out.out(text),
-                    Err(e) => out.fail(e.0),
+            Command::Explain { target, recursive } => match &self.schema {
+                Some(schema) => {
+                    match crate::kubectl::explain::explain_with(schema, &target, recursive) {
+                        Ok(text) => out.out(text),
+                        Err(e) => out.fail(e.0),
+                    }
                 }
-            }
+                None => out.fail(super::exec::NO_SCHEMA),
+            },
             Command::Edit { .. } => out.fail(crate::kubectl::edit::NO_EDITOR),
             Command::Sim(sim) => self.sim(sim, out),
             Command::Exec {
