@@ -335,6 +335,7 @@ const KINDS: &[(Resource, &str, &str)] = &[
         "storage.k8s.io/v1",
         "StorageClass",
     ),
+    (Resource::Namespaces, "v1", "Namespace"),
 ];
 
 /// Is `line` a `kubectl explain` command (the page fetches the schema before running it)?
@@ -372,7 +373,7 @@ pub fn explain_with(schema: &Schema, arg: &str, recursive: bool) -> Result<Strin
         .collect();
     let Some(&(_, api_version, kind)) = KINDS.iter().find(|(r, _, _)| *r == resource) else {
         return Err(CliError(format!(
-            "error: the playground's schema covers pods, services, persistentvolumes, persistentvolumeclaims, statefulsets and storageclasses, not {}",
+            "error: the playground's schema covers pods, services, persistentvolumes, persistentvolumeclaims, statefulsets, storageclasses and namespaces, not {}",
             resource.plural()
         )));
     };
@@ -513,6 +514,7 @@ mod tests {
             ("pv", "PersistentVolume"),
             ("pvc", "PersistentVolumeClaim"),
             ("sc", "StorageClass"),
+            ("ns", "Namespace"),
         ] {
             assert!(
                 explain(alias, false)
