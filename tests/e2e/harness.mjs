@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, extname, normalize, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { deflateRawSync } from 'node:zlib';
+import { createRequire } from 'node:module';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 export const DIST = process.env.DIST_DIR ? resolve(process.env.DIST_DIR) : join(ROOT, 'dist');
@@ -130,3 +131,12 @@ export async function answer(page, line) {
 export const b64url = (buf) => buf.toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 // A #v1: link fragment for a workspace bundle (JSON), packed as the page packs it.
 export const linkOf = (json) => '#v1:' + b64url(deflateRawSync(JSON.stringify(json)));
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's violations on the page, as `rule (help): targets` lines (empty when none). */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}

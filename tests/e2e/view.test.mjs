@@ -3,17 +3,7 @@
 // Screenshots go to test-results/ and are looked at.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { serveDist, openBrowser, screenshot, waitForApp } from './harness.mjs';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** axe-core's violations on the page, as `rule: targets` lines (empty when none). */
-async function axeViolations(page) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return result.violations.map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
+import { serveDist, openBrowser, screenshot, waitForApp, axeViolations } from './harness.mjs';
 
 let site, browser;
 before(async () => {

@@ -599,13 +599,7 @@ pub fn overview(cluster: &Cluster) -> Overview {
         .iter()
         .map(|node| {
             let node_name = name(&node.metadata);
-            let capacity = node
-                .status
-                .as_ref()
-                .and_then(|s| s.capacity.as_ref())
-                .and_then(|c| c.get("pods"))
-                .and_then(|q| q.0.parse::<usize>().ok())
-                .unwrap_or(110);
+            let capacity = engine::node_pod_capacity(node);
             let pods = pods_by_node.remove(node_name.as_str()).unwrap_or_default();
             let ready = engine::node_is_ready(node);
             let cordoned = node.spec.as_ref().and_then(|s| s.unschedulable) == Some(true);

@@ -1835,6 +1835,17 @@ pub(crate) fn node_ready_condition(ready: bool, at: u64) -> NodeCondition {
     }
 }
 
+/// How many pods the node takes (`status.capacity.pods`; the kubelet's default `--max-pods`,
+/// 110, when it does not say).
+pub fn node_pod_capacity(node: &Node) -> usize {
+    node.status
+        .as_ref()
+        .and_then(|s| s.capacity.as_ref())
+        .and_then(|c| c.get("pods"))
+        .and_then(|q| q.0.parse::<usize>().ok())
+        .unwrap_or(110)
+}
+
 /// Is the node Ready?
 pub fn node_is_ready(node: &Node) -> bool {
     node.status

@@ -226,13 +226,7 @@ impl NodeCache {
         self.versions = store.list_arcs::<Node>().cloned().collect();
         self.nodes = (self.versions.iter())
             .map(|n| {
-                let capacity = n
-                    .status
-                    .as_ref()
-                    .and_then(|s| s.capacity.as_ref())
-                    .and_then(|c| c.get("pods"))
-                    .and_then(|q| q.0.parse::<usize>().ok())
-                    .unwrap_or(110);
+                let capacity = super::node_pod_capacity(n);
                 let cordoned = n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true);
                 NodeFacts {
                     name: n.metadata.name.clone().unwrap_or_default(),
