@@ -72,7 +72,11 @@ export async function openBrowser({ serviceWorkers = 'block', locale } = {}) {
   const page = context.pages()[0] ?? await context.newPage();
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`); });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()}`));
+  // A request the browser aborts because the page navigated or reloaded meanwhile (the
+  // schema's prefetch, say) is not a failure of the page; every other failure is.
+  page.on('requestfailed', (req) => {
+    if (req.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${req.url()}`);
+  });
   return { context, page, problems };
 }
 
