@@ -10,8 +10,9 @@
 //! file plus its code in [`LANGUAGES`]. A key a language lacks is said in English.
 
 use std::cell::Cell;
+use std::collections::HashMap;
 
-use kubesim::phrase::{self, Phrase};
+use kubesim::phrase::Phrase;
 
 /// The page's English words.
 const EN: &str = include_str!("lang/en.txt");
@@ -19,8 +20,30 @@ const EN: &str = include_str!("lang/en.txt");
 /// The languages besides English that have a file in `lang/`.
 pub const LANGUAGES: &[&str] = &["zh"];
 
+/// A language file indexed by key, built once: the view asks for words on every redraw (the
+/// sets and DNS lists each clock tick), which a scan of the file per word would repeat.
+type Words = HashMap<&'static str, &'static str>;
+
+fn index(file: &'static str) -> &'static Words {
+    let mut words = Words::new();
+    // read as `phrase::find` reads it: the first line of a key wins
+    for (k, v) in file
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once(" = "))
+    {
+        words.entry(k.trim()).or_insert(v.trim());
+    }
+    Box::leak(Box::new(words))
+}
+
 thread_local! {
-    static CURRENT: Cell<Option<&'static str>> = const { Cell::new(None) };
+    static ENGLISH: &'static Words = index(EN);
+    static CURRENT: Cell<Option<&'static Words>> = const { Cell::new(None) };
+}
+
+fn english(key: &str) -> Option<&'static str> {
+    ENGLISH.with(|w| w.get(key).copied())
 }
 
 /// The language code for a requested one (`zh-CN`, `zh`, `en-US`...), when it is not English
@@ -42,7 +65,7 @@ pub fn browser_language() -> Option<String> {
 /// Use `file` (a language's `key = text` lines) for the page's words from now on; `code`
 /// goes on the document's `lang` attribute.
 pub fn set(code: &str, file: String) {
-    CURRENT.with(|c| c.set(Some(Box::leak(file.into_boxed_str()))));
+    CURRENT.with(|c| c.set(Some(index(Box::leak(file.into_boxed_str())))));
     if let Some(root) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
@@ -52,12 +75,12 @@ pub fn set(code: &str, file: String) {
 }
 
 fn lookup(key: &str) -> Option<&'static str> {
-    CURRENT.with(|c| c.get()).and_then(|f| phrase::find(f, key))
+    CURRENT.with(|c| c.get()).and_then(|w| w.get(key).copied())
 }
 
 /// `key` in the page's language (English when the language lacks it, the key when both do).
 pub fn t(key: &'static str) -> &'static str {
-    lookup(key).or_else(|| phrase::find(EN, key)).unwrap_or(key)
+    lookup(key).or_else(|| english(key)).unwrap_or(key)
 }
 
 /// `key` in the page's language, else `english` (a sentence the engine keeps as a constant).
@@ -68,7 +91,7 @@ pub fn t_or(key: &'static str, english: &'static str) -> &'static str {
 /// `key`'s text with `{0}`, `{1}`... replaced by `args`.
 pub fn tf(key: &'static str, args: &[&dyn std::fmt::Display]) -> String {
     Phrase::new_unchecked(key, args.iter().map(|a| a.to_string()))
-        .render(&|k| lookup(k).or_else(|| phrase::find(EN, k)))
+        .render(&|k| lookup(k).or_else(|| english(k)))
 }
 
 /// A pod's state in words (Kubernetes' own status words stay as they are).
@@ -110,6 +133,7 @@ pub fn say(p: &Phrase) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kubesim::phrase;
 
     /// Every language file in `lang/` has every key of the page's English and of the engine's
     /// phrases, with the same `{N}` placeholders.
