@@ -3,10 +3,12 @@
 //        CodeMirror into $TRUNK_STAGING_DIR/editor.js with esbuild;
 //   node scripts/build-page.mjs first-paint  (post_build) names the bundle by its content hash
 //        and fills index.html's static frame (shown before the wasm arrives) with the example's
-//        files, read from crates/kubesim/src/examples.rs and examples/mongodb/.
+//        files, read from crates/kubesim/src/examples.rs and examples/mongodb/;
+//   node scripts/build-page.mjs prune        (post_build) removes the files the copied
+//        directories bring that the page never fetches (scripts/size counts every file).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readFile, writeFile, rename } from 'node:fs/promises';
+import { readFile, writeFile, rename, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -63,7 +65,19 @@ async function firstPaint() {
   await writeFile(html, page);
 }
 
+// Copied with their directories but never fetched: English is compiled into the wasm
+// (src/i18n), and a preset's `.session.out` is the transcript `kubesim run --check` compares
+// (the page plays the `.session`).
+async function prune() {
+  await rm(join(STAGING, 'lang/en.txt'));
+  const presets = join(STAGING, 'presets');
+  for (const name of await readdir(presets)) {
+    if (name.endsWith('.out')) await rm(join(presets, name));
+  }
+}
+
 const stage = process.argv[2];
 if (stage === 'editor') await editor();
 else if (stage === 'first-paint') await firstPaint();
-else if (stage !== undefined) throw new Error(`unknown stage ${stage}: editor or first-paint`);
+else if (stage === 'prune') await prune();
+else if (stage !== undefined) throw new Error(`unknown stage ${stage}: editor, first-paint or prune`);
