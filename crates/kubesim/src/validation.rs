@@ -1255,15 +1255,22 @@ pub fn validate(object: &Object) -> Vec<Problem> {
     p.0
 }
 
-/// The object's size as JSON.
+/// The object's size as JSON, counted on its `serde_json::Value` (the same bytes: only the
+/// keys' order differs). Going through the value reuses the one `Serialize` instantiation per
+/// kind that kubectl's printers and the revision hashes already need; counting the typed
+/// object directly added a second copy of every kind's serializer to the wasm (SIZE.md,
+/// session 10). Runs once per applied or edited document, not per engine event.
 pub fn object_size(object: &Object) -> usize {
+    fn size<T: serde::Serialize>(o: &T) -> usize {
+        serde_json::to_value(o).map_or(0, |v| limits::json_size(&v))
+    }
     match object {
-        Object::StatefulSet(o) => limits::json_size(o),
-        Object::Service(o) => limits::json_size(o),
-        Object::PersistentVolume(o) => limits::json_size(o),
-        Object::PersistentVolumeClaim(o) => limits::json_size(o),
-        Object::StorageClass(o) => limits::json_size(o),
-        Object::Namespace(o) => limits::json_size(o),
+        Object::StatefulSet(o) => size(o),
+        Object::Service(o) => size(o),
+        Object::PersistentVolume(o) => size(o),
+        Object::PersistentVolumeClaim(o) => size(o),
+        Object::StorageClass(o) => size(o),
+        Object::Namespace(o) => size(o),
     }
 }
 
@@ -1296,6 +1303,29 @@ mod tests {
                 "t: Unsupported value: \"X\": supported values: \"A\", \"B\"",
             ]
         );
+    }
+
+    #[test]
+    fn object_size_is_the_length_of_the_object_as_json() {
+        let text = [
+            crate::examples::MONGO_PVS,
+            crate::examples::MONGO_SERVICE,
+            crate::examples::MONGO_STATEFULSET,
+        ]
+        .join("\n---\n");
+        let objects = crate::manifest::parse(&text).objects;
+        assert_eq!(objects.len(), 7);
+        for parsed in &objects {
+            let json = match &parsed.object {
+                Object::StatefulSet(o) => serde_json::to_string(o),
+                Object::Service(o) => serde_json::to_string(o),
+                Object::PersistentVolume(o) => serde_json::to_string(o),
+                Object::PersistentVolumeClaim(o) => serde_json::to_string(o),
+                Object::StorageClass(o) => serde_json::to_string(o),
+                Object::Namespace(o) => serde_json::to_string(o),
+            };
+            assert_eq!(object_size(&parsed.object), json.unwrap().len());
+        }
     }
 
     // staging/src/k8s.io/apimachinery/pkg/api/resource/quantity.go: ParseQuantity's errors.
