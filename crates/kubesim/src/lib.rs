@@ -14,6 +14,7 @@ pub mod overview;
 pub mod phrase;
 pub mod schema;
 pub mod session;
+pub mod sort;
 pub mod storage;
 pub mod validation;
 pub mod workspace;

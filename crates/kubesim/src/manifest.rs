@@ -315,8 +315,7 @@ fn read(text: &str, document: &mut dyn FnMut(&str) -> Manifest) -> Manifest {
             ),
         ));
     }
-    out.diagnostics
-        .sort_by_key(|d| (d.line, d.column, d.severity));
+    crate::sort::sort_by_key(&mut out.diagnostics, |d| (d.line, d.column, d.severity));
     out
 }
 

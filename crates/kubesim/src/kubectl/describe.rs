@@ -234,7 +234,7 @@ fn print_tolerations(
         return;
     }
     let mut sorted: Vec<&Toleration> = tolerations.iter().collect();
-    sorted.sort_by(|a, b| s(a.key.as_ref()).cmp(s(b.key.as_ref())));
+    crate::sort::sort_by(&mut sorted, |a, b| s(a.key.as_ref()).cmp(s(b.key.as_ref())));
     for (i, t) in sorted.into_iter().enumerate() {
         if i != 0 {
             w.write(LEVEL_0, initial_indent);
@@ -287,7 +287,7 @@ pub fn selector_string(selector: Option<&LabelSelector>) -> String {
         };
         reqs.push((e.key.clone(), text));
     }
-    reqs.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut reqs, |a, b| a.0.cmp(&b.0));
     reqs.into_iter()
         .map(|(_, t)| t)
         .collect::<Vec<_>>()
@@ -306,7 +306,7 @@ fn describe_events(events: &[Event], w: &mut PrefixWriter, now: Timestamp) {
     }
     w.flush();
     let mut sorted: Vec<&Event> = events.iter().collect();
-    sorted.sort_by(|a, b| {
+    crate::sort::sort_by(&mut sorted, |a, b| {
         let ka = a.last_timestamp.as_ref().map(|t| t.0);
         let kb = b.last_timestamp.as_ref().map(|t| t.0);
         ka.cmp(&kb)
@@ -682,7 +682,7 @@ fn describe_containers(
         let mut mounts: Vec<_> = c.volume_mounts.clone().unwrap_or_default();
         let none = if mounts.is_empty() { "\t<none>" } else { "" };
         w.write(LEVEL_2, &format!("Mounts:{none}\n"));
-        mounts.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
+        crate::sort::sort_by(&mut mounts, |a, b| a.mount_path.cmp(&b.mount_path));
         for m in &mounts {
             let mut flags = vec![if m.read_only.unwrap_or(false) {
                 "ro"
@@ -701,7 +701,7 @@ fn describe_containers(
         if let Some(devices) = c.volume_devices.as_ref().filter(|d| !d.is_empty()) {
             w.write(LEVEL_2, &format!("Devices:{none}\n"));
             let mut devices = devices.clone();
-            devices.sort_by(|a, b| a.device_path.cmp(&b.device_path));
+            crate::sort::sort_by(&mut devices, |a, b| a.device_path.cmp(&b.device_path));
             for d in devices {
                 w.write(LEVEL_3, &format!("{} from {}\n", d.device_path, d.name));
             }
@@ -860,7 +860,7 @@ fn describe_topology_spread(
         return;
     };
     let mut sorted: Vec<_> = list.iter().collect();
-    sorted.sort_by(|a, b| a.topology_key.cmp(&b.topology_key));
+    crate::sort::sort_by(&mut sorted, |a, b| a.topology_key.cmp(&b.topology_key));
     w.write(LEVEL_0, &format!("{space}Topology Spread Constraints:\t"));
     for (i, t) in sorted.into_iter().enumerate() {
         if i != 0 {

@@ -130,7 +130,7 @@ pub fn statefulset_history(
         .filter(|r| is_controlled_by(r, sts))
         .collect();
     // historyInfo is a map keyed by revision number: a later duplicate wins
-    history.sort_by_key(|r| r.revision);
+    crate::sort::sort_by_key(&mut history, |r| r.revision);
     history.dedup_by(|later, earlier| {
         if later.revision == earlier.revision {
             *earlier = *later;

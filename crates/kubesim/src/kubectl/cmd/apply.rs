@@ -159,7 +159,9 @@ impl Shell {
                 .get(&i)
                 .and_then(|line| validation_order(&doc_of(*line)))
             {
-                list.sort_by_key(|m| order.iter().position(|o| o == m).unwrap_or(usize::MAX));
+                crate::sort::sort_by_key(&mut list, |m| {
+                    order.iter().position(|o| o == m).unwrap_or(usize::MAX)
+                });
             }
             errors[i] = invalid_causes(&errors[i], list);
         }

@@ -112,7 +112,7 @@ impl Shell {
                     .iter()
                     .filter(|r| rollout::is_controlled_by(r, &sts))
                     .collect();
-                history.sort_by_key(|r| r.revision);
+                crate::sort::sort_by_key(&mut history, |r| r.revision);
                 let to = to_revision.unwrap_or(0);
                 if to == 0 && history.len() <= 1 {
                     out.fail("error: no last revision to roll back to");

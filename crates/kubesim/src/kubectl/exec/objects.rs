@@ -42,7 +42,7 @@ impl Gettable for Pod {
         let system = crate::engine::system_pods::system_pods(c);
         if !system.is_empty() {
             pods.extend(system);
-            pods.sort_by(|a, b| {
+            crate::sort::sort_by(&mut pods, |a, b| {
                 (&a.metadata.namespace, &a.metadata.name)
                     .cmp(&(&b.metadata.namespace, &b.metadata.name))
             });
@@ -89,7 +89,7 @@ impl Gettable for Event {
     /// In the store's (namespace, name) order, like the other kinds.
     fn all(c: &Cluster) -> Vec<Self> {
         let mut v: Vec<Event> = c.store().events().map(|e| e.to_event()).collect();
-        v.sort_by(|a, b| {
+        crate::sort::sort_by(&mut v, |a, b| {
             (&a.metadata.namespace, &a.metadata.name)
                 .cmp(&(&b.metadata.namespace, &b.metadata.name))
         });
@@ -242,7 +242,7 @@ pub(crate) fn sorted(v: serde_json::Value) -> serde_json::Value {
     match v {
         serde_json::Value::Object(m) => {
             let mut entries: Vec<(String, serde_json::Value)> = m.into_iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            crate::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
             serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
         }
         serde_json::Value::Array(a) => {
