@@ -64,7 +64,7 @@ pub fn live_diagnostics(file: &str, hints: &[(String, Diagnostic, Option<Fix>)])
             fix: fix.clone(),
         })
         .collect();
-    live.sort_by_key(|l| (l.diagnostic.line, l.diagnostic.column));
+    kubesim::sort::sort_by_key(&mut live, |l| (l.diagnostic.line, l.diagnostic.column));
     live
 }
 

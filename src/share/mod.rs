@@ -603,7 +603,9 @@ pub fn ShareBar(snapshot: Snapshot) -> impl IntoView {
                             e.panes.remove(i);
                         } else {
                             e.panes.push(p);
-                            e.panes.sort_by_key(|x| Pane::ALL.iter().position(|y| y == x));
+                            kubesim::sort::sort_by_key(&mut e.panes, |x| {
+                                Pane::ALL.iter().position(|y| y == x)
+                            });
                         }
                     })
                 />

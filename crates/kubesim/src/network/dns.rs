@@ -318,10 +318,13 @@ impl<'a> Dns<'a> {
         slices: impl IntoIterator<Item = impl Into<SliceRef<'a>>>,
     ) -> Self {
         let mut services: Vec<&Service> = services.into_iter().collect();
-        services
-            .sort_by(|a, b| (ns_of_svc(a), name_of_svc(a)).cmp(&(ns_of_svc(b), name_of_svc(b))));
+        crate::sort::sort_by(&mut services, |a, b| {
+            (ns_of_svc(a), name_of_svc(a)).cmp(&(ns_of_svc(b), name_of_svc(b)))
+        });
         let mut slices: Vec<SliceRef<'a>> = slices.into_iter().map(Into::into).collect();
-        slices.sort_by(|a, b| a.metadata().name.cmp(&b.metadata().name));
+        crate::sort::sort_by(&mut slices, |a, b| {
+            a.metadata().name.cmp(&b.metadata().name)
+        });
         Dns {
             services,
             slices,
