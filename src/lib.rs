@@ -181,6 +181,9 @@ pub fn App() -> impl IntoView {
     let present = RwSignal::new(shell.with_value(|s| s.cluster().now()));
     let past = RwSignal::new(None::<u64>);
     let past_cluster = StoredValue::new(None::<Cluster>);
+    // The live cluster's last picture, kept so a tick rebuilds only what changed (a new
+    // cluster, a fork: a new cache).
+    let view_cache = StoredValue::new(kubesim::overview::Cache::default());
     // `kubectl edit`'s tab (not a file): opened by the console, saved or cancelled in the editor.
     let live_edit = RwSignal::new(None::<state::live_edit::LiveEdit>);
     let print = move |output: &Output| {
@@ -200,6 +203,7 @@ pub fn App() -> impl IntoView {
         };
         let at = kubesim::overview::clock(cluster.now());
         timeline.update_value(|t| t.fork(&cluster));
+        view_cache.set_value(Default::default());
         shell.update_value(|s| {
             let files = s.files().clone();
             *s = Shell::with_cluster(cluster, files);
@@ -233,6 +237,7 @@ pub fn App() -> impl IntoView {
                 // The console's `sim cluster` made a fresh cluster: its own timeline, and the
                 // header's menus show its shape (as the New cluster button does).
                 timeline.set_value(Timeline::new());
+                view_cache.set_value(Default::default());
                 profile.set(s.cluster().config().profile);
                 node_count.set(s.cluster().config().nodes);
             }
@@ -249,7 +254,13 @@ pub fn App() -> impl IntoView {
         measured("sim-overview", || {
             past_cluster
                 .with_value(|p| p.as_ref().map(kubesim::overview::overview))
-                .unwrap_or_else(|| shell.with_value(|s| kubesim::overview::overview(s.cluster())))
+                .unwrap_or_else(|| {
+                    shell.with_value(|s| {
+                        view_cache
+                            .try_update_value(|c| c.overview(s.cluster()))
+                            .unwrap_or_else(|| kubesim::overview::overview(s.cluster()))
+                    })
+                })
         })
     });
     let timeline_view = Memo::new(move |_| {
@@ -365,6 +376,7 @@ pub fn App() -> impl IntoView {
         past_cluster.set_value(None);
         past.set(None);
         timeline.set_value(Timeline::new());
+        view_cache.set_value(Default::default());
         change(&mut |s| {
             *s = new_shell_with(&texts, config.clone());
             s.set_current_file(files.with_untracked(|f| Some(f.active().name.clone())));
