@@ -441,7 +441,7 @@ pub struct Cache {
     volumes: BTreeMap<String, Kept<VolumeView>>,
     services: BTreeMap<(String, String), Kept<ServiceView>>,
     /// (namespace, headless Service) → the addresses its name answers.
-    headless: BTreeMap<(String, String), Kept<BTreeSet<String>>>,
+    headless: BTreeMap<(String, String), Kept<NameAnswer>>,
     nodes: BTreeMap<String, Kept<NodeView>>,
     /// The store's resourceVersion and the instant of the last picture: a cluster whose
     /// version or clock went back is another one (a replay, a new cluster), so nothing kept
@@ -524,7 +524,7 @@ fn pod_key(
         let sub = pod.spec.as_ref().and_then(|s| s.subdomain.as_deref());
         let ips = headless.get(ns).and_then(|m| m.get(sub.unwrap_or("")))?;
         let ip = status.and_then(|s| s.pod_ip.as_ref());
-        ip.is_some_and(|ip| ips.contains(ip)).hash(&mut h);
+        ip.is_some_and(|ip| ips.ips.contains(ip)).hash(&mut h);
     }
     Some(h.finish())
 }
@@ -824,15 +824,17 @@ impl Cache {
                 Some(key),
                 || {
                     let fqdn = format!("{svc_name}.{ns}.svc.{}", dns::CLUSTER_DOMAIN);
-                    resolver
-                        .query(&fqdn, dns::RecordType::A)
-                        .answers
-                        .iter()
-                        .filter_map(|r| match &r.data {
-                            dns::RData::A(ip) => Some(ip.clone()),
-                            _ => None,
-                        })
-                        .collect()
+                    let answers = resolver.query(&fqdn, dns::RecordType::A).answers;
+                    NameAnswer {
+                        ips: answers
+                            .iter()
+                            .filter_map(|r| match &r.data {
+                                dns::RData::A(ip) => Some(ip.clone()),
+                                _ => None,
+                            })
+                            .collect(),
+                        records: answers.iter().map(record_view).collect(),
+                    }
                 },
             );
             answers
@@ -1053,7 +1055,14 @@ fn pod_fqdn(pod: &Pod) -> Option<String> {
 /// endpoints' addresses, which are exactly the pods whose own names resolve (a pod's
 /// `hostname.subdomain` record is its ready endpoint's address). One query per Service instead
 /// of one per pod keeps the overview linear in the pods.
-type HeadlessAnswers = BTreeMap<String, BTreeMap<String, Arc<BTreeSet<String>>>>;
+type HeadlessAnswers = BTreeMap<String, BTreeMap<String, Arc<NameAnswer>>>;
+
+/// CoreDNS's A answer for a headless Service's name: its records and their addresses.
+#[derive(Debug, PartialEq, Eq)]
+struct NameAnswer {
+    ips: BTreeSet<String>,
+    records: Vec<RecordView>,
+}
 
 /// Whether CoreDNS answers `fqdn` (the pod's own name) now.
 fn pod_name_resolves(
@@ -1069,7 +1078,7 @@ fn pod_name_resolves(
             .status
             .as_ref()
             .and_then(|s| s.pod_ip.as_ref())
-            .is_some_and(|ip| ips.contains(ip)),
+            .is_some_and(|ip| ips.ips.contains(ip)),
         None => {
             let answer = resolver.query(fqdn, dns::RecordType::A);
             answer.rcode == dns::Rcode::NoError && !answer.answers.is_empty()
@@ -1092,12 +1101,17 @@ fn service_view(
     let headless = cluster_ip == "None";
     let fqdn = format!("{svc_name}.{ns}.svc.{}", dns::CLUSTER_DOMAIN);
     let ports: Vec<_> = spec.and_then(|s| s.ports.clone()).unwrap_or_default();
-    let mut records: Vec<RecordView> = resolver
-        .query(&fqdn, dns::RecordType::A)
-        .answers
-        .iter()
-        .map(record_view)
-        .collect();
+    // a headless Service's answer was asked once for this picture already
+    let asked = headless_ips.get(ns).and_then(|m| m.get(&svc_name));
+    let mut records: Vec<RecordView> = match asked {
+        Some(answer) if headless => answer.records.clone(),
+        _ => resolver
+            .query(&fqdn, dns::RecordType::A)
+            .answers
+            .iter()
+            .map(record_view)
+            .collect(),
+    };
     let mut not_resolving = Vec::new();
     // Per-pod names: the pods whose subdomain is this Service, in name order.
     let mut named: Vec<(&Pod, String)> = cluster
