@@ -476,6 +476,31 @@ fn reuse<K: Ord, T>(
     view
 }
 
+/// [`reuse`] for a map updated in place (no entry moved or allocated for a view kept).
+fn reuse_in_place<T>(
+    map: &mut BTreeMap<i64, Kept<T>>,
+    id: i64,
+    key: Option<u64>,
+    build: impl FnOnce() -> T,
+) -> Arc<T> {
+    let Some(key) = key else {
+        map.remove(&id);
+        return Arc::new(build());
+    };
+    match map.get_mut(&id) {
+        Some((k, v)) if *k == key => v.clone(),
+        Some(entry) => {
+            *entry = (key, Arc::new(build()));
+            entry.1.clone()
+        }
+        None => {
+            let v = Arc::new(build());
+            map.insert(id, (key, v.clone()));
+            v
+        }
+    }
+}
+
 fn version(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> &str {
     meta.resource_version.as_deref().unwrap_or("")
 }
@@ -681,9 +706,8 @@ impl Cache {
                 let set_name = name(&set.metadata);
                 let ns = set.metadata.namespace.as_deref().unwrap_or("default");
                 let id = (ns.to_string(), set_name.clone());
-                let mut old = old_slots.remove(&id).unwrap_or_default();
-                let mut kept = BTreeMap::new();
-                let view = set_view(cluster, &resolver, &headless, set, &mut old, &mut kept);
+                let mut kept = old_slots.remove(&id).unwrap_or_default();
+                let view = set_view(cluster, &resolver, &headless, set, &mut kept);
                 self.slots.insert(id, kept);
                 view
             })
@@ -878,14 +902,13 @@ fn node_view(node: &Node, pods: Vec<&str>, on_node: usize) -> NodeView {
     }
 }
 
-/// One set's view; its slots are taken from `old` when built from the same versions, and
-/// kept in `kept`.
+/// One set's view; its slots are taken from `kept` when built from the same versions, and
+/// `kept` is left with this picture's.
 fn set_view(
     cluster: &Cluster,
     resolver: &dns::Dns,
     headless: &HeadlessAnswers,
     set: &StatefulSet,
-    old: &mut BTreeMap<i64, Kept<PodView>>,
     kept: &mut BTreeMap<i64, Kept<PodView>>,
 ) -> SetView {
     let store = cluster.store();
@@ -909,24 +932,21 @@ fn set_view(
         .flatten()
         .map(|t| name(&t.metadata))
         .collect();
-    let pod_slot = |old: &mut BTreeMap<i64, Kept<PodView>>,
-                    kept: &mut BTreeMap<i64, Kept<PodView>>,
-                    pod: &Pod,
-                    ordinal: i64,
-                    condemned: bool| {
-        let key = pod_key(cluster, headless, pod, &update_revision, condemned);
-        reuse(old, kept, ordinal, key, || {
-            pod_view(
-                cluster,
-                resolver,
-                headless,
-                pod,
-                ordinal,
-                &update_revision,
-                condemned,
-            )
-        })
-    };
+    let pod_slot =
+        |kept: &mut BTreeMap<i64, Kept<PodView>>, pod: &Pod, ordinal: i64, condemned: bool| {
+            let key = pod_key(cluster, headless, pod, &update_revision, condemned);
+            reuse_in_place(kept, ordinal, key, || {
+                pod_view(
+                    cluster,
+                    resolver,
+                    headless,
+                    pod,
+                    ordinal,
+                    &update_revision,
+                    condemned,
+                )
+            })
+        };
     // The claims made from the templates, by ordinal (`<template>-<set>-<ordinal>`): one pass
     // over the namespace's claims instead of a name built and looked up per absent slot.
     let mut claims_of: BTreeMap<i64, Vec<&str>> = BTreeMap::new();
@@ -944,7 +964,7 @@ fn set_view(
     let mut views = Vec::with_capacity(desired.max(0) as usize + own.len());
     for ordinal in start..start + desired as i64 {
         match own.remove(&ordinal) {
-            Some(pod) => views.push(pod_slot(old, kept, pod, ordinal, false)),
+            Some(pod) => views.push(pod_slot(kept, pod, ordinal, false)),
             None => {
                 let mut h = DefaultHasher::new();
                 ("absent", &templates).hash(&mut h);
@@ -957,7 +977,7 @@ fn set_view(
                     }
                 });
                 let key = key.map(|()| h.finish());
-                views.push(reuse(old, kept, ordinal, key, || {
+                views.push(reuse_in_place(kept, ordinal, key, || {
                     absent_view(cluster, ns, &set_name, &templates, ordinal)
                 }));
             }
@@ -982,9 +1002,11 @@ fn set_view(
     }
     retained_claims.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
     // Condemned pods (outside the range) still shown while they go away.
-    for (ordinal, pod) in own {
-        views.push(pod_slot(old, kept, pod, ordinal, true));
+    for (&ordinal, pod) in &own {
+        views.push(pod_slot(kept, pod, ordinal, true));
     }
+    // what this picture did not show is not kept
+    kept.retain(|o, _| (start..end).contains(o) || own.contains_key(o));
     let strategy = spec.update_strategy.clone().unwrap_or_default();
     let on_delete = strategy.type_.as_deref() == Some("OnDelete");
     let partition = (!on_delete).then(|| {
