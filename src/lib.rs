@@ -117,6 +117,10 @@ const TICK_MS: u32 = 50;
 /// 120 ms of engine a second at most, more than the 80 ms that 100 ms ticks with 8 ms allowed.
 const ENGINE_BUDGET_MS: f64 = 6.0;
 
+/// Ticks' worth of simulated time the clock may owe (what busy ticks could not run and
+/// the next ones catch up): 40 ticks, 2 s of wall time.
+const OWED_TICKS: u64 = 40;
+
 /// Runs `f` as the User Timing measure `name` (what the view's benchmark,
 /// `tests/e2e/bench-view.mjs`, reads per tick: `sim-overview`, `sim-timeline`, ...), cleared
 /// at once so nothing accumulates.
@@ -181,6 +185,9 @@ pub fn App() -> impl IntoView {
     let present = RwSignal::new(shell.with_value(|s| s.cluster().now()));
     let past = RwSignal::new(None::<u64>);
     let past_cluster = StoredValue::new(None::<Cluster>);
+    // The live cluster's last picture, kept so a tick rebuilds only what changed (a new
+    // cluster, a fork: a new cache).
+    let view_cache = StoredValue::new(kubesim::overview::Cache::default());
     // `kubectl edit`'s tab (not a file): opened by the console, saved or cancelled in the editor.
     let live_edit = RwSignal::new(None::<state::live_edit::LiveEdit>);
     let print = move |output: &Output| {
@@ -200,6 +207,7 @@ pub fn App() -> impl IntoView {
         };
         let at = kubesim::overview::clock(cluster.now());
         timeline.update_value(|t| t.fork(&cluster));
+        view_cache.set_value(Default::default());
         shell.update_value(|s| {
             let files = s.files().clone();
             *s = Shell::with_cluster(cluster, files);
@@ -233,6 +241,7 @@ pub fn App() -> impl IntoView {
                 // The console's `sim cluster` made a fresh cluster: its own timeline, and the
                 // header's menus show its shape (as the New cluster button does).
                 timeline.set_value(Timeline::new());
+                view_cache.set_value(Default::default());
                 profile.set(s.cluster().config().profile);
                 node_count.set(s.cluster().config().nodes);
             }
@@ -249,7 +258,13 @@ pub fn App() -> impl IntoView {
         measured("sim-overview", || {
             past_cluster
                 .with_value(|p| p.as_ref().map(kubesim::overview::overview))
-                .unwrap_or_else(|| shell.with_value(|s| kubesim::overview::overview(s.cluster())))
+                .unwrap_or_else(|| {
+                    shell.with_value(|s| {
+                        view_cache
+                            .try_update_value(|c| c.overview(s.cluster()))
+                            .unwrap_or_else(|| kubesim::overview::overview(s.cluster()))
+                    })
+                })
         })
     });
     let timeline_view = Memo::new(move |_| {
@@ -281,9 +296,17 @@ pub fn App() -> impl IntoView {
         past_cluster.set_value(rebuilt);
         past.set(at);
     });
+    // Simulated ms a busy tick could not run within its budget: the next ticks run them
+    // (within their budgets too), so a rollout whose engine cost varies keeps the chosen
+    // speed on average instead of losing every busy tick's remainder. At most a few seconds
+    // of wall time are owed: a cluster too busy for the speed still falls behind.
+    let owed = StoredValue::new(0u64);
     let ticker = gloo_timers::callback::Interval::new(TICK_MS, move || {
-        if playing.get_untracked() {
-            let ms = (f64::from(TICK_MS) * speed.get_untracked()).round() as u64;
+        if !playing.get_untracked() {
+            owed.set_value(0);
+        } else {
+            let step = (f64::from(TICK_MS) * speed.get_untracked()).round() as u64;
+            let ms = step + owed.get_value().min(step * OWED_TICKS);
             // The engine runs at most ENGINE_BUDGET_MS of a tick: a cluster too busy to keep
             // the chosen speed falls behind (the clock shows it) instead of freezing the page.
             let perf = web_sys::window().and_then(|w| w.performance());
@@ -297,6 +320,7 @@ pub fn App() -> impl IntoView {
                 let out = player.poll(s, until, console_lines, || {
                     clock() - started < ENGINE_BUDGET_MS
                 });
+                owed.set_value(until.saturating_sub(s.cluster().now()));
                 // A user-timing entry per tick for the frame-time benchmark
                 // (tests/e2e/bench-view.mjs observes them), cleared at once.
                 if let Some(p) = &perf {
@@ -365,6 +389,7 @@ pub fn App() -> impl IntoView {
         past_cluster.set_value(None);
         past.set(None);
         timeline.set_value(Timeline::new());
+        view_cache.set_value(Default::default());
         change(&mut |s| {
             *s = new_shell_with(&texts, config.clone());
             s.set_current_file(files.with_untracked(|f| Some(f.active().name.clone())));

@@ -429,10 +429,13 @@ pub fn SetCard(
                 .iter()
                 .map(|c| {
                     let v = c.volume.as_deref()?;
-                    o.volumes.iter().find(|pv| pv.name == v).cloned()
+                    o.volumes
+                        .iter()
+                        .find(|pv| pv.name == v)
+                        .map(|pv| (**pv).clone())
                 })
                 .collect(),
-            pod: pod.clone(),
+            pod: (**pod).clone(),
         })
     };
     // Compact, the pods are drawn on the grid's canvas: no tiles.
@@ -445,7 +448,7 @@ pub fn SetCard(
                 return Vec::new();
             };
             let by_name: std::collections::BTreeMap<&str, &VolumeView> =
-                o.volumes.iter().map(|v| (v.name.as_str(), v)).collect();
+                o.volumes.iter().map(|v| (v.name.as_str(), &**v)).collect();
             set.pods
                 .iter()
                 .enumerate()
@@ -475,7 +478,7 @@ pub fn SetCard(
                                 .volume
                                 .as_ref()
                                 .and_then(|v| o.volumes.iter().find(|pv| &pv.name == v))
-                                .cloned();
+                                .map(|pv| (**pv).clone());
                             (s.name.clone(), s.namespace.clone(), *ord, c.clone(), v)
                         })
                         .collect::<Vec<_>>()

@@ -7,7 +7,10 @@
 pub mod inspect;
 pub mod timeline;
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod, Service};
@@ -148,7 +151,7 @@ pub struct SetView {
     /// Why the pods have no per-pod DNS names, if they have none.
     pub dns_note: Option<Phrase>,
     /// In-range ordinal slots (with absent ones), then condemned pods still present.
-    pub pods: Vec<PodView>,
+    pub pods: Vec<Arc<PodView>>,
     /// Claims of ordinals beyond the range whose pods are gone (kept by the Retain
     /// `whenScaled` policy: a scale-up reuses them), by ordinal.
     pub retained_claims: Vec<(i64, ClaimView)>,
@@ -321,10 +324,10 @@ pub struct Overview {
     /// The instant (ms since the engine's epoch).
     pub now: u64,
     pub sets: Vec<SetView>,
-    pub nodes: Vec<NodeView>,
-    pub volumes: Vec<VolumeView>,
+    pub nodes: Vec<Arc<NodeView>>,
+    pub volumes: Vec<Arc<VolumeView>>,
     /// Services and the DNS records CoreDNS serves for them right now.
-    pub services: Vec<ServiceView>,
+    pub services: Vec<Arc<ServiceView>>,
     /// The newest events, newest last.
     pub events: Vec<EventView>,
 }
@@ -410,301 +413,648 @@ fn claim_view(cluster: &Cluster, ns: &str, claim: &str) -> ClaimView {
     }
 }
 
-/// Builds the picture of `cluster` at its current instant.
+/// Builds the picture of `cluster` at its current instant (from nothing: see [`Cache`] for
+/// the page's per-tick picture, which equals this one).
 pub fn overview(cluster: &Cluster) -> Overview {
-    let store = cluster.store();
-    let now = engine::timestamp(cluster.now()).0;
-    let nodes: Vec<&Node> = store.list::<Node>().collect();
-    let mut pods_by_node: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for pod in store.list::<Pod>() {
-        if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
-            pods_by_node
-                .entry(node)
-                .or_default()
-                .push(name(&pod.metadata));
+    Cache::default().overview(cluster)
+}
+
+/// A view kept from an earlier picture, with a hash of the versions it was built from.
+type Kept<T> = (u64, Arc<T>);
+
+/// The views of the last picture, each kept with a hash of what it was built from (the
+/// objects' resourceVersions, its ordinal, the set's update revision, whether its DNS name
+/// resolves...), so the next picture rebuilds only the slots, volumes, Services and nodes
+/// whose inputs changed and shares the rest (`Arc`): at 1,000 pods a tick changes a few.
+/// A view that depends on more than versions (a pod that restarted: kubectl's `(5s ago)`
+/// follows the clock; a Pending claim: its why is the newest event) is rebuilt every time.
+///
+/// `Cache::overview` equals [`overview`] (a full rebuild) at every instant of one cluster
+/// (`tests/overview_scale.rs` checks it step by step). Within one cluster a resourceVersion
+/// names one content; a cache must not be carried over to another cluster (a replay, a
+/// fork): make a new one (a cluster whose resourceVersion or clock is behind the last
+/// picture's empties the cache, as a safety net).
+#[derive(Clone, Debug, Default)]
+pub struct Cache {
+    /// (namespace, set) → ordinal → its slot.
+    slots: BTreeMap<(String, String), BTreeMap<i64, Kept<PodView>>>,
+    volumes: BTreeMap<String, Kept<VolumeView>>,
+    services: BTreeMap<(String, String), Kept<ServiceView>>,
+    /// (namespace, headless Service) → the addresses its name answers.
+    headless: BTreeMap<(String, String), Kept<NameAnswer>>,
+    nodes: BTreeMap<String, Kept<NodeView>>,
+    /// The store's resourceVersion and the instant of the last picture: a cluster whose
+    /// version or clock went back is another one (a replay, a new cluster), so nothing kept
+    /// is used for it.
+    last: (u64, u64),
+}
+
+fn hash_of(f: impl FnOnce(&mut DefaultHasher)) -> u64 {
+    let mut h = DefaultHasher::new();
+    f(&mut h);
+    h.finish()
+}
+
+/// The view kept under `id` in `old` if it was built from `key`, else `build()`'s; kept in
+/// `new` for the next picture (not when `key` is `None`: a view rebuilt every time).
+fn reuse<K: Ord, T>(
+    old: &mut BTreeMap<K, Kept<T>>,
+    new: &mut BTreeMap<K, Kept<T>>,
+    id: K,
+    key: Option<u64>,
+    build: impl FnOnce() -> T,
+) -> Arc<T> {
+    let kept = old.remove(&id);
+    let Some(key) = key else {
+        return Arc::new(build());
+    };
+    let view = match kept {
+        Some((k, v)) if k == key => v,
+        _ => Arc::new(build()),
+    };
+    new.insert(id, (key, view.clone()));
+    view
+}
+
+/// [`reuse`] for a map updated in place (no entry moved or allocated for a view kept).
+fn reuse_in_place<T>(
+    map: &mut BTreeMap<i64, Kept<T>>,
+    id: i64,
+    key: Option<u64>,
+    build: impl FnOnce() -> T,
+) -> Arc<T> {
+    let Some(key) = key else {
+        map.remove(&id);
+        return Arc::new(build());
+    };
+    match map.get_mut(&id) {
+        Some((k, v)) if *k == key => v.clone(),
+        Some(entry) => {
+            *entry = (key, Arc::new(build()));
+            entry.1.clone()
+        }
+        None => {
+            let v = Arc::new(build());
+            map.insert(id, (key, v.clone()));
+            v
         }
     }
-    let resolver = cluster.dns();
-    let headless = headless_answers(cluster, &resolver);
-    let pod_view = |pod: &Pod, ordinal: i64, update_revision: &str, condemned: bool| {
-        let summary = printers::pod_summary(pod, now);
-        let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
-        let spec = pod.spec.as_ref();
-        let claims = spec
-            .and_then(|s| s.volumes.as_ref())
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.persistent_volume_claim.as_ref())
-            .map(|c| claim_view(cluster, ns, &c.claim_name))
-            .collect();
-        let dns_name =
-            pod_fqdn(pod).filter(|fqdn| pod_name_resolves(&resolver, &headless, pod, fqdn));
-        let revision = pod
-            .metadata
-            .labels
-            .as_ref()
-            .and_then(|l| l.get("controller-revision-hash").cloned());
-        PodView {
-            name: name(&pod.metadata),
-            ordinal,
-            state: pod_state(pod, &summary.status),
-            ready: summary.ready,
-            status: summary.status,
-            node: spec.and_then(|s| s.node_name.clone()),
-            ip: pod.status.as_ref().and_then(|s| s.pod_ip.clone()),
-            updated: revision.as_deref() == Some(update_revision),
-            revision,
-            restarts: summary.restarts,
-            condemned,
-            claims,
-            dns: dns_name,
+}
+
+fn version(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> &str {
+    meta.resource_version.as_deref().unwrap_or("")
+}
+
+/// Hashes what a claim's view shows, or `None` when its why comes from the events (Pending).
+fn claim_key(cluster: &Cluster, ns: &str, claim: &str, h: &mut DefaultHasher) -> Option<()> {
+    match cluster.store().get::<PersistentVolumeClaim>(ns, claim) {
+        None => "missing".hash(h),
+        Some(pvc) => {
+            let phase = pvc.status.as_ref().and_then(|s| s.phase.as_deref());
+            if phase.unwrap_or("Pending") == "Pending" {
+                return None;
+            }
+            version(&pvc.metadata).hash(h);
         }
-    };
+    }
+    Some(())
+}
 
-    let sets = store
-        .list::<StatefulSet>()
-        .map(|set| {
-            let set_name = name(&set.metadata);
-            let ns = set.metadata.namespace.as_deref().unwrap_or("default");
-            let spec = set.spec.clone().unwrap_or_default();
-            let status = set.status.clone().unwrap_or_default();
-            let update_revision = status.update_revision.clone().unwrap_or_default();
-            let desired = spec.replicas.unwrap_or(1);
-            let start = spec.ordinals.as_ref().and_then(|o| o.start).unwrap_or(0) as i64;
-            let mut own: BTreeMap<i64, &Pod> = BTreeMap::new();
-            for pod in store.pods_with_parent(ns, &set_name) {
-                if let Some(p) = store.get::<Pod>(ns, pod.metadata.name.as_deref().unwrap_or("")) {
-                    if let Some((_, ordinal)) = engine::store::parse_ordinal(&name(&p.metadata)) {
-                        own.insert(ordinal, p);
-                    }
-                }
-            }
-            let templates: Vec<String> = spec
-                .volume_claim_templates
-                .iter()
-                .flatten()
-                .map(|t| name(&t.metadata))
-                .collect();
-            let mut views = Vec::new();
-            for ordinal in start..start + desired as i64 {
-                match own.remove(&ordinal) {
-                    Some(pod) => views.push(pod_view(pod, ordinal, &update_revision, false)),
-                    None => {
-                        let pod_name = format!("{set_name}-{ordinal}");
-                        views.push(PodView {
-                            name: pod_name.clone(),
-                            ordinal,
-                            state: PodState::Absent,
-                            ready: String::new(),
-                            status: String::new(),
-                            node: None,
-                            ip: None,
-                            revision: None,
-                            updated: false,
-                            restarts: String::new(),
-                            condemned: false,
-                            claims: templates
-                                .iter()
-                                .filter(|t| {
-                                    store
-                                        .get::<PersistentVolumeClaim>(
-                                            ns,
-                                            &format!("{t}-{pod_name}"),
-                                        )
-                                        .is_some()
-                                })
-                                .map(|t| claim_view(cluster, ns, &format!("{t}-{pod_name}")))
-                                .collect(),
-                            dns: None,
-                        });
-                    }
-                }
-            }
-            let end = start + desired as i64;
-            let mut retained_claims: Vec<(i64, ClaimView)> = Vec::new();
-            for t in &templates {
-                let prefix = format!("{t}-{set_name}-");
-                for pvc in store.list_in::<PersistentVolumeClaim>(ns) {
-                    let claim_name = name(&pvc.metadata);
-                    let Some(ordinal) = claim_name
-                        .strip_prefix(&prefix)
-                        .and_then(|o| o.parse::<i64>().ok())
-                    else {
-                        continue;
-                    };
-                    if (ordinal < start || ordinal >= end) && !own.contains_key(&ordinal) {
-                        retained_claims.push((ordinal, claim_view(cluster, ns, &claim_name)));
-                    }
-                }
-            }
-            retained_claims.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
-            // Condemned pods (outside the range) still shown while they go away.
-            views.extend(
-                own.into_iter()
-                    .map(|(ordinal, pod)| pod_view(pod, ordinal, &update_revision, true)),
-            );
-            let strategy = spec.update_strategy.clone().unwrap_or_default();
-            let on_delete = strategy.type_.as_deref() == Some("OnDelete");
-            let partition = (!on_delete).then(|| {
-                strategy
-                    .rolling_update
-                    .as_ref()
-                    .and_then(|r| r.partition)
-                    .unwrap_or(0)
-            });
-            let strategy_text = match partition {
-                None => "OnDelete".to_string(),
-                Some(p) => format!("RollingUpdate, partition {p}"),
-            };
-            SetView {
-                namespace: ns.to_string(),
-                desired,
-                ready: status.ready_replicas.unwrap_or(0),
-                replicas: status.replicas,
-                current: status.current_replicas.unwrap_or(0),
-                updated: status.updated_replicas.unwrap_or(0),
-                available: status.available_replicas.unwrap_or(0),
-                policy: spec
-                    .pod_management_policy
-                    .clone()
-                    .unwrap_or_else(|| "OrderedReady".into()),
-                strategy_type: if on_delete {
-                    "OnDelete"
-                } else {
-                    "RollingUpdate"
-                }
-                .into(),
-                partition,
-                service_name: spec.service_name.clone().unwrap_or_default(),
-                images: spec
-                    .template
-                    .spec
-                    .iter()
-                    .flat_map(|s| s.containers.iter())
-                    .map(|c| (c.name.clone(), c.image.clone().unwrap_or_default()))
-                    .collect(),
-                strategy: strategy_text,
-                current_revision: status.current_revision.clone().unwrap_or_default(),
-                update_revision,
-                why: cluster.why_phrases(ns, &set_name),
-                dns_note: cluster.explain_dns(ns, &set_name),
-                pods: views,
-                retained_claims,
-                name: set_name,
-            }
+/// What a pod's slot is built from, or `None` when it follows the clock or the events.
+fn pod_key(
+    cluster: &Cluster,
+    headless: &HeadlessAnswers,
+    pod: &Pod,
+    update_revision: &str,
+    condemned: bool,
+) -> Option<u64> {
+    let status = pod.status.as_ref();
+    let restarted = status
+        .into_iter()
+        .flat_map(|s| {
+            let all = s.container_statuses.iter().flatten();
+            all.chain(s.init_container_statuses.iter().flatten())
         })
-        .collect();
+        .any(|c| c.restart_count != 0);
+    if restarted {
+        return None; // RESTARTS says `1 (5s ago)`
+    }
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
+    let mut h = DefaultHasher::new();
+    (version(&pod.metadata), update_revision, condemned).hash(&mut h);
+    for claim in pod_claims(pod) {
+        claim_key(cluster, ns, claim, &mut h)?;
+    }
+    if pod_fqdn(pod).is_some() {
+        let sub = pod.spec.as_ref().and_then(|s| s.subdomain.as_deref());
+        let ips = headless.get(ns).and_then(|m| m.get(sub.unwrap_or("")))?;
+        let ip = status.and_then(|s| s.pod_ip.as_ref());
+        ip.is_some_and(|ip| ips.ips.contains(ip)).hash(&mut h);
+    }
+    Some(h.finish())
+}
 
-    let nodes_view = nodes
-        .iter()
-        .map(|node| {
-            let node_name = name(&node.metadata);
-            let capacity = engine::node_pod_capacity(node);
-            let pods = pods_by_node.remove(node_name.as_str()).unwrap_or_default();
-            let ready = engine::node_is_ready(node);
-            let cordoned = node.spec.as_ref().and_then(|s| s.unschedulable) == Some(true);
-            let mut status = if ready { "Ready" } else { "NotReady" }.to_string();
-            if cordoned {
-                status.push_str(",SchedulingDisabled");
-            }
-            NodeView {
-                ready,
-                cordoned,
-                capacity,
-                full: store.pods_on_node(&node_name) >= capacity,
-                status,
-                pods,
-                name: node_name,
-            }
-        })
-        .collect();
+/// The claims a pod mounts, by name.
+fn pod_claims(pod: &Pod) -> impl Iterator<Item = &str> {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.volumes.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.persistent_volume_claim.as_ref())
+        .map(|c| c.claim_name.as_str())
+}
 
-    let volumes = store
-        .list::<PersistentVolume>()
-        .map(|pv| {
-            let spec = pv.spec.as_ref();
-            let tree = pv
-                .metadata
-                .uid
-                .as_deref()
-                .and_then(|uid| cluster.fs().volume(uid));
-            let files: Vec<&str> = tree
-                .map(|t| t.files().map(|(p, _)| p).collect())
-                .unwrap_or_default();
-            VolumeView {
-                file_count: files.len(),
-                files: files
-                    .iter()
-                    .take(FILES_SHOWN)
-                    .map(|p| p.to_string())
-                    .collect(),
-                name: name(&pv.metadata),
-                capacity: spec
-                    .and_then(|s| s.capacity.as_ref())
-                    .and_then(|c| c.get("storage"))
-                    .map(|q| q.0.clone())
-                    .unwrap_or_default(),
-                access_modes: access_modes(spec.and_then(|s| s.access_modes.as_deref())),
-                phase: if pv.metadata.deletion_timestamp.is_some() {
-                    "Terminating".into()
-                } else {
-                    pv.status
-                        .as_ref()
-                        .and_then(|s| s.phase.clone())
-                        .unwrap_or_else(|| "Pending".into())
-                },
-                claim: spec.and_then(|s| s.claim_ref.as_ref()).map(|r| {
-                    format!(
-                        "{}/{}",
-                        r.namespace.as_deref().unwrap_or(""),
-                        r.name.as_deref().unwrap_or("")
-                    )
-                }),
-                reclaim: spec
-                    .and_then(|s| s.persistent_volume_reclaim_policy.clone())
-                    .unwrap_or_default(),
-                storage_class: printers::pv_class(pv),
-            }
-        })
+fn pod_view(
+    cluster: &Cluster,
+    resolver: &dns::Dns,
+    headless: &HeadlessAnswers,
+    pod: &Pod,
+    ordinal: i64,
+    update_revision: &str,
+    condemned: bool,
+) -> PodView {
+    let now = engine::timestamp(cluster.now()).0;
+    let summary = printers::pod_summary(pod, now);
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
+    let spec = pod.spec.as_ref();
+    let claims = pod_claims(pod)
+        .map(|c| claim_view(cluster, ns, c))
         .collect();
+    let dns_name = pod_fqdn(pod).filter(|fqdn| pod_name_resolves(resolver, headless, pod, fqdn));
+    let revision = pod
+        .metadata
+        .labels
+        .as_ref()
+        .and_then(|l| l.get("controller-revision-hash").cloned());
+    PodView {
+        name: name(&pod.metadata),
+        ordinal,
+        state: pod_state(pod, &summary.status),
+        ready: summary.ready,
+        status: summary.status,
+        node: spec.and_then(|s| s.node_name.clone()),
+        ip: pod.status.as_ref().and_then(|s| s.pod_ip.clone()),
+        updated: revision.as_deref() == Some(update_revision),
+        revision,
+        restarts: summary.restarts,
+        condemned,
+        claims,
+        dns: dns_name,
+    }
+}
 
-    let services = store
-        .list::<Service>()
-        .map(|svc| service_view(cluster, &resolver, &headless, svc))
-        .collect();
+/// The slot of an ordinal with no pod: its name and the claims it will mount that exist.
+fn absent_view(
+    cluster: &Cluster,
+    ns: &str,
+    set_name: &str,
+    templates: &[String],
+    ordinal: i64,
+) -> PodView {
+    let store = cluster.store();
+    let pod_name = format!("{set_name}-{ordinal}");
+    PodView {
+        ordinal,
+        state: PodState::Absent,
+        ready: String::new(),
+        status: String::new(),
+        node: None,
+        ip: None,
+        revision: None,
+        updated: false,
+        restarts: String::new(),
+        condemned: false,
+        claims: templates
+            .iter()
+            .map(|t| format!("{t}-{pod_name}"))
+            .filter(|claim| store.get::<PersistentVolumeClaim>(ns, claim).is_some())
+            .map(|claim| claim_view(cluster, ns, &claim))
+            .collect(),
+        dns: None,
+        name: pod_name,
+    }
+}
 
-    let events = cluster
-        .latest_events(12)
-        .iter()
-        .map(|e| EventView {
-            age: kubectl::age(
-                e.last_timestamp.as_ref().or(e.first_timestamp.as_ref()),
-                now,
-            ),
-            type_: e.type_.clone().unwrap_or_default(),
-            reason: e.reason.clone().unwrap_or_default(),
-            object: format!(
+fn volume_view(pv: &PersistentVolume, files: &[&str]) -> VolumeView {
+    let spec = pv.spec.as_ref();
+    VolumeView {
+        file_count: files.len(),
+        files: files
+            .iter()
+            .take(FILES_SHOWN)
+            .map(|p| p.to_string())
+            .collect(),
+        name: name(&pv.metadata),
+        capacity: spec
+            .and_then(|s| s.capacity.as_ref())
+            .and_then(|c| c.get("storage"))
+            .map(|q| q.0.clone())
+            .unwrap_or_default(),
+        access_modes: access_modes(spec.and_then(|s| s.access_modes.as_deref())),
+        phase: if pv.metadata.deletion_timestamp.is_some() {
+            "Terminating".into()
+        } else {
+            pv.status
+                .as_ref()
+                .and_then(|s| s.phase.clone())
+                .unwrap_or_else(|| "Pending".into())
+        },
+        claim: spec.and_then(|s| s.claim_ref.as_ref()).map(|r| {
+            format!(
                 "{}/{}",
-                e.involved_object
-                    .kind
-                    .as_deref()
-                    .unwrap_or("")
-                    .to_ascii_lowercase(),
-                e.involved_object.name.as_deref().unwrap_or("")
-            ),
-            namespace: e.involved_object.namespace.clone().unwrap_or_default(),
-            message: e.message.clone().unwrap_or_default(),
-        })
-        .collect();
+                r.namespace.as_deref().unwrap_or(""),
+                r.name.as_deref().unwrap_or("")
+            )
+        }),
+        reclaim: spec
+            .and_then(|s| s.persistent_volume_reclaim_policy.clone())
+            .unwrap_or_default(),
+        storage_class: printers::pv_class(pv),
+    }
+}
 
-    Overview {
-        clock: clock(cluster.now()),
-        now: cluster.now(),
-        sets,
-        nodes: nodes_view,
-        volumes,
-        services,
-        events,
+impl Cache {
+    /// The picture of `cluster` now, rebuilding only what changed since the last call.
+    pub fn overview(&mut self, cluster: &Cluster) -> Overview {
+        let store = cluster.store();
+        let at = (store.resource_version(), cluster.now());
+        if at.0 < self.last.0 || at.1 < self.last.1 {
+            *self = Cache::default();
+        }
+        self.last = at;
+        let now = engine::timestamp(cluster.now()).0;
+        // Per namespace, the EndpointSlices' versions: every DNS answer is built from them
+        // and the Services.
+        let mut slice_hashers: BTreeMap<&str, DefaultHasher> = BTreeMap::new();
+        for slice in store.list::<crate::network::EndpointSliceRecord>() {
+            let ns = slice.metadata.namespace.as_deref().unwrap_or("default");
+            let h = slice_hashers.entry(ns).or_default();
+            (name_ref(&slice.metadata), version(&slice.metadata)).hash(h);
+        }
+        let slices: BTreeMap<&str, u64> = slice_hashers
+            .into_iter()
+            .map(|(ns, h)| (ns, h.finish()))
+            .collect();
+        let resolver = cluster.dns();
+        let headless = self.headless_answers(cluster, &resolver, &slices);
+
+        let mut old_slots = std::mem::take(&mut self.slots);
+        let sets = store
+            .list::<StatefulSet>()
+            .map(|set| {
+                let set_name = name(&set.metadata);
+                let ns = set.metadata.namespace.as_deref().unwrap_or("default");
+                let id = (ns.to_string(), set_name.clone());
+                let mut kept = old_slots.remove(&id).unwrap_or_default();
+                let view = set_view(cluster, &resolver, &headless, set, &mut kept);
+                self.slots.insert(id, kept);
+                view
+            })
+            .collect();
+
+        let mut pods_by_node: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for pod in store.list::<Pod>() {
+            if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
+                pods_by_node
+                    .entry(node)
+                    .or_default()
+                    .push(name_ref(&pod.metadata));
+            }
+        }
+        let mut old_nodes = std::mem::take(&mut self.nodes);
+        let nodes = store
+            .list::<Node>()
+            .map(|node| {
+                let node_name = name_ref(&node.metadata);
+                let pods = pods_by_node.remove(node_name).unwrap_or_default();
+                let on_node = store.pods_on_node(node_name);
+                let key = hash_of(|h| (version(&node.metadata), &pods, on_node).hash(h));
+                reuse(
+                    &mut old_nodes,
+                    &mut self.nodes,
+                    node_name.to_string(),
+                    Some(key),
+                    || node_view(node, pods, on_node),
+                )
+            })
+            .collect();
+
+        let mut old_volumes = std::mem::take(&mut self.volumes);
+        let volumes = store
+            .list::<PersistentVolume>()
+            .map(|pv| {
+                let tree = pv
+                    .metadata
+                    .uid
+                    .as_deref()
+                    .and_then(|uid| cluster.fs().volume(uid));
+                let files: Vec<&str> = tree
+                    .map(|t| t.files().map(|(p, _)| p).collect())
+                    .unwrap_or_default();
+                let key = hash_of(|h| (version(&pv.metadata), &files).hash(h));
+                reuse(
+                    &mut old_volumes,
+                    &mut self.volumes,
+                    name(&pv.metadata),
+                    Some(key),
+                    || volume_view(pv, &files),
+                )
+            })
+            .collect();
+
+        let mut old_services = std::mem::take(&mut self.services);
+        let services = store
+            .list::<Service>()
+            .map(|svc| {
+                let ns = svc.metadata.namespace.as_deref().unwrap_or("default");
+                let svc_name = name_ref(&svc.metadata);
+                // its records, and the names of the pods whose subdomain it is
+                let key = hash_of(|h| {
+                    (version(&svc.metadata), slices.get(ns)).hash(h);
+                    for p in store.list_in::<Pod>(ns) {
+                        if p.spec.as_ref().and_then(|s| s.subdomain.as_deref()) == Some(svc_name) {
+                            (name_ref(&p.metadata), version(&p.metadata)).hash(h);
+                        }
+                    }
+                });
+                reuse(
+                    &mut old_services,
+                    &mut self.services,
+                    (ns.to_string(), svc_name.to_string()),
+                    Some(key),
+                    || service_view(cluster, &resolver, &headless, svc),
+                )
+            })
+            .collect();
+
+        let events = cluster
+            .latest_events(12)
+            .iter()
+            .map(|e| EventView {
+                age: kubectl::age(
+                    e.last_timestamp.as_ref().or(e.first_timestamp.as_ref()),
+                    now,
+                ),
+                type_: e.type_.clone().unwrap_or_default(),
+                reason: e.reason.clone().unwrap_or_default(),
+                object: format!(
+                    "{}/{}",
+                    e.involved_object
+                        .kind
+                        .as_deref()
+                        .unwrap_or("")
+                        .to_ascii_lowercase(),
+                    e.involved_object.name.as_deref().unwrap_or("")
+                ),
+                namespace: e.involved_object.namespace.clone().unwrap_or_default(),
+                message: e.message.clone().unwrap_or_default(),
+            })
+            .collect();
+
+        Overview {
+            clock: clock(cluster.now()),
+            now: cluster.now(),
+            sets,
+            nodes,
+            volumes,
+            services,
+            events,
+        }
+    }
+
+    /// (namespace → headless Service → the addresses CoreDNS answers for its name), kept
+    /// while the Service and its namespace's EndpointSlices are unchanged.
+    fn headless_answers(
+        &mut self,
+        cluster: &Cluster,
+        resolver: &dns::Dns,
+        slices: &BTreeMap<&str, u64>,
+    ) -> HeadlessAnswers {
+        let mut old = std::mem::take(&mut self.headless);
+        let mut answers = HeadlessAnswers::new();
+        for svc in cluster
+            .store()
+            .list::<Service>()
+            .filter(|s| s.spec.as_ref().and_then(|s| s.cluster_ip.as_deref()) == Some("None"))
+        {
+            let ns = svc.metadata.namespace.as_deref().unwrap_or("default");
+            let svc_name = name_ref(&svc.metadata);
+            let key = hash_of(|h| (version(&svc.metadata), slices.get(ns)).hash(h));
+            let ips = reuse(
+                &mut old,
+                &mut self.headless,
+                (ns.to_string(), svc_name.to_string()),
+                Some(key),
+                || {
+                    let fqdn = format!("{svc_name}.{ns}.svc.{}", dns::CLUSTER_DOMAIN);
+                    let answers = resolver.query(&fqdn, dns::RecordType::A).answers;
+                    NameAnswer {
+                        ips: answers
+                            .iter()
+                            .filter_map(|r| match &r.data {
+                                dns::RData::A(ip) => Some(ip.clone()),
+                                _ => None,
+                            })
+                            .collect(),
+                        records: answers.iter().map(record_view).collect(),
+                    }
+                },
+            );
+            answers
+                .entry(ns.to_string())
+                .or_default()
+                .insert(svc_name.to_string(), ips);
+        }
+        answers
+    }
+}
+
+/// The ordinal a name ends with when written as the controller writes it (`12`, not `012`
+/// or `+12`).
+fn exact_ordinal(digits: &str) -> Option<i64> {
+    let ordinal: i64 = digits.parse().ok()?;
+    let canonical =
+        digits.bytes().all(|b| b.is_ascii_digit()) && (digits == "0" || !digits.starts_with('0'));
+    canonical.then_some(ordinal)
+}
+
+fn name_ref(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> &str {
+    meta.name.as_deref().unwrap_or("")
+}
+
+fn node_view(node: &Node, pods: Vec<&str>, on_node: usize) -> NodeView {
+    let capacity = engine::node_pod_capacity(node);
+    let ready = engine::node_is_ready(node);
+    let cordoned = node.spec.as_ref().and_then(|s| s.unschedulable) == Some(true);
+    let mut status = if ready { "Ready" } else { "NotReady" }.to_string();
+    if cordoned {
+        status.push_str(",SchedulingDisabled");
+    }
+    NodeView {
+        ready,
+        cordoned,
+        capacity,
+        full: on_node >= capacity,
+        status,
+        pods: pods.into_iter().map(str::to_string).collect(),
+        name: name(&node.metadata),
+    }
+}
+
+/// One set's view; its slots are taken from `kept` when built from the same versions, and
+/// `kept` is left with this picture's.
+fn set_view(
+    cluster: &Cluster,
+    resolver: &dns::Dns,
+    headless: &HeadlessAnswers,
+    set: &StatefulSet,
+    kept: &mut BTreeMap<i64, Kept<PodView>>,
+) -> SetView {
+    let store = cluster.store();
+    let set_name = name(&set.metadata);
+    let ns = set.metadata.namespace.as_deref().unwrap_or("default");
+    let spec = set.spec.clone().unwrap_or_default();
+    let status = set.status.clone().unwrap_or_default();
+    let update_revision = status.update_revision.clone().unwrap_or_default();
+    let desired = spec.replicas.unwrap_or(1);
+    let start = spec.ordinals.as_ref().and_then(|o| o.start).unwrap_or(0) as i64;
+    let owned = store.pods_with_parent(ns, &set_name);
+    let mut own: BTreeMap<i64, &Pod> = BTreeMap::new();
+    for pod in &owned {
+        if let Some((_, ordinal)) = engine::store::parse_ordinal(name_ref(&pod.metadata)) {
+            own.insert(ordinal, pod);
+        }
+    }
+    let templates: Vec<String> = spec
+        .volume_claim_templates
+        .iter()
+        .flatten()
+        .map(|t| name(&t.metadata))
+        .collect();
+    let pod_slot =
+        |kept: &mut BTreeMap<i64, Kept<PodView>>, pod: &Pod, ordinal: i64, condemned: bool| {
+            let key = pod_key(cluster, headless, pod, &update_revision, condemned);
+            reuse_in_place(kept, ordinal, key, || {
+                pod_view(
+                    cluster,
+                    resolver,
+                    headless,
+                    pod,
+                    ordinal,
+                    &update_revision,
+                    condemned,
+                )
+            })
+        };
+    // The claims made from the templates, by ordinal (`<template>-<set>-<ordinal>`): one pass
+    // over the namespace's claims instead of a name built and looked up per absent slot.
+    let mut claims_of: BTreeMap<i64, Vec<&str>> = BTreeMap::new();
+    for (i, t) in templates.iter().enumerate() {
+        let prefix = format!("{t}-{set_name}-");
+        for pvc in store.list_in::<PersistentVolumeClaim>(ns) {
+            let claim_name = name_ref(&pvc.metadata);
+            if let Some(ordinal) = claim_name.strip_prefix(&prefix).and_then(exact_ordinal) {
+                let names = claims_of.entry(ordinal).or_default();
+                names.resize(templates.len(), "");
+                names[i] = claim_name;
+            }
+        }
+    }
+    let mut views = Vec::with_capacity(desired.max(0) as usize + own.len());
+    for ordinal in start..start + desired as i64 {
+        match own.remove(&ordinal) {
+            Some(pod) => views.push(pod_slot(kept, pod, ordinal, false)),
+            None => {
+                let mut h = DefaultHasher::new();
+                ("absent", &templates).hash(&mut h);
+                let names = claims_of.get(&ordinal).map_or(&[][..], Vec::as_slice);
+                let key = names.iter().try_for_each(|claim| {
+                    claim.hash(&mut h);
+                    match claim.is_empty() {
+                        true => Some(()),
+                        false => claim_key(cluster, ns, claim, &mut h),
+                    }
+                });
+                let key = key.map(|()| h.finish());
+                views.push(reuse_in_place(kept, ordinal, key, || {
+                    absent_view(cluster, ns, &set_name, &templates, ordinal)
+                }));
+            }
+        }
+    }
+    let end = start + desired as i64;
+    let mut retained_claims: Vec<(i64, ClaimView)> = Vec::new();
+    for t in &templates {
+        let prefix = format!("{t}-{set_name}-");
+        for pvc in store.list_in::<PersistentVolumeClaim>(ns) {
+            let claim_name = name_ref(&pvc.metadata);
+            let Some(ordinal) = claim_name
+                .strip_prefix(&prefix)
+                .and_then(|o| o.parse::<i64>().ok())
+            else {
+                continue;
+            };
+            if (ordinal < start || ordinal >= end) && !own.contains_key(&ordinal) {
+                retained_claims.push((ordinal, claim_view(cluster, ns, claim_name)));
+            }
+        }
+    }
+    retained_claims.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
+    // Condemned pods (outside the range) still shown while they go away.
+    for (&ordinal, pod) in &own {
+        views.push(pod_slot(kept, pod, ordinal, true));
+    }
+    // what this picture did not show is not kept
+    kept.retain(|o, _| (start..end).contains(o) || own.contains_key(o));
+    let strategy = spec.update_strategy.clone().unwrap_or_default();
+    let on_delete = strategy.type_.as_deref() == Some("OnDelete");
+    let partition = (!on_delete).then(|| {
+        strategy
+            .rolling_update
+            .as_ref()
+            .and_then(|r| r.partition)
+            .unwrap_or(0)
+    });
+    let strategy_text = match partition {
+        None => "OnDelete".to_string(),
+        Some(p) => format!("RollingUpdate, partition {p}"),
+    };
+    SetView {
+        namespace: ns.to_string(),
+        desired,
+        ready: status.ready_replicas.unwrap_or(0),
+        replicas: status.replicas,
+        current: status.current_replicas.unwrap_or(0),
+        updated: status.updated_replicas.unwrap_or(0),
+        available: status.available_replicas.unwrap_or(0),
+        policy: spec
+            .pod_management_policy
+            .clone()
+            .unwrap_or_else(|| "OrderedReady".into()),
+        strategy_type: if on_delete {
+            "OnDelete"
+        } else {
+            "RollingUpdate"
+        }
+        .into(),
+        partition,
+        service_name: spec.service_name.clone().unwrap_or_default(),
+        images: spec
+            .template
+            .spec
+            .iter()
+            .flat_map(|s| s.containers.iter())
+            .map(|c| (c.name.clone(), c.image.clone().unwrap_or_default()))
+            .collect(),
+        strategy: strategy_text,
+        current_revision: status.current_revision.clone().unwrap_or_default(),
+        update_revision,
+        why: cluster.why_phrases(ns, &set_name),
+        dns_note: cluster.explain_dns(ns, &set_name),
+        pods: views,
+        retained_claims,
+        name: set_name,
     }
 }
 
@@ -723,37 +1073,17 @@ fn pod_fqdn(pod: &Pod) -> Option<String> {
     Some(format!("{host}.{sub}.{ns}.svc.{}", dns::CLUSTER_DOMAIN))
 }
 
-/// (namespace, service) → the addresses CoreDNS answers for each headless Service's name: the
-/// ready endpoints' addresses, which are exactly the pods whose own names resolve (a pod's
+/// namespace → headless Service → the addresses CoreDNS answers for its name: the ready
+/// endpoints' addresses, which are exactly the pods whose own names resolve (a pod's
 /// `hostname.subdomain` record is its ready endpoint's address). One query per Service instead
 /// of one per pod keeps the overview linear in the pods.
-type HeadlessAnswers = BTreeMap<(String, String), std::collections::BTreeSet<String>>;
+type HeadlessAnswers = BTreeMap<String, BTreeMap<String, Arc<NameAnswer>>>;
 
-fn headless_answers(cluster: &Cluster, resolver: &dns::Dns) -> HeadlessAnswers {
-    cluster
-        .store()
-        .list::<Service>()
-        .filter(|s| s.spec.as_ref().and_then(|s| s.cluster_ip.as_deref()) == Some("None"))
-        .map(|svc| {
-            let ns = svc
-                .metadata
-                .namespace
-                .clone()
-                .unwrap_or_else(|| "default".into());
-            let name = name(&svc.metadata);
-            let fqdn = format!("{name}.{ns}.svc.{}", dns::CLUSTER_DOMAIN);
-            let ips = resolver
-                .query(&fqdn, dns::RecordType::A)
-                .answers
-                .iter()
-                .filter_map(|r| match &r.data {
-                    dns::RData::A(ip) => Some(ip.clone()),
-                    _ => None,
-                })
-                .collect();
-            ((ns, name), ips)
-        })
-        .collect()
+/// CoreDNS's A answer for a headless Service's name: its records and their addresses.
+#[derive(Debug, PartialEq, Eq)]
+struct NameAnswer {
+    ips: BTreeSet<String>,
+    records: Vec<RecordView>,
 }
 
 /// Whether CoreDNS answers `fqdn` (the pod's own name) now.
@@ -763,22 +1093,14 @@ fn pod_name_resolves(
     pod: &Pod,
     fqdn: &str,
 ) -> bool {
-    let ns = pod
-        .metadata
-        .namespace
-        .clone()
-        .unwrap_or_else(|| "default".into());
-    let sub = pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.subdomain.clone())
-        .unwrap_or_default();
-    match headless.get(&(ns, sub)) {
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
+    let sub = pod.spec.as_ref().and_then(|s| s.subdomain.as_deref());
+    match headless.get(ns).and_then(|m| m.get(sub.unwrap_or(""))) {
         Some(ips) => pod
             .status
             .as_ref()
             .and_then(|s| s.pod_ip.as_ref())
-            .is_some_and(|ip| ips.contains(ip)),
+            .is_some_and(|ip| ips.ips.contains(ip)),
         None => {
             let answer = resolver.query(fqdn, dns::RecordType::A);
             answer.rcode == dns::Rcode::NoError && !answer.answers.is_empty()
@@ -801,12 +1123,17 @@ fn service_view(
     let headless = cluster_ip == "None";
     let fqdn = format!("{svc_name}.{ns}.svc.{}", dns::CLUSTER_DOMAIN);
     let ports: Vec<_> = spec.and_then(|s| s.ports.clone()).unwrap_or_default();
-    let mut records: Vec<RecordView> = resolver
-        .query(&fqdn, dns::RecordType::A)
-        .answers
-        .iter()
-        .map(record_view)
-        .collect();
+    // a headless Service's answer was asked once for this picture already
+    let asked = headless_ips.get(ns).and_then(|m| m.get(&svc_name));
+    let mut records: Vec<RecordView> = match asked {
+        Some(answer) if headless => answer.records.clone(),
+        _ => resolver
+            .query(&fqdn, dns::RecordType::A)
+            .answers
+            .iter()
+            .map(record_view)
+            .collect(),
+    };
     let mut not_resolving = Vec::new();
     // Per-pod names: the pods whose subdomain is this Service, in name order.
     let mut named: Vec<(&Pod, String)> = cluster
@@ -818,9 +1145,9 @@ fn service_view(
         })
         .collect();
     named.sort_by(|a, b| {
-        let key = |p: &Pod| {
-            engine::store::parse_ordinal(&name(&p.metadata)).map(|(s, o)| (s.to_string(), o))
-        };
+        fn key(p: &Pod) -> Option<(&str, i64)> {
+            engine::store::parse_ordinal(name_ref(&p.metadata))
+        }
         key(a.0).cmp(&key(b.0)).then_with(|| a.1.cmp(&b.1))
     });
     for (pod, fqdn) in named {
