@@ -179,18 +179,18 @@ fn is_qualified_name_part(s: &str) -> bool {
 /// a label or annotation key, `[prefix/]name`.
 pub fn qualified_name_errors(value: &str) -> Vec<String> {
     let mut errs = Vec::new();
-    let parts: Vec<&str> = value.split('/').collect();
-    let name = match parts.as_slice() {
-        [name] => *name,
-        [prefix, name] => {
+    // (One '/' at most; split in place: every label key of every pod created goes through.)
+    let name = match value.split_once('/') {
+        None => value,
+        Some((prefix, name)) if !name.contains('/') => {
             if prefix.is_empty() {
                 errs.push("prefix part must be non-empty".to_string());
             } else if !is_dns1123_subdomain(prefix) {
                 errs.push(format!("prefix part {}", subdomain_error()));
             }
-            *name
+            name
         }
-        _ => {
+        Some(_) => {
             errs.push(format!(
                 "a qualified name {} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
                 regex_error(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, &["MyName", "my.name", "123-abc"])

@@ -58,23 +58,22 @@ pub(crate) fn uuid_v4(n: u64) -> String {
 
 use super::store::series_hash as fingerprint;
 
-/// 64 hex digits drawn from a fingerprint.
-fn hex64(seed: u64) -> String {
+/// Appends 64 hex digits drawn from a fingerprint.
+fn push_hex64(out: &mut String, seed: u64) {
     let mut rng = SplitMix64::new(seed);
-    let mut out = String::with_capacity(64);
     for _ in 0..4 {
-        push_hex(&mut out, rng.next_u64(), 16);
+        push_hex(out, rng.next_u64(), 16);
     }
-    out
 }
 
 /// The container runtime's id of a container: `containerd://<64 hex>`.
 pub fn container_id(pod_uid: &str, container: &str, restart_count: i32) -> String {
+    const PREFIX: &str = "containerd://";
     let n = restart_count.to_string();
-    format!(
-        "containerd://{}",
-        hex64(fingerprint(&[pod_uid, container, &n]))
-    )
+    let mut id = String::with_capacity(PREFIX.len() + 64);
+    id.push_str(PREFIX);
+    push_hex64(&mut id, fingerprint(&[pod_uid, container, &n]));
+    id
 }
 
 /// Splits a reference into (repository, tag, digest) the way the docker reference grammar
@@ -128,10 +127,13 @@ pub fn image_id(image: &str) -> String {
     let repo = qualified_repository(image);
     match split_reference(image) {
         (_, _, Some(digest)) => format!("{repo}@{digest}"),
-        _ => format!(
-            "{repo}@sha256:{}",
-            hex64(fingerprint(&[&status_image(image)]))
-        ),
+        _ => {
+            let mut id = String::with_capacity(repo.len() + 8 + 64);
+            id.push_str(&repo);
+            id.push_str("@sha256:");
+            push_hex64(&mut id, fingerprint(&[&status_image(image)]));
+            id
+        }
     }
 }
 

@@ -119,6 +119,9 @@ pub struct KubeletState {
     ips: BTreeMap<String, BTreeSet<u32>>,
     pod_ips: BTreeMap<String, (String, u32)>,
     set_unready: BTreeMap<(String, String), bool>,
+    /// An image reference's status image and image ID ([`super::ids`]), made once per
+    /// reference: every started container reports them.
+    image_ids: BTreeMap<String, (String, String)>,
 }
 
 fn annotated(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta, key: &str) -> bool {
@@ -529,8 +532,16 @@ pub(crate) fn run(c: &mut Cluster, s: Step) {
                 .zip(containers)
             {
                 let image = ct.image.as_deref().unwrap_or_default();
-                cs.image = super::ids::status_image(image);
-                cs.image_id = super::ids::image_id(image);
+                let ids = match c.kubelet.image_ids.get(image) {
+                    Some(ids) => ids,
+                    None => c
+                        .kubelet
+                        .image_ids
+                        .entry(image.to_string())
+                        .or_insert((super::ids::status_image(image), super::ids::image_id(image))),
+                };
+                cs.image = ids.0.clone();
+                cs.image_id = ids.1.clone();
                 cs.container_id =
                     Some(super::ids::container_id(&s.uid, &ct.name, cs.restart_count));
                 cs.started = Some(true);

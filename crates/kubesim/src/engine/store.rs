@@ -491,9 +491,14 @@ impl Ord for dyn KeyRef + '_ {
 /// values that fit, without the formatter: uids and event names are made on every write).
 pub(crate) fn push_hex(out: &mut String, v: u64, digits: u32) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    for i in (0..digits).rev() {
-        out.push(HEX[((v >> (4 * i)) & 0xf) as usize] as char);
+    // Digits into a buffer, then one append (a `push(char)` per digit checks the capacity
+    // and encodes UTF-8 each time).
+    let mut buf = [0u8; 16];
+    let digits = digits.min(16) as usize;
+    for (i, b) in buf[..digits].iter_mut().rev().enumerate() {
+        *b = HEX[((v >> (4 * i)) & 0xf) as usize];
     }
+    out.push_str(std::str::from_utf8(&buf[..digits]).unwrap_or_default());
 }
 
 /// The uid of the `n`th uid number (see [`super::ids`]: a random-looking v4 UUID, distinct

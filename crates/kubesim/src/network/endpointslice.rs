@@ -48,16 +48,13 @@ fn fnv1a(s: &str) -> u64 {
     h
 }
 
-/// Stable 5-character suffix for a seed, in the alphabet of `utilrand.String`.
-pub fn stable_suffix(seed: &str) -> String {
+/// Appends the stable 5-character suffix for a seed, in the alphabet of `utilrand.String`.
+fn push_stable_suffix(out: &mut String, seed: &str) {
     let mut h = fnv1a(seed);
-    (0..5)
-        .map(|_| {
-            let c = RANDOM_ALPHABET[(h % RANDOM_ALPHABET.len() as u64) as usize] as char;
-            h /= RANDOM_ALPHABET.len() as u64;
-            c
-        })
-        .collect()
+    for _ in 0..5 {
+        out.push(RANDOM_ALPHABET[(h % RANDOM_ALPHABET.len() as u64) as usize] as char);
+        h /= RANDOM_ALPHABET.len() as u64;
+    }
 }
 
 fn svc_name(service: &Service) -> &str {
@@ -71,20 +68,30 @@ fn svc_namespace(service: &Service) -> &str {
 /// Name of the `index`-th slice of a service: `<svc>-<suffix>` with the generateName base
 /// cut to 58 characters as `SimpleNameGenerator` does.
 pub fn slice_name(service: &Service, index: usize) -> String {
-    let mut base = format!("{}-", svc_name(service));
-    if base.len() > 58 {
-        base.truncate(58);
+    // (Written without the formatter: the endpointslice controller names a slice on every
+    // pass that changes it.)
+    let mut name = String::with_capacity(64);
+    name.push_str(svc_name(service));
+    name.push('-');
+    if name.len() > 58 {
+        name.truncate(58);
     }
     let uid = service.metadata.uid.as_deref().unwrap_or("");
-    let mut seed = if uid.is_empty() {
-        format!("{}/{}", svc_namespace(service), svc_name(service))
+    if uid.is_empty() || index > 0 {
+        let mut seed = if uid.is_empty() {
+            format!("{}/{}", svc_namespace(service), svc_name(service))
+        } else {
+            uid.to_string()
+        };
+        if index > 0 {
+            seed.push('#');
+            seed.push_str(&index.to_string());
+        }
+        push_stable_suffix(&mut name, &seed);
     } else {
-        uid.to_string()
-    };
-    if index > 0 {
-        seed.push_str(&format!("#{index}"));
+        push_stable_suffix(&mut name, uid);
     }
-    format!("{base}{}", stable_suffix(&seed))
+    name
 }
 
 /// `clusterIP: None`.
