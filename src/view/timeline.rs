@@ -6,8 +6,9 @@
 //! Cheap to keep alive while the clock runs: rows are keyed by their content, so a tick
 //! re-renders only the rows whose pod changed state. Segments, ticks and markers carry their
 //! instants as CSS variables (`--a` from, `--b` to) and the body carries the window (`--t0`,
-//! `--t1`, `--span`); CSS turns them into positions, so moving "now" rewrites three
-//! variables instead of every element's style.
+//! `--t1`, `--span`); CSS turns them into positions. The window's right end moves in steps
+//! (`TimelineView::axis_end`), so a running clock restyles only the open segments (whose `--b`
+//! is now) on a tick, and the whole timeline only when the axis steps.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -46,7 +47,7 @@ fn row_key(row: &TimelineRow) -> u64 {
     h.finish()
 }
 
-fn row_view(row: TimelineRow) -> impl IntoView {
+fn row_view(row: TimelineRow, now: Memo<u64>) -> impl IntoView {
     let segments = row
         .segments
         .iter()
@@ -60,10 +61,8 @@ fn row_view(row: TimelineRow) -> impl IntoView {
                     &s.to.map(clock).unwrap_or_else(|| t("tl.now").into()),
                 ],
             );
-            let style = match s.to {
-                Some(to) => format!("--a:{};--b:{}", s.from, to),
-                None => format!("--a:{}", s.from),
-            };
+            let (from, to) = (s.from, s.to);
+            let style = move || format!("--a:{from};--b:{}", to.unwrap_or_else(|| now.get()));
             view! {
                 <span class=format!("seg {}", s.state.as_str()) class:open=s.to.is_none() style=style title=title>
                     <span class="seg-label">{format!("{} {}", s.state.icon(), state_label(s.state))}</span>
@@ -96,7 +95,8 @@ pub fn Timeline(model: ViewModel) -> impl IntoView {
     let rows =
         Memo::new(move |_| tl.with(|v| v.rows.iter().take(MAX_ROWS).cloned().collect::<Vec<_>>()));
     let more = Memo::new(move |_| tl.with(|v| v.rows.len().saturating_sub(MAX_ROWS)));
-    let window = Memo::new(move |_| tl.with(|v| (v.start, v.end)));
+    let window = Memo::new(move |_| tl.with(|v| (v.start, v.axis_end)));
+    let now = Memo::new(move |_| tl.with(|v| v.end));
     let markers = Memo::new(move |_| tl.with(|v| v.markers.clone()));
     let vars = move || {
         let (start, end) = window.get();
@@ -117,7 +117,7 @@ pub fn Timeline(model: ViewModel) -> impl IntoView {
             <div class="tl-window" class:hidden=move || empty.get() style=vars>
                 <div class="tl-body">
                     <div class="tl-rows">
-                        <For each=move || rows.get() key=row_key children=row_view />
+                        <For each=move || rows.get() key=row_key children=move |row| row_view(row, now) />
                     </div>
                     <div class="tl-markers" aria-hidden="true">
                         {move || markers.get().into_iter().map(|m| view! {

@@ -24,9 +24,14 @@ await page.addInitScript(() => {
     for (const e of list.getEntries()) {
       if (e.name === 'sim-engine') window.__engine.push(e.duration);
       (window.__measures[e.name] ??= []).push(e.duration);
+      window.__spans.push([e.name, e.startTime, e.duration]);
     }
   }).observe({ type: 'measure' });
-  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long.push(e.duration); })
+  window.__spans = [];
+  window.__longAt = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) { window.__long.push(e.duration); window.__longAt.push([e.startTime, e.duration]); }
+  })
     .observe({ type: 'longtask', buffered: true });
 });
 await page.goto(site.url);
@@ -45,7 +50,9 @@ await page.waitForSelector('.sts');
 await page.fill('.replicas-input', '1000');
 await page.press('.replicas-input', 'Enter');
 const t0 = Number(await page.locator('input.scrubber').inputValue());
-await page.evaluate(() => { window.__long = []; window.__engine = []; window.__measures = {}; });
+await page.evaluate(() => {
+  window.__long = []; window.__engine = []; window.__measures = {}; window.__spans = []; window.__longAt = [];
+});
 let cdp;
 const events = [];
 if (trace) {
@@ -84,6 +91,12 @@ if (trace) {
 const t1 = Number(await page.locator('input.scrubber').inputValue());
 const long = await page.evaluate(() => window.__long);
 const engine = await page.evaluate(() => window.__engine);
+// What each long task held: the page's measures that started inside it.
+const longDetail = await page.evaluate(() => window.__longAt.map(([at, d]) => {
+  const inside = window.__spans.filter(([, s]) => s >= at && s < at + d)
+    .map(([n, , ms]) => `${n} ${ms.toFixed(1)}`);
+  return `${d.toFixed(0)} ms: ${inside.join(', ') || 'no page measure'}`;
+}));
 // The page's own work per tick besides the engine (src/lib.rs `measured`): total and worst.
 const measures = await page.evaluate(() => window.__measures);
 // Compact, the pods are one canvas (src/view/grid.rs): its summary counts them.
@@ -100,6 +113,7 @@ console.log(JSON.stringify({
   wall_s: seconds, simulated_s: (t1 - t0) / 1000, pace: `${((t1 - t0) / 1000 / seconds).toFixed(1)}x`,
   frames: frames.length, p50_ms: q(0.5), p95_ms: q(0.95), max_ms: q(1),
   long_tasks: long.length, longest_ms: long.length ? Math.max(...long).toFixed(0) : 0,
+  long_task_detail: longDetail,
   engine_ticks: engine.length, engine_ms_total: sum(engine).toFixed(0),
   engine_ms_max: engine.length ? Math.max(...engine).toFixed(1) : 0,
   per_tick: Object.fromEntries(Object.entries(measures).filter(([n]) => n !== 'sim-engine').map(([n, xs]) =>

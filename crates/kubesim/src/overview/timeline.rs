@@ -79,11 +79,33 @@ pub struct Marker {
 /// The timeline up to an instant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TimelineView {
-    /// The axis: from the first state change (or 0) to `end`.
+    /// The axis: from the first state change (or 0) to `axis_end`; `end` is now (where open
+    /// segments stop).
     pub start: u64,
     pub end: u64,
+    /// `end` rounded up to the axis's step ([`axis_end`]): the axis moves in steps, so a
+    /// running clock re-lays the whole timeline out only when it steps, not on every tick.
+    pub axis_end: u64,
     pub rows: Vec<TimelineRow>,
     pub markers: Vec<Marker>,
+}
+
+/// The right end of an axis from `start` that shows `end`: `end` rounded up to a step of 1, 2
+/// or 5 times a power of ten seconds, the smallest at least an eighth of the span (so the
+/// axis steps a few times while the span doubles, and runs ahead of `end` by less than a third
+/// of the span).
+pub fn axis_end(start: u64, end: u64) -> u64 {
+    let span = end.saturating_sub(start);
+    let mut step = 1_000u64;
+    'find: for scale in [1u64, 10, 100, 1_000, 10_000, 100_000, 1_000_000] {
+        for m in [1, 2, 5] {
+            step = m * scale * 1_000;
+            if step * 8 >= span {
+                break 'find;
+            }
+        }
+    }
+    start + span.div_ceil(step) * step
 }
 
 fn set_and_ordinal(pod: &Pod) -> Option<(String, i64)> {
@@ -262,9 +284,11 @@ impl Timeline {
             .filter_map(|r| r.segments.first().map(|s| s.from))
             .min()
             .unwrap_or(0);
+        let end = until.max(start);
         TimelineView {
             start,
-            end: until.max(start),
+            end,
+            axis_end: axis_end(start, end),
             rows,
             markers: markers(cluster, until),
         }
@@ -327,5 +351,36 @@ pub fn command_label(command: &Command) -> String {
             format!("run {}", pod.metadata.name.as_deref().unwrap_or_default())
         }
         Command::CreateNamespace(name) => format!("create namespace {name}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::axis_end;
+
+    #[test]
+    fn the_axis_shows_now_and_moves_in_steps() {
+        let start = 5_000;
+        let mut distinct = 0;
+        let mut last = 0;
+        // a clock running 15 simulated minutes in 50 ms ticks at 60x (3 s a tick)
+        for end in (start..start + 900_000).step_by(3_000) {
+            let axis = axis_end(start, end);
+            let span = end - start;
+            assert!(axis >= end, "the axis shows now: {axis} < {end}");
+            assert!(
+                axis - end < (span * 5 / 16).max(1_000),
+                "less than a third of the span ahead: {axis} for {end}"
+            );
+            assert!(axis >= last, "the axis never shrinks while time runs");
+            if axis != last {
+                distinct += 1;
+                last = axis;
+            }
+        }
+        // 300 ticks, the axis changed on only a few of them
+        assert!(distinct < 60, "{distinct} axis changes in 300 ticks");
+        assert_eq!(axis_end(start, start), start);
+        assert_eq!(axis_end(0, 2_500), 3_000);
     }
 }
