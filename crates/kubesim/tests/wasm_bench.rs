@@ -8,8 +8,9 @@
 //!     -- --include-ignored --nocapture ordered_1000
 //! ```
 //!
-//! or `scripts/wasm-bench` for all of them. Each prints the wall time (`performance.now()`)
-//! and the wasm linear memory at the end: `WebAssembly.Memory` only grows, so its size is the
+//! or `scripts/wasm-bench` for all of them (`ordered_warm_1000` runs the rollout three times
+//! in one instance: only the first pays for V8 compiling the code it calls). Each prints the
+//! wall time (`performance.now()`) and the wasm linear memory at the end: `WebAssembly.Memory` only grows, so its size is the
 //! page's high-water mark (heap peak plus the allocator's slack and the stack).
 #![cfg(target_arch = "wasm32")]
 
@@ -60,6 +61,17 @@ fn scale_up(label: &str, replicas: usize, parallel: bool, service: bool) {
 #[ignore = "benchmark: run with --include-ignored"]
 fn ordered_1000() {
     scale_up("0->1,000 OrderedReady", 1_000, false, false);
+}
+
+/// The same rollout twice in one wasm instance: the first run pays for V8 compiling the
+/// engine's code as it is first called (lazy Liftoff, then the tier-up to TurboFan), the
+/// second shows the compiled code's own speed (BENCHMARKS.md, session 10, the profile).
+#[wasm_bindgen_test]
+#[ignore = "benchmark: run with --include-ignored"]
+fn ordered_warm_1000() {
+    scale_up("0->1,000 OrderedReady (1st)", 1_000, false, false);
+    scale_up("0->1,000 OrderedReady (2nd)", 1_000, false, false);
+    scale_up("0->1,000 OrderedReady (3rd)", 1_000, false, false);
 }
 
 #[wasm_bindgen_test]
