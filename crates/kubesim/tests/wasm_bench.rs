@@ -63,9 +63,9 @@ fn ordered_1000() {
     scale_up("0->1,000 OrderedReady", 1_000, false, false);
 }
 
-/// The same rollout twice in one wasm instance: the first run pays for V8 compiling the
+/// The same rollout three times in one wasm instance: the first run pays for V8 compiling the
 /// engine's code as it is first called (lazy Liftoff, then the tier-up to TurboFan), the
-/// second shows the compiled code's own speed (BENCHMARKS.md, session 10, the profile).
+/// later ones show the compiled code's own speed (BENCHMARKS.md, session 10, the profile).
 #[wasm_bindgen_test]
 #[ignore = "benchmark: run with --include-ignored"]
 fn ordered_warm_1000() {
